@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { find, ofKind, synthObjects } from '../helpers';
+
+const prod = () => synthObjects('production');
+
+describe('apps chart: the design document values (production)', () => {
+  it('finbot-api container: image, resources, probes (Pod Design)', () => {
+    const d = find(prod(), 'Deployment', 'finbot-api', 'production');
+    const c = d.spec.template.spec.containers[0];
+    expect(c.name).toBe('finbot-api');
+    expect(c.image).toBe('docker.io/finbot/api:v4.0.0');
+    expect(c.resources).toEqual({ requests: { memory: '256Mi', cpu: '250m' }, limits: { memory: '512Mi', cpu: '500m' } });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 3001 });
+    expect(c.livenessProbe.initialDelaySeconds).toBe(30);
+    expect(c.livenessProbe.periodSeconds).toBe(10);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 3001 });
+    expect(c.readinessProbe.initialDelaySeconds).toBe(5);
+    expect(c.readinessProbe.periodSeconds).toBe(5);
+  });
+
+  it('finbot-api-hpa exactly as the design document (Cost Optimization)', () => {
+    const hpa = find(prod(), 'HorizontalPodAutoscaler', 'finbot-api-hpa', 'production');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'finbot-api' });
+    expect(hpa.spec.minReplicas).toBe(3);
+    expect(hpa.spec.maxReplicas).toBe(20);
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ]);
+    expect(hpa.spec.behavior).toEqual({
+      scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+      scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+    });
+  });
+
+  it('web and worker have their own HPA and PDB; worker has no traffic Service', () => {
+    const objs = prod();
+    for (const name of ['finbot-api', 'finbot-web', 'finbot-worker']) {
+      expect(find(objs, 'HorizontalPodAutoscaler', `${name}-hpa`).spec.maxReplicas).toBeGreaterThan(1);
+      expect(find(objs, 'PodDisruptionBudget', name).spec.maxUnavailable).toBe(1);
+      expect(find(objs, 'ServiceAccount', name).automountServiceAccountToken).toBe(false);
+    }
+    expect(ofKind(objs, 'Service').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-web', 'finbot-worker-metrics']);
+    expect(find(objs, 'Service', 'finbot-api').spec.ports[0]).toMatchObject({ name: 'http', port: 3001, targetPort: 'http' });
+  });
+
+  it('finbot-network-policy: the design document rule set', () => {
+    const np = find(prod(), 'NetworkPolicy', 'finbot-network-policy', 'production');
+    expect(np.spec.podSelector).toEqual({ matchLabels: { app: 'finbot' } });
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { name: 'ingress-nginx', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 3001 }] }]);
+    expect(np.spec.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { name: 'database', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+      { to: [{ namespaceSelector: { matchLabels: { name: 'cache', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 6379 }] },
+    ]);
+  });
+
+  it('adds what the design document forgot: default deny, DNS, web from ingress, web/worker to api, Prometheus', () => {
+    const objs = prod();
+    expect(find(objs, 'NetworkPolicy', 'default-deny-all', 'production').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const dns = find(objs, 'NetworkPolicy', 'allow-dns-egress', 'production');
+    expect(dns.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    expect(find(objs, 'NetworkPolicy', 'allow-web-from-ingress').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    const api = find(objs, 'NetworkPolicy', 'allow-api-from-web-and-workers');
+    expect(api.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['finbot-web', 'finbot-worker']);
+    const scrape = find(objs, 'NetworkPolicy', 'allow-prometheus-scrape');
+    expect(scrape.spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ name: 'monitoring', 'finbot.io/environment': 'production' });
+    expect(scrape.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9090 }]);
+  });
+});
+
+describe('platform chart', () => {
+  it('namespaces with Pod Security Standards labels and the labels policies select', () => {
+    const objs = prod();
+    const app = find(objs, 'Namespace', 'production');
+    expect(app.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'istio-injection': 'enabled',
+    });
+    expect(find(objs, 'Namespace', 'monitoring').metadata.labels.name).toBe('monitoring');
+    expect(find(objs, 'Namespace', 'ingress-nginx').metadata.labels.name).toBe('ingress-nginx');
+    expect(find(objs, 'Namespace', 'database').metadata.labels.name).toBe('database');
+    expect(find(objs, 'Namespace', 'cache').metadata.labels.name).toBe('cache');
+  });
+
+  it('every namespaceSelector in the output selects a namespace the output creates', () => {
+    for (const env of ['production', 'staging']) {
+      const objs = synthObjects(env);
+      const nsLabels = ofKind(objs, 'Namespace').map((n) => ({ ...n.metadata.labels, 'kubernetes.io/metadata.name': n.metadata.name }));
+      const selectors = ofKind(objs, 'NetworkPolicy').flatMap((np) => [...(np.spec.ingress ?? []).flatMap((r: any) => r.from), ...(np.spec.egress ?? []).flatMap((r: any) => r.to)])
+        .map((p: any) => p.namespaceSelector?.matchLabels).filter(Boolean);
+      for (const sel of selectors) {
+        if (sel['kubernetes.io/metadata.name'] === 'kube-system') continue; // created by Kubernetes itself
+        expect(nsLabels.some((l) => Object.entries(sel).every(([k, v]) => l[k] === v)), `${env}: ${JSON.stringify(sel)}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('staging is smaller and separate', () => {
+  it('fewer replicas, HPA max 3, its own namespaces', () => {
+    const objs = synthObjects('staging');
+    expect(find(objs, 'HorizontalPodAutoscaler', 'finbot-api-hpa', 'staging').spec.maxReplicas).toBe(3);
+    expect(find(objs, 'HorizontalPodAutoscaler', 'finbot-web-hpa', 'staging').spec.minReplicas).toBe(1);
+    expect(ofKind(objs, 'Namespace').map((n) => n.metadata.name)).toContain('staging-database');
+    const np = find(objs, 'NetworkPolicy', 'finbot-network-policy', 'staging');
+    expect(np.spec.egress[0].to[0].namespaceSelector.matchLabels['finbot.io/environment']).toBe('staging');
+  });
+});

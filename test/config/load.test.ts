@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listEnvironments, loadSettings, SettingsError } from '../../config/load';
+import { copyEnvironments } from '../helpers';
+
+let dir: string;
+beforeEach(() => { dir = copyEnvironments(); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function edit(env: string, section: string, from: string | RegExp, to: string): void {
+  const file = join(dir, env, `${section}.yaml`);
+  const text = readFileSync(file, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit found nothing to replace in ${file}`);
+  writeFileSync(file, next);
+}
+
+function errorOf(env: string): SettingsError {
+  try {
+    loadSettings(env, dir);
+  } catch (e) {
+    if (e instanceof SettingsError) return e;
+    throw e;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('loadSettings', () => {
+  it('lists production and staging', () => {
+    expect(listEnvironments(dir)).toEqual(['production', 'staging']);
+  });
+
+  it('loads the committed environments', () => {
+    expect(loadSettings('production', dir).apps.api.autoscaling?.maxReplicas).toBe(20);
+    expect(loadSettings('staging', dir).apps.api.autoscaling?.maxReplicas).toBe(3);
+  });
+
+  it('rejects an unknown environment, naming the known ones', () => {
+    const e = errorOf('prod');
+    expect(e.message).toContain('unknown environment "prod"');
+    expect(e.message).toContain('production, staging');
+  });
+
+  it('rejects an unknown field with file and path', () => {
+    edit('production', 'apps', 'replicas: 3\n  port: 3001', 'replicas: 3\n  replcias: 4\n  port: 3001');
+    const e = errorOf('production');
+    expect(e.file).toMatch(/production[/\\]apps\.yaml$/);
+    expect(e.field).toBe('api');
+    expect(e.message).toContain('unknown field(s) "replcias"');
+  });
+
+  it('rejects a wrong type', () => {
+    edit('staging', 'apps', 'replicas: 2', 'replicas: two');
+    const e = errorOf('staging');
+    expect(e.environment).toBe('staging');
+    expect(e.field).toBe('api.replicas');
+    expect(e.message).toMatch(/expected number/);
+  });
+
+  it('rejects a bad quantity such as 512MB and says which unit to use', () => {
+    edit('production', 'apps', 'limits: { cpu: 500m, memory: 512Mi }', 'limits: { cpu: 500m, memory: 512MB }');
+    const e = errorOf('production');
+    expect(e.field).toBe('api.resources.limits.memory');
+    expect(e.message).toContain('use Mi/Gi');
+  });
+
+  it('rejects minReplicas above maxReplicas', () => {
+    edit('production', 'apps', 'minReplicas: 3\n    maxReplicas: 20', 'minReplicas: 30\n    maxReplicas: 20');
+    const e = errorOf('production');
+    expect(e.field).toBe('api.autoscaling.minReplicas');
+    expect(e.message).toContain('minReplicas 30 is above maxReplicas 20');
+  });
+
+  it('rejects limits below requests', () => {
+    edit('production', 'apps', 'limits: { cpu: 500m, memory: 512Mi }', 'limits: { cpu: 100m, memory: 512Mi }');
+    const e = errorOf('production');
+    expect(e.field).toBe('api.resources.limits.cpu');
+    expect(e.message).toContain('below the request 250m');
+  });
+
+  it('rejects the latest tag', () => {
+    edit('production', 'apps', 'repository: finbot/web, tag: v4.0.0', 'repository: finbot/web, tag: latest');
+    const e = errorOf('production');
+    expect(e.field).toBe('web.image.tag');
+    expect(e.message).toContain('"latest" is not allowed');
+  });
+
+  it('rejects malformed YAML with the line', () => {
+    edit('production', 'platform', 'region: us-west-2', 'region: [us-west-2');
+    const e = errorOf('production');
+    expect(e.file).toMatch(/platform\.yaml$/);
+    expect(e.message).toContain('malformed YAML');
+    expect(e.field).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it('rejects an unknown settings file', () => {
+    writeFileSync(join(dir, 'production', 'extras.yaml'), 'a: 1\n');
+    expect(errorOf('production').message).toContain('unknown settings file');
+  });
+
+  it('rejects a missing settings file', () => {
+    rmSync(join(dir, 'staging', 'apps.yaml'));
+    const e = errorOf('staging');
+    expect(e.file).toMatch(/staging[/\\]apps\.yaml$/);
+    expect(e.message).toContain('file is missing');
+  });
+
+  it('rejects a missing required field', () => {
+    edit('production', 'platform', /clusterName: .*\n/, '');
+    const e = errorOf('production');
+    expect(e.field).toBe('clusterName');
+    expect(e.message).toContain('required field is missing');
+  });
+
+  it('lists only folders as environments', () => {
+    mkdirSync(join(dir, 'qa'));
+    writeFileSync(join(dir, 'README'), 'x');
+    expect(listEnvironments(dir)).toEqual(['production', 'qa', 'staging']);
+  });
+});

@@ -1,0 +1,71 @@
+/** Test helpers: synthesize environments in memory and find objects in the output. */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildEnvironment, type Environment } from '../charts/environment';
+import { loadSettings, listEnvironments } from '../config/load';
+import { ENVIRONMENTS_DIR } from '../config/paths';
+import type { Settings } from '../config/schema';
+import { renderObjects, type KubeObject } from '../lib/render';
+
+export type { KubeObject };
+
+/** Every environment that exists in config/environments. */
+export const ENVIRONMENTS = listEnvironments();
+
+const cache = new Map<string, KubeObject[]>();
+
+/** All objects of an environment (cached: tests must not mutate them). */
+export function synthObjects(env: string): KubeObject[] {
+  if (!cache.has(env)) cache.set(env, objectsOf(buildEnvironment(loadSettings(env))));
+  return cache.get(env)!;
+}
+
+/** All objects of a built environment, in output order. */
+export function objectsOf(env: Environment): KubeObject[] {
+  return renderObjects(env).flatMap(([, objects]) => objects);
+}
+
+/** Objects of one chart file of an environment. */
+export function chartObjects(env: string, chart: string): KubeObject[] {
+  const built = buildEnvironment(loadSettings(env));
+  const found = renderObjects(built).find(([file]) => file === chart);
+  if (!found) throw new Error(`no chart ${chart}`);
+  return found[1];
+}
+
+/** Settings of an environment, freshly loaded (safe to mutate). */
+export function settingsOf(env: string): Settings {
+  return loadSettings(env);
+}
+
+/** The one object of a kind and name (and namespace, if given); fails the test when absent. */
+export function find<T = any>(objects: readonly KubeObject[], kind: string, name: string, namespace?: string): T {
+  const hits = objects.filter((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+  if (hits.length !== 1) throw new Error(`expected exactly one ${kind} ${name}${namespace ? ` in ${namespace}` : ''}, found ${hits.length}`);
+  return hits[0] as T;
+}
+
+/** Objects of a kind. */
+export function ofKind<T = any>(objects: readonly KubeObject[], kind: string): T[] {
+  return objects.filter((o) => o.kind === kind) as T[];
+}
+
+/** Pod templates (with their owner) of every workload in the output, including Jobs and CronJobs. */
+export function podSpecs(objects: readonly KubeObject[]): Array<{ owner: string; spec: any }> {
+  const out: Array<{ owner: string; spec: any }> = [];
+  for (const o of objects as any[]) {
+    const owner = `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    if (o.kind === 'Pod') out.push({ owner, spec: o.spec });
+    else if (o.kind === 'CronJob') out.push({ owner, spec: o.spec?.jobTemplate?.spec?.template?.spec });
+    else if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet'].includes(o.kind)) out.push({ owner, spec: o.spec?.template?.spec });
+  }
+  return out;
+}
+
+/** A copy of config/environments in a temp folder, for tests that break settings on purpose. */
+export function copyEnvironments(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'finbot-envs-'));
+  cpSync(ENVIRONMENTS_DIR, dir, { recursive: true });
+  return dir;
+}
