@@ -13,7 +13,7 @@ function findRoot(start: string): string {
 }
 
 /** The repository root (the folder holding cdk8s.yaml). */
-export const REPO_ROOT = findRoot(__dirname);
+export const REPO_ROOT = findRoot(import.meta.dirname);
 /** config/environments. */
 export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'config', 'environments');
 /** dist/. */

@@ -45,7 +45,7 @@ function time(label, cmd, cmdArgs) {
 try {
   await ensureBundle();
   const floor = time('floor', process.execPath, ['-e', "require('cdk8s'); require('cdk8s-plus-27')"]);
-  const direct = time('direct', process.execPath, [join(root, '.build', 'main.js')]);
+  const direct = time('direct', process.execPath, [join(root, '.build', 'main.mjs')]);
   console.log(`direct/floor ratio ${(direct / floor).toFixed(2)} (goal <= 1.30)`);
   if (!args.includes('--no-cli')) {
     const cli = time('cli', join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', join(out, 'cli')]);

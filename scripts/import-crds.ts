@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as yaml from 'js-yaml';
 
-const root = resolve(__dirname, '..');
+const root = resolve(import.meta.dirname, '..');
 const sharedCrds = resolve(root, '..', 'shared', 'crds');
 
 interface CrdVersion { name: string; served: boolean; schema?: { openAPIV3Schema?: unknown } }

@@ -16,7 +16,7 @@ export function settingsJsonSchema(): string {
 }
 
 const file = join(REPO_ROOT, 'config', 'settings.schema.json');
-if (require.main === module) {
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const text = settingsJsonSchema();
   if (process.argv.includes('--check')) {
     if (readFileSync(file, 'utf8') !== text) {

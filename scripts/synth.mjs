@@ -2,12 +2,11 @@
 // esbuild into .build/main.js when any source is newer than the bundle, then runs the bundle in this
 // process. This is cdk8s.yaml's `app:` and `npm run synth`; arguments pass through to main.ts.
 import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(root, '.build', 'main.js');
+const bundle = join(root, '.build', 'main.mjs');
 const SOURCES = ['main.ts', 'charts', 'constructs', 'config', 'imports', 'lib', 'package-lock.json'];
 
 function newest(path) {
@@ -29,7 +28,7 @@ export async function ensureBundle() {
     outfile: `${bundle}.${process.pid}.tmp`,
     bundle: true,
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node20',
     external: ['cdk8s', 'cdk8s-plus-27', 'constructs'],
     logLevel: 'error',
@@ -42,5 +41,5 @@ export async function ensureBundle() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const file = await ensureBundle();
-  createRequire(import.meta.url)(file);
+  await import(pathToFileURL(file).href);
 }
