@@ -13,3 +13,7 @@ export const APP_SECRET_KEYS = { databaseUrl: 'database-url', redisPassword: 're
 export const BACKUP_CREDS_SECRET = 'backup-creds';
 /** Keys of {@link BACKUP_CREDS_SECRET}. */
 export const BACKUP_CREDS_KEYS = { accessKeyId: 'ACCESS_KEY_ID', secretAccessKey: 'SECRET_ACCESS_KEY' } as const;
+/** The Redis password (OpsTree RedisCluster `redisSecret`), in the cache namespace. */
+export const REDIS_PASSWORD_SECRET = 'finbot-redis-password';
+/** Key of {@link REDIS_PASSWORD_SECRET}. */
+export const REDIS_PASSWORD_KEY = 'password';
