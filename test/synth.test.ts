@@ -75,6 +75,19 @@ describe('synth', () => {
     expect(readTree(dist)).toEqual(before);
   });
 
+  it('npx cdk8s synth writes the same bytes as npm run synth', () => {
+    const dist = join(work, 'cli-dist');
+    const out = join(work, 'cli-out');
+    const r = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, FINBOT_DIST_DIR: dist, CDK8S_CHECK_UPGRADE: 'false' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readTree(dist)).toEqual(readTree(join(REPO_ROOT, 'dist')));
+    expect(readTree(out)).toEqual(readTree(dist));
+  });
+
   it('--help explains usage', () => {
     const out = execFileSync(process.execPath, [SYNTH, '--help'], { encoding: 'utf8' });
     expect(out).toContain('Usage: npm run synth');
