@@ -67,7 +67,7 @@ export class DataDrChart extends Chart {
       archiveTimeoutMinutes: pg.backup.archiveTimeoutMinutes,
       antiAffinity: pg.antiAffinity,
       backupStore: this.backupStore,
-      replicaOf: { clusterName: primary.postgres.name, originStore: this.originStore },
+      replicaOf: { clusterName: primary.postgres.name, originStore: this.originStore, promoted: dr.promote },
     });
   }
 }

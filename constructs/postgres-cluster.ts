@@ -45,6 +45,12 @@ export interface PostgresReplicaOf {
   readonly clusterName: string;
   /** An ObjectStore pointing at the origin's archive (read here, never written). */
   readonly originStore: BarmanObjectStore;
+  /**
+   * Promote this cluster to a primary (failover): replica mode off, it stops following the origin and
+   * accepts writes. Irreversible for this cluster's data; see the runbook in docs/data.md.
+   * @default false
+   */
+  readonly promoted?: boolean;
 }
 
 /** Props of {@link PostgresCluster}. */
@@ -174,7 +180,7 @@ export class PostgresCluster extends Construct {
         } : {}),
         ...(replica ? {
           bootstrap: { recovery: { source: replica.clusterName } },
-          replica: { enabled: true, source: replica.clusterName },
+          replica: { enabled: !(replica.promoted ?? false), source: replica.clusterName },
           externalClusters: [{
             name: replica.clusterName,
             plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: replica.originStore.name, serverName: replica.clusterName } },

@@ -47,6 +47,9 @@ export const disasterRecoverySchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as us-east-1' }).describe('Region the replica runs in'),
   instances: z.number().int().min(1).max(9).describe('Instances of the replica cluster (1 designated primary + standbys)'),
   destinationPath: s3Path.describe('The replica\'s own archive, used once it is promoted; must differ from backup.destinationPath'),
+  promote: z
+    .boolean()
+    .describe('Failover (docs/data.md runbook): true turns replica mode off and the replica becomes a primary; keep false otherwise'),
 });
 
 /** postgresql.cnpg.io/v1 Cluster settings. */
@@ -135,6 +138,13 @@ export const dataSchema = z
         code: 'custom',
         path: ['postgres', 'disasterRecovery', 'destinationPath'],
         message: `the replica must archive to its own path, not to the primary's ${b.destinationPath}: two clusters writing one archive corrupt it`,
+      });
+    }
+    if (dr.promote && !dr.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'disasterRecovery', 'promote'],
+        message: 'promote is true but disasterRecovery.enabled is false: there is no replica cluster to promote; set enabled: true or promote: false',
       });
     }
     if (dr.enabled && dr.name === data.postgres.name) {

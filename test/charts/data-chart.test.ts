@@ -293,6 +293,13 @@ describe('data-dr chart: the replica cluster for the second region (production)'
     expect(find(dr, 'Cluster', 'finbot-postgres-dr').spec.plugins[0].parameters).toEqual({ barmanObjectName: 'finbot-postgres-dr-backup' });
   });
 
+  it('promote: true (failover) turns replica mode off', () => {
+    const s = settingsOf('production');
+    const promoted = { ...s, data: { ...s.data, postgres: { ...s.data.postgres, disasterRecovery: { ...s.data.postgres.disasterRecovery, promote: true } } } };
+    const c = find(objectsOf(buildEnvironment(promoted)), 'Cluster', 'finbot-postgres-dr');
+    expect(c.spec.replica).toEqual({ enabled: false, source: 'finbot-postgres-primary' });
+  });
+
   it('switched by the setting', () => {
     const s = settingsOf('production');
     const off = { ...s, data: { ...s.data, postgres: { ...s.data.postgres, disasterRecovery: { ...s.data.postgres.disasterRecovery, enabled: false } } } };

@@ -67,6 +67,13 @@ describe('data.yaml settings', () => {
     expect(e.problem).toContain('e.g. finbot-postgres-dr');
   });
 
+  it('rejects promote without a replica cluster', () => {
+    edit('staging', 'promote: false', 'promote: true');
+    const e = errorOf('staging');
+    expect(e.field).toBe('postgres.disasterRecovery.promote');
+    expect(e.problem).toBe('promote is true but disasterRecovery.enabled is false: there is no replica cluster to promote; set enabled: true or promote: false');
+  });
+
   it('checks DR rules only when DR is enabled', () => {
     edit('staging', 'destinationPath: s3://finbot-backups-dr/staging/postgres', 'destinationPath: s3://finbot-backups/staging/postgres');
     expect(loadSettings('staging', dir).data.postgres.disasterRecovery.enabled).toBe(false);

@@ -70,6 +70,14 @@ describe('PostgresCluster', () => {
     expect(spec.plugins[0].parameters.barmanObjectName).toBe('own');
   });
 
+  it('promoted: replica mode off, still bootstrapped from the origin', () => {
+    const c = chart();
+    new PostgresCluster(c, 'pg', { ...pgProps, name: 'dr', replicaOf: { clusterName: 'pg', originStore: store(c, 'origin'), promoted: true } });
+    const spec = objectOf(c, 'Cluster').spec;
+    expect(spec.replica).toEqual({ enabled: false, source: 'pg' });
+    expect(spec.bootstrap).toEqual({ recovery: { source: 'pg' } });
+  });
+
   it('rejects less than one instance', () => {
     expect(() => new PostgresCluster(chart(), 'pg', { ...pgProps, instances: 0 })).toThrow('PostgresCluster pg: instances is 0; give a whole number of at least 1');
   });
