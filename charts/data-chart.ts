@@ -143,7 +143,7 @@ export class DataChart extends Chart {
       egress: [{ peers: [{ podLabels: pods }], ports: [{ port: POSTGRES_PORTS.postgres }, { port: POSTGRES_PORTS.status }] }],
     });
     new AllowPolicy(this, 'PostgresScrape', {
-      name: 'allow-prometheus-scrape',
+      name: 'allow-prometheus-scrape-postgres',
       namespace,
       podLabels: pods,
       ingress: [{ peers: [prometheus], ports: [{ port: POSTGRES_PORTS.metrics }] }],
@@ -183,7 +183,7 @@ export class DataChart extends Chart {
       egress: [{ peers: [{ podLabels: pods }], ports: [{ port: REDIS_PORTS.redis }, { port: REDIS_PORTS.bus }] }],
     });
     new AllowPolicy(this, 'RedisScrape', {
-      name: 'allow-prometheus-scrape',
+      name: 'allow-prometheus-scrape-redis',
       namespace,
       podLabels: pods,
       ingress: [{ peers: [prometheus], ports: [{ port: REDIS_PORTS.exporter }] }],

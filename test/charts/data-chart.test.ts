@@ -136,7 +136,7 @@ describe('data chart: NetworkPolicies of the database namespace (production)', (
       'allow-postgres-from-cnpg-operator',
       'allow-postgres-replication',
       'allow-postgres-to-kube-api-and-s3',
-      'allow-prometheus-scrape',
+      'allow-prometheus-scrape-postgres',
       'default-deny-all',
     ]);
     expect(policy(prodData, 'default-deny-all', ns).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
@@ -161,7 +161,7 @@ describe('data chart: NetworkPolicies of the database namespace (production)', (
   });
 
   it('Prometheus pods of the monitoring namespace scrape 9187', () => {
-    const p = policy(prodData, 'allow-prometheus-scrape', ns).spec;
+    const p = policy(prodData, 'allow-prometheus-scrape-postgres', ns).spec;
     expect(p.ingress).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { name: 'monitoring', 'finbot.io/environment': 'production' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
       ports: tcp(9187),
@@ -181,7 +181,7 @@ describe('data chart: NetworkPolicies of the cache namespace (production)', () =
   it('exactly these policies', () => {
     expect(ofKind(prodData, 'NetworkPolicy').filter((p) => p.metadata.namespace === ns).map((p) => p.metadata.name).sort()).toEqual([
       'allow-dns-egress',
-      'allow-prometheus-scrape',
+      'allow-prometheus-scrape-redis',
       'allow-redis-cluster-bus',
       'allow-redis-from-app',
       'allow-redis-from-operator',
@@ -206,7 +206,7 @@ describe('data chart: NetworkPolicies of the cache namespace (production)', () =
   });
 
   it('Prometheus scrapes the exporter on 9121', () => {
-    expect(policy(prodData, 'allow-prometheus-scrape', ns).spec.ingress[0].ports).toEqual(tcp(9121));
+    expect(policy(prodData, 'allow-prometheus-scrape-redis', ns).spec.ingress[0].ports).toEqual(tcp(9121));
   });
 });
 
