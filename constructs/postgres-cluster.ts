@@ -150,8 +150,9 @@ export class PostgresCluster extends Construct {
         instances: props.instances,
         imageName: props.imageName,
         primaryUpdateStrategy: (props.primaryUpdateStrategy ?? 'unsupervised') as ClusterSpecPrimaryUpdateStrategy,
-        // Labels for the pods, Services and PVCs the operator creates.
-        inheritedMetadata: { labels: objectLabels },
+        // Labels for the pods, Services and PVCs the operator creates: only keys CloudNativePG does not set
+        // itself (it manages app.kubernetes.io/name|instance|component|managed-by on its objects).
+        inheritedMetadata: { labels: pick(objectLabels, ['app.kubernetes.io/part-of']) },
         postgresql: {
           parameters: { ...sortedRecord(parameters), archive_timeout: `${archiveTimeout}min` },
         },
@@ -206,6 +207,10 @@ export class PostgresCluster extends Construct {
       });
     }
   }
+}
+
+function pick(r: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).filter(([k]) => keys.includes(k)));
 }
 
 function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {

@@ -30,8 +30,8 @@ describe('PostgresCluster', () => {
     new PostgresCluster(c, 'pg', pgProps);
     const cluster = objectOf(c, 'Cluster');
     expect(cluster.metadata.labels.app).toBeUndefined();
-    expect(cluster.spec.inheritedMetadata.labels.app).toBeUndefined();
-    expect(cluster.spec.inheritedMetadata.labels['app.kubernetes.io/name']).toBe('pg');
+    // Only what CloudNativePG does not manage itself on its pods/Services/PVCs.
+    expect(cluster.spec.inheritedMetadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'finbot' });
     const pm = objectOf(c, 'PodMonitor');
     expect(pm.metadata.labels.app).toBe('finbot');
     expect(pm.spec).toEqual({ selector: { matchLabels: { 'cnpg.io/cluster': 'pg', 'cnpg.io/podRole': 'instance' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
