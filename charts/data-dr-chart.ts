@@ -10,14 +10,18 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
 import { BarmanObjectStore } from '../constructs/barman-object-store';
+import { PostgresNetworkPolicies } from '../constructs/data-network-policies';
 import { PostgresCluster } from '../constructs/postgres-cluster';
-import { imageRef, type DataChart } from './data-chart';
+import { dataPolicyPeers, imageRef, type DataChart } from './data-chart';
+import type { EnvironmentNamespaces } from './platform-chart';
 
 /** Props of {@link DataDrChart}. */
 export interface DataDrChartProps {
   readonly settings: Settings;
   /** The primary side: the replica follows its cluster and reads its object store's path. */
   readonly primary: DataChart;
+  /** The environment's namespaces (the DR region's cluster is bootstrapped with the same platform chart). */
+  readonly namespaces: EnvironmentNamespaces;
 }
 
 /** The replica cluster and its two object stores (origin, read; own, written after promotion). */
@@ -25,6 +29,7 @@ export class DataDrChart extends Chart {
   readonly originStore: BarmanObjectStore;
   readonly backupStore: BarmanObjectStore;
   readonly replica: PostgresCluster;
+  readonly policies: PostgresNetworkPolicies;
 
   constructor(scope: Construct, id: string, props: DataDrChartProps) {
     super(scope, id);
@@ -68,6 +73,14 @@ export class DataDrChart extends Chart {
       antiAffinity: pg.antiAffinity,
       backupStore: this.backupStore,
       replicaOf: { clusterName: primary.postgres.name, originStore: this.originStore, promoted: dr.promote },
+    });
+    // The database namespace of the DR cluster gets the same policies; prefixed, as names must be unique
+    // across this environment's output.
+    this.policies = new PostgresNetworkPolicies(this, 'Policies', {
+      ...dataPolicyPeers(props.namespaces),
+      cluster: this.replica,
+      operatorNamespace: settings.data.operatorNamespaces.cnpg,
+      namePrefix: `${dr.name}-`,
     });
   }
 }

@@ -33,7 +33,7 @@ export function buildEnvironment(settings: Settings): Environment {
   data.addDependency(platform);
   const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces, data: data.endpoints });
   apps.addDependency(platform, data);
-  const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data }) : undefined;
+  const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data, namespaces: platform.namespaces }) : undefined;
   return { settings, app, charts: { platform, apps, data, ...(dr ? { 'data-dr': dr } : {}) } };
 }
 

@@ -293,6 +293,21 @@ describe('data-dr chart: the replica cluster for the second region (production)'
     expect(find(dr, 'Cluster', 'finbot-postgres-dr').spec.plugins[0].parameters).toEqual({ barmanObjectName: 'finbot-postgres-dr-backup' });
   });
 
+  it('the DR cluster\'s database namespace gets the same policies, prefixed, for the replica\'s pods', () => {
+    const names = ofKind(dr, 'NetworkPolicy').map((p) => p.metadata.name).sort();
+    expect(names).toEqual([
+      'finbot-postgres-dr-allow-dns-egress',
+      'finbot-postgres-dr-allow-postgres-from-app',
+      'finbot-postgres-dr-allow-postgres-from-cnpg-operator',
+      'finbot-postgres-dr-allow-postgres-replication',
+      'finbot-postgres-dr-allow-postgres-to-kube-api-and-s3',
+      'finbot-postgres-dr-allow-prometheus-scrape-postgres',
+      'finbot-postgres-dr-default-deny-all',
+    ]);
+    const repl = policy(dr, 'finbot-postgres-dr-allow-postgres-replication', 'database').spec;
+    expect(repl.podSelector).toEqual({ matchLabels: { 'cnpg.io/cluster': 'finbot-postgres-dr' } });
+  });
+
   it('promote: true (failover) turns replica mode off', () => {
     const s = settingsOf('production');
     const promoted = { ...s, data: { ...s.data, postgres: { ...s.data.postgres, disasterRecovery: { ...s.data.postgres.disasterRecovery, promote: true } } } };
