@@ -5,6 +5,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
+import { dataPlainEnv, dataSecretEnv, type DataEndpoints } from '../constructs/data-endpoints';
 import { FinbotApp } from '../constructs/finbot-app';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS } from '../constructs/network-policy';
@@ -20,6 +21,8 @@ export const REDIS_PORT = 6379;
 export interface AppsChartProps {
   readonly settings: Settings;
   readonly namespaces: EnvironmentNamespaces;
+  /** The data tier; api and worker get DATABASE_* / REDIS_* env from it. @default - no data env */
+  readonly data?: DataEndpoints;
 }
 
 /** api, web and worker with Services, HPAs, PDBs and the app namespace's NetworkPolicies. */
@@ -38,10 +41,11 @@ export class AppsChart extends Chart {
     const apps = settings.apps;
     const common = { environment, namespace };
 
-    this.api = new FinbotApp(this, 'Api', { ...common, name: 'finbot-api', component: 'api', settings: apps.api });
+    const dataEnv = props.data ? { secretEnv: dataSecretEnv(), extraEnv: dataPlainEnv(props.data) } : { extraEnv: {} };
+    this.api = new FinbotApp(this, 'Api', { ...common, ...dataEnv, name: 'finbot-api', component: 'api', settings: apps.api });
     const apiUrl = `http://finbot-api.${namespace}.svc.cluster.local:${apps.api.port ?? 0}`;
     this.web = new FinbotApp(this, 'Web', { ...common, name: 'finbot-web', component: 'web', settings: apps.web, extraEnv: { API_URL: apiUrl } });
-    this.worker = new FinbotApp(this, 'Worker', { ...common, name: 'finbot-worker', component: 'worker', settings: apps.worker, extraEnv: { API_URL: apiUrl } });
+    this.worker = new FinbotApp(this, 'Worker', { ...common, ...dataEnv, name: 'finbot-worker', component: 'worker', settings: apps.worker, extraEnv: { ...dataEnv.extraEnv, API_URL: apiUrl } });
     const extra = Object.keys(apps.extraWorkers).sort().map((key) =>
       new FinbotApp(this, `Worker-${key}`, { ...common, name: `finbot-${key}`, component: 'worker', settings: apps.extraWorkers[key], extraEnv: { API_URL: apiUrl } }));
     this.components = [this.api, this.web, this.worker, ...extra];

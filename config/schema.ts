@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
+import { dataSchema } from './sections/data';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -157,6 +158,7 @@ export type AppsSettings = z.infer<typeof appsSchema>;
 export const sectionSchemas = {
   platform: platformSchema,
   apps: appsSchema,
+  data: dataSchema,
 } as const;
 
 /** The whole settings model of one environment. */

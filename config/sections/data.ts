@@ -1,0 +1,168 @@
+/**
+ * data.yaml: the data tier — the CloudNativePG Postgres cluster (backups through the Barman Cloud plugin,
+ * optional replica cluster in a second region) and the OpsTree Redis cluster.
+ *
+ * The shared primitives of `../schema` are referenced through `z.lazy`: schema.ts imports this file, so
+ * reading them eagerly here would hit the import cycle before they are initialised.
+ */
+import { z } from 'zod';
+import { tryParseQuantity } from '../quantity';
+import { dnsLabel, imageSchema, memoryQuantity, resourcesSchema, type ResourceSettings } from '../schema';
+
+const name = z.lazy(() => dnsLabel);
+const quantity = z.lazy(() => memoryQuantity);
+const image = z.lazy(() => imageSchema);
+const resources = z.lazy(() => resourcesSchema);
+
+const s3Path = z
+  .string()
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._-]+)*\/?$/, { message: 'must be an S3 URL such as s3://finbot-backups/postgres' });
+
+/** Backups of the Postgres cluster through the Barman Cloud plugin (barmancloud.cnpg.io ObjectStore). */
+export const postgresBackupSchema = z.strictObject({
+  destinationPath: s3Path.describe('Object store path of base backups and WAL, e.g. s3://finbot-backups/postgres'),
+  retentionPolicy: z
+    .string()
+    .regex(/^[1-9][0-9]*[dwm]$/, { message: 'must be a Barman retention policy such as 30d, 4w or 3m' })
+    .describe('How long base backups and WAL are kept (Barman: <n>d|w|m)'),
+  schedule: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, { message: 'must be a six-field cron expression with seconds first, such as "0 0 2 * * *" (CNPG uses robfig/cron with seconds)' })
+    .describe('When the full (base) backup runs: six fields, seconds first'),
+  rpoMinutes: z.number().int().min(1).describe('Recovery point objective in minutes (design document: 1 h = 60)'),
+  archiveTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .describe('PostgreSQL archive_timeout: the longest a WAL segment may stay open before it is switched and archived'),
+  walCompression: z.enum(['gzip', 'bzip2', 'lz4', 'snappy', 'xz', 'zstd']).describe('Compression of archived WAL files'),
+  dataCompression: z.enum(['gzip', 'bzip2', 'lz4', 'snappy']).describe('Compression of base backups'),
+});
+
+/** The optional replica cluster in a second region, fed from the primary's object store. */
+export const disasterRecoverySchema = z.strictObject({
+  enabled: z.boolean().describe('Render the replica cluster (dist/<env>/data-dr.yaml, applied to the DR region\'s cluster)'),
+  name: name.describe('Name of the replica Cluster, e.g. finbot-postgres-dr'),
+  region: z.string().regex(/^[a-z]{2}-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as us-east-1' }).describe('Region the replica runs in'),
+  instances: z.number().int().min(1).max(9).describe('Instances of the replica cluster (1 designated primary + standbys)'),
+  destinationPath: s3Path.describe('The replica\'s own archive, used once it is promoted; must differ from backup.destinationPath'),
+  promote: z
+    .boolean()
+    .describe('Failover (docs/data.md runbook): true turns replica mode off and the replica becomes a primary; keep false otherwise'),
+});
+
+/** postgresql.cnpg.io/v1 Cluster settings. */
+export const postgresSchema = z.strictObject({
+  name: name.describe('Cluster name; the read-write Service is <name>-rw'),
+  image: image.describe('PostgreSQL operand image (ghcr.io/cloudnative-pg/postgresql), pinned'),
+  instances: z.number().int().min(1).max(9).describe('PostgreSQL instances: one primary, the rest streaming standbys'),
+  primaryUpdateStrategy: z.enum(['unsupervised', 'supervised']),
+  storageSize: quantity.describe('PVC size of each instance'),
+  resources,
+  parameters: z
+    .record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, { message: 'must be a postgresql.conf parameter name such as max_connections' }), z.string())
+    .describe('postgresql.conf parameters, as strings'),
+  antiAffinity: z.enum(['required', 'preferred']).describe('Whether two instances may share a node'),
+  database: z.strictObject({ name: name, owner: name }).describe('Database and owner created by initdb'),
+  backup: postgresBackupSchema,
+  disasterRecovery: disasterRecoverySchema,
+});
+
+/** redis.redis.opstreelabs.in/v1beta2 RedisCluster settings. */
+export const redisSchema = z.strictObject({
+  name: name.describe('RedisCluster name; the leaders\' Service is <name>-leader'),
+  image: image.describe('Redis image (quay.io/opstree/redis), pinned; its major version must match clusterVersion'),
+  exporterImage: image.describe('redis_exporter sidecar image, pinned'),
+  clusterVersion: z.enum(['v6', 'v7', 'v8']).describe('Major Redis version the operator configures for'),
+  clusterSize: z
+    .number()
+    .int()
+    .min(3, { message: 'a Redis cluster needs at least 3 leaders (clusterSize counts leaders in v1beta2; each gets one follower)' })
+    .describe('Number of leaders (v1beta2); the operator adds as many followers, one per leader'),
+  storageSize: quantity.describe('PVC size of each Redis pod (/data)'),
+  resources,
+  exporterResources: resources,
+  readOnlyRootFilesystem: z
+    .boolean()
+    .describe('Read-only root filesystem for Redis; needs the operator feature gate GenerateConfigInInitContainer (config in an emptyDir)'),
+});
+
+/** data.yaml as a whole. */
+export const dataSchema = z
+  .strictObject({
+    storageClass: name.describe('StorageClass of every data PVC (made by the cluster chart), e.g. fast-ssd'),
+    operatorNamespaces: z.strictObject({
+      cnpg: name.describe('Namespace of the CloudNativePG operator and the Barman Cloud plugin'),
+      redis: name.describe('Namespace of the OpsTree redis-operator'),
+    }),
+    postgres: postgresSchema,
+    redis: redisSchema,
+  })
+  .superRefine((data, ctx) => {
+    const limitsCheck = (r: ResourceSettings, path: Array<string>) => {
+      for (const k of ['cpu', 'memory'] as const) {
+        const limit = tryParseQuantity(r.limits[k]);
+        const request = tryParseQuantity(r.requests[k]);
+        if (limit !== undefined && request !== undefined && limit < request) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'limits', k],
+            message: `limit ${r.limits[k]} is below the request ${r.requests[k]}: raise the limit or lower the request`,
+          });
+        }
+      }
+    };
+    limitsCheck(data.postgres.resources, ['postgres', 'resources']);
+    limitsCheck(data.redis.resources, ['redis', 'resources']);
+    limitsCheck(data.redis.exporterResources, ['redis', 'exporterResources']);
+
+    const b = data.postgres.backup;
+    if (b.archiveTimeoutMinutes >= b.rpoMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'backup', 'archiveTimeoutMinutes'],
+        message: `archive timeout ${b.archiveTimeoutMinutes} min is not below the RPO of ${b.rpoMinutes} min: a quiet database would archive WAL less often than the RPO allows; lower archiveTimeoutMinutes (e.g. 5)`,
+      });
+    }
+    if ('archive_timeout' in data.postgres.parameters) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'parameters', 'archive_timeout'],
+        message: 'archive_timeout is derived from backup.archiveTimeoutMinutes (it must stay below the RPO); remove it from parameters',
+      });
+    }
+    const dr = data.postgres.disasterRecovery;
+    if (dr.enabled && dr.destinationPath.replace(/\/$/, '') === b.destinationPath.replace(/\/$/, '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'disasterRecovery', 'destinationPath'],
+        message: `the replica must archive to its own path, not to the primary's ${b.destinationPath}: two clusters writing one archive corrupt it`,
+      });
+    }
+    if (dr.promote && !dr.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'disasterRecovery', 'promote'],
+        message: 'promote is true but disasterRecovery.enabled is false: there is no replica cluster to promote; set enabled: true or promote: false',
+      });
+    }
+    if (dr.enabled && dr.name === data.postgres.name) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'disasterRecovery', 'name'],
+        message: `the replica cluster needs a name of its own (got "${dr.name}", the primary's name); e.g. ${data.postgres.name.replace(/-primary$/, '')}-dr`,
+      });
+    }
+    const redisMajor = /^v?([0-9]+)\./.exec(data.redis.image.tag)?.[1];
+    if (redisMajor !== undefined && `v${redisMajor}` !== data.redis.clusterVersion) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redis', 'clusterVersion'],
+        message: `clusterVersion ${data.redis.clusterVersion} does not match the image tag ${data.redis.image.tag} (major v${redisMajor}); set clusterVersion: v${redisMajor} or change the image`,
+      });
+    }
+  });
+
+/** Validated data.yaml. */
+export type DataSettings = z.infer<typeof dataSchema>;

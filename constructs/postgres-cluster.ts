@@ -1,0 +1,218 @@
+/**
+ * A CloudNativePG Postgres cluster (postgresql.cnpg.io/v1 Cluster) with WAL archiving through the Barman
+ * Cloud plugin, anti-affinity over nodes and zones, and a PodMonitor for its metrics. With `replicaOf` it is
+ * a replica cluster that follows another cluster from that cluster's object store (disaster recovery).
+ * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
+ * @see https://cloudnative-pg.io/documentation/current/replica_cluster/
+ */
+import { Construct } from 'constructs';
+import {
+  Cluster,
+  ClusterSpecPrimaryUpdateStrategy,
+  ClusterSpecResourcesLimits,
+  ClusterSpecResourcesRequests,
+} from '../imports/postgresql.cnpg.io';
+import { BARMAN_CLOUD_PLUGIN, type BarmanObjectStore } from './barman-object-store';
+import type { ServiceEndpoint } from './data-endpoints';
+import { labels } from './labels';
+import { PodMonitorObject } from './pod-monitor';
+
+/** Ports of a CloudNativePG instance pod. */
+export const POSTGRES_PORTS = {
+  /** PostgreSQL (clients, streaming replication, pg_basebackup of joining instances). */
+  postgres: 5432,
+  /** Instance manager status endpoint the operator polls. */
+  status: 8000,
+  /** Prometheus exporter of the instance manager (container port `metrics`). */
+  metrics: 9187,
+} as const;
+
+/** Label CloudNativePG puts on every pod (instances and jobs) of a cluster. */
+export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
+
+const ZONE_KEY = 'topology.kubernetes.io/zone';
+const HOST_KEY = 'kubernetes.io/hostname';
+
+/** CPU and memory of each instance. */
+export interface PostgresResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** Follow another cluster from its object store (replica mode). */
+export interface PostgresReplicaOf {
+  /** Name of the origin cluster (its `serverName` in the object store). */
+  readonly clusterName: string;
+  /** An ObjectStore pointing at the origin's archive (read here, never written). */
+  readonly originStore: BarmanObjectStore;
+  /**
+   * Promote this cluster to a primary (failover): replica mode off, it stops following the origin and
+   * accepts writes. Irreversible for this cluster's data; see the runbook in docs/data.md.
+   * @default false
+   */
+  readonly promoted?: boolean;
+}
+
+/** Props of {@link PostgresCluster}. */
+export interface PostgresClusterProps {
+  /** Cluster name; Services are `<name>-rw`, `<name>-ro`, `<name>-r`. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Environment (label `app.kubernetes.io/instance`). */
+  readonly environment: string;
+  /** Full operand image reference with a pinned tag, e.g. ghcr.io/cloudnative-pg/postgresql:16.6. */
+  readonly imageName: string;
+  /** Instances: one primary plus standbys. Must be at least 1. */
+  readonly instances: number;
+  /** PVC size of each instance, e.g. 100Gi. */
+  readonly storageSize: string;
+  /** StorageClass of the PVCs (made elsewhere, referenced by name). */
+  readonly storageClass: string;
+  readonly resources: PostgresResources;
+  /** postgresql.conf parameters. `archive_timeout` is not allowed here (see archiveTimeoutMinutes). @default {} */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * WAL archive timeout in minutes: a segment is switched and archived at least this often, so the data lost
+   * with the whole cluster is bounded by it (plus upload time). Keep it below the RPO.
+   * @default 5
+   */
+  readonly archiveTimeoutMinutes?: number;
+  /** @default 'unsupervised' */
+  readonly primaryUpdateStrategy?: 'unsupervised' | 'supervised';
+  /** Whether two instances may share a node. @default 'required' */
+  readonly antiAffinity?: 'required' | 'preferred';
+  /** Database and owner created by initdb (ignored for a replica). @default finbot / finbot */
+  readonly database?: { readonly name: string; readonly owner: string };
+  /** Object store the cluster archives WAL and base backups to. @default - no archiving (not for production) */
+  readonly backupStore?: BarmanObjectStore;
+  /** Make this a replica cluster of another one. @default - a primary cluster */
+  readonly replicaOf?: PostgresReplicaOf;
+  /** Create a PodMonitor for the instances' metrics port. @default true */
+  readonly podMonitor?: boolean;
+}
+
+/** A CloudNativePG cluster. */
+export class PostgresCluster extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly instances: number;
+  /** The read-write Service: always the current primary. */
+  readonly readWrite: ServiceEndpoint;
+  /** Labels of every pod of the cluster (instances and the operator's jobs), for NetworkPolicies. */
+  readonly podSelector: Record<string, string>;
+  /** The store WAL is archived to, if any. */
+  readonly backupStore?: BarmanObjectStore;
+  readonly resource: Cluster;
+  readonly podMonitor?: PodMonitorObject;
+
+  constructor(scope: Construct, id: string, props: PostgresClusterProps) {
+    super(scope, id);
+    const where = `PostgresCluster ${props.name}`;
+    if (!Number.isInteger(props.instances) || props.instances < 1) {
+      throw new Error(`${where}: instances is ${props.instances}; give a whole number of at least 1 (3 for a highly available primary)`);
+    }
+    if (!/:[A-Za-z0-9_][A-Za-z0-9_.-]*(@sha256:[a-f0-9]{64})?$/.test(props.imageName) || /:latest$/.test(props.imageName)) {
+      throw new Error(`${where}: imageName "${props.imageName}" has no pinned tag; use e.g. ghcr.io/cloudnative-pg/postgresql:16.6`);
+    }
+    const parameters = props.parameters ?? {};
+    if ('archive_timeout' in parameters) {
+      throw new Error(`${where}: parameters.archive_timeout is set to "${parameters.archive_timeout}"; remove it and use the archiveTimeoutMinutes prop, which the RPO is checked against`);
+    }
+    const archiveTimeout = props.archiveTimeoutMinutes ?? 5;
+    if (!Number.isInteger(archiveTimeout) || archiveTimeout < 1 || archiveTimeout > 60) {
+      throw new Error(`${where}: archiveTimeoutMinutes is ${archiveTimeout}; allowed are whole minutes 1-60 (an RPO of 1 h needs less than 60)`);
+    }
+    if (props.replicaOf && props.backupStore && props.replicaOf.originStore.destinationPath === props.backupStore.destinationPath) {
+      throw new Error(`${where}: backupStore and replicaOf.originStore both point at ${props.backupStore.destinationPath}; a replica must archive to a path of its own`);
+    }
+    for (const store of [props.backupStore, props.replicaOf?.originStore]) {
+      if (store && store.namespace !== props.namespace) {
+        throw new Error(`${where}: ObjectStore ${store.name} is in namespace ${store.namespace}, the cluster in ${props.namespace}; the plugin only reads stores of the cluster's own namespace`);
+      }
+    }
+
+    this.name = props.name;
+    this.namespace = props.namespace;
+    this.instances = props.instances;
+    this.backupStore = props.backupStore;
+    this.podSelector = { [CNPG_CLUSTER_LABEL]: props.name };
+    this.readWrite = { host: `${props.name}-rw.${props.namespace}.svc.cluster.local`, port: POSTGRES_PORTS.postgres };
+
+    // The operator's pods are not FinBot pods: no `app: finbot` (app policies and monitors select on it).
+    const objectLabels = labels({ name: props.name, component: 'database', environment: props.environment, finbotApp: false });
+    const instanceSelector = { [CNPG_CLUSTER_LABEL]: props.name, 'cnpg.io/podRole': 'instance' };
+    const database = props.database ?? { name: 'finbot', owner: 'finbot' };
+    const replica = props.replicaOf;
+
+    this.resource = new Cluster(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels: objectLabels },
+      spec: {
+        instances: props.instances,
+        imageName: props.imageName,
+        primaryUpdateStrategy: (props.primaryUpdateStrategy ?? 'unsupervised') as ClusterSpecPrimaryUpdateStrategy,
+        // Labels for the pods, Services and PVCs the operator creates: only keys CloudNativePG does not set
+        // itself (it manages app.kubernetes.io/name|instance|component|managed-by on its objects).
+        inheritedMetadata: { labels: pick(objectLabels, ['app.kubernetes.io/part-of']) },
+        postgresql: {
+          parameters: { ...sortedRecord(parameters), archive_timeout: `${archiveTimeout}min` },
+        },
+        storage: { size: props.storageSize, storageClass: props.storageClass },
+        resources: {
+          requests: { cpu: ClusterSpecResourcesRequests.fromString(props.resources.requests.cpu), memory: ClusterSpecResourcesRequests.fromString(props.resources.requests.memory) },
+          limits: { cpu: ClusterSpecResourcesLimits.fromString(props.resources.limits.cpu), memory: ClusterSpecResourcesLimits.fromString(props.resources.limits.memory) },
+        },
+        // The operator's default pod/container security context already meets `restricted` (uid 26,
+        // read-only root, no escalation, ALL dropped); seccomp is stated explicitly.
+        seccompProfile: { type: 'RuntimeDefault' },
+        affinity: {
+          enablePodAntiAffinity: true,
+          podAntiAffinityType: props.antiAffinity ?? 'required',
+          topologyKey: HOST_KEY,
+        },
+        topologySpreadConstraints: [{
+          maxSkew: 1,
+          topologyKey: ZONE_KEY,
+          whenUnsatisfiable: props.instances > 1 ? 'DoNotSchedule' : 'ScheduleAnyway',
+          labelSelector: { matchLabels: instanceSelector },
+        }],
+        enablePdb: true,
+        ...(props.backupStore ? {
+          plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: props.backupStore.name } }],
+        } : {}),
+        ...(replica ? {
+          bootstrap: { recovery: { source: replica.clusterName } },
+          replica: { enabled: !(replica.promoted ?? false), source: replica.clusterName },
+          externalClusters: [{
+            name: replica.clusterName,
+            plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: replica.originStore.name, serverName: replica.clusterName } },
+          }],
+        } : {
+          bootstrap: { initdb: { database: database.name, owner: database.owner } },
+        }),
+      },
+    });
+
+    if (props.podMonitor ?? true) {
+      this.podMonitor = new PodMonitorObject(this, 'PodMonitor', {
+        metadata: {
+          name: props.name,
+          namespace: props.namespace,
+          // `app: finbot`: the design document's Prometheus selects monitors by it.
+          labels: labels({ name: props.name, component: 'database', environment: props.environment }),
+        },
+        spec: {
+          selector: { matchLabels: instanceSelector },
+          podMetricsEndpoints: [{ port: 'metrics' }],
+        },
+      });
+    }
+  }
+}
+
+function pick(r: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).filter(([k]) => keys.includes(k)));
+}
+
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+}
