@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
+import { clusterSchema } from './sections/cluster';
+import { gitopsSchema } from './sections/gitops';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -157,6 +159,8 @@ export type AppsSettings = z.infer<typeof appsSchema>;
 export const sectionSchemas = {
   platform: platformSchema,
   apps: appsSchema,
+  cluster: clusterSchema,
+  gitops: gitopsSchema,
 } as const;
 
 /** The whole settings model of one environment. */
