@@ -14,7 +14,7 @@ const hostname = z
 
 /** One public endpoint the blackbox exporter probes over HTTPS. */
 const probeTarget = z.strictObject({
-  /** Short name, becomes the Probe's name `finbot-<name>`. */
+  /** Short name, becomes the Probe's name `finbot-synthetic-<name>`. */
   name: dnsLabel,
   /** Public host name, e.g. api.finbot.com. */
   host: hostname,
