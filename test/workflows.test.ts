@@ -18,8 +18,10 @@ interface Job { 'runs-on'?: string; needs?: string | string[]; steps?: Step[]; i
 interface Workflow { on: unknown; jobs: Record<string, Job> }
 
 const load = (file: string) => yaml.load(readFileSync(join(dir, file), 'utf8')) as Workflow;
-const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
-const runs = (w: Workflow) => steps(w).map((s) => s.run ?? '').join('\n');
+const steps = (w: Pick<Workflow, 'jobs'>) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
+const runs = (w: Pick<Workflow, 'jobs'>) => steps(w).map((s) => s.run ?? '').join('\n');
+/** The shell scripts of one job. */
+const jobRuns = (w: Workflow, job: string) => runs({ jobs: { [job]: w.jobs[job] } });
 
 /** `npm run [--silent] name` occurrences in a script. */
 function npmRuns(script: string): string[] {
@@ -76,13 +78,13 @@ describe('workflows', () => {
     const w = load('release.yml');
     expect(Object.keys(w.on as object).sort()).toEqual(['push', 'repository_dispatch', 'workflow_dispatch']);
     expect((w.on as any).push.tags).toEqual(['v*']);
-    expect(runs({ jobs: { s: w.jobs.staging } } as Workflow)).toContain('npm run set-image -- staging api "$TAG"');
-    expect(runs({ jobs: { p: w.jobs.production } } as Workflow)).toContain('npm run set-image -- production api "$TAG"');
-    expect(runs({ jobs: { p: w.jobs.promote } } as Workflow)).toContain('npm run promote -- production');
+    expect(jobRuns(w, 'staging')).toContain('npm run set-image -- staging api "$TAG"');
+    expect(jobRuns(w, 'production')).toContain('npm run set-image -- production api "$TAG"');
+    expect(jobRuns(w, 'promote')).toContain('npm run promote -- production');
     expect(w.jobs.production.needs).toBe('staging-gate');
     expect(w.jobs.promote.needs).toBe('production');
     expect(w.jobs.production.environment).toBe('production');
     expect(w.jobs.promote.environment).toBe('production-promotion');
-    for (const job of ['staging', 'production', 'promote']) expect(runs({ jobs: { j: w.jobs[job] } } as Workflow)).toContain('git push origin HEAD:main');
+    for (const job of ['staging', 'production', 'promote']) expect(jobRuns(w, job)).toContain('git push origin HEAD:main');
   });
 });
