@@ -88,3 +88,16 @@ describe('workflows', () => {
     for (const job of ['staging', 'production', 'promote']) expect(jobRuns(w, job)).toContain('git push origin HEAD:main');
   });
 });
+
+describe('workflow permissions', () => {
+  it('are read-only by default; only the jobs that push to main may write', () => {
+    for (const file of files) {
+      const w = yaml.load(readFileSync(join(dir, file), 'utf8')) as { permissions?: Record<string, string>; jobs: Record<string, { permissions?: Record<string, string>; steps?: Array<{ run?: string }> }> };
+      expect(w.permissions, file).toEqual({ contents: 'read' });
+      for (const [name, job] of Object.entries(w.jobs)) {
+        const pushes = (job.steps ?? []).some((s) => s.run?.includes('git push'));
+        expect(job.permissions?.contents ?? 'read', `${file} ${name}`).toBe(pushes ? 'write' : 'read');
+      }
+    }
+  });
+});
