@@ -2,12 +2,15 @@
  * Assembles every chart of one environment, in dependency order. The only place that knows the list of
  * charts; each chart becomes one file dist/<env>/<chart>.yaml.
  */
-import { App, type Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import type { Settings } from '../config/schema';
 import { AppsChart } from './apps-chart';
 import { DataChart } from './data-chart';
 import { DataDrChart } from './data-dr-chart';
+import { ClusterChart } from './cluster-chart';
+import { GitopsChart } from './gitops-chart';
 import { PlatformChart } from './platform-chart';
+import { ValidationChart } from './validation-chart';
 
 /** The charts of one environment, keyed by their output file name (without `.yaml`). */
 export interface EnvironmentCharts {
@@ -16,6 +19,10 @@ export interface EnvironmentCharts {
   readonly data: DataChart;
   /** Only with data.postgres.disasterRecovery.enabled; applied to the DR region's cluster (docs/data.md). */
   readonly 'data-dr'?: DataDrChart;
+  readonly cluster: ClusterChart;
+  readonly validation: ValidationChart;
+  /** Argo CD objects; derived from every other chart, so it must stay last. */
+  readonly gitops: GitopsChart;
 }
 
 /** An environment's cdk8s App and its charts. */
@@ -34,7 +41,18 @@ export function buildEnvironment(settings: Settings): Environment {
   const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces, data: data.endpoints });
   apps.addDependency(platform, data);
   const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data, namespaces: platform.namespaces }) : undefined;
-  return { settings, app, charts: { platform, apps, data, ...(dr ? { 'data-dr': dr } : {}) } };
+  const cluster = new ClusterChart(app, 'cluster', { settings, namespaces: platform.namespaces });
+  cluster.addDependency(platform);
+  const validation = new ValidationChart(app, 'validation', { settings, namespaces: platform.namespaces, apps });
+  validation.addDependency(apps);
+  // Last: the workloads project allows exactly what every chart above contains.
+  const gitops = new GitopsChart(app, 'gitops', {
+    settings,
+    sources: app.node.children.filter((c): c is Chart => c instanceof Chart),
+    // The DR replica cluster belongs to the second region's cluster, not to this one.
+    elsewhere: dr ? [dr] : [],
+  });
+  return { settings, app, charts: { platform, apps, data, ...(dr ? { 'data-dr': dr } : {}), cluster, validation, gitops } };
 }
 
 /** The charts in output order. */

@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
 import { dataSchema } from './sections/data';
+import { clusterSchema } from './sections/cluster';
+import { gitopsSchema } from './sections/gitops';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -159,6 +161,8 @@ export const sectionSchemas = {
   platform: platformSchema,
   apps: appsSchema,
   data: dataSchema,
+  cluster: clusterSchema,
+  gitops: gitopsSchema,
 } as const;
 
 /** The whole settings model of one environment. */

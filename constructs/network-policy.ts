@@ -12,6 +12,11 @@ export interface PolicyPeer {
   readonly namespaceLabels?: Record<string, string>;
   /** Pod labels; omitted = every pod of the selected namespace(s). */
   readonly podLabels?: Record<string, string>;
+  /**
+   * An IP range instead of pods (e.g. `0.0.0.0/0` for the internet); cannot be combined with labels.
+   * @default - none (the peer is pods)
+   */
+  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
 }
 
 /** A port of a rule. */
@@ -42,6 +47,10 @@ export interface AllowPolicyProps {
 }
 
 function peer(p: PolicyPeer): k8s.NetworkPolicyPeer {
+  if (p.ipBlock) {
+    if (p.namespaceLabels || p.podLabels) throw new Error(`a NetworkPolicy peer is either an ipBlock (${p.ipBlock.cidr}) or pods/namespaces by labels, not both`);
+    return { ipBlock: { cidr: p.ipBlock.cidr, ...(p.ipBlock.except?.length ? { except: [...p.ipBlock.except] } : {}) } };
+  }
   return {
     ...(p.namespaceLabels ? { namespaceSelector: { matchLabels: p.namespaceLabels } } : {}),
     ...(p.podLabels || !p.namespaceLabels ? { podSelector: { matchLabels: p.podLabels ?? {} } } : {}),

@@ -6,6 +6,7 @@
 import type { Construct, IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { chartList, type Environment } from '../charts/environment';
+import { withSyncWaves } from './sync-waves';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -27,10 +28,10 @@ export function validateConstructs(root: Construct): void {
   if (errors.length > 0) throw new Error(`validation failed:\n  ${errors.join('\n  ')}`);
 }
 
-/** The objects of each chart of an environment, in output order. */
+/** The objects of each chart of an environment, in output order, each with its Argo CD sync wave. */
 export function renderObjects(env: Environment): Array<[string, KubeObject[]]> {
   validateConstructs(env.app);
-  return chartList(env).map(([file, chart]) => [file, chart.toJson() as KubeObject[]]);
+  return chartList(env).map(([file, chart]) => [file, withSyncWaves(chart.toJson() as KubeObject[])]);
 }
 
 /** Dumps objects as a YAML document stream (deterministic: same objects, same bytes). */

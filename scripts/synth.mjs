@@ -33,8 +33,8 @@ export async function ensureBundle() {
     external: ['cdk8s', 'cdk8s-plus-27', 'constructs'],
     logLevel: 'error',
     legalComments: 'none',
-    // Bundled CommonJS dependencies (e.g. ajv's uri-js needing punycode) call require(); give the ESM
-    // bundle a real one.
+    // CommonJS dependencies of the kubernetes-models validators require() Node built-ins (punycode);
+    // an ESM bundle has no `require` unless it is given one.
     banner: { js: "import { createRequire as __finbotCreateRequire } from 'node:module'; const require = __finbotCreateRequire(import.meta.url);" },
   });
   // Parallel synths (tests) may build at once: each writes its own file and renames it into place.

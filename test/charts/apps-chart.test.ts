@@ -41,7 +41,7 @@ describe('apps chart: the design document values (production)', () => {
       expect(find(objs, 'PodDisruptionBudget', name).spec.maxUnavailable).toBe(1);
       expect(find(objs, 'ServiceAccount', name).automountServiceAccountToken).toBe(false);
     }
-    expect(ofKind(objs, 'Service').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-web', 'finbot-worker-metrics']);
+    expect(ofKind(objs, 'Service').filter((s) => s.metadata.namespace === 'production').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-web', 'finbot-worker-metrics']);
     expect(find(objs, 'Service', 'finbot-api').spec.ports[0]).toMatchObject({ name: 'http', port: 3001, targetPort: 'http' });
   });
 
@@ -95,7 +95,8 @@ describe('platform chart', () => {
       const selectors = ofKind(objs, 'NetworkPolicy').flatMap((np) => [...(np.spec.ingress ?? []).flatMap((r: any) => r.from), ...(np.spec.egress ?? []).flatMap((r: any) => r.to)])
         .map((p: any) => p.namespaceSelector?.matchLabels).filter(Boolean);
       for (const sel of selectors) {
-        if (sel['kubernetes.io/metadata.name'] === 'kube-system') continue; // created by Kubernetes itself
+        // created by Kubernetes itself / by the Istio installation / by the operators' installations
+        if (['kube-system', 'istio-system'].includes(sel['kubernetes.io/metadata.name'])) continue;
         if (operatorNamespaces.includes(sel['kubernetes.io/metadata.name'])) continue;
         expect(nsLabels.some((l) => Object.entries(sel).every(([k, v]) => l[k] === v)), `${env}: ${JSON.stringify(sel)}`).toBe(true);
       }

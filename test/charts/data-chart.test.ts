@@ -319,7 +319,8 @@ describe('data-dr chart: the replica cluster for the second region (production)'
     const s = settingsOf('production');
     const off = { ...s, data: { ...s.data, postgres: { ...s.data.postgres, disasterRecovery: { ...s.data.postgres.disasterRecovery, enabled: false } } } };
     const env = buildEnvironment(off);
-    expect(Object.keys(env.charts)).toEqual(['platform', 'apps', 'data']);
+    expect(Object.keys(env.charts)).not.toContain('data-dr');
+    expect(buildEnvironment(s).charts['data-dr']).toBeDefined();
     expect(objectsOf(env).filter((o) => o.metadata.name === 'finbot-postgres-dr')).toEqual([]);
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * gitops.yaml: how Argo CD delivers dist/<env> (repository, revision, sync policy) and what the
+ * environment's synthetic monitoring probes from outside.
+ *
+ * Imports nothing from `../schema` on purpose: schema.ts imports this file (no import cycle).
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/
+ */
+import { z } from 'zod';
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS-1123 label (lower case letters, digits, "-"; at most 63)' });
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a fully qualified host name such as api.finbot.com' });
+
+/** One public endpoint the blackbox exporter probes over HTTPS. */
+const probeTarget = z.strictObject({
+  /** Short name, becomes the Probe's name `finbot-synthetic-<name>`. */
+  name: dnsLabel,
+  /** Public host name, e.g. api.finbot.com. */
+  host: hostname,
+  /** Path requested, e.g. /health. */
+  path: z.string().startsWith('/', { message: 'must start with "/"' }).default('/'),
+});
+
+/** gitops.yaml. */
+export const gitopsSchema = z
+  .strictObject({
+    /** The Git repository holding dist/ (this repository), as Argo CD clones it. */
+    repoURL: z.string().regex(/^(https:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/, { message: 'must be an https:// or git@ repository URL' }),
+    /** Branch, tag or commit Argo CD follows. */
+    targetRevision: z.string().min(1).refine((r) => r !== 'HEAD', { message: '"HEAD" follows whatever branch is the default; name the branch, e.g. main' }),
+    /** Namespace Argo CD runs in (Applications and AppProjects live there). */
+    argocdNamespace: dnsLabel,
+    /**
+     * Automated sync with prune and self-heal (staging); false = a person presses Sync (production).
+     */
+    autoSync: z.boolean(),
+    /** Synthetic monitoring (Prometheus Probes through a blackbox exporter). */
+    probes: z.strictObject({
+      /** Probe interval, e.g. 60s. */
+      interval: z.string().regex(/^[0-9]+(s|m)$/, { message: 'must be a duration such as 30s or 1m' }),
+      /** Public endpoints; duplicates the edge section's hosts until both are merged (one list). */
+      targets: z.array(probeTarget).min(1, { message: 'give at least one public endpoint to probe' }),
+    }),
+  })
+  .superRefine((g, ctx) => {
+    const seen = new Set<string>();
+    g.probes.targets.forEach((t, i) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['probes', 'targets', i, 'name'], message: `duplicate probe name "${t.name}": names must be unique` });
+      seen.add(t.name);
+    });
+  });
+/** Validated gitops.yaml. */
+export type GitopsSettings = z.infer<typeof gitopsSchema>;

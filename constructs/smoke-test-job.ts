@@ -1,0 +1,177 @@
+/**
+ * The smoke test of the design document ("Production Validation", and the pipeline's health check) as an
+ * Argo CD PostSync hook: after every sync, GET the health path of each target Service in order, and fail
+ * the sync when one does not answer 2xx. Comes with its own token-less ServiceAccount and the two
+ * NetworkPolicies that let exactly this Job reach exactly the target pods.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { labels, selectorLabels } from './labels';
+import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
+
+/** Pinned curl image (the design document uses an unpinned curlimages/curl). */
+export const SMOKE_TEST_IMAGE = 'curlimages/curl:8.16.0';
+/** Argo CD hook annotations of the Job: run after each sync; replace the last run; delete it when it passed. */
+export const POST_SYNC_HOOK_ANNOTATIONS = {
+  'argocd.argoproj.io/hook': 'PostSync',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
+} as const;
+/** istiod, which an injected sidecar must reach before the request can go out. */
+const ISTIOD_PEER: PolicyPeer = { namespaceLabels: { 'kubernetes.io/metadata.name': 'istio-system' }, podLabels: { app: 'istiod' } };
+const ISTIOD_XDS_PORT = 15012;
+const NOBODY = 65534;
+
+/** One Service to check. */
+export interface SmokeTarget {
+  /** Service name in the Job's namespace, e.g. `finbot-api-preview`. */
+  readonly service: string;
+  /** Service port (equal to the pods' container port here), e.g. 3001. */
+  readonly port: number;
+  /** Path that must answer 2xx, e.g. `/health`. */
+  readonly path: string;
+  /** Labels of the Service's pods (its selector), for the NetworkPolicies. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link SmokeTestJob}. */
+export interface SmokeTestJobProps {
+  /** Namespace of the Job and of the target Services. */
+  readonly namespace: string;
+  /** Environment name (labels). */
+  readonly environment: string;
+  /** Services to check, in order (the design document: preview colour first, then live). */
+  readonly targets: readonly SmokeTarget[];
+  /** @default 'finbot-smoke-test' */
+  readonly name?: string;
+  /** Pinned image with curl and /bin/sh. @default {@link SMOKE_TEST_IMAGE} */
+  readonly image?: string;
+  /**
+   * The namespace injects Istio sidecars: hold curl until the proxy runs, stop the proxy when done (or the
+   * Job never completes), and allow the proxy to reach istiod.
+   * @default false
+   */
+  readonly istioSidecar?: boolean;
+  /** Retries of a failed pod. @default 2 */
+  readonly backoffLimit?: number;
+  /** Hard limit of the whole Job, in seconds. @default 300 */
+  readonly activeDeadlineSeconds?: number;
+}
+
+/** The shell script; the URLs are its arguments. */
+function script(istioSidecar: boolean): string {
+  return [
+    'set -eu',
+    ...(istioSidecar ? ["trap 'curl -fsS -o /dev/null -X POST http://127.0.0.1:15020/quitquitquit || true' EXIT"] : []),
+    'for url in "$@"; do',
+    '  echo "GET $url"',
+    "  curl --fail --silent --show-error --max-time 10 --retry 5 --retry-delay 3 --retry-connrefused --retry-all-errors --output /dev/null --write-out '%{http_code} in %{time_total}s\\n' \"$url\"",
+    'done',
+    'echo "smoke test passed"',
+  ].join('\n');
+}
+
+/** A PostSync hook Job that checks the health endpoints of Services, with its ServiceAccount and policies. */
+export class SmokeTestJob extends Construct {
+  readonly name: string;
+  /** The URLs checked, in order. */
+  readonly urls: readonly string[];
+  readonly job: k8s.KubeJob;
+  readonly serviceAccount: k8s.KubeServiceAccount;
+
+  constructor(scope: Construct, id: string, props: SmokeTestJobProps) {
+    super(scope, id);
+    if (props.targets.length === 0) {
+      throw new Error('SmokeTestJob: targets is empty; give at least one Service to check (e.g. finbot-api)');
+    }
+    const image = props.image ?? SMOKE_TEST_IMAGE;
+    if (!/:[A-Za-z0-9_][A-Za-z0-9_.-]*$|@sha256:[a-f0-9]{64}$/.test(image) || /:latest$/.test(image)) {
+      throw new Error(`SmokeTestJob: image "${image}" is not pinned; give a version tag or digest, e.g. ${SMOKE_TEST_IMAGE}`);
+    }
+    for (const t of props.targets) {
+      if (!t.path.startsWith('/')) throw new Error(`SmokeTestJob: target ${t.service} path "${t.path}" must start with "/"`);
+      if (Object.keys(t.podLabels).length === 0) throw new Error(`SmokeTestJob: target ${t.service} has no podLabels; the NetworkPolicies would open every pod`);
+    }
+    const istio = props.istioSidecar ?? false;
+    this.name = props.name ?? 'finbot-smoke-test';
+    const labelProps = { name: this.name, component: 'smoke-test', environment: props.environment, finbotApp: false };
+    const objectLabels = labels(labelProps);
+    const podSelector = selectorLabels(labelProps);
+    const metadata = { name: this.name, namespace: props.namespace, labels: objectLabels };
+    this.urls = props.targets.map((t) => `http://${t.service}.${props.namespace}.svc.cluster.local:${t.port}${t.path}`);
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+
+    this.job = new k8s.KubeJob(this, 'Job', {
+      metadata: { ...metadata, annotations: { ...POST_SYNC_HOOK_ANNOTATIONS } },
+      spec: {
+        backoffLimit: props.backoffLimit ?? 2,
+        activeDeadlineSeconds: props.activeDeadlineSeconds ?? 300,
+        template: {
+          metadata: {
+            labels: objectLabels,
+            ...(istio ? { annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}' } } : {}),
+          },
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: NOBODY,
+              runAsGroup: NOBODY,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'smoke-test',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['/bin/sh', '-c', script(istio), 'smoke-test', ...this.urls],
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    // Each distinct (pods, port) target once: blue/green colours are different pods on the same port.
+    const seen = new Set<string>();
+    const targets = props.targets.filter((t) => {
+      const key = `${JSON.stringify(t.podLabels)}:${t.port}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    new AllowPolicy(this, 'Egress', {
+      name: this.name,
+      namespace: props.namespace,
+      podLabels: podSelector,
+      labels: objectLabels,
+      egress: [
+        ...targets.map((t) => ({ peers: [{ podLabels: { ...t.podLabels } }], ports: [{ port: t.port }] })),
+        { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
+        ...(istio ? [{ peers: [ISTIOD_PEER], ports: [{ port: ISTIOD_XDS_PORT }] }] : []),
+      ],
+    });
+    const names = targets.map((t, i) => `allow-${t.podLabels['app.kubernetes.io/name'] ?? `target-${i}`}-from-smoke-test`);
+    targets.forEach((t, i) => {
+      new AllowPolicy(this, `Ingress${i}`, {
+        name: names.indexOf(names[i]) === i ? names[i] : `${names[i]}-${i}`,
+        namespace: props.namespace,
+        podLabels: { ...t.podLabels },
+        labels: objectLabels,
+        ingress: [{ peers: [{ podLabels: podSelector }], ports: [{ port: t.port }] }],
+      });
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { buildEnvironment } from '../../charts/environment';
+import { chartObjects, find, settingsOf } from '../helpers';
+
+describe('cluster chart (production): design document values', () => {
+  const objs = chartObjects('production', 'cluster');
+
+  it('cluster-autoscaler flags exactly as the design document, for finbot-cluster', () => {
+    const d = find(objs, 'Deployment', 'cluster-autoscaler', 'kube-system');
+    const c = d.spec.template.spec.containers[0];
+    expect(c.name).toBe('cluster-autoscaler');
+    expect(c.command).toEqual([
+      './cluster-autoscaler',
+      '--v=4',
+      '--stderrthreshold=info',
+      '--cloud-provider=aws',
+      '--skip-nodes-with-local-storage=false',
+      '--expander=least-waste',
+      '--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/finbot-cluster',
+      '--balance-similar-node-groups',
+      '--scale-down-enabled=true',
+      '--scale-down-delay-after-add=10m',
+      '--scale-down-unneeded-time=10m',
+    ]);
+    // registry.k8s.io at the cluster's minor, not the frozen k8s.gcr.io v1.21.0 of the document
+    expect(c.image).toBe('registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0');
+    expect(c.env).toEqual([{ name: 'AWS_REGION', value: 'us-west-2' }]);
+  });
+
+  it('IRSA role from the settings', () => {
+    const sa = find(objs, 'ServiceAccount', 'cluster-autoscaler', 'kube-system');
+    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/finbot-cluster-cluster-autoscaler');
+  });
+
+  it('Prometheus in the monitoring namespace may scrape it', () => {
+    const np = find(objs, 'NetworkPolicy', 'cluster-autoscaler', 'kube-system');
+    expect(np.spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { name: 'monitoring', 'finbot.io/environment': 'production' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    }]);
+  });
+
+  it('fast-ssd: encrypted gp3 through the EBS CSI driver, Retain, WaitForFirstConsumer, expandable', () => {
+    const sc = find(objs, 'StorageClass', 'fast-ssd');
+    expect(sc.provisioner).toBe('ebs.csi.aws.com');
+    expect(sc.parameters).toEqual({ type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4', iops: '3000', throughput: '125' });
+    expect(sc.reclaimPolicy).toBe('Retain');
+    expect(sc.volumeBindingMode).toBe('WaitForFirstConsumer');
+    expect(sc.allowVolumeExpansion).toBe(true);
+  });
+
+  it('staging discovers its own cluster\'s node groups', () => {
+    const d = find(chartObjects('staging', 'cluster'), 'Deployment', 'cluster-autoscaler', 'kube-system');
+    expect(d.spec.template.spec.containers[0].command).toContain('--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/finbot-staging-cluster');
+  });
+
+  it('refuses fewer minimum nodes than zones', () => {
+    const s = settingsOf('production');
+    s.cluster.nodeGroups.minSize = 2;
+    expect(() => buildEnvironment(s)).toThrow('production: cluster.nodeGroups.minSize 2 is below the number of zones (3)');
+  });
+});

@@ -1,0 +1,52 @@
+import { Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { describe, expect, it } from 'vitest';
+import { buildEnvironment } from '../../charts/environment';
+import { smokeTargets } from '../../charts/validation-chart';
+import { find, ofKind, settingsOf, synthObjects } from '../helpers';
+
+describe('validation chart', () => {
+  it('production: the smoke test checks the api Services that exist, on 3001, at /health, in the app namespace', () => {
+    const job = find(synthObjects('production'), 'Job', 'finbot-smoke-test', 'production');
+    const args: string[] = job.spec.template.spec.containers[0].command.slice(4);
+    // finbot-api-preview joins in front once the blue/green Services exist (see the next test)
+    expect(args).toEqual(['http://finbot-api.production.svc.cluster.local:3001/health']);
+  });
+
+  it('derives targets from the Services of the apps chart: preview first, then live', () => {
+    const chart = new Chart(Testing.app(), 'apps');
+    const svc = (name: string, selector: Record<string, string>) => new k8s.KubeService(chart, name, {
+      metadata: { name },
+      spec: { selector, ports: [{ name: 'http-metrics', port: 9090 }, { name: 'http', port: 3001 }] },
+    });
+    svc('finbot-api', { colour: 'blue' });
+    svc('finbot-web', { app: 'web' });
+    svc('finbot-api-preview', { colour: 'green' });
+    expect(smokeTargets(chart, '/health')).toEqual([
+      { service: 'finbot-api-preview', port: 3001, path: '/health', podLabels: { colour: 'green' } },
+      { service: 'finbot-api', port: 3001, path: '/health', podLabels: { colour: 'blue' } },
+    ]);
+  });
+
+  it('istio injection of the app namespace gives the smoke test the sidecar handling', () => {
+    const job = find(synthObjects('staging'), 'Job', 'finbot-smoke-test', 'staging');
+    expect(job.spec.template.metadata.annotations['proxy.istio.io/config']).toContain('holdApplicationUntilProxyStarts');
+    const s = settingsOf('staging');
+    s.platform.istioInjection = false;
+    const env = buildEnvironment(s);
+    const j = env.charts.validation.smokeTest.job.toJson() as any;
+    expect(j.spec.template.metadata.annotations).toBeUndefined();
+  });
+
+  it('probes the public hosts of the settings through the blackbox exporter in the monitoring namespace', () => {
+    const prod = synthObjects('production');
+    const probes = ofKind(prod, 'Probe');
+    expect(probes.map((p) => [p.metadata.name, p.metadata.namespace, p.spec.targets.staticConfig.static[0]])).toEqual([
+      ['finbot-synthetic-api', 'monitoring', 'https://api.finbot.com/health'],
+      ['finbot-synthetic-web', 'monitoring', 'https://app.finbot.com/'],
+    ]);
+    expect(probes.every((p) => p.metadata.labels.app === 'finbot' && p.spec.prober.url === 'blackbox-exporter.monitoring.svc:9115')).toBe(true);
+    expect(find(prod, 'Deployment', 'blackbox-exporter', 'monitoring').spec.replicas).toBe(2);
+    expect(ofKind(synthObjects('staging'), 'Probe').map((p) => p.spec.targets.staticConfig.static[0])).toEqual(['https://api.staging.finbot.com/health', 'https://app.staging.finbot.com/']);
+  });
+});
