@@ -6,11 +6,13 @@ import { App, type Chart } from 'cdk8s';
 import type { Settings } from '../config/schema';
 import { AppsChart } from './apps-chart';
 import { PlatformChart } from './platform-chart';
+import { SecretsChart } from './secrets-chart';
 
 /** The charts of one environment, keyed by their output file name (without `.yaml`). */
 export interface EnvironmentCharts {
   readonly platform: PlatformChart;
   readonly apps: AppsChart;
+  readonly secrets: SecretsChart;
 }
 
 /** An environment's cdk8s App and its charts. */
@@ -26,7 +28,9 @@ export function buildEnvironment(settings: Settings): Environment {
   const platform = new PlatformChart(app, 'platform', { settings });
   const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces });
   apps.addDependency(platform);
-  return { settings, app, charts: { platform, apps } };
+  const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces });
+  secrets.addDependency(platform);
+  return { settings, app, charts: { platform, apps, secrets } };
 }
 
 /** The charts in output order. */

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
+import { secretsSchema } from './sections/secrets';
+import { observabilitySchema } from './sections/observability';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -134,6 +136,8 @@ export const platformSchema = z.strictObject({
     database: dnsLabel,
     /** Redis (labelled `name: cache`). */
     cache: dnsLabel,
+    /** The Vault server (ConfigMap vault-config). */
+    vault: dnsLabel,
   }),
   /** Inject Istio sidecars into the app namespace. */
   istioInjection: z.boolean(),
@@ -157,6 +161,8 @@ export type AppsSettings = z.infer<typeof appsSchema>;
 export const sectionSchemas = {
   platform: platformSchema,
   apps: appsSchema,
+  secrets: secretsSchema,
+  observability: observabilitySchema,
 } as const;
 
 /** The whole settings model of one environment. */
