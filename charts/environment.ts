@@ -5,6 +5,7 @@
 import { App, type Chart } from 'cdk8s';
 import type { Settings } from '../config/schema';
 import { AppsChart } from './apps-chart';
+import { ObservabilityChart } from './observability-chart';
 import { PlatformChart } from './platform-chart';
 import { SecretsChart } from './secrets-chart';
 
@@ -13,6 +14,7 @@ export interface EnvironmentCharts {
   readonly platform: PlatformChart;
   readonly apps: AppsChart;
   readonly secrets: SecretsChart;
+  readonly observability: ObservabilityChart;
 }
 
 /** An environment's cdk8s App and its charts. */
@@ -30,7 +32,9 @@ export function buildEnvironment(settings: Settings): Environment {
   apps.addDependency(platform);
   const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces });
   secrets.addDependency(platform);
-  return { settings, app, charts: { platform, apps, secrets } };
+  const observability = new ObservabilityChart(app, 'observability', { settings, namespaces: platform.namespaces, apps });
+  observability.addDependency(platform);
+  return { settings, app, charts: { platform, apps, secrets, observability } };
 }
 
 /** The charts in output order. */

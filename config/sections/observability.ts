@@ -77,6 +77,8 @@ export const observabilitySchema = z.strictObject({
     rpoHours: z.number().positive(),
     /** Days before a certificate expires that it warns. */
     certificateExpiryDays: z.number().int().min(1),
+    /** Where docs/runbooks/ of this repository is browsable; each alert links `<base>/<alert>.md`. */
+    runbookBaseUrl: z.string().regex(/^https:\/\/[^\s]+[^/]$/, { message: 'must be an https URL without a trailing "/" such as https://github.com/finbot/finbot-deploy/blob/main/docs/runbooks' }),
   }),
   grafana: z.strictObject({
     version,

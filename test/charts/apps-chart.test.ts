@@ -41,7 +41,7 @@ describe('apps chart: the design document values (production)', () => {
       expect(find(objs, 'PodDisruptionBudget', name).spec.maxUnavailable).toBe(1);
       expect(find(objs, 'ServiceAccount', name).automountServiceAccountToken).toBe(false);
     }
-    expect(ofKind(objs, 'Service').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-web', 'finbot-worker-metrics']);
+    expect(ofKind(objs, 'Service').filter((s) => s.metadata.namespace === 'production').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-web', 'finbot-worker-metrics']);
     expect(find(objs, 'Service', 'finbot-api').spec.ports[0]).toMatchObject({ name: 'http', port: 3001, targetPort: 'http' });
   });
 
