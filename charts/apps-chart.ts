@@ -4,7 +4,7 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Settings } from '../config/schema';
+import type { AppSettings, Settings } from '../config/schema';
 import { FinbotApp } from '../constructs/finbot-app';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS } from '../constructs/network-policy';
@@ -20,6 +20,8 @@ export const REDIS_PORT = 6379;
 export interface AppsChartProps {
   readonly settings: Settings;
   readonly namespaces: EnvironmentNamespaces;
+  /** OTLP/HTTP endpoint of the trace collector, given to every component as OTEL_EXPORTER_OTLP_ENDPOINT. @default none */
+  readonly otlpEndpoint?: string;
 }
 
 /** api, web and worker with Services, HPAs, PDBs and the app namespace's NetworkPolicies. */
@@ -35,7 +37,7 @@ export class AppsChart extends Chart {
     const { settings, namespaces } = props;
     const environment = settings.name;
     const namespace = namespaces.app.name;
-    const apps = settings.apps;
+    const apps = props.otlpEndpoint === undefined ? settings.apps : withEnv(settings.apps, { OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint });
     const common = { environment, namespace };
 
     this.api = new FinbotApp(this, 'Api', { ...common, name: 'finbot-api', component: 'api', settings: apps.api });
@@ -105,4 +107,16 @@ export class AppsChart extends Chart {
       }],
     });
   }
+}
+
+/** The apps settings with extra plain env on every component (settings stay untouched). */
+function withEnv(apps: Settings['apps'], env: Record<string, string>): Settings['apps'] {
+  const add = (a: AppSettings): AppSettings => ({ ...a, env: { ...a.env, ...env } });
+  return {
+    ...apps,
+    api: add(apps.api),
+    web: add(apps.web),
+    worker: add(apps.worker),
+    extraWorkers: Object.fromEntries(Object.entries(apps.extraWorkers).map(([k, v]) => [k, add(v)])),
+  };
 }

@@ -5,7 +5,8 @@
 import { App, type Chart } from 'cdk8s';
 import type { Settings } from '../config/schema';
 import { AppsChart } from './apps-chart';
-import { ObservabilityChart } from './observability-chart';
+import { otlpHttpEndpoint } from '../constructs/jaeger-v2';
+import { ObservabilityChart, TRACE_COLLECTOR_NAME } from './observability-chart';
 import { PlatformChart } from './platform-chart';
 import { SecretsChart } from './secrets-chart';
 
@@ -28,7 +29,7 @@ export interface Environment {
 export function buildEnvironment(settings: Settings): Environment {
   const app = new App({ outdir: `dist/${settings.name}` });
   const platform = new PlatformChart(app, 'platform', { settings });
-  const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces });
+  const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces, otlpEndpoint: otlpHttpEndpoint(TRACE_COLLECTOR_NAME, platform.namespaces.monitoring.name) });
   apps.addDependency(platform);
   const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces });
   secrets.addDependency(platform);

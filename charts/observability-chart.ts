@@ -7,6 +7,11 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
 import { FinbotAlertmanager } from '../constructs/alertmanager';
+import { FinbotElasticsearch } from '../constructs/elasticsearch';
+import { FinbotGrafana, GRAFANA_PORT } from '../constructs/grafana';
+import { FinbotGrafanaDashboard } from '../constructs/grafana-dashboard';
+import { JaegerV2, OTLP_PORTS, QUERY_PORTS } from '../constructs/jaeger-v2';
+import { LegacyJaeger } from '../constructs/jaeger-legacy';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyRule } from '../constructs/network-policy';
 import { FinbotPrometheus } from '../constructs/prometheus';
@@ -14,6 +19,7 @@ import { FinbotPrometheusRule } from '../constructs/prometheus-rule';
 import { FinbotServiceMonitor } from '../constructs/service-monitor';
 import type { AppsChart } from './apps-chart';
 import { finbotAlertGroups } from './alerts/finbot-alerts';
+import { finbotOverviewDashboard, PROMETHEUS_INPUT } from './dashboards/finbot-overview';
 import type { EnvironmentNamespaces } from './platform-chart';
 
 /** Metrics ports outside the app tier that Prometheus scrapes. */
@@ -27,6 +33,9 @@ export const SCRAPE_PORTS = {
 } as const;
 /** Ports of the Kubernetes API server (443 on the Service, 6443 on most control planes). */
 export const KUBE_API_PORTS = [443, 6443] as const;
+
+/** Name of the Jaeger v2 collector CR; apps export OTLP to its Service `<name>-collector`. */
+export const TRACE_COLLECTOR_NAME = 'jaeger';
 
 /** Props of {@link ObservabilityChart}. */
 export interface ObservabilityChartProps {
@@ -42,6 +51,11 @@ export class ObservabilityChart extends Chart {
   readonly alertmanager: FinbotAlertmanager;
   readonly serviceMonitors: readonly FinbotServiceMonitor[];
   readonly rules: FinbotPrometheusRule;
+  readonly elasticsearch: FinbotElasticsearch;
+  readonly traceCollector: JaegerV2;
+  readonly traceQuery: JaegerV2;
+  readonly grafana: FinbotGrafana;
+  readonly dashboard: FinbotGrafanaDashboard;
 
   constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
     super(scope, id);
@@ -97,6 +111,42 @@ export class ObservabilityChart extends Chart {
       groups: finbotAlertGroups(o.alerts, { appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name }),
     });
 
+    // Tracing: Jaeger v2 on the OpenTelemetry operator, Elasticsearch by ECK.
+    const t = o.tracing;
+    this.elasticsearch = new FinbotElasticsearch(this, 'Elasticsearch', {
+      name: 'finbot-traces', namespace, environment,
+      version: t.elasticsearch.version, nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage, resources: t.elasticsearch.resources,
+    });
+    const jaeger = { namespace, environment, version: t.jaegerVersion, elasticsearch: this.elasticsearch };
+    this.traceCollector = new JaegerV2(this, 'TraceCollector', { ...jaeger, name: TRACE_COLLECTOR_NAME, role: 'collector', replicas: t.collector.replicas, resources: t.collector.resources });
+    this.traceQuery = new JaegerV2(this, 'TraceQuery', { ...jaeger, name: 'jaeger-query', role: 'query', replicas: t.query.replicas, resources: t.query.resources });
+    if (t.legacyJaegerOperator) {
+      new LegacyJaeger(this, 'LegacyJaeger', {
+        namespace, environment,
+        elasticsearch: { nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage },
+        collector: t.collector,
+        query: t.query,
+      });
+    }
+
+    // Grafana with Prometheus and Jaeger data sources, and the overview dashboard.
+    this.grafana = new FinbotGrafana(this, 'Grafana', {
+      namespace, environment, version: o.grafana.version, resources: o.grafana.resources,
+      dataSources: [
+        { name: 'prometheus', uid: 'prometheus', type: 'prometheus', url: this.prometheus.url, isDefault: true },
+        { name: 'jaeger', uid: 'jaeger', type: 'jaeger', url: this.traceQuery.url },
+      ],
+    });
+    this.dashboard = new FinbotGrafanaDashboard(this, 'OverviewDashboard', {
+      name: 'finbot-overview',
+      environment,
+      grafana: this.grafana,
+      datasources: [{ inputName: PROMETHEUS_INPUT, datasourceName: 'prometheus' }],
+      dashboard: finbotOverviewDashboard({
+        environment, appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name, apiJob: apps.api.service.name,
+      }),
+    });
+
     this.networkPolicies(props);
   }
 
@@ -119,6 +169,13 @@ export class ObservabilityChart extends Chart {
     ];
     new AllowPolicy(this, 'PrometheusEgress', { name: 'allow-prometheus-egress', namespace, podLabels: this.prometheus.podLabels, egress });
 
+    new AllowPolicy(this, 'PrometheusIngress', {
+      name: 'allow-prometheus-from-grafana',
+      namespace,
+      podLabels: this.prometheus.podLabels,
+      ingress: [{ peers: [{ podLabels: this.grafana.podLabels }], ports: [{ port: this.prometheus.port }] }],
+    });
+
     new AllowPolicy(this, 'AlertmanagerIngress', {
       name: 'allow-alertmanager-from-prometheus',
       namespace,
@@ -132,6 +189,63 @@ export class ObservabilityChart extends Chart {
         // Receivers (PagerDuty, Slack, e-mail relays) are outside the cluster and only known by port.
         { peers: [], ports: [{ port: 443 }] },
       ],
+    });
+
+    const o = props.settings.observability;
+    const operatorNamespace = (name: string) => ({ namespaceLabels: { 'kubernetes.io/metadata.name': name } });
+    new AllowPolicy(this, 'GrafanaPolicy', {
+      name: 'allow-grafana',
+      namespace,
+      podLabels: this.grafana.podLabels,
+      // grafana-operator calls the Grafana API to load dashboards.
+      ingress: [{ peers: [operatorNamespace(o.operatorNamespaces.grafana)], ports: [{ port: GRAFANA_PORT }] }],
+      egress: [
+        { peers: [prometheusPods], ports: [{ port: this.prometheus.port }] },
+        { peers: [{ podLabels: this.traceQuery.podLabels }], ports: [{ port: QUERY_PORTS.http }] },
+      ],
+    });
+
+    const es = this.elasticsearch;
+    const esPods = { podLabels: es.podLabels };
+    const esClients = [{ podLabels: this.traceCollector.podLabels }, { podLabels: this.traceQuery.podLabels }];
+    new AllowPolicy(this, 'TraceCollectorPolicy', {
+      name: 'allow-trace-collector',
+      namespace,
+      podLabels: this.traceCollector.podLabels,
+      ingress: [{
+        peers: [{ namespaceLabels: namespaces.app.selectorLabels, podLabels: { [APP_LABEL]: APP_LABEL_VALUE } }],
+        ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }],
+      }],
+      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] }],
+    });
+    new AllowPolicy(this, 'TraceQueryPolicy', {
+      name: 'allow-trace-query',
+      namespace,
+      podLabels: this.traceQuery.podLabels,
+      ingress: [{ peers: [{ podLabels: this.grafana.podLabels }], ports: [{ port: QUERY_PORTS.http }] }],
+      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] }],
+    });
+    new AllowPolicy(this, 'ElasticsearchPolicy', {
+      name: 'allow-elasticsearch',
+      namespace,
+      podLabels: es.podLabels,
+      ingress: [
+        // ECK manages the cluster through its HTTP API.
+        { peers: [...esClients, operatorNamespace(o.operatorNamespaces.elastic)], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] },
+        { peers: [esPods], ports: [{ port: FinbotElasticsearch.TRANSPORT_PORT }] },
+      ],
+      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.TRANSPORT_PORT }] }],
+    });
+
+    // The app namespace denies all egress by default: let FinBot pods send traces to the collector.
+    new AllowPolicy(this, 'AppsToCollector', {
+      name: 'allow-otlp-to-trace-collector',
+      namespace: namespaces.app.name,
+      podLabels: { [APP_LABEL]: APP_LABEL_VALUE },
+      egress: [{
+        peers: [{ namespaceLabels: namespaces.monitoring.selectorLabels, podLabels: this.traceCollector.podLabels }],
+        ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }],
+      }],
     });
   }
 }
