@@ -59,6 +59,12 @@ describe('observability.yaml', () => {
   it('Jaeger v1 is refused (end of life)', () => {
     expect(issue('observability', (r) => { r.tracing.jaegerVersion = '1.65.0'; }).message).toContain('Jaeger v1 reached end of life on 2025-12-31');
   });
+  it('runbook base URL, operator namespaces, storage class', () => {
+    expect(issue('observability', (r) => { r.alerts.runbookBaseUrl = 'https://github.com/finbot/finbot-deploy/blob/main/docs/runbooks/'; }).message).toContain('without a trailing "/"');
+    expect(issue('observability', (r) => { r.alerts.runbookBaseUrl = 'docs/runbooks'; }).path).toBe('alerts.runbookBaseUrl');
+    expect(issue('observability', (r) => { r.operatorNamespaces.elastic = 'Elastic System'; })).toEqual({ path: 'operatorNamespaces.elastic', message: expect.stringContaining('DNS-1123') });
+    expect(issue('observability', (r) => { r.tracing.elasticsearch.storage.storageClassName = 'fast_ssd'; }).path).toBe('tracing.elasticsearch.storage.storageClassName');
+  });
   it('error rate is a ratio', () => {
     expect(issue('observability', (r) => { r.alerts.errorRateRatio = 5; }).message).toBe('must be a ratio between 0 and 1 such as 0.05 (5 %)');
     expect(issue('observability', (r) => { r.alerts.errorRateRatio = 0; }).message).toBe('must be a ratio between 0 and 1 such as 0.05 (5 %)');
