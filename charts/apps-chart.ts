@@ -4,7 +4,7 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Settings } from '../config/schema';
+import type { AppSettings, Settings } from '../config/schema';
 import { dataPlainEnv, dataSecretEnv, type DataEndpoints } from '../constructs/data-endpoints';
 import { FinbotApp } from '../constructs/finbot-app';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
@@ -23,6 +23,8 @@ export interface AppsChartProps {
   readonly namespaces: EnvironmentNamespaces;
   /** The data tier; api and worker get DATABASE_* / REDIS_* env from it. @default - no data env */
   readonly data?: DataEndpoints;
+  /** OTLP/HTTP endpoint of the trace collector, given to every component as OTEL_EXPORTER_OTLP_ENDPOINT. @default none */
+  readonly otlpEndpoint?: string;
 }
 
 /** api, web and worker with Services, HPAs, PDBs and the app namespace's NetworkPolicies. */
@@ -38,7 +40,7 @@ export class AppsChart extends Chart {
     const { settings, namespaces } = props;
     const environment = settings.name;
     const namespace = namespaces.app.name;
-    const apps = settings.apps;
+    const apps = props.otlpEndpoint === undefined ? settings.apps : withEnv(settings.apps, { OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint });
     const common = { environment, namespace };
 
     const dataEnv = props.data ? { secretEnv: dataSecretEnv(), extraEnv: dataPlainEnv(props.data) } : { extraEnv: {} };
@@ -109,4 +111,16 @@ export class AppsChart extends Chart {
       }],
     });
   }
+}
+
+/** The apps settings with extra plain env on every component (settings stay untouched). */
+function withEnv(apps: Settings['apps'], env: Record<string, string>): Settings['apps'] {
+  const add = (a: AppSettings): AppSettings => ({ ...a, env: { ...a.env, ...env } });
+  return {
+    ...apps,
+    api: add(apps.api),
+    web: add(apps.web),
+    worker: add(apps.worker),
+    extraWorkers: Object.fromEntries(Object.entries(apps.extraWorkers).map(([k, v]) => [k, add(v)])),
+  };
 }

@@ -9,7 +9,10 @@ import { DataChart } from './data-chart';
 import { DataDrChart } from './data-dr-chart';
 import { ClusterChart } from './cluster-chart';
 import { GitopsChart } from './gitops-chart';
+import { otlpHttpEndpoint } from '../constructs/jaeger-v2';
+import { ObservabilityChart, TRACE_COLLECTOR_NAME } from './observability-chart';
 import { PlatformChart } from './platform-chart';
+import { SecretsChart } from './secrets-chart';
 import { ValidationChart } from './validation-chart';
 
 /** The charts of one environment, keyed by their output file name (without `.yaml`). */
@@ -19,6 +22,8 @@ export interface EnvironmentCharts {
   readonly data: DataChart;
   /** Only with data.postgres.disasterRecovery.enabled; applied to the DR region's cluster (docs/data.md). */
   readonly 'data-dr'?: DataDrChart;
+  readonly secrets: SecretsChart;
+  readonly observability: ObservabilityChart;
   readonly cluster: ClusterChart;
   readonly validation: ValidationChart;
   /** Argo CD objects; derived from every other chart, so it must stay last. */
@@ -38,9 +43,14 @@ export function buildEnvironment(settings: Settings): Environment {
   const platform = new PlatformChart(app, 'platform', { settings });
   const data = new DataChart(app, 'data', { settings, namespaces: platform.namespaces });
   data.addDependency(platform);
-  const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces, data: data.endpoints });
+  const otlpEndpoint = otlpHttpEndpoint(TRACE_COLLECTOR_NAME, platform.namespaces.monitoring.name);
+  const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces, data: data.endpoints, otlpEndpoint });
   apps.addDependency(platform, data);
   const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data, namespaces: platform.namespaces }) : undefined;
+  const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces });
+  secrets.addDependency(platform);
+  const observability = new ObservabilityChart(app, 'observability', { settings, namespaces: platform.namespaces, apps });
+  observability.addDependency(platform);
   const cluster = new ClusterChart(app, 'cluster', { settings, namespaces: platform.namespaces });
   cluster.addDependency(platform);
   const validation = new ValidationChart(app, 'validation', { settings, namespaces: platform.namespaces, apps });
@@ -52,7 +62,11 @@ export function buildEnvironment(settings: Settings): Environment {
     // The DR replica cluster belongs to the second region's cluster, not to this one.
     elsewhere: dr ? [dr] : [],
   });
-  return { settings, app, charts: { platform, apps, data, ...(dr ? { 'data-dr': dr } : {}), cluster, validation, gitops } };
+  return {
+    settings,
+    app,
+    charts: { platform, apps, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, validation, gitops },
+  };
 }
 
 /** The charts in output order. */

@@ -14,6 +14,7 @@ export interface EnvironmentNamespaces {
   readonly ingress: FinbotNamespace;
   readonly database: FinbotNamespace;
   readonly cache: FinbotNamespace;
+  readonly vault: FinbotNamespace;
 }
 
 /** Props of {@link PlatformChart}. */
@@ -37,6 +38,7 @@ export class PlatformChart extends Chart {
       ingress: new FinbotNamespace(this, 'Ingress', { name: ns.ingress, role: 'ingress-nginx', environment, enforce: 'baseline' }),
       database: new FinbotNamespace(this, 'Database', { name: ns.database, role: 'database', environment }),
       cache: new FinbotNamespace(this, 'Cache', { name: ns.cache, role: 'cache', environment }),
+      vault: new FinbotNamespace(this, 'Vault', { name: ns.vault, role: 'vault', environment }),
     };
   }
 }

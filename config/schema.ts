@@ -10,6 +10,8 @@ import { tryParseQuantity } from './quantity';
 import { dataSchema } from './sections/data';
 import { clusterSchema } from './sections/cluster';
 import { gitopsSchema } from './sections/gitops';
+import { secretsSchema } from './sections/secrets';
+import { observabilitySchema } from './sections/observability';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -137,6 +139,8 @@ export const platformSchema = z.strictObject({
     database: dnsLabel,
     /** Redis (labelled `name: cache`). */
     cache: dnsLabel,
+    /** The Vault server (ConfigMap vault-config). */
+    vault: dnsLabel,
   }),
   /** Inject Istio sidecars into the app namespace. */
   istioInjection: z.boolean(),
@@ -163,6 +167,8 @@ export const sectionSchemas = {
   data: dataSchema,
   cluster: clusterSchema,
   gitops: gitopsSchema,
+  secrets: secretsSchema,
+  observability: observabilitySchema,
 } as const;
 
 /** The whole settings model of one environment. */

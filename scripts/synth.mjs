@@ -30,7 +30,9 @@ export async function ensureBundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['cdk8s', 'cdk8s-plus-27', 'constructs'],
+    // @kubernetes-models validators load CommonJS ajv formats and a WebAssembly regex engine from their
+    // own folders, which a bundle cannot do: load them from node_modules at run time.
+    external: ['cdk8s', 'cdk8s-plus-27', 'constructs', 'kubernetes-models', '@kubernetes-models/*'],
     logLevel: 'error',
     legalComments: 'none',
     // CommonJS dependencies of the kubernetes-models validators require() Node built-ins (punycode);

@@ -64,10 +64,33 @@ export async function schemaProblems(obj: TypedObject): Promise<string[]> {
   }
   const Model = await model(obj.apiVersion, obj.kind);
   if (!Model) return [`no schema known for ${obj.apiVersion} ${obj.kind}`];
+  const [checked, extra] = await withoutModelQuirks(obj);
   try {
-    new Model(obj).validate();
-    return [];
+    new Model(checked).validate();
+    return extra;
   } catch (err) {
-    return [(err as Error).message];
+    return [(err as Error).message, ...extra];
   }
+}
+
+/**
+ * @kubernetes-models/prometheus-operator requires `apiVersion: monitoring.coreos.com/v1` and
+ * `kind: EmbeddedPersistentVolumeClaim` on `spec.storage.volumeClaimTemplate`, which the real CRD does not
+ * (it takes a bare claim, as the design document writes it). Validate the claim against the core
+ * PersistentVolumeClaim model instead, and the rest of the object against its model.
+ */
+async function withoutModelQuirks(obj: TypedObject): Promise<[TypedObject, string[]]> {
+  const spec = obj.spec as { storage?: { volumeClaimTemplate?: Record<string, unknown> } } | undefined;
+  const claim = spec?.storage?.volumeClaimTemplate;
+  if (!obj.apiVersion.startsWith('monitoring.coreos.com/') || !claim || 'kind' in claim) return [obj, []];
+  const Pvc = await model('v1', 'PersistentVolumeClaim');
+  const extra: string[] = [];
+  try {
+    new Pvc!({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'claim' }, ...claim }).validate();
+  } catch (err) {
+    extra.push(`spec.storage.volumeClaimTemplate: ${(err as Error).message}`);
+  }
+  const copy = structuredClone(obj) as TypedObject & { spec: { storage: { volumeClaimTemplate: Record<string, unknown> } } };
+  copy.spec.storage.volumeClaimTemplate = { apiVersion: 'monitoring.coreos.com/v1', kind: 'EmbeddedPersistentVolumeClaim', ...claim };
+  return [copy, extra];
 }

@@ -98,6 +98,7 @@ describe('platform chart', () => {
         // created by Kubernetes itself / by the Istio installation / by the operators' installations
         if (['kube-system', 'istio-system'].includes(sel['kubernetes.io/metadata.name'])) continue;
         if (operatorNamespaces.includes(sel['kubernetes.io/metadata.name'])) continue;
+        if (Object.values(settingsOf(env).observability.operatorNamespaces).includes(sel['kubernetes.io/metadata.name'])) continue;
         expect(nsLabels.some((l) => Object.entries(sel).every(([k, v]) => l[k] === v)), `${env}: ${JSON.stringify(sel)}`).toBe(true);
       }
     }

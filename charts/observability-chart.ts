@@ -1,0 +1,251 @@
+/**
+ * Monitoring and observability (design document: Monitoring and Observability): Prometheus
+ * `finbot-prometheus`, Alertmanager `main`, ServiceMonitors of every FinBot component, alerting rules,
+ * Grafana with the FinBot dashboard, tracing on Jaeger v2, and the monitoring namespace's NetworkPolicies.
+ */
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { Settings } from '../config/schema';
+import { FinbotAlertmanager } from '../constructs/alertmanager';
+import { FinbotElasticsearch } from '../constructs/elasticsearch';
+import { FinbotGrafana, GRAFANA_PORT } from '../constructs/grafana';
+import { FinbotGrafanaDashboard } from '../constructs/grafana-dashboard';
+import { JaegerV2, OTLP_PORTS, QUERY_PORTS } from '../constructs/jaeger-v2';
+import { LegacyJaeger } from '../constructs/jaeger-legacy';
+import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
+import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyRule } from '../constructs/network-policy';
+import { FinbotPrometheus } from '../constructs/prometheus';
+import { FinbotPrometheusRule } from '../constructs/prometheus-rule';
+import { FinbotServiceMonitor } from '../constructs/service-monitor';
+import type { AppsChart } from './apps-chart';
+import { finbotAlertGroups } from './alerts/finbot-alerts';
+import { finbotOverviewDashboard, PROMETHEUS_INPUT } from './dashboards/finbot-overview';
+import type { EnvironmentNamespaces } from './platform-chart';
+
+/** Metrics ports outside the app tier that Prometheus scrapes. */
+export const SCRAPE_PORTS = {
+  /** Istio sidecars (Envoy) in the app namespace. */
+  envoy: 15090,
+  /** CloudNativePG instance exporter. */
+  postgres: 9187,
+  /** redis_exporter sidecar of the OpsTree RedisCluster. */
+  redis: 9121,
+} as const;
+/** Ports of the Kubernetes API server (443 on the Service, 6443 on most control planes). */
+export const KUBE_API_PORTS = [443, 6443] as const;
+
+/** Name of the Jaeger v2 collector CR; apps export OTLP to its Service `<name>-collector`. */
+export const TRACE_COLLECTOR_NAME = 'jaeger';
+
+/** Props of {@link ObservabilityChart}. */
+export interface ObservabilityChartProps {
+  readonly settings: Settings;
+  readonly namespaces: EnvironmentNamespaces;
+  /** The application tier: its components get ServiceMonitors and may send traces. */
+  readonly apps: AppsChart;
+}
+
+/** Prometheus, Alertmanager, ServiceMonitors, rules, Grafana, tracing and their policies. */
+export class ObservabilityChart extends Chart {
+  readonly prometheus: FinbotPrometheus;
+  readonly alertmanager: FinbotAlertmanager;
+  readonly serviceMonitors: readonly FinbotServiceMonitor[];
+  readonly rules: FinbotPrometheusRule;
+  readonly elasticsearch: FinbotElasticsearch;
+  readonly traceCollector: JaegerV2;
+  readonly traceQuery: JaegerV2;
+  readonly grafana: FinbotGrafana;
+  readonly dashboard: FinbotGrafanaDashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
+    super(scope, id);
+    const { settings, namespaces, apps } = props;
+    const o = settings.observability;
+    const environment = settings.name;
+    const namespace = namespaces.monitoring.name;
+    const finbotSelector = { matchLabels: { [APP_LABEL]: APP_LABEL_VALUE } };
+    // ServiceMonitors and rules are read from the namespaces this environment owns, never cluster-wide.
+    const ownNamespaces = {
+      matchExpressions: [{
+        key: 'kubernetes.io/metadata.name',
+        operator: 'In' as const,
+        values: [namespace, namespaces.app.name, namespaces.database.name, namespaces.cache.name],
+      }],
+    };
+
+    this.alertmanager = new FinbotAlertmanager(this, 'Alertmanager', {
+      namespace,
+      environment,
+      version: o.alertmanager.version,
+      replicas: o.alertmanager.replicas,
+      resources: o.alertmanager.resources,
+    });
+
+    this.prometheus = new FinbotPrometheus(this, 'Prometheus', {
+      name: 'finbot-prometheus',
+      namespace,
+      environment,
+      version: o.prometheus.version,
+      replicas: o.prometheus.replicas,
+      retention: o.prometheus.retention,
+      storage: o.prometheus.storage,
+      resources: o.prometheus.resources,
+      serviceMonitorSelector: finbotSelector,
+      serviceMonitorNamespaceSelector: ownNamespaces,
+      // CloudNativePG creates a PodMonitor named after the cluster, labelled cnpg.io/cluster, in the
+      // database namespace; it carries no app label, so select it by that key there only.
+      podMonitorSelector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] },
+      podMonitorNamespaceSelector: { matchLabels: { ...namespaces.database.selectorLabels } },
+      ruleSelector: finbotSelector,
+      ruleNamespaceSelector: ownNamespaces,
+      alertmanagers: [this.alertmanager.endpoint],
+    });
+
+    this.serviceMonitors = apps.components.map((app) => new FinbotServiceMonitor(this, `ServiceMonitor-${app.name}`, { app, namespace, environment }));
+
+    this.rules = new FinbotPrometheusRule(this, 'Rules', {
+      name: 'finbot-alerts',
+      namespace,
+      environment,
+      runbookBaseUrl: o.alerts.runbookBaseUrl,
+      groups: finbotAlertGroups(o.alerts, { appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name }),
+    });
+
+    // Tracing: Jaeger v2 on the OpenTelemetry operator, Elasticsearch by ECK.
+    const t = o.tracing;
+    this.elasticsearch = new FinbotElasticsearch(this, 'Elasticsearch', {
+      name: 'finbot-traces', namespace, environment,
+      version: t.elasticsearch.version, nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage, resources: t.elasticsearch.resources,
+    });
+    const jaeger = { namespace, environment, version: t.jaegerVersion, elasticsearch: this.elasticsearch };
+    this.traceCollector = new JaegerV2(this, 'TraceCollector', { ...jaeger, name: TRACE_COLLECTOR_NAME, role: 'collector', replicas: t.collector.replicas, resources: t.collector.resources });
+    this.traceQuery = new JaegerV2(this, 'TraceQuery', { ...jaeger, name: 'jaeger-query', role: 'query', replicas: t.query.replicas, resources: t.query.resources });
+    if (t.legacyJaegerOperator) {
+      new LegacyJaeger(this, 'LegacyJaeger', {
+        namespace, environment,
+        elasticsearch: { nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage },
+        collector: t.collector,
+        query: t.query,
+      });
+    }
+
+    // Grafana with Prometheus and Jaeger data sources, and the overview dashboard.
+    this.grafana = new FinbotGrafana(this, 'Grafana', {
+      namespace, environment, version: o.grafana.version, resources: o.grafana.resources,
+      dataSources: [
+        { name: 'prometheus', uid: 'prometheus', type: 'prometheus', url: this.prometheus.url, isDefault: true },
+        { name: 'jaeger', uid: 'jaeger', type: 'jaeger', url: this.traceQuery.url },
+      ],
+    });
+    this.dashboard = new FinbotGrafanaDashboard(this, 'OverviewDashboard', {
+      name: 'finbot-overview',
+      environment,
+      grafana: this.grafana,
+      datasources: [{ inputName: PROMETHEUS_INPUT, datasourceName: 'prometheus' }],
+      dashboard: finbotOverviewDashboard({
+        environment, appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name, apiJob: apps.api.service.name,
+      }),
+    });
+
+    this.networkPolicies(props);
+  }
+
+  private networkPolicies(props: ObservabilityChartProps): void {
+    const { namespaces, apps } = props;
+    const namespace = namespaces.monitoring.name;
+    const prometheusPods = { podLabels: this.prometheus.podLabels };
+    const alertmanagerPods = { podLabels: this.alertmanager.podLabels };
+    new DefaultDenyPolicy(this, 'DefaultDeny', { namespace });
+    new AllowPolicy(this, 'Dns', { name: 'allow-dns-egress', namespace, podLabels: {}, egress: [{ peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS }] });
+
+    const appMetricsPorts = [...new Set(apps.components.map((c) => c.metricsPort))].sort((a, b) => a - b);
+    const egress: PolicyRule[] = [
+      { peers: [{ namespaceLabels: namespaces.app.selectorLabels }], ports: [...appMetricsPorts, SCRAPE_PORTS.envoy].map((port) => ({ port })) },
+      { peers: [{ namespaceLabels: namespaces.database.selectorLabels }], ports: [{ port: SCRAPE_PORTS.postgres }] },
+      { peers: [{ namespaceLabels: namespaces.cache.selectorLabels }], ports: [{ port: SCRAPE_PORTS.redis }] },
+      { peers: [alertmanagerPods], ports: [{ port: FinbotAlertmanager.WEB_PORT }] },
+      // The API server is not a pod: no selector can name it, so the rule is limited by port only.
+      { peers: [], ports: KUBE_API_PORTS.map((port) => ({ port })) },
+    ];
+    new AllowPolicy(this, 'PrometheusEgress', { name: 'allow-prometheus-egress', namespace, podLabels: this.prometheus.podLabels, egress });
+
+    new AllowPolicy(this, 'PrometheusIngress', {
+      name: 'allow-prometheus-from-grafana',
+      namespace,
+      podLabels: this.prometheus.podLabels,
+      ingress: [{ peers: [{ podLabels: this.grafana.podLabels }], ports: [{ port: this.prometheus.port }] }],
+    });
+
+    new AllowPolicy(this, 'AlertmanagerIngress', {
+      name: 'allow-alertmanager-from-prometheus',
+      namespace,
+      podLabels: this.alertmanager.podLabels,
+      ingress: [
+        { peers: [prometheusPods], ports: [{ port: FinbotAlertmanager.WEB_PORT }] },
+        { peers: [alertmanagerPods], ports: [{ port: FinbotAlertmanager.CLUSTER_PORT }, { port: FinbotAlertmanager.CLUSTER_PORT, protocol: 'UDP' }] },
+      ],
+      egress: [
+        { peers: [alertmanagerPods], ports: [{ port: FinbotAlertmanager.CLUSTER_PORT }, { port: FinbotAlertmanager.CLUSTER_PORT, protocol: 'UDP' }] },
+        // Receivers (PagerDuty, Slack, e-mail relays) are outside the cluster and only known by port.
+        { peers: [], ports: [{ port: 443 }] },
+      ],
+    });
+
+    const o = props.settings.observability;
+    const operatorNamespace = (name: string) => ({ namespaceLabels: { 'kubernetes.io/metadata.name': name } });
+    new AllowPolicy(this, 'GrafanaPolicy', {
+      name: 'allow-grafana',
+      namespace,
+      podLabels: this.grafana.podLabels,
+      // grafana-operator calls the Grafana API to load dashboards.
+      ingress: [{ peers: [operatorNamespace(o.operatorNamespaces.grafana)], ports: [{ port: GRAFANA_PORT }] }],
+      egress: [
+        { peers: [prometheusPods], ports: [{ port: this.prometheus.port }] },
+        { peers: [{ podLabels: this.traceQuery.podLabels }], ports: [{ port: QUERY_PORTS.http }] },
+      ],
+    });
+
+    const es = this.elasticsearch;
+    const esPods = { podLabels: es.podLabels };
+    const esClients = [{ podLabels: this.traceCollector.podLabels }, { podLabels: this.traceQuery.podLabels }];
+    new AllowPolicy(this, 'TraceCollectorPolicy', {
+      name: 'allow-trace-collector',
+      namespace,
+      podLabels: this.traceCollector.podLabels,
+      ingress: [{
+        peers: [{ namespaceLabels: namespaces.app.selectorLabels, podLabels: { [APP_LABEL]: APP_LABEL_VALUE } }],
+        ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }],
+      }],
+      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] }],
+    });
+    new AllowPolicy(this, 'TraceQueryPolicy', {
+      name: 'allow-trace-query',
+      namespace,
+      podLabels: this.traceQuery.podLabels,
+      ingress: [{ peers: [{ podLabels: this.grafana.podLabels }], ports: [{ port: QUERY_PORTS.http }] }],
+      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] }],
+    });
+    new AllowPolicy(this, 'ElasticsearchPolicy', {
+      name: 'allow-elasticsearch',
+      namespace,
+      podLabels: es.podLabels,
+      ingress: [
+        // ECK manages the cluster through its HTTP API.
+        { peers: [...esClients, operatorNamespace(o.operatorNamespaces.elastic)], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] },
+        { peers: [esPods], ports: [{ port: FinbotElasticsearch.TRANSPORT_PORT }] },
+      ],
+      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.TRANSPORT_PORT }] }],
+    });
+
+    // The app namespace denies all egress by default: let FinBot pods send traces to the collector.
+    new AllowPolicy(this, 'AppsToCollector', {
+      name: 'allow-otlp-to-trace-collector',
+      namespace: namespaces.app.name,
+      podLabels: { [APP_LABEL]: APP_LABEL_VALUE },
+      egress: [{
+        peers: [{ namespaceLabels: namespaces.monitoring.selectorLabels, podLabels: this.traceCollector.podLabels }],
+        ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }],
+      }],
+    });
+  }
+}

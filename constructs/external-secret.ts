@@ -1,0 +1,72 @@
+/**
+ * An External Secrets `ExternalSecret` (external-secrets.io/v1) that copies keys from a Vault store into a
+ * Kubernetes Secret the controller owns.
+ * @see https://external-secrets.io/latest/api/externalsecret/
+ */
+import { Construct } from 'constructs';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import { labels } from './labels';
+import { ModelObject } from './model-object';
+import type { VaultSecretStore } from './vault-secret-store';
+
+/** One key of the target Secret and where it comes from. */
+export interface ExternalSecretKey {
+  /** Key in the Kubernetes Secret, e.g. `database-url`. */
+  readonly secretKey: string;
+  /** Vault key below the KV mount, e.g. `finbot/database`. */
+  readonly remoteKey: string;
+  /** Property of the Vault secret, e.g. `url`. */
+  readonly property: string;
+}
+
+/** Props of {@link FinbotExternalSecret}. */
+export interface FinbotExternalSecretProps {
+  /** ExternalSecret name. */
+  readonly name: string;
+  /** Store to read from; the ExternalSecret is created in the store's namespace. */
+  readonly store: VaultSecretStore;
+  /** Name of the Secret the controller creates (and owns). */
+  readonly targetName: string;
+  /** Keys of the Secret. */
+  readonly data: readonly ExternalSecretKey[];
+  /** How often Vault is re-read. @default '1h' */
+  readonly refreshInterval?: string;
+  /** Environment name (label). */
+  readonly environment: string;
+}
+
+/** ExternalSecret with `creationPolicy: Owner` (the Secret is deleted with it). */
+export class FinbotExternalSecret extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  /** Name of the Secret consumers reference. */
+  readonly secretName: string;
+  /** Keys the Secret will hold. */
+  readonly keys: readonly string[];
+  readonly resource: ModelObject;
+
+  constructor(scope: Construct, id: string, props: FinbotExternalSecretProps) {
+    super(scope, id);
+    if (props.data.length === 0) {
+      throw new Error(`ExternalSecret ${props.name}: data is empty; list at least one { secretKey, remoteKey, property }`);
+    }
+    const keys = props.data.map((d) => d.secretKey);
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (dup !== undefined) {
+      throw new Error(`ExternalSecret ${props.name}: secretKey "${dup}" appears twice; each key of the target Secret must come from one place`);
+    }
+    this.name = props.name;
+    this.namespace = props.store.namespace;
+    this.secretName = props.targetName;
+    this.keys = keys;
+    this.resource = new ModelObject(this, 'Resource', new ExternalSecret({
+      metadata: { name: props.name, namespace: this.namespace, labels: labels({ name: props.name, component: 'secrets', environment: props.environment }) },
+      spec: {
+        refreshInterval: props.refreshInterval ?? '1h',
+        secretStoreRef: { name: props.store.name, kind: 'SecretStore' },
+        target: { name: props.targetName, creationPolicy: 'Owner' },
+        data: props.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey, property: d.property } })),
+      },
+    }));
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The design document's `Jaeger` CR (jaegertracing.io/v1, production strategy on Elasticsearch), for
+ * clusters that still run the Jaeger operator. Jaeger v1 and the operator reached end of life on
+ * 2025-12-31; {@link JaegerV2} is the default.
+ * @see https://www.jaegertracing.io/docs/1.76/deployment/operator/
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Jaeger } from '../imports/jaegertracing.io';
+import type { ObservabilityResources } from '../config/sections/observability';
+import { labels } from './labels';
+
+/** Props of {@link LegacyJaeger}. */
+export interface LegacyJaegerProps {
+  /** @default 'finbot-jaeger' */
+  readonly name?: string;
+  readonly namespace: string;
+  readonly environment: string;
+  readonly elasticsearch: { readonly nodeCount: number; readonly storage: { readonly size: string; readonly storageClassName: string } };
+  readonly collector: { readonly replicas: number; readonly resources: ObservabilityResources };
+  readonly query: { readonly replicas: number; readonly resources: ObservabilityResources };
+}
+
+/** Jaeger CR, production strategy. */
+export class LegacyJaeger extends Construct {
+  constructor(scope: Construct, id: string, props: LegacyJaegerProps) {
+    super(scope, id);
+    const res = (r: ObservabilityResources) => ({ requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } });
+    new ApiObject(this, 'Resource', {
+      ...Jaeger.GVK,
+      metadata: { name: props.name ?? 'finbot-jaeger', namespace: props.namespace, labels: labels({ name: props.name ?? 'finbot-jaeger', component: 'tracing', environment: props.environment, finbotApp: false }) },
+      spec: {
+        strategy: 'production',
+        storage: {
+          type: 'elasticsearch',
+          elasticsearch: {
+            nodeCount: props.elasticsearch.nodeCount,
+            storage: { size: props.elasticsearch.storage.size, storageClassName: props.elasticsearch.storage.storageClassName },
+          },
+        },
+        collector: { replicas: props.collector.replicas, resources: res(props.collector.resources) },
+        query: { replicas: props.query.replicas, resources: res(props.query.resources) },
+      },
+    });
+  }
+}

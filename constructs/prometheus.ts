@@ -1,0 +1,175 @@
+/**
+ * A Prometheus server run by the prometheus-operator (monitoring.coreos.com/v1 `Prometheus`) with its
+ * ServiceAccount, least-privilege ClusterRole/ClusterRoleBinding and a PodDisruptionBudget.
+ * @see https://prometheus-operator.dev/docs/platform/rbac/
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Prometheus
+ */
+import { JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
+import type { ObservabilityResources } from '../config/sections/observability';
+import { labels } from './labels';
+import { ModelObject } from './model-object';
+
+/** A label selector (matchLabels and/or matchExpressions). */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }>;
+}
+
+/** Where alerts go: an Alertmanager Service by namespace, name and port name. */
+export interface AlertmanagerEndpoint {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port: string;
+}
+
+/** Props of {@link FinbotPrometheus}. */
+export interface FinbotPrometheusProps {
+  /** Object name (the design document: finbot-prometheus). */
+  readonly name: string;
+  readonly namespace: string;
+  readonly environment: string;
+  /** Prometheus version, e.g. v3.5.0. */
+  readonly version: string;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** @default '30d' */
+  readonly retention?: string;
+  /** Persistent volume per replica. */
+  readonly storage: { readonly size: string; readonly storageClassName: string };
+  readonly resources: ObservabilityResources;
+  /** ServiceMonitors to load (by their labels). */
+  readonly serviceMonitorSelector: LabelSelector;
+  /** Namespaces to look for ServiceMonitors in. @default only the Prometheus namespace */
+  readonly serviceMonitorNamespaceSelector?: LabelSelector;
+  /** PodMonitors to load. @default none */
+  readonly podMonitorSelector?: LabelSelector;
+  /** Namespaces to look for PodMonitors in. @default only the Prometheus namespace */
+  readonly podMonitorNamespaceSelector?: LabelSelector;
+  /** PrometheusRules to load. */
+  readonly ruleSelector: LabelSelector;
+  /** Namespaces to look for PrometheusRules in. @default only the Prometheus namespace */
+  readonly ruleNamespaceSelector?: LabelSelector;
+  /** Alertmanagers to send to. @default none */
+  readonly alertmanagers?: readonly AlertmanagerEndpoint[];
+}
+
+/** User and group of the Prometheus containers (the operator's documented defaults). */
+export const PROMETHEUS_UID = 1000;
+export const PROMETHEUS_FS_GROUP = 2000;
+
+/** Prometheus CR + ServiceAccount + ClusterRole/Binding + PDB. */
+export class FinbotPrometheus extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels the operator puts on every Prometheus pod (NetworkPolicies select on them). */
+  readonly podLabels: Record<string, string>;
+  /** The Service the operator creates for all replicas (`prometheus-operated`), port 9090. */
+  readonly url: string;
+  readonly port = 9090;
+  readonly resource: ModelObject;
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  readonly clusterRole: k8s.KubeClusterRole;
+  readonly pdb?: k8s.KubePodDisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: FinbotPrometheusProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? 2;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`FinbotPrometheus ${props.name}: replicas must be a whole number of at least 1, got ${replicas}`);
+    }
+    if (Object.keys(props.serviceMonitorSelector.matchLabels ?? {}).length === 0 && !props.serviceMonitorSelector.matchExpressions?.length) {
+      throw new Error(`FinbotPrometheus ${props.name}: serviceMonitorSelector is empty, which would load every ServiceMonitor in the cluster; select by a label such as { matchLabels: { app: 'finbot' } }`);
+    }
+    this.name = props.name;
+    this.namespace = props.namespace;
+    // Set by the prometheus-operator on every Prometheus pod.
+    this.podLabels = { 'app.kubernetes.io/name': 'prometheus', prometheus: props.name };
+    this.url = `http://prometheus-operated.${props.namespace}.svc:${this.port}`;
+    const objectLabels = labels({ name: props.name, component: 'monitoring', environment: props.environment, finbotApp: false });
+    const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: `${props.namespace}-${props.name}`, labels: objectLabels },
+      rules: [
+        { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+        { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
+      ],
+    });
+    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: `${props.namespace}-${props.name}`, labels: objectLabels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${props.namespace}-${props.name}` },
+      subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
+    });
+
+    const res = props.resources;
+    this.resource = new ModelObject(this, 'Resource', new Prometheus({
+      metadata,
+      spec: {
+        version: props.version,
+        replicas,
+        retention: props.retention ?? '30d',
+        serviceAccountName: props.name,
+        serviceDiscoveryRole: 'EndpointSlice',
+        serviceMonitorSelector: clone(props.serviceMonitorSelector),
+        ...(props.serviceMonitorNamespaceSelector ? { serviceMonitorNamespaceSelector: clone(props.serviceMonitorNamespaceSelector) } : {}),
+        ...(props.podMonitorSelector ? { podMonitorSelector: clone(props.podMonitorSelector) } : {}),
+        ...(props.podMonitorNamespaceSelector ? { podMonitorNamespaceSelector: clone(props.podMonitorNamespaceSelector) } : {}),
+        ruleSelector: clone(props.ruleSelector),
+        ...(props.ruleNamespaceSelector ? { ruleNamespaceSelector: clone(props.ruleNamespaceSelector) } : {}),
+        ...(props.alertmanagers?.length ? { alerting: { alertmanagers: props.alertmanagers.map((a) => ({ namespace: a.namespace, name: a.name, port: a.port })) } } : {}),
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: PROMETHEUS_UID,
+          runAsGroup: PROMETHEUS_FS_GROUP,
+          fsGroup: PROMETHEUS_FS_GROUP,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+        resources: {
+          requests: { cpu: res.requests.cpu, memory: res.requests.memory },
+          limits: { cpu: res.limits.cpu, memory: res.limits.memory },
+        },
+        // Spread replicas over zones so that one zone outage leaves Prometheus up.
+        topologySpreadConstraints: [{
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { ...this.podLabels } },
+        }],
+      },
+    }));
+
+    // @kubernetes-models/prometheus-operator 6.0.0 types the embedded claim as kind
+    // "EmbeddedPersistentVolumeClaim" of monitoring.coreos.com/v1, which no API server accepts; the CRD
+    // itself takes a bare claim spec. Add it after validation (the CRD schema test still checks it).
+    this.resource.addJsonPatch(JsonPatch.add('/spec/storage', {
+      volumeClaimTemplate: {
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: props.storage.size } },
+          storageClassName: props.storage.storageClassName,
+        },
+      },
+    }));
+
+    if (replicas >= 2) {
+      this.pdb = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels } },
+      });
+    }
+  }
+}
+
+function clone(s: LabelSelector): { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } {
+  return {
+    ...(s.matchLabels ? { matchLabels: { ...s.matchLabels } } : {}),
+    ...(s.matchExpressions ? { matchExpressions: s.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
+  };
+}

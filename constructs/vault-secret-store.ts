@@ -1,0 +1,83 @@
+/**
+ * A namespaced External Secrets `SecretStore` backed by HashiCorp Vault (KV engine, Kubernetes auth), with
+ * the ServiceAccount it logs in as.
+ *
+ * The ServiceAccount has `automountServiceAccountToken: false`: no pod runs as it. The External Secrets
+ * controller requests a short-lived token for it through the TokenRequest API (`serviceAccountRef`),
+ * audience `vault`, and presents that token to Vault's Kubernetes auth method.
+ * @see https://external-secrets.io/latest/provider/hashicorp-vault/
+ * @see https://external-secrets.io/latest/api/spec/#external-secrets.io/v1.VaultKubernetesAuth
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
+import { labels } from './labels';
+import { ModelObject } from './model-object';
+import { SECRET_STORE_NAME } from './secret-names';
+
+/** Props of {@link VaultSecretStore}. */
+export interface VaultSecretStoreProps {
+  /** Namespace of the store (a SecretStore serves only its own namespace). */
+  readonly namespace: string;
+  /** Environment name (label). */
+  readonly environment: string;
+  /** Vault address, https. */
+  readonly server: string;
+  /** KV mount path. @default 'secret' */
+  readonly path?: string;
+  /** KV engine version. @default 'v2' */
+  readonly kvVersion?: 'v1' | 'v2';
+  /** Mount path of the Kubernetes auth method. @default 'kubernetes' */
+  readonly kubernetesAuthMount?: string;
+  /** Vault role bound to the ServiceAccount. */
+  readonly role: string;
+  /** Name of the ServiceAccount the controller requests tokens for. */
+  readonly serviceAccountName: string;
+  /** CA bundle of Vault's certificate from a ConfigMap in the same namespace. @default none (public CA) */
+  readonly caConfigMap?: { readonly name: string; readonly key: string };
+  /** Store name. @default {@link SECRET_STORE_NAME} */
+  readonly name?: string;
+}
+
+/** SecretStore `vault-backend` plus its ServiceAccount. */
+export class VaultSecretStore extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  readonly store: ModelObject;
+
+  constructor(scope: Construct, id: string, props: VaultSecretStoreProps) {
+    super(scope, id);
+    if (!props.server.startsWith('https://')) {
+      throw new Error(`VaultSecretStore ${props.namespace}: server "${props.server}" must be an https URL: Vault tokens must not travel in clear text`);
+    }
+    this.name = props.name ?? SECRET_STORE_NAME;
+    this.namespace = props.namespace;
+    const objectLabels = labels({ name: this.name, component: 'secrets', environment: props.environment });
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.serviceAccountName, namespace: props.namespace, labels: objectLabels },
+      // No pod mounts this account: the controller gets tokens through the TokenRequest API.
+      automountServiceAccountToken: false,
+    });
+    this.store = new ModelObject(this, 'Resource', new SecretStore({
+      metadata: { name: this.name, namespace: props.namespace, labels: objectLabels },
+      spec: {
+        provider: {
+          vault: {
+            server: props.server,
+            path: props.path ?? 'secret',
+            version: props.kvVersion ?? 'v2',
+            ...(props.caConfigMap ? { caProvider: { type: 'ConfigMap', name: props.caConfigMap.name, key: props.caConfigMap.key } } : {}),
+            auth: {
+              kubernetes: {
+                mountPath: props.kubernetesAuthMount ?? 'kubernetes',
+                role: props.role,
+                serviceAccountRef: { name: props.serviceAccountName },
+              },
+            },
+          },
+        },
+      },
+    }));
+  }
+}

@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../config/paths';
+import { ALERT_METRICS } from '../../charts/alerts/finbot-alerts';
+import { promqlProblems } from '../../constructs/prometheus-rule';
+import { find, ofKind, synthObjects } from '../helpers';
+
+const prod = () => synthObjects('production');
+
+describe('Prometheus finbot-prometheus: the design document values (production)', () => {
+  const p = () => find(prod(), 'Prometheus', 'finbot-prometheus', 'monitoring');
+
+  it('replicas, retention, storage exactly as the design document', () => {
+    expect(p().apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(p().spec.replicas).toBe(2);
+    expect(p().spec.retention).toBe('30d');
+    expect(p().spec.storage).toEqual({
+      volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'fast-ssd' } },
+    });
+  });
+
+  it('selects ServiceMonitors and rules by app: finbot; alerts go to alertmanager-main/web in monitoring', () => {
+    expect(p().spec.serviceMonitorSelector).toEqual({ matchLabels: { app: 'finbot' } });
+    expect(p().spec.ruleSelector).toEqual({ matchLabels: { app: 'finbot' } });
+    expect(p().spec.alerting).toEqual({ alertmanagers: [{ namespace: 'monitoring', name: 'alertmanager-main', port: 'web' }] });
+  });
+
+  it('looks only in this environment\'s namespaces; CNPG PodMonitors only in the database namespace', () => {
+    const own = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring', 'production', 'database', 'cache'] }] };
+    expect(p().spec.serviceMonitorNamespaceSelector).toEqual(own);
+    expect(p().spec.ruleNamespaceSelector).toEqual(own);
+    expect(p().spec.podMonitorSelector).toEqual({ matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] });
+    expect(p().spec.podMonitorNamespaceSelector).toEqual({ matchLabels: { name: 'database', 'finbot.io/environment': 'production' } });
+  });
+
+  it('restricted security context, resources, version pinned, no podMetadata overriding the operator\'s pod labels', () => {
+    expect(p().spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(p().spec.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+    expect(p().spec.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(p().spec.podMetadata).toBeUndefined();
+    expect(p().spec.serviceAccountName).toBe('finbot-prometheus');
+  });
+
+  it('least-privilege RBAC and a PDB', () => {
+    const role = find(prod(), 'ClusterRole', 'monitoring-finbot-prometheus');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+    const binding = find(prod(), 'ClusterRoleBinding', 'monitoring-finbot-prometheus');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'finbot-prometheus', namespace: 'monitoring' }]);
+    expect(find(prod(), 'PodDisruptionBudget', 'finbot-prometheus', 'monitoring').spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'finbot-prometheus' } },
+    });
+  });
+
+  it('Alertmanager main and the Service the Prometheus reference resolves to', () => {
+    const am = find(prod(), 'Alertmanager', 'main', 'monitoring');
+    expect(am.spec.replicas).toBe(3);
+    expect(am.spec.securityContext.runAsNonRoot).toBe(true);
+    const svc = find(prod(), 'Service', 'alertmanager-main', 'monitoring');
+    expect(svc.spec.ports).toEqual([{ name: 'web', port: 9093, targetPort: 'web', protocol: 'TCP' }]);
+    expect(svc.spec.selector).toEqual({ 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'main' });
+  });
+});
+
+describe('ServiceMonitors', () => {
+  it('one per component, labelled app: finbot, selecting the component\'s Services by stable labels on http-metrics', () => {
+    const objs = prod();
+    const sms = ofKind(objs, 'ServiceMonitor');
+    expect(sms.map((s) => s.metadata.name)).toEqual(['finbot-api', 'finbot-web', 'finbot-worker']);
+    for (const sm of sms) {
+      expect(sm.metadata.labels.app).toBe('finbot');
+      expect(sm.spec.endpoints).toEqual([{ port: 'http-metrics', path: '/metrics', interval: '30s', scheme: 'http' }]);
+      expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['production'] });
+      // The selector must match a Service in the app namespace that has the http-metrics port.
+      const services = ofKind(objs, 'Service').filter((s) => s.metadata.namespace === 'production'
+        && Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
+      expect(services.length, sm.metadata.name).toBeGreaterThan(0);
+      for (const s of services) expect(s.spec.ports.map((p: any) => p.name)).toContain('http-metrics');
+    }
+    expect(find(objs, 'ServiceMonitor', 'finbot-worker').spec.selector.matchLabels['app.kubernetes.io/name']).toBe('finbot-worker');
+  });
+});
+
+describe('alerting rules', () => {
+  const rule = () => find(prod(), 'PrometheusRule', 'finbot-alerts', 'monitoring');
+  const alerts = () => rule().spec.groups.flatMap((g: any) => g.rules);
+
+  it('labelled app: finbot so the Prometheus loads them', () => {
+    expect(rule().metadata.labels.app).toBe('finbot');
+  });
+
+  it('covers errors, latency, restarts, HPA, replication lag, backups/RPO, Redis, certificates', () => {
+    expect(alerts().map((a: any) => a.alert)).toEqual([
+      'FinbotHighErrorRate', 'FinbotHighLatencyP95', 'FinbotPodRestarting', 'FinbotHpaAtMaxReplicas',
+      'PostgresReplicationLagHigh', 'PostgresWalArchiveBehindRpo', 'PostgresBaseBackupTooOld', 'RedisDown', 'CertificateExpiringSoon',
+    ]);
+  });
+
+  it('the design document\'s PromQL: p95 of http_request_duration_seconds_bucket, 5xx share of http_requests_total', () => {
+    const byName = Object.fromEntries(alerts().map((a: any) => [a.alert, a]));
+    expect(byName.FinbotHighLatencyP95.expr).toBe('histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket{namespace="production"}[5m]))) > 1');
+    expect(byName.FinbotHighErrorRate.expr).toBe('sum by (job) (rate(http_requests_total{namespace="production",status=~"5.."}[5m])) / sum by (job) (rate(http_requests_total{namespace="production"}[5m])) > 0.05');
+    expect(byName.PostgresWalArchiveBehindRpo.expr).toContain('> 3600');
+    expect(byName.PostgresReplicationLagHigh.expr).toContain('cnpg_pg_replication_lag{namespace="database"}');
+    expect(byName.RedisDown.expr).toContain('redis_up{namespace="cache"} == 0');
+  });
+
+  it('every alert: severity, summary, a runbook_url whose file exists in docs/runbooks', () => {
+    for (const a of alerts()) {
+      expect(['critical', 'warning', 'info'], a.alert).toContain(a.labels.severity);
+      expect(a.annotations.summary, a.alert).toBeTruthy();
+      expect(a.annotations.runbook_url, a.alert).toBe(`https://github.com/finbot/finbot-deploy/blob/main/docs/runbooks/${a.alert}.md`);
+      expect(existsSync(join(REPO_ROOT, 'docs', 'runbooks', `${a.alert}.md`)), a.alert).toBe(true);
+    }
+  });
+
+  it('PromQL: balanced brackets and only known metric names', () => {
+    const known = new Set(Object.keys(ALERT_METRICS));
+    const functions = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'max', 'min', 'time', 'absent', 'or', 'and', 'le', 'job']);
+    for (const a of alerts()) {
+      expect(promqlProblems(a.expr), a.alert).toEqual([]);
+      // identifiers outside {...} selectors and (...) grouping lists that are not functions are metric names
+      const stripped = a.expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/by \([^)]*\)/g, '');
+      const names = (stripped.match(/[a-z_:][a-z0-9_:]*/gi) ?? []).filter((n: string) => !functions.has(n) && !/^\d/.test(n));
+      expect(names.length, a.alert).toBeGreaterThan(0);
+      for (const n of names) expect(known.has(n), `${a.alert}: unknown metric ${n}`).toBe(true);
+    }
+  });
+
+  it('promqlProblems finds what it claims to', () => {
+    expect(promqlProblems('sum(rate(x[5m])')).toEqual(['unclosed "("']);
+    expect(promqlProblems('sum(rate(x[5m])))')).toEqual(['unbalanced ")"']);
+    expect(promqlProblems('x{a="(}"}')).toEqual([]);
+    expect(promqlProblems('x{a="b}')).toEqual(['unterminated string (")', 'unclosed "{"']);
+  });
+});
+
+describe('monitoring namespace NetworkPolicies', () => {
+  const np = (name: string) => find(prod(), 'NetworkPolicy', name, 'monitoring');
+
+  it('default deny and DNS', () => {
+    expect(np('default-deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(np('allow-dns-egress').spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+  });
+
+  it('Prometheus egress: app metrics + Envoy, Postgres 9187, Redis 9121, Alertmanager 9093, API server 443/6443', () => {
+    const p = np('allow-prometheus-egress');
+    expect(p.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus', prometheus: 'finbot-prometheus' });
+    expect(p.spec.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 9090 }, { protocol: 'TCP', port: 15090 }] },
+      { to: [{ namespaceSelector: { matchLabels: { name: 'database', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 9187 }] },
+      { to: [{ namespaceSelector: { matchLabels: { name: 'cache', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 9121 }] },
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'main' } } }], ports: [{ protocol: 'TCP', port: 9093 }] },
+      { to: [], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+    ]);
+  });
+
+  it('Prometheus pods keep the label the app namespace admits (app.kubernetes.io/name: prometheus)', () => {
+    const scrape = find(prod(), 'NetworkPolicy', 'allow-prometheus-scrape', 'production');
+    const admitted = scrape.spec.ingress[0].from[0].podSelector.matchLabels;
+    const pods = np('allow-prometheus-egress').spec.podSelector.matchLabels;
+    for (const [k, v] of Object.entries(admitted)) expect(pods[k]).toBe(v);
+  });
+
+  it('Alertmanager: 9093 from Prometheus only, gossip among replicas', () => {
+    const am = np('allow-alertmanager-from-prometheus');
+    expect(am.spec.ingress[0]).toEqual({ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'finbot-prometheus' } } }], ports: [{ protocol: 'TCP', port: 9093 }] });
+    expect(am.spec.ingress[1].ports).toEqual([{ protocol: 'TCP', port: 9094 }, { protocol: 'UDP', port: 9094 }]);
+  });
+});
+
+describe('observability: staging', () => {
+  it('smaller storage and retention, one Alertmanager', () => {
+    const objs = synthObjects('staging');
+    const p = find(objs, 'Prometheus', 'finbot-prometheus', 'monitoring');
+    expect(p.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe('10Gi');
+    expect(p.spec.retention).toBe('7d');
+    expect(find(objs, 'Alertmanager', 'main', 'monitoring').spec.replicas).toBe(1);
+    expect(() => find(objs, 'PodDisruptionBudget', 'alertmanager-main')).toThrow();
+    expect(find(objs, 'ServiceMonitor', 'finbot-api').spec.namespaceSelector.matchNames).toEqual(['staging']);
+  });
+});

@@ -1,0 +1,96 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSettings, readRawSections, SettingsError } from '../../config/load';
+import { observabilitySchema } from '../../config/sections/observability';
+import { secretsSchema } from '../../config/sections/secrets';
+import { copyEnvironments } from '../helpers';
+
+/** The first issue of a section after `change` mutates a fresh copy of production's raw settings. */
+function issue(section: 'secrets' | 'observability', change: (raw: any) => void): { path: string; message: string } {
+  const raw = structuredClone(readRawSections('production')[section]) as any;
+  change(raw);
+  const schema = section === 'secrets' ? secretsSchema : observabilitySchema;
+  const r = schema.safeParse(raw);
+  if (r.success) throw new Error('expected the change to be rejected');
+  const i = r.error.issues[0];
+  return { path: i.path.join('.'), message: i.message };
+}
+
+describe('secrets.yaml', () => {
+  it('loads both environments', () => {
+    expect(loadSettings('production').secrets.refreshInterval).toBe('15s');
+    expect(loadSettings('staging').secrets.secretStore.server).toBe('https://vault.staging.finbot.com:8200');
+  });
+  it('Vault over plain http is refused', () => {
+    expect(issue('secrets', (r) => { r.secretStore.server = 'http://vault.finbot.com:8200'; })).toEqual({ path: 'secretStore.server', message: expect.stringContaining('must be an https URL') });
+    expect(issue('secrets', (r) => { r.vault.apiAddr = 'vault.finbot.com'; }).path).toBe('vault.apiAddr');
+  });
+  it('refresh interval: a duration, not 0', () => {
+    expect(issue('secrets', (r) => { r.refreshInterval = '15'; }).message).toBe('must be a duration such as 15s, 1m or 1h');
+    expect(issue('secrets', (r) => { r.refreshInterval = '0s'; }).message).toContain('0 disables refreshing');
+  });
+  it('Vault key paths, KV version, KMS key, Consul address and prefix, region, mount paths', () => {
+    expect(issue('secrets', (r) => { r.keys.database = '/secret/finbot/database'; }).message).toContain('must be a Vault key path such as finbot/database');
+    expect(issue('secrets', (r) => { r.secretStore.kvVersion = 'v3'; }).message).toBe('must be v1 or v2 (the KV secrets engine version)');
+    expect(issue('secrets', (r) => { r.vault.awskms.kmsKeyId = 'vault-unseal-key'; }).message).toContain('must be a KMS key alias');
+    expect(issue('secrets', (r) => { r.vault.consul.address = 'consul'; }).message).toBe('must be host:port such as consul:8500');
+    expect(issue('secrets', (r) => { r.vault.consul.path = 'vault'; }).message).toContain('ending in "/"');
+    expect(issue('secrets', (r) => { r.vault.awskms.region = 'oregon'; }).message).toBe('must be an AWS region such as us-west-2');
+    expect(issue('secrets', (r) => { r.secretStore.path = 'secret/data'; }).message).toContain('without slashes');
+    expect(issue('secrets', (r) => { r.secretStore.kubernetesAuthMount = 'Kube Auth'; }).message).toBe('must be a mount path such as kubernetes');
+    expect(issue('secrets', (r) => { r.secretStore.role = 'Finbot_Role'; }).message).toContain('DNS-1123');
+  });
+});
+
+describe('observability.yaml', () => {
+  it('loads both environments', () => {
+    expect(loadSettings('production').observability.prometheus.replicas).toBe(2);
+    expect(loadSettings('staging').observability.tracing.elasticsearch.nodeCount).toBe(1);
+    expect(loadSettings('production').observability.tracing.legacyJaegerOperator).toBe(false);
+  });
+  it('quantities, limits below requests, versions', () => {
+    expect(issue('observability', (r) => { r.prometheus.storage.size = '50GB'; }).message).toContain('use Mi/Gi');
+    expect(issue('observability', (r) => { r.prometheus.resources.limits.cpu = '100m'; })).toEqual({ path: 'prometheus.resources.limits.cpu', message: 'limit 100m is below the request 500m: raise the limit or lower the request' });
+    expect(issue('observability', (r) => { r.grafana.resources.requests.cpu = 'lots'; }).message).toBe('must be a CPU quantity such as 250m, 0.5 or 2');
+    expect(issue('observability', (r) => { r.prometheus.version = 'latest'; }).message).toContain('must be a pinned version');
+    expect(issue('observability', (r) => { r.prometheus.retention = '30 days'; }).message).toBe('must be a Prometheus duration such as 30d, 12h or 5m');
+  });
+  it('Jaeger v1 is refused (end of life)', () => {
+    expect(issue('observability', (r) => { r.tracing.jaegerVersion = '1.65.0'; }).message).toContain('Jaeger v1 reached end of life on 2025-12-31');
+  });
+  it('runbook base URL, operator namespaces, storage class', () => {
+    expect(issue('observability', (r) => { r.alerts.runbookBaseUrl = 'https://github.com/finbot/finbot-deploy/blob/main/docs/runbooks/'; }).message).toContain('without a trailing "/"');
+    expect(issue('observability', (r) => { r.alerts.runbookBaseUrl = 'docs/runbooks'; }).path).toBe('alerts.runbookBaseUrl');
+    expect(issue('observability', (r) => { r.operatorNamespaces.elastic = 'Elastic System'; })).toEqual({ path: 'operatorNamespaces.elastic', message: expect.stringContaining('DNS-1123') });
+    expect(issue('observability', (r) => { r.tracing.elasticsearch.storage.storageClassName = 'fast_ssd'; }).path).toBe('tracing.elasticsearch.storage.storageClassName');
+  });
+  it('error rate is a ratio', () => {
+    expect(issue('observability', (r) => { r.alerts.errorRateRatio = 5; }).message).toBe('must be a ratio between 0 and 1 such as 0.05 (5 %)');
+    expect(issue('observability', (r) => { r.alerts.errorRateRatio = 0; }).message).toBe('must be a ratio between 0 and 1 such as 0.05 (5 %)');
+  });
+});
+
+describe('section files through the loader', () => {
+  let dir: string;
+  beforeEach(() => { dir = copyEnvironments(); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the file and the field', () => {
+    const file = join(dir, 'staging', 'secrets.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('refreshInterval: 15s', 'refreshInterval: soon'));
+    try {
+      loadSettings('staging', dir);
+      throw new Error('expected a SettingsError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(SettingsError);
+      expect((e as SettingsError).file).toMatch(/staging[/\\]secrets\.yaml$/);
+      expect((e as SettingsError).field).toBe('refreshInterval');
+    }
+  });
+
+  it('a missing observability.yaml is reported', () => {
+    rmSync(join(dir, 'production', 'observability.yaml'));
+    expect(() => loadSettings('production', dir)).toThrow('file is missing');
+  });
+});
