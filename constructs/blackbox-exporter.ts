@@ -146,6 +146,17 @@ export class BlackboxExporter extends Construct {
         { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
       ],
     });
+    // The scrapers' own namespace may deny egress by default (monitoring does): open their way here too.
+    props.scrapers.forEach((scraper, i) => {
+      if (scraper.namespaceLabels || !scraper.podLabels) return;
+      new AllowPolicy(this, `ScraperEgress${i}`, {
+        name: `allow-egress-to-${this.name}${i === 0 ? '' : `-${i}`}`,
+        namespace: this.namespace,
+        podLabels: scraper.podLabels,
+        labels: objectLabels,
+        egress: [{ peers: [{ podLabels: selector }], ports: [{ port: BLACKBOX_PORT }] }],
+      });
+    });
   }
 }
 
