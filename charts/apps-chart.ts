@@ -1,5 +1,5 @@
 /**
- * The application tier: finbot-api, finbot-web, finbot-worker (and extra workers) with their
+ * The application tier: finbot-api (blue-green), finbot-web, finbot-worker (and extra workers) with their
  * NetworkPolicies in the app namespace.
  */
 import { Chart } from 'cdk8s';
@@ -38,7 +38,15 @@ export class AppsChart extends Chart {
     const apps = settings.apps;
     const common = { environment, namespace };
 
-    this.api = new FinbotApp(this, 'Api', { ...common, name: 'finbot-api', component: 'api', settings: apps.api });
+    // The api is released blue-green (release.yaml): both colours render, finbot-api selects the active one.
+    const release = settings.release.api;
+    this.api = new FinbotApp(this, 'Api', {
+      ...common,
+      name: 'finbot-api',
+      component: 'api',
+      settings: apps.api,
+      blueGreen: { active: release.active, tags: { blue: release.colours.blue.tag, green: release.colours.green.tag }, idleReplicas: release.idleReplicas },
+    });
     const apiUrl = `http://finbot-api.${namespace}.svc.cluster.local:${apps.api.port ?? 0}`;
     this.web = new FinbotApp(this, 'Web', { ...common, name: 'finbot-web', component: 'web', settings: apps.web, extraEnv: { API_URL: apiUrl } });
     this.worker = new FinbotApp(this, 'Worker', { ...common, name: 'finbot-worker', component: 'worker', settings: apps.worker, extraEnv: { API_URL: apiUrl } });

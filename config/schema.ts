@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
+import { releaseSchema } from './sections/release';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -76,9 +77,10 @@ export type ProbeSettings = z.infer<typeof probe>;
 
 const port = z.number().int().min(1024, { message: 'must be an unprivileged port (1024-65535): pods run as non-root' }).max(65535);
 
-/** Settings of one application component (api, web, worker, or an extra worker). */
-export const appSchema = z.strictObject({
-  image: imageSchema,
+/** Settings of a component whose image is `image` (with or without a tag, see {@link apiAppSchema}). */
+function appSchemaWith<Image extends z.ZodType>(image: Image) {
+  return z.strictObject({
+  image,
   /** Replicas when no HPA is active; with an HPA this is the starting count. */
   replicas: z.number().int().min(0),
   resources: resourcesSchema,
@@ -114,7 +116,16 @@ export const appSchema = z.strictObject({
     });
   }
 });
+}
+/** Settings of one application component (api, web, worker, or an extra worker). */
+export const appSchema = appSchemaWith(imageSchema);
 export type AppSettings = z.infer<typeof appSchema>;
+/**
+ * The api's settings: its image has no tag here because each blue-green colour has its own tag in
+ * release.yaml (`api.colours.<colour>.tag`), bumped by `npm run set-image` and made live by `npm run promote`.
+ */
+export const apiAppSchema = appSchemaWith(imageSchema.omit({ tag: true }));
+export type ApiAppSettings = z.infer<typeof apiAppSchema>;
 
 /** platform.yaml: cluster-wide facts and the namespaces the environment owns. */
 export const platformSchema = z.strictObject({
@@ -142,7 +153,7 @@ export type PlatformSettings = z.infer<typeof platformSchema>;
 
 /** apps.yaml: the three components of the design document and any extra workers. */
 export const appsSchema = z.strictObject({
-  api: appSchema,
+  api: apiAppSchema,
   web: appSchema,
   worker: appSchema,
   /** Additional background workers, keyed by a short name (deployed as finbot-<name>). */
@@ -157,6 +168,7 @@ export type AppsSettings = z.infer<typeof appsSchema>;
 export const sectionSchemas = {
   platform: platformSchema,
   apps: appsSchema,
+  release: releaseSchema,
 } as const;
 
 /** The whole settings model of one environment. */
