@@ -5,12 +5,14 @@
 import { App, type Chart } from 'cdk8s';
 import type { Settings } from '../config/schema';
 import { AppsChart } from './apps-chart';
+import { EdgeChart } from './edge-chart';
 import { PlatformChart } from './platform-chart';
 
 /** The charts of one environment, keyed by their output file name (without `.yaml`). */
 export interface EnvironmentCharts {
   readonly platform: PlatformChart;
   readonly apps: AppsChart;
+  readonly edge: EdgeChart;
 }
 
 /** An environment's cdk8s App and its charts. */
@@ -26,7 +28,9 @@ export function buildEnvironment(settings: Settings): Environment {
   const platform = new PlatformChart(app, 'platform', { settings });
   const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces });
   apps.addDependency(platform);
-  return { settings, app, charts: { platform, apps } };
+  const edge = new EdgeChart(app, 'edge', { settings, namespaces: platform.namespaces, apps });
+  edge.addDependency(apps);
+  return { settings, app, charts: { platform, apps, edge } };
 }
 
 /** The charts in output order. */

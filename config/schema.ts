@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
 import { releaseSchema } from './sections/release';
+import { edgeSchema } from './sections/edge';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -169,6 +170,7 @@ export const sectionSchemas = {
   platform: platformSchema,
   apps: appsSchema,
   release: releaseSchema,
+  edge: edgeSchema,
 } as const;
 
 /** The whole settings model of one environment. */

@@ -33,6 +33,9 @@ export async function ensureBundle() {
     external: ['cdk8s', 'cdk8s-plus-27', 'constructs'],
     logLevel: 'error',
     legalComments: 'none',
+    // CommonJS dependencies of the kubernetes-models validators require() Node built-ins (punycode):
+    // an ESM bundle needs a real `require` for that.
+    banner: { js: "import { createRequire as __finbotCreateRequire } from 'node:module'; const require = __finbotCreateRequire(import.meta.url);" },
   });
   // Parallel synths (tests) may build at once: each writes its own file and renames it into place.
   renameSync(`${bundle}.${process.pid}.tmp`, bundle);
