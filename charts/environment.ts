@@ -6,6 +6,7 @@ import { App, type Chart } from 'cdk8s';
 import type { Settings } from '../config/schema';
 import { AppsChart } from './apps-chart';
 import { EdgeChart } from './edge-chart';
+import { MeshChart } from './mesh-chart';
 import { PlatformChart } from './platform-chart';
 
 /** The charts of one environment, keyed by their output file name (without `.yaml`). */
@@ -13,6 +14,7 @@ export interface EnvironmentCharts {
   readonly platform: PlatformChart;
   readonly apps: AppsChart;
   readonly edge: EdgeChart;
+  readonly mesh: MeshChart;
 }
 
 /** An environment's cdk8s App and its charts. */
@@ -30,7 +32,9 @@ export function buildEnvironment(settings: Settings): Environment {
   apps.addDependency(platform);
   const edge = new EdgeChart(app, 'edge', { settings, namespaces: platform.namespaces, apps });
   edge.addDependency(apps);
-  return { settings, app, charts: { platform, apps, edge } };
+  const mesh = new MeshChart(app, 'mesh', { settings, namespaces: platform.namespaces, apps, edge: edge.edge });
+  mesh.addDependency(apps);
+  return { settings, app, charts: { platform, apps, edge, mesh } };
 }
 
 /** The charts in output order. */

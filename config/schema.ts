@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
 import { releaseSchema } from './sections/release';
 import { edgeSchema } from './sections/edge';
+import { meshSchema } from './sections/mesh';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -171,6 +172,7 @@ export const sectionSchemas = {
   apps: appsSchema,
   release: releaseSchema,
   edge: edgeSchema,
+  mesh: meshSchema,
 } as const;
 
 /** The whole settings model of one environment. */

@@ -46,7 +46,8 @@ describe('apps chart: the design document values (production)', () => {
     for (const name of ['finbot-api', 'finbot-web', 'finbot-worker']) {
       expect(find(objs, 'ServiceAccount', name).automountServiceAccountToken).toBe(false);
     }
-    expect(ofKind(objs, 'Service').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-api-preview', 'finbot-web', 'finbot-worker-metrics']);
+    // finbot-api-colours comes from the mesh chart (the Service the colour subsets belong to).
+    expect(ofKind(objs, 'Service').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-api-colours', 'finbot-api-preview', 'finbot-web', 'finbot-worker-metrics']);
     expect(find(objs, 'Service', 'finbot-api').spec.ports[0]).toMatchObject({ name: 'http', port: 3001, targetPort: 'http' });
   });
 
@@ -99,6 +100,7 @@ describe('platform chart', () => {
         .map((p: any) => p.namespaceSelector?.matchLabels).filter(Boolean);
       for (const sel of selectors) {
         if (sel['kubernetes.io/metadata.name'] === 'kube-system') continue; // created by Kubernetes itself
+        if (sel['kubernetes.io/metadata.name'] === 'istio-system') continue; // created by the Istio installation
         expect(nsLabels.some((l) => Object.entries(sel).every(([k, v]) => l[k] === v)), `${env}: ${JSON.stringify(sel)}`).toBe(true);
       }
     }
