@@ -38,6 +38,13 @@ describe('planPromote', () => {
     const plan = planPromote(settings());
     expect(plan.edits).toEqual([{ section: 'release', path: ['api', 'active'], value: 'green' }]);
     expect(plan.summary).toContain('finbot-api now serves green v4.0.0 (same tag as before: nothing new goes live)');
+    expect(plan.summary).toContain('Note: green runs 2 pod(s) and its HPA now wants at least 3');
+  });
+
+  it('no capacity note when the idle colour already has the live minimum', () => {
+    const s = settings();
+    s.release.api.idleReplicas = 3;
+    expect(planPromote(s).summary).not.toContain('Note:');
   });
 
   it('ends a running canary', () => {
