@@ -8,7 +8,7 @@ import type { Settings } from '../config/schema';
 import type { NginxIngressEdge } from '../constructs/edge';
 import { APP_LABEL, APP_LABEL_VALUE, labels } from '../constructs/labels';
 import {
-  AllowNothingPolicy, AllowPortsPolicy, istioPrincipal, MeshTelemetry, MeshTraffic, StrictMtls,
+  AllowNothingPolicy, AllowPortsPolicy, istioPrincipal, MeshTelemetry, MeshTraffic, StrictMtls, type MeshIdentity,
 } from '../constructs/mesh';
 import { AllowPolicy } from '../constructs/network-policy';
 import { PROMETHEUS_POD_LABELS, type AppsChart } from './apps-chart';
@@ -31,6 +31,12 @@ export interface MeshChartProps {
   readonly apps: AppsChart;
   /** The edge whose controller identity may reach web and api. */
   readonly edge: NginxIngressEdge;
+  /**
+   * Further ServiceAccounts allowed to call the api (e.g. a post-sync smoke-test Job calling
+   * finbot-api-preview and finbot-api); their pods also need a NetworkPolicy path to port 3001.
+   * @default none
+   */
+  readonly apiClients?: readonly MeshIdentity[];
 }
 
 /** mTLS, authorization, routing, telemetry, and the NetworkPolicies sidecars need. */
@@ -68,7 +74,7 @@ export class MeshChart extends Chart {
       namespace,
       podLabels: apps.api.selector,
       ports: [apps.api.port!],
-      principals: [ingress, ...apps.components.filter((c) => c !== apps.api).map(sa)],
+      principals: [ingress, ...apps.components.filter((c) => c !== apps.api).map(sa), ...(props.apiClients ?? []).map(principal)],
     });
     new AllowPortsPolicy(this, 'MetricsScrape', {
       name: 'finbot-metrics-scrape',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { MeshChart } from '../../charts/mesh-chart';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 const prod = () => synthObjects('production');
@@ -33,6 +34,16 @@ describe('mesh chart: mTLS and authorization (production)', () => {
       from: [{ source: { principals: [SA('ingress-nginx', 'ingress-nginx'), SA('production', 'finbot-web'), SA('production', 'finbot-worker')] } }],
       to: [{ operation: { ports: ['3001'] } }],
     }]);
+  });
+
+  it('apiClients adds further identities to the api policy (e.g. a smoke-test Job)', () => {
+    const env = buildEnvironment(settingsOf('production'));
+    const extra = new MeshChart(env.app, 'mesh-extra', {
+      settings: env.settings, namespaces: env.charts.platform.namespaces, apps: env.charts.apps, edge: env.charts.edge.edge,
+      apiClients: [{ namespace: 'production', name: 'finbot-smoke-test' }],
+    });
+    const p = (extra.toJson() as any[]).find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'finbot-api-from-ingress-web-and-workers');
+    expect(p.spec.rules[0].from[0].source.principals).toContain(SA('production', 'finbot-smoke-test'));
   });
 
   it('every principal names a ServiceAccount the output creates, or the ingress controller', () => {
