@@ -157,10 +157,7 @@ export class FinbotApp extends Construct {
     if (bg && s.image.tag !== undefined) {
       throw new Error(`${props.name}: settings.image.tag (${s.image.tag}) and blueGreen.tags are both given; each colour has its own tag, remove settings.image.tag`);
     }
-    if (bg && !Number.isInteger(bg.idleReplicas)) {
-      throw new Error(`${props.name}: blueGreen.idleReplicas must be a whole number >= 0, got ${bg.idleReplicas}`);
-    }
-    if (bg && bg.idleReplicas < 0) {
+    if (bg && (!Number.isInteger(bg.idleReplicas) || bg.idleReplicas < 0)) {
       throw new Error(`${props.name}: blueGreen.idleReplicas must be a whole number >= 0, got ${bg.idleReplicas}`);
     }
     if (bg && hpa && bg.idleReplicas > hpa.maxReplicas) {
@@ -180,13 +177,15 @@ export class FinbotApp extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const plans: WorkloadPlan[] = bg
+    const idle: Colour | undefined = bg ? (bg.active === 'blue' ? 'green' : 'blue') : undefined;
+    // Blue-green: every colour gets a PDB (even the idle one with 1 pod: maxUnavailable still lets drains through).
+    const plans: WorkloadPlan[] = bg && idle
       ? [
         { colour: bg.active, live: true, tag: bg.tags[bg.active], replicas: s.replicas, autoscaling: hpa, pdb: true },
         {
-          colour: bg.active === 'blue' ? 'green' : 'blue',
+          colour: idle,
           live: false,
-          tag: bg.tags[bg.active === 'blue' ? 'green' : 'blue'],
+          tag: bg.tags[idle],
           replicas: bg.idleReplicas,
           // The idle colour keeps idleReplicas pods and may grow to the same maximum under a canary share.
           autoscaling: hpa && bg.idleReplicas > 0 ? { ...hpa, minReplicas: bg.idleReplicas } : undefined,
@@ -195,7 +194,7 @@ export class FinbotApp extends Construct {
       ]
       : [{ live: true, tag: s.image.tag!, replicas: s.replicas, autoscaling: hpa, pdb: (hpa ? hpa.minReplicas : s.replicas) >= 2 }];
     this.activeColour = bg?.active;
-    this.idleColour = plans[1]?.colour;
+    this.idleColour = idle;
     // Objects are created in the order Deployments, Services, HPAs, PDBs (stable output order).
     const deployed = plans.map((plan) => ({ plan, ...this.deploy(props, plan) }));
     const ports: k8s.ServicePort[] = [
