@@ -123,6 +123,18 @@ describe('edge.yaml', () => {
     expect(e.message).toContain('must be at least 60');
   });
 
+  it('rejects a bad controller ServiceAccount', () => {
+    edit('production', 'edge', 'controllerServiceAccount: ingress-nginx', 'controllerServiceAccount: Ingress_Nginx');
+    expect(errorOf('production').message).toContain('controllerServiceAccount: must be a ServiceAccount name such as ingress-nginx');
+  });
+
+  it('rejects a client IP header that is not a header name', () => {
+    edit('production', 'edge', 'clientIpHeader: CF-Connecting-IP', 'clientIpHeader: "CF Connecting IP"');
+    const e = errorOf('production');
+    expect(e.field).toBe('cdn.clientIpHeader');
+    expect(e.message).toContain('must be an HTTP header name such as CF-Connecting-IP');
+  });
+
   it('rejects an unknown next-upstream condition', () => {
     edit('production', 'edge', 'http_503]', 'http_599]');
     expect(errorOf('production').field).toBe('nextUpstream.on[5]');
