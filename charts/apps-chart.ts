@@ -1,10 +1,10 @@
 /**
- * The application tier: finbot-api, finbot-web, finbot-worker (and extra workers) with their
+ * The application tier: finbot-api (blue-green), finbot-web, finbot-worker (and extra workers) with their
  * NetworkPolicies in the app namespace.
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { AppSettings, Settings } from '../config/schema';
+import type { ApiAppSettings, AppSettings, Settings } from '../config/schema';
 import { dataPlainEnv, dataSecretEnv, type DataEndpoints } from '../constructs/data-endpoints';
 import { FinbotApp } from '../constructs/finbot-app';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
@@ -44,7 +44,16 @@ export class AppsChart extends Chart {
     const common = { environment, namespace };
 
     const dataEnv = props.data ? { secretEnv: dataSecretEnv(), extraEnv: dataPlainEnv(props.data) } : { extraEnv: {} };
-    this.api = new FinbotApp(this, 'Api', { ...common, ...dataEnv, name: 'finbot-api', component: 'api', settings: apps.api });
+    // The api is released blue-green (release.yaml): both colours render, finbot-api selects the active one.
+    const release = settings.release.api;
+    this.api = new FinbotApp(this, 'Api', {
+      ...common,
+      ...dataEnv,
+      name: 'finbot-api',
+      component: 'api',
+      settings: apps.api,
+      blueGreen: { active: release.active, tags: { blue: release.colours.blue.tag, green: release.colours.green.tag }, idleReplicas: release.idleReplicas },
+    });
     const apiUrl = `http://finbot-api.${namespace}.svc.cluster.local:${apps.api.port ?? 0}`;
     this.web = new FinbotApp(this, 'Web', { ...common, name: 'finbot-web', component: 'web', settings: apps.web, extraEnv: { API_URL: apiUrl } });
     this.worker = new FinbotApp(this, 'Worker', { ...common, ...dataEnv, name: 'finbot-worker', component: 'worker', settings: apps.worker, extraEnv: { ...dataEnv.extraEnv, API_URL: apiUrl } });
@@ -115,7 +124,7 @@ export class AppsChart extends Chart {
 
 /** The apps settings with extra plain env on every component (settings stay untouched). */
 function withEnv(apps: Settings['apps'], env: Record<string, string>): Settings['apps'] {
-  const add = (a: AppSettings): AppSettings => ({ ...a, env: { ...a.env, ...env } });
+  const add = <T extends AppSettings | ApiAppSettings>(a: T): T => ({ ...a, env: { ...a.env, ...env } });
   return {
     ...apps,
     api: add(apps.api),

@@ -11,6 +11,8 @@ import { ClusterChart } from './cluster-chart';
 import { GitopsChart } from './gitops-chart';
 import { otlpHttpEndpoint } from '../constructs/jaeger-v2';
 import { ObservabilityChart, TRACE_COLLECTOR_NAME } from './observability-chart';
+import { EdgeChart } from './edge-chart';
+import { MeshChart } from './mesh-chart';
 import { PlatformChart } from './platform-chart';
 import { SecretsChart } from './secrets-chart';
 import { ValidationChart } from './validation-chart';
@@ -28,6 +30,8 @@ export interface EnvironmentCharts {
   readonly validation: ValidationChart;
   /** Argo CD objects; derived from every other chart, so it must stay last. */
   readonly gitops: GitopsChart;
+  readonly edge: EdgeChart;
+  readonly mesh: MeshChart;
 }
 
 /** An environment's cdk8s App and its charts. */
@@ -46,6 +50,20 @@ export function buildEnvironment(settings: Settings): Environment {
   const otlpEndpoint = otlpHttpEndpoint(TRACE_COLLECTOR_NAME, platform.namespaces.monitoring.name);
   const apps = new AppsChart(app, 'apps', { settings, namespaces: platform.namespaces, data: data.endpoints, otlpEndpoint });
   apps.addDependency(platform, data);
+  const edge = new EdgeChart(app, 'edge', { settings, namespaces: platform.namespaces, apps });
+  edge.addDependency(apps);
+  const validation = new ValidationChart(app, 'validation', { settings, namespaces: platform.namespaces, apps });
+  validation.addDependency(apps);
+  const smoke = validation.smokeTest.serviceAccount.metadata;
+  const mesh = new MeshChart(app, 'mesh', {
+    settings,
+    namespaces: platform.namespaces,
+    apps,
+    edge: edge.edge,
+    // The PostSync smoke test calls the api's preview and live Services.
+    apiClients: [{ namespace: smoke.namespace!, name: smoke.name! }],
+  });
+  mesh.addDependency(apps);
   const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data, namespaces: platform.namespaces }) : undefined;
   const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces });
   secrets.addDependency(platform);
@@ -53,8 +71,6 @@ export function buildEnvironment(settings: Settings): Environment {
   observability.addDependency(platform);
   const cluster = new ClusterChart(app, 'cluster', { settings, namespaces: platform.namespaces });
   cluster.addDependency(platform);
-  const validation = new ValidationChart(app, 'validation', { settings, namespaces: platform.namespaces, apps });
-  validation.addDependency(apps);
   // Last: the workloads project allows exactly what every chart above contains.
   const gitops = new GitopsChart(app, 'gitops', {
     settings,
@@ -65,7 +81,7 @@ export function buildEnvironment(settings: Settings): Environment {
   return {
     settings,
     app,
-    charts: { platform, apps, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, validation, gitops },
+    charts: { platform, apps, edge, mesh, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, validation, gitops },
   };
 }
 

@@ -12,6 +12,9 @@ import { clusterSchema } from './sections/cluster';
 import { gitopsSchema } from './sections/gitops';
 import { secretsSchema } from './sections/secrets';
 import { observabilitySchema } from './sections/observability';
+import { releaseSchema } from './sections/release';
+import { edgeSchema } from './sections/edge';
+import { meshSchema } from './sections/mesh';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -81,9 +84,10 @@ export type ProbeSettings = z.infer<typeof probe>;
 
 const port = z.number().int().min(1024, { message: 'must be an unprivileged port (1024-65535): pods run as non-root' }).max(65535);
 
-/** Settings of one application component (api, web, worker, or an extra worker). */
-export const appSchema = z.strictObject({
-  image: imageSchema,
+/** Settings of a component whose image is `image` (with or without a tag, see {@link apiAppSchema}). */
+function appSchemaWith<Image extends z.ZodType>(image: Image) {
+  return z.strictObject({
+  image,
   /** Replicas when no HPA is active; with an HPA this is the starting count. */
   replicas: z.number().int().min(0),
   resources: resourcesSchema,
@@ -119,7 +123,16 @@ export const appSchema = z.strictObject({
     });
   }
 });
+}
+/** Settings of one application component (api, web, worker, or an extra worker). */
+export const appSchema = appSchemaWith(imageSchema);
 export type AppSettings = z.infer<typeof appSchema>;
+/**
+ * The api's settings: its image has no tag here because each blue-green colour has its own tag in
+ * release.yaml (`api.colours.<colour>.tag`), bumped by `npm run set-image` and made live by `npm run promote`.
+ */
+export const apiAppSchema = appSchemaWith(imageSchema.omit({ tag: true }));
+export type ApiAppSettings = z.infer<typeof apiAppSchema>;
 
 /** platform.yaml: cluster-wide facts and the namespaces the environment owns. */
 export const platformSchema = z.strictObject({
@@ -149,7 +162,7 @@ export type PlatformSettings = z.infer<typeof platformSchema>;
 
 /** apps.yaml: the three components of the design document and any extra workers. */
 export const appsSchema = z.strictObject({
-  api: appSchema,
+  api: apiAppSchema,
   web: appSchema,
   worker: appSchema,
   /** Additional background workers, keyed by a short name (deployed as finbot-<name>). */
@@ -169,6 +182,9 @@ export const sectionSchemas = {
   gitops: gitopsSchema,
   secrets: secretsSchema,
   observability: observabilitySchema,
+  release: releaseSchema,
+  edge: edgeSchema,
+  mesh: meshSchema,
 } as const;
 
 /** The whole settings model of one environment. */

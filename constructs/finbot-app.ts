@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import type { AppSettings, AutoscalingSettings, ProbeSettings } from '../config/schema';
+import type { Colour } from '../config/sections/release';
 import { labels, selectorLabels } from './labels';
 
 /** User and group id every FinBot container runs as (the design document's 1000/1000). */
@@ -25,6 +26,53 @@ export interface SecretEnv {
   readonly key: string;
 }
 
+/** Settings of a component; the image tag may be absent when {@link FinbotAppProps.blueGreen} gives one per colour. */
+export type FinbotAppSettings = Omit<AppSettings, 'image'> & {
+  readonly image: Omit<AppSettings['image'], 'tag'> & { readonly tag?: string };
+};
+
+/**
+ * A blue-green release: two Deployments (`<name>-blue`, `<name>-green`), each with its own image tag, HPA and
+ * PDB; the Service `<name>` selects the active colour, `<name>-preview` the idle one.
+ * @see https://martinfowler.com/bliki/BlueGreenDeployment.html
+ */
+export interface BlueGreenProps {
+  /** The live colour. */
+  readonly active: Colour;
+  /** Image tag of each colour. */
+  readonly tags: Readonly<Record<Colour, string>>;
+  /**
+   * Pods of the idle colour. With autoscaling its HPA keeps between this many and the component's
+   * maxReplicas (it scales up under a canary share); 0 = scaled to zero, no HPA.
+   */
+  readonly idleReplicas: number;
+}
+
+/** The objects of one Deployment of a component (the only one, or one colour of a blue-green pair). */
+export interface Workload {
+  /** The colour, for a blue-green component. */
+  readonly colour?: Colour;
+  /** True for the Deployment the component's Service selects. */
+  readonly live: boolean;
+  /** Labels the Deployment, its HPA/PDB and (for a colour) its Service select on. */
+  readonly selector: Record<string, string>;
+  /** Labels of the pods (selector plus the version). */
+  readonly podLabels: Record<string, string>;
+  readonly deployment: k8s.KubeDeployment;
+  readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly pdb?: k8s.KubePodDisruptionBudget;
+}
+
+/** What one workload should be (internal). */
+interface WorkloadPlan {
+  readonly colour?: Colour;
+  readonly live: boolean;
+  readonly tag: string;
+  readonly replicas: number;
+  readonly autoscaling?: AutoscalingSettings;
+  readonly pdb: boolean;
+}
+
 /** Props of {@link FinbotApp}. */
 export interface FinbotAppProps {
   /** Object name of the component, e.g. `finbot-api` (Deployment, Service, ServiceAccount, ...). */
@@ -35,8 +83,13 @@ export interface FinbotAppProps {
   readonly environment: string;
   /** Namespace to deploy into. */
   readonly namespace: string;
-  /** Validated settings of the component. */
-  readonly settings: AppSettings;
+  /** Validated settings of the component (for blue-green, those of the live colour). */
+  readonly settings: FinbotAppSettings;
+  /**
+   * Release the component blue-green: two colour Deployments, a live and a preview Service.
+   * @default - one Deployment named `name`, updated in place (RollingUpdate)
+   */
+  readonly blueGreen?: BlueGreenProps;
   /** Topology keys to spread pods over, in order of importance. @default zone, then hostname */
   readonly spreadTopologyKeys?: readonly string[];
   /** Environment variables from Secrets (never values). @default none */
@@ -59,30 +112,56 @@ export class FinbotApp extends Construct {
   readonly name: string;
   /** Namespace of every object. */
   readonly namespace: string;
-  /** Labels of the pods (all of them, including the version). */
+  /** Labels of the live pods (all of them, including the version). */
   readonly podLabels: Record<string, string>;
-  /** The stable labels the Deployment, Service, HPA, PDB and policies select on. */
+  /**
+   * The stable labels every pod of the component carries (all colours): NetworkPolicies and
+   * AuthorizationPolicies select on them. Deployments and Services may add the colour.
+   */
   readonly selector: Record<string, string>;
   /** HTTP port, if the component serves traffic. */
   readonly port?: number;
   /** Prometheus metrics port. */
   readonly metricsPort: number;
   readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The live Deployment (for blue-green, the active colour's). */
   readonly deployment: k8s.KubeDeployment;
-  /** The Service scraped by Prometheus and (with a port) called by clients. */
+  /** The Service scraped by Prometheus and (with a port) called by clients; selects the live pods. */
   readonly service: k8s.KubeService;
+  /** HPA of the live Deployment. */
   readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** PDB of the live Deployment. */
   readonly pdb?: k8s.KubePodDisruptionBudget;
+  /** Every Deployment: one, or both colours (live first). */
+  readonly workloads: readonly Workload[];
+  /** Blue-green only: `<name>-preview`, selecting the idle colour (smoke tests before promotion). */
+  readonly previewService?: k8s.KubeService;
+  /** Blue-green only: the live and the idle colour. */
+  readonly activeColour?: Colour;
+  readonly idleColour?: Colour;
 
   constructor(scope: Construct, id: string, props: FinbotAppProps) {
     super(scope, id);
     const s = props.settings;
     const hpa = s.autoscaling;
+    const bg = props.blueGreen;
     if (hpa && hpa.minReplicas > hpa.maxReplicas) {
       throw new Error(`${props.name}: autoscaling.minReplicas (${hpa.minReplicas}) is above maxReplicas (${hpa.maxReplicas}); lower minReplicas or raise maxReplicas`);
     }
     if (s.port !== undefined && s.port === s.metricsPort) {
       throw new Error(`${props.name}: port and metricsPort are both ${s.port}; give metrics a port of its own`);
+    }
+    if (!bg && s.image.tag === undefined) {
+      throw new Error(`${props.name}: settings.image.tag is missing; give a tag, or blueGreen.tags for a blue-green release`);
+    }
+    if (bg && s.image.tag !== undefined) {
+      throw new Error(`${props.name}: settings.image.tag (${s.image.tag}) and blueGreen.tags are both given; each colour has its own tag, remove settings.image.tag`);
+    }
+    if (bg && (!Number.isInteger(bg.idleReplicas) || bg.idleReplicas < 0)) {
+      throw new Error(`${props.name}: blueGreen.idleReplicas must be a whole number >= 0, got ${bg.idleReplicas}`);
+    }
+    if (bg && hpa && bg.idleReplicas > hpa.maxReplicas) {
+      throw new Error(`${props.name}: blueGreen.idleReplicas (${bg.idleReplicas}) is above autoscaling.maxReplicas (${hpa.maxReplicas}); lower idleReplicas`);
     }
     this.name = props.name;
     this.namespace = props.namespace;
@@ -91,7 +170,6 @@ export class FinbotApp extends Construct {
     const labelProps = { name: props.name, component: props.component, environment: props.environment };
     const objectLabels = labels(labelProps);
     this.selector = selectorLabels(labelProps);
-    this.podLabels = labels({ ...labelProps, version: s.image.tag });
     const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -99,21 +177,78 @@ export class FinbotApp extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const maxPods = hpa ? hpa.maxReplicas : s.replicas;
-    const minPods = hpa ? hpa.minReplicas : s.replicas;
+    const idle: Colour | undefined = bg ? (bg.active === 'blue' ? 'green' : 'blue') : undefined;
+    // Blue-green: every colour gets a PDB (even the idle one with 1 pod: maxUnavailable still lets drains through).
+    const plans: WorkloadPlan[] = bg && idle
+      ? [
+        { colour: bg.active, live: true, tag: bg.tags[bg.active], replicas: s.replicas, autoscaling: hpa, pdb: true },
+        {
+          colour: idle,
+          live: false,
+          tag: bg.tags[idle],
+          replicas: bg.idleReplicas,
+          // The idle colour keeps idleReplicas pods and may grow to the same maximum under a canary share.
+          autoscaling: hpa && bg.idleReplicas > 0 ? { ...hpa, minReplicas: bg.idleReplicas } : undefined,
+          pdb: true,
+        },
+      ]
+      : [{ live: true, tag: s.image.tag!, replicas: s.replicas, autoscaling: hpa, pdb: (hpa ? hpa.minReplicas : s.replicas) >= 2 }];
+    this.activeColour = bg?.active;
+    this.idleColour = idle;
+    // Objects are created in the order Deployments, Services, HPAs, PDBs (stable output order).
+    const deployed = plans.map((plan) => ({ plan, ...this.deploy(props, plan) }));
+    const ports: k8s.ServicePort[] = [
+      ...(s.port !== undefined ? [{ name: HTTP_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }] : []),
+      { name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP', appProtocol: 'http' },
+    ];
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { ...metadata, name: s.port !== undefined ? props.name : `${props.name}-metrics` },
+      spec: {
+        type: 'ClusterIP',
+        // A worker's Service exists only to be scraped: headless, no virtual IP.
+        ...(s.port === undefined ? { clusterIp: 'None' } : {}),
+        selector: deployed[0].selector,
+        ports,
+      },
+    });
+    if (bg) {
+      this.previewService = new k8s.KubeService(this, 'PreviewService', {
+        metadata: { ...metadata, name: `${props.name}-preview` },
+        spec: { type: 'ClusterIP', selector: deployed[1].selector, ports },
+      });
+    }
+    this.workloads = deployed.map(({ plan, ...d }) => ({ ...d, ...this.scale(props, plan, d.selector, d.deployment.name) }));
+    const live = this.workloads[0];
+    this.deployment = live.deployment;
+    this.hpa = live.hpa;
+    this.pdb = live.pdb;
+    this.podLabels = live.podLabels;
+  }
+
+  /** The Deployment of one workload (the only one, or one colour). */
+  private deploy(props: FinbotAppProps, w: WorkloadPlan): Omit<Workload, 'hpa' | 'pdb'> {
+    const s = props.settings;
+    const hpa = w.autoscaling;
+    const idSuffix = w.colour !== undefined ? `-${w.colour}` : '';
+    const name = `${props.name}${idSuffix}`;
+    const labelProps = { name: props.name, component: props.component, environment: props.environment, colour: w.colour };
+    const selector = selectorLabels(labelProps);
+    const podLabels = labels({ ...labelProps, version: w.tag });
+    const metadata = { name, namespace: props.namespace, labels: labels(labelProps) };
+    const maxPods = hpa ? hpa.maxReplicas : w.replicas;
     const spreadKeys = props.spreadTopologyKeys ?? [ZONE_KEY, HOST_KEY];
 
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { ...metadata, labels: this.podLabels },
+    const deployment = new k8s.KubeDeployment(this, `Deployment${idSuffix}`, {
+      metadata: { ...metadata, labels: podLabels },
       spec: {
         // With an HPA the replica count belongs to it: a value here would fight it on every sync.
-        replicas: hpa ? undefined : s.replicas,
+        replicas: hpa ? undefined : w.replicas,
         revisionHistoryLimit: 5,
-        selector: { matchLabels: this.selector },
+        selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         template: {
           metadata: {
-            labels: this.podLabels,
+            labels: podLabels,
             ...(props.podAnnotations ? { annotations: { ...props.podAnnotations } } : {}),
           },
           spec: {
@@ -133,13 +268,14 @@ export class FinbotApp extends Construct {
               topologyKey,
               // Zones are a hard requirement (an outage of one must not take all pods); nodes a preference.
               whenUnsatisfiable: i === 0 && maxPods > 1 ? 'DoNotSchedule' : 'ScheduleAnyway',
-              labelSelector: { matchLabels: this.selector },
+              labelSelector: { matchLabels: selector },
               matchLabelKeys: ['pod-template-hash'],
             })),
             containers: [
               {
+                // The container keeps the component's name in both colours (`kubectl set image ... finbot-api=`).
                 name: props.name,
-                image: `${s.image.registry}/${s.image.repository}:${s.image.tag}`,
+                image: `${s.image.registry}/${s.image.repository}:${w.tag}`,
                 imagePullPolicy: 'IfNotPresent',
                 ports: [
                   ...(s.port !== undefined ? [{ name: HTTP_PORT_NAME, containerPort: s.port, protocol: 'TCP' }] : []),
@@ -148,7 +284,7 @@ export class FinbotApp extends Construct {
                 env: [
                   ...Object.entries({ ...s.env, ...(props.extraEnv ?? {}) })
                     .sort(([a], [b]) => a.localeCompare(b))
-                    .map(([name, value]) => ({ name, value })),
+                    .map(([envName, value]) => ({ name: envName, value })),
                   ...(props.secretEnv ?? []).map((e) => ({
                     name: e.name,
                     valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } },
@@ -181,43 +317,36 @@ export class FinbotApp extends Construct {
       },
     });
 
-    const ports: k8s.ServicePort[] = [
-      ...(s.port !== undefined ? [{ name: HTTP_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }] : []),
-      { name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP', appProtocol: 'http' },
-    ];
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { ...metadata, name: s.port !== undefined ? props.name : `${props.name}-metrics` },
-      spec: {
-        type: 'ClusterIP',
-        // A worker's Service exists only to be scraped: headless, no virtual IP.
-        ...(s.port === undefined ? { clusterIp: 'None' } : {}),
-        selector: this.selector,
-        ports,
-      },
-    });
-
-    if (hpa) this.hpa = this.autoscaler(hpa, metadata);
-    if (minPods >= 2) {
-      this.pdb = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata,
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(s.maxUnavailable),
-          selector: { matchLabels: this.selector },
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
-    }
+    return { colour: w.colour, live: w.live, selector, podLabels, deployment };
   }
 
-  private autoscaler(hpa: AutoscalingSettings, metadata: k8s.ObjectMeta): k8s.KubeHorizontalPodAutoscalerV2 {
+  /** HPA and PDB of one workload. */
+  private scale(props: FinbotAppProps, w: WorkloadPlan, selector: Record<string, string>, name: string): Pick<Workload, 'hpa' | 'pdb'> {
+    const idSuffix = w.colour !== undefined ? `-${w.colour}` : '';
+    const metadata = { name, namespace: props.namespace, labels: labels({ name: props.name, component: props.component, environment: props.environment, colour: w.colour }) };
+    const hpa = w.autoscaling ? this.autoscaler(w.autoscaling, metadata, name, idSuffix) : undefined;
+    const pdb = w.pdb
+      ? new k8s.KubePodDisruptionBudget(this, `PodDisruptionBudget${idSuffix}`, {
+        metadata,
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(props.settings.maxUnavailable),
+          selector: { matchLabels: selector },
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      })
+      : undefined;
+    return { hpa, pdb };
+  }
+
+  private autoscaler(hpa: AutoscalingSettings, metadata: k8s.ObjectMeta, target: string, idSuffix: string): k8s.KubeHorizontalPodAutoscalerV2 {
     const metric = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
       type: 'Resource',
       resource: { name, target: { type: 'Utilization', averageUtilization } },
     });
-    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
-      metadata: { ...metadata, name: `${this.name}-hpa` },
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, `HorizontalPodAutoscaler${idSuffix}`, {
+      metadata: { ...metadata, name: `${target}-hpa` },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },
         minReplicas: hpa.minReplicas,
         maxReplicas: hpa.maxReplicas,
         metrics: [

@@ -10,6 +10,11 @@ export const APP_LABEL = 'app';
 export const APP_LABEL_VALUE = 'finbot';
 /** Namespace label naming the environment, so policies never match another environment's namespaces. */
 export const ENVIRONMENT_LABEL = 'finbot.io/environment';
+/**
+ * Blue-green colour of a workload (`blue`/`green`). Stable for the life of a Deployment, so selectors,
+ * Services and Istio subsets may use it (unlike `version`, which changes every release).
+ */
+export const COLOUR_LABEL = 'finbot.io/colour';
 
 /** What identifies a component; `version` is informational only. */
 export interface LabelProps {
@@ -25,6 +30,11 @@ export interface LabelProps {
    */
   readonly version?: string;
   /**
+   * Blue-green colour of the workload; part of the selector (see {@link COLOUR_LABEL}).
+   * @default - no colour label (the component has one Deployment)
+   */
+  readonly colour?: string;
+  /**
    * Set `app: finbot`. Third-party components (operators' CRs) may leave it off.
    * @default true
    */
@@ -36,6 +46,7 @@ export function selectorLabels(props: LabelProps): Record<string, string> {
   return {
     'app.kubernetes.io/name': props.name,
     'app.kubernetes.io/instance': props.environment,
+    ...(props.colour !== undefined ? { [COLOUR_LABEL]: props.colour } : {}),
   };
 }
 

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 const prod = () => synthObjects('production');
+/** The live colour's Deployment name (release.yaml), e.g. finbot-api-blue: the design values are asserted on it. */
+const liveApi = (env = 'production') => `finbot-api-${settingsOf(env).release.api.active}`;
 
 describe('apps chart: the design document values (production)', () => {
-  it('finbot-api container: image, resources, probes (Pod Design)', () => {
-    const d = find(prod(), 'Deployment', 'finbot-api', 'production');
+  it('finbot-api container of the live colour: image, resources, probes (Pod Design)', () => {
+    const d = find(prod(), 'Deployment', liveApi(), 'production');
     const c = d.spec.template.spec.containers[0];
     expect(c.name).toBe('finbot-api');
-    expect(c.image).toBe('docker.io/finbot/api:v4.0.0');
+    expect(c.image).toBe(`docker.io/finbot/api:${settingsOf('production').release.api.colours[settingsOf('production').release.api.active].tag}`);
+    expect(c.image).toMatch(/^docker\.io\/finbot\/api:v4\./);
     expect(c.resources).toEqual({ requests: { memory: '256Mi', cpu: '250m' }, limits: { memory: '512Mi', cpu: '500m' } });
     expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 3001 });
     expect(c.livenessProbe.initialDelaySeconds).toBe(30);
@@ -18,10 +21,10 @@ describe('apps chart: the design document values (production)', () => {
     expect(c.readinessProbe.periodSeconds).toBe(5);
   });
 
-  it('finbot-api-hpa exactly as the design document (Cost Optimization)', () => {
-    const hpa = find(prod(), 'HorizontalPodAutoscaler', 'finbot-api-hpa', 'production');
+  it("the live colour's HPA exactly as the design document's finbot-api-hpa (Cost Optimization)", () => {
+    const hpa = find(prod(), 'HorizontalPodAutoscaler', `${liveApi()}-hpa`, 'production');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'finbot-api' });
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: liveApi() });
     expect(hpa.spec.minReplicas).toBe(3);
     expect(hpa.spec.maxReplicas).toBe(20);
     expect(hpa.spec.metrics).toEqual([
@@ -36,12 +39,16 @@ describe('apps chart: the design document values (production)', () => {
 
   it('web and worker have their own HPA and PDB; worker has no traffic Service', () => {
     const objs = prod();
-    for (const name of ['finbot-api', 'finbot-web', 'finbot-worker']) {
+    for (const name of [liveApi(), 'finbot-web', 'finbot-worker']) {
       expect(find(objs, 'HorizontalPodAutoscaler', `${name}-hpa`).spec.maxReplicas).toBeGreaterThan(1);
       expect(find(objs, 'PodDisruptionBudget', name).spec.maxUnavailable).toBe(1);
+    }
+    for (const name of ['finbot-api', 'finbot-web', 'finbot-worker']) {
       expect(find(objs, 'ServiceAccount', name).automountServiceAccountToken).toBe(false);
     }
-    expect(ofKind(objs, 'Service').filter((s) => s.metadata.namespace === 'production').map((s) => s.metadata.name).sort()).toEqual(['finbot-api', 'finbot-web', 'finbot-worker-metrics']);
+    // finbot-api-colours comes from the mesh chart (the Service the colour subsets belong to).
+    expect(ofKind(objs, 'Service').filter((s) => s.metadata.namespace === 'production').map((s) => s.metadata.name).sort())
+      .toEqual(['finbot-api', 'finbot-api-colours', 'finbot-api-preview', 'finbot-web', 'finbot-worker-metrics']);
     expect(find(objs, 'Service', 'finbot-api').spec.ports[0]).toMatchObject({ name: 'http', port: 3001, targetPort: 'http' });
   });
 
@@ -108,7 +115,7 @@ describe('platform chart', () => {
 describe('staging is smaller and separate', () => {
   it('fewer replicas, HPA max 3, its own namespaces', () => {
     const objs = synthObjects('staging');
-    expect(find(objs, 'HorizontalPodAutoscaler', 'finbot-api-hpa', 'staging').spec.maxReplicas).toBe(3);
+    expect(find(objs, 'HorizontalPodAutoscaler', `${liveApi('staging')}-hpa`, 'staging').spec.maxReplicas).toBe(3);
     expect(find(objs, 'HorizontalPodAutoscaler', 'finbot-web-hpa', 'staging').spec.minReplicas).toBe(1);
     expect(ofKind(objs, 'Namespace').map((n) => n.metadata.name)).toContain('staging-database');
     const np = find(objs, 'NetworkPolicy', 'finbot-network-policy', 'staging');

@@ -219,7 +219,8 @@ describe('data chart: the app tier reaches what the data tier admits', () => {
     expect(app.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { name: 'cache', 'finbot.io/environment': 'production' } } }], ports: cache.ports });
   });
 
-  it.each(['finbot-api', 'finbot-worker'])('%s gets DATABASE_URL/REDIS_PASSWORD from finbot-app-secrets and plain hosts/ports', (name) => {
+  // finbot-api-blue / finbot-api-green: both colours of the blue-green api.
+  it.each(['finbot-api-blue', 'finbot-api-green', 'finbot-worker'])('%s gets DATABASE_URL/REDIS_PASSWORD from finbot-app-secrets and plain hosts/ports', (name) => {
     const env = find(prodApps, 'Deployment', name, 'production').spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'finbot-app-secrets', key: 'database-url' } } });
     expect(env).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'finbot-app-secrets', key: 'redis-password' } } });
@@ -235,7 +236,7 @@ describe('data chart: the app tier reaches what the data tier admits', () => {
   });
 
   it('staging apps point at the staging data namespaces', () => {
-    const env = find(chartObjects('staging', 'apps'), 'Deployment', 'finbot-api', 'staging').spec.template.spec.containers[0].env;
+    const env = find(chartObjects('staging', 'apps'), 'Deployment', 'finbot-api-blue', 'staging').spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'DATABASE_HOST', value: 'finbot-postgres-primary-rw.staging-database.svc.cluster.local' });
     expect(env).toContainEqual({ name: 'REDIS_HOST', value: 'finbot-redis-cluster-leader.staging-cache.svc.cluster.local' });
   });

@@ -1,16 +1,17 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
-import { buildEnvironment } from '../../charts/environment';
-import { smokeTargets } from '../../charts/validation-chart';
+import { AppsChart } from '../../charts/apps-chart';
+import { PlatformChart } from '../../charts/platform-chart';
+import { smokeTargets, ValidationChart } from '../../charts/validation-chart';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 describe('validation chart', () => {
   it('production: the smoke test checks the api Services that exist, on 3001, at /health, in the app namespace', () => {
     const job = find(synthObjects('production'), 'Job', 'finbot-smoke-test', 'production');
     const args: string[] = job.spec.template.spec.containers[0].command.slice(4);
-    // finbot-api-preview joins in front once the blue/green Services exist (see the next test)
-    expect(args).toEqual(['http://finbot-api.production.svc.cluster.local:3001/health']);
+    // the idle colour (preview) first, then the live one
+    expect(args).toEqual(['http://finbot-api-preview.production.svc.cluster.local:3001/health', 'http://finbot-api.production.svc.cluster.local:3001/health']);
   });
 
   it('derives targets from the Services of the apps chart: preview first, then live', () => {
@@ -33,8 +34,12 @@ describe('validation chart', () => {
     expect(job.spec.template.metadata.annotations['proxy.istio.io/config']).toContain('holdApplicationUntilProxyStarts');
     const s = settingsOf('staging');
     s.platform.istioInjection = false;
-    const env = buildEnvironment(s);
-    const j = env.charts.validation.smokeTest.job.toJson() as any;
+    // Without injection there is no mesh chart (it refuses), so build just what the smoke test needs.
+    const app = new App();
+    const platform = new PlatformChart(app, 'platform', { settings: s });
+    const apps = new AppsChart(app, 'apps', { settings: s, namespaces: platform.namespaces });
+    const validation = new ValidationChart(app, 'validation', { settings: s, namespaces: platform.namespaces, apps });
+    const j = validation.smokeTest.job.toJson() as any;
     expect(j.spec.template.metadata.annotations).toBeUndefined();
   });
 

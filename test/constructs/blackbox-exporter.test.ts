@@ -42,7 +42,7 @@ describe('BlackboxExporter', () => {
     expect(np.egress[1].ports.map((p: any) => p.port)).toEqual([53, 53]);
   });
 
-  it('opens the scrapers' egress to it, since their namespace denies egress by default', () => {
+  it('opens the scrapers egress to it, since their namespace denies egress by default', () => {
     const np = one(build(), 'NetworkPolicy').find((o) => o.metadata.name === 'allow-egress-to-blackbox-exporter');
     expect(np.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'prometheus' } });
     expect(np.spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'test', 'app.kubernetes.io/name': 'blackbox-exporter' } } }], ports: [{ protocol: 'TCP', port: 9115 }] }]);

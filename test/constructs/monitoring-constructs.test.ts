@@ -51,7 +51,7 @@ describe('FinbotAlertmanager', () => {
 });
 
 describe('FinbotServiceMonitor', () => {
-  const app = (c: Chart) => new FinbotApp(c, 'app', { name: 'finbot-api', component: 'api', environment: 'e', namespace: 'apps', settings: settingsOf('production').apps.api });
+  const app = (c: Chart) => new FinbotApp(c, 'app', { name: 'finbot-api', component: 'api', environment: 'e', namespace: 'apps', settings: settingsOf('production').apps.web });
   it('selects the app\'s Services by stable labels in the app namespace', () => {
     const c = chart();
     new FinbotServiceMonitor(c, 'sm', { app: app(c), namespace: 'm', environment: 'e', interval: '15s' });
