@@ -79,6 +79,9 @@ describe('workflows', () => {
     expect(Object.keys(w.on as object).sort()).toEqual(['push', 'repository_dispatch', 'workflow_dispatch']);
     expect((w.on as any).push.tags).toEqual(['v*']);
     expect(jobRuns(w, 'staging')).toContain('npm run set-image -- staging api "$TAG"');
+    // set-image bumps the idle colour; staging promotes at once, so the gate can read the live colour's tag
+    expect(jobRuns(w, 'staging')).toContain('npm run promote -- staging');
+    expect(jobRuns(w, 'staging-gate')).toContain('api.colours[api.active].tag');
     expect(jobRuns(w, 'production')).toContain('npm run set-image -- production api "$TAG"');
     expect(jobRuns(w, 'promote')).toContain('npm run promote -- production');
     expect(w.jobs.production.needs).toBe('staging-gate');
