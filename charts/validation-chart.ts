@@ -74,6 +74,11 @@ export class ValidationChart extends Chart {
     });
     const probes = settings.gitops.probes;
     this.probes = probes.targets.map((target) =>
-      new HttpsProbe(this, `Probe-${target.name}`, { prober: this.prober, target, environment, interval: probes.interval }));
+      new HttpsProbe(this, `Probe-${target.name}`, {
+        prober: this.prober,
+        target: { ...target, host: settings.edge.hosts[target.name] },
+        environment,
+        interval: probes.interval,
+      }));
   }
 }

@@ -8,16 +8,14 @@
 import { z } from 'zod';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS-1123 label (lower case letters, digits, "-"; at most 63)' });
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a fully qualified host name such as api.finbot.com' });
 
 /** One public endpoint the blackbox exporter probes over HTTPS. */
 const probeTarget = z.strictObject({
-  /** Short name, becomes the Probe's name `finbot-synthetic-<name>`. */
-  name: dnsLabel,
-  /** Public host name, e.g. api.finbot.com. */
-  host: hostname,
+  /**
+   * Which public host of edge.yaml (`hosts.<name>`) to probe; the Probe is `finbot-synthetic-<name>`.
+   * The host itself comes from the edge settings, so the two can never disagree.
+   */
+  name: z.enum(['api', 'web'], { message: 'must be a host of edge.yaml: api or web' }),
   /** Path requested, e.g. /health. */
   path: z.string().startsWith('/', { message: 'must start with "/"' }).default('/'),
 });
@@ -39,7 +37,7 @@ export const gitopsSchema = z
     probes: z.strictObject({
       /** Probe interval, e.g. 60s. */
       interval: z.string().regex(/^[0-9]+(s|m)$/, { message: 'must be a duration such as 30s or 1m' }),
-      /** Public endpoints; duplicates the edge section's hosts until both are merged (one list). */
+      /** Public endpoints (hosts from edge.yaml). */
       targets: z.array(probeTarget).min(1, { message: 'give at least one public endpoint to probe' }),
     }),
   })

@@ -122,11 +122,11 @@ describe('gitops.yaml', () => {
     expect(e.message).toContain('duplicate probe name "api"');
   });
 
-  it('rejects a probe host that is a URL', () => {
-    edit('production', 'gitops', 'host: api.finbot.com', 'host: https://api.finbot.com');
+  it('rejects a probe of a host the edge settings do not have', () => {
+    edit('production', 'gitops', '{ name: api,', '{ name: admin,');
     const e = errorOf('production');
-    expect(e.field).toBe('probes.targets[0].host');
-    expect(e.message).toContain('fully qualified host name');
+    expect(e.field).toBe('probes.targets[0].name');
+    expect(e.message).toContain('must be a host of edge.yaml: api or web');
   });
 
   it('rejects an empty probe list', () => {
