@@ -1,18 +1,32 @@
 /**
- * Validates Kubernetes objects against their schemas, offline:
- *  - core and well-known CRDs with the kubernetes-models validators (kubernetes-models, @kubernetes-models/*),
- *  - CRDs imported with `npm run import` against the openAPIV3Schema saved in imports/schemas/.
+ * Validates Kubernetes objects against their schemas, offline and strictly (an unknown field is a problem):
+ *  - core kinds and the CRDs packaged as @kubernetes-models/* with the kubernetes-models validators; those
+ *    ignore unknown properties, so unknown fields are found by recording what the validator reads
+ *    (strict-walk.ts),
+ *  - CRDs imported with `npm run import` against the openAPIV3Schema saved in imports/schemas/, closed with
+ *    `additionalProperties: false` except where the CRD says `x-kubernetes-preserve-unknown-fields`; their
+ *    metadata against the ObjectMeta schema.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../config/paths';
+import { closeSchema, pointerToPath, withUnknownFields } from './strict-walk';
 
 /** Any object with apiVersion and kind. */
 export interface TypedObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly [k: string]: unknown;
+}
+
+/** One schema problem of an object. */
+export interface SchemaProblem {
+  /** `invalid`: wrong against the schema; `unknown-field`: not in the schema; `unknown-kind`: no schema. */
+  readonly kind: 'invalid' | 'unknown-field' | 'unknown-kind';
+  /** Path inside the object (`spec.template.spec.containers[0]`), empty for the object itself. */
+  readonly path: string;
+  readonly message: string;
 }
 
 /** Packages with kubernetes-models classes at `<package>/<apiVersion>/<Kind>`. */
@@ -26,19 +40,27 @@ const MODEL_PACKAGES = [
   '@kubernetes-models/gateway-api',
 ];
 
-type ModelClass = new (data: unknown) => { validate(): void };
-const modelCache = new Map<string, ModelClass | null>();
+type Validator = (data: object) => void;
+type ModelClass = { prototype: { validate(this: object): void } };
+const modelCache = new Map<string, Validator | null>();
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 const crdCache = new Map<string, ValidateFunction | null>();
+let objectMeta: Validator | null | undefined;
 
-async function model(apiVersion: string, kind: string): Promise<ModelClass | null> {
+async function model(apiVersion: string, kind: string): Promise<Validator | null> {
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key)!;
-  let found: ModelClass | null = null;
-  for (const pkg of MODEL_PACKAGES) {
+  let found: Validator | null = null;
+  // A core group has no dot ("v1", "apps/v1"); only kubernetes-models has those.
+  const packages = apiVersion.split('/')[0].includes('.') && !apiVersion.includes('k8s.io') ? MODEL_PACKAGES.slice(1) : MODEL_PACKAGES;
+  for (const pkg of packages) {
     try {
       const mod = (await import(`${pkg}/${apiVersion}/${kind}`)) as Record<string, ModelClass>;
-      if (mod[kind]) { found = mod[kind]; break; }
+      const cls = mod[kind];
+      if (cls) {
+        found = (data) => cls.prototype.validate.call(data);
+        break;
+      }
     } catch {
       // not in this package
     }
@@ -47,27 +69,77 @@ async function model(apiVersion: string, kind: string): Promise<ModelClass | nul
   return found;
 }
 
+async function metaValidator(): Promise<Validator | null> {
+  if (objectMeta !== undefined) return objectMeta;
+  try {
+    const mod = (await import('kubernetes-models/v1/Pod')) as Record<string, ModelClass>;
+    const pod = mod.Pod;
+    // Validate metadata by wrapping it in a minimal Pod: the Pod schema references ObjectMeta.
+    objectMeta = (data) => pod.prototype.validate.call({ apiVersion: 'v1', kind: 'Pod', metadata: data });
+  } catch {
+    objectMeta = null;
+  }
+  return objectMeta;
+}
+
 function crdValidator(apiVersion: string, kind: string): ValidateFunction | null {
   const key = `${apiVersion}/${kind}`;
   if (crdCache.has(key)) return crdCache.get(key)!;
   const file = join(REPO_ROOT, 'imports', 'schemas', apiVersion, `${kind}.json`);
-  const fn = existsSync(file) ? ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object) : null;
+  const fn = existsSync(file) ? ajv.compile(closeSchema(JSON.parse(readFileSync(file, 'utf8'))) as object) : null;
   crdCache.set(key, fn);
   return fn;
 }
 
-/** Problems of one object against its schema; an object of an unknown type is a problem too. */
-export async function schemaProblems(obj: TypedObject): Promise<string[]> {
+function fromAjv(errors: readonly ErrorObject[], prefix = ''): SchemaProblem[] {
+  return errors.map((e) => {
+    const path = pointerToPath(e.instancePath);
+    const full = prefix && path ? `${prefix}.${path}` : prefix || path;
+    if (e.keyword === 'additionalProperties') {
+      const field = String((e.params as { additionalProperty?: unknown }).additionalProperty);
+      return { kind: 'unknown-field' as const, path: full ? `${full}.${field}` : field, message: `unknown field "${field}"` };
+    }
+    return { kind: 'invalid' as const, path: full, message: e.message ?? 'is invalid' };
+  });
+}
+
+function runModel(validator: Validator, data: object, prefix = ''): SchemaProblem[] {
+  const { result, unknown } = withUnknownFields(data, (view) => {
+    try {
+      validator(view);
+      return [] as SchemaProblem[];
+    } catch (err) {
+      const errors = (err as { errors?: ErrorObject[] }).errors;
+      if (Array.isArray(errors)) return fromAjv(errors, prefix);
+      return [{ kind: 'invalid' as const, path: prefix, message: (err as Error).message }];
+    }
+  });
+  const unknownProblems = unknown.map((u): SchemaProblem => {
+    const parent = pointerToPath(u.parent);
+    const inner = parent ? `${parent}.${u.field}` : u.field;
+    return { kind: 'unknown-field', path: prefix ? `${prefix}.${inner}` : inner, message: `unknown field "${u.field}"` };
+  });
+  return [...result, ...unknownProblems];
+}
+
+/** Every schema problem of one object (strict: unknown fields are problems). */
+export async function schemaCheck(obj: TypedObject): Promise<SchemaProblem[]> {
   const crd = crdValidator(obj.apiVersion, obj.kind);
   if (crd) {
-    return crd(obj) ? [] : (crd.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    const problems = crd(obj) ? [] : fromAjv(crd.errors ?? []);
+    const meta = await metaValidator();
+    if (meta && obj.metadata && typeof obj.metadata === 'object') {
+      // The wrapper Pod reports paths under "metadata", which is where they are in the CR too.
+      problems.push(...runModel(meta, obj.metadata as object, '').map((p) => ({ ...p, path: p.path.startsWith('metadata') ? p.path : `metadata.${p.path}` })).filter((p) => p.path !== 'metadata.apiVersion' && p.path !== 'metadata.kind'));
+    }
+    return problems;
   }
-  const Model = await model(obj.apiVersion, obj.kind);
-  if (!Model) return [`no schema known for ${obj.apiVersion} ${obj.kind}`];
-  try {
-    new Model(obj).validate();
-    return [];
-  } catch (err) {
-    return [(err as Error).message];
-  }
+  const validator = await model(obj.apiVersion, obj.kind);
+  if (!validator) return [{ kind: 'unknown-kind', path: '', message: `no schema known for ${obj.apiVersion} ${obj.kind} (not in kubernetes-models, @kubernetes-models/* or imports/schemas)` }];
+  return runModel(validator, obj);
+}
+
+/** Problems of one object against its schema as text; an object of an unknown type is a problem too. */
+export async function schemaProblems(obj: TypedObject): Promise<string[]> {
+  return (await schemaCheck(obj)).map((p) => `${p.path || '/'}: ${p.message}`);
 }

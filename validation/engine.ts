@@ -1,0 +1,37 @@
+/** Runs rules over the objects of one environment and turns findings into violations. */
+import { buildClusterModel } from './cluster-model';
+import { isExempt } from './exemptions';
+import { objectId } from './object-id';
+import { RULES } from './registry';
+import type { Rule, RuleContext } from './rule';
+import type { SourcedObject, ValidationOptions, Violation } from './types';
+import { podTemplates } from './workloads';
+
+/** Builds what rules look at from the objects of one environment. */
+export function ruleContext(objects: readonly SourcedObject[], options: ValidationOptions = {}): RuleContext {
+  return { objects, pods: podTemplates(objects), cluster: buildClusterModel(objects), options };
+}
+
+/**
+ * Validates the objects of ONE environment (cross-references never span environments). Returns the
+ * violations of every rule, exemptions applied, in rule order.
+ */
+export async function validateObjects(objects: readonly SourcedObject[], options: ValidationOptions = {}, rules: readonly Rule[] = RULES): Promise<Violation[]> {
+  const ctx = ruleContext(objects, options);
+  const out: Violation[] = [];
+  for (const rule of rules) {
+    let findings;
+    try {
+      findings = await rule.check(ctx);
+    } catch (err) {
+      // A rule must never hide other rules' results; its crash is a violation of its own.
+      out.push({ rule: rule.id, object: '(rule)', file: '', path: '', message: `rule crashed: ${(err as Error).stack ?? String(err)}`, fix: 'Fix the rule in validation/rules/ (the output may have a shape it does not expect).' });
+      continue;
+    }
+    for (const f of findings) {
+      if (isExempt(rule.id, f.source.object, options.exemptions ?? [])) continue;
+      out.push({ rule: rule.id, object: objectId(f.source.object), file: f.source.file, path: f.path, message: f.message, fix: f.fix ?? rule.fix });
+    }
+  }
+  return out;
+}

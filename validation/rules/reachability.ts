@@ -1,0 +1,5 @@
+/** NetworkPolicy reachability (placeholder until the evaluator lands). */
+import type { Rule } from '../rule';
+
+/** Reachability rules (ids `netpol/*`). */
+export const reachabilityRules: readonly Rule[] = [];
