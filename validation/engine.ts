@@ -5,11 +5,13 @@ import { objectId } from './object-id';
 import { RULES } from './registry';
 import type { Rule, RuleContext } from './rule';
 import type { SourcedObject, ValidationOptions, Violation } from './types';
-import { podTemplates } from './workloads';
 
 /** Builds what rules look at from the objects of one environment. */
 export function ruleContext(objects: readonly SourcedObject[], options: ValidationOptions = {}): RuleContext {
-  return { objects, pods: podTemplates(objects), cluster: buildClusterModel(objects), options };
+  const cluster = buildClusterModel(objects);
+  // The same PodTemplate objects as the cluster model's pods, so rules can map one to the other.
+  const pods = cluster.pods.flatMap((p) => (p.template ? [p.template] : []));
+  return { objects, pods, cluster, options };
 }
 
 /**

@@ -317,7 +317,11 @@ export const crossReferenceRules: readonly Rule[] = [
       const known = (ns: string, name: string) => ctx.cluster.secrets.has(`${ns}/${name}`) || external.has(`${ns}/${name}`);
       const out: Finding[] = podRefs(ctx)
         .filter((r) => r.ref.kind === 'secret' && !r.ref.optional && !known(r.ns, r.ref.name))
-        .map((r) => finding(r.source, r.ref.path, `Secret ${r.ns}/${r.ref.name} is produced by nothing in the output`));
+        .map((r) => {
+          const elsewhere = [...ctx.cluster.secrets.keys()].filter((k) => k.endsWith(`/${r.ref.name}`)).map((k) => k.split('/')[0]);
+          const hint = elsewhere.length ? ` (a Secret of that name is produced in namespace ${elsewhere.join(', ')}; Secrets cannot be used across namespaces: sync it with an ExternalSecret)` : '';
+          return finding(r.source, r.ref.path, `Secret ${r.ns}/${r.ref.name} is produced by nothing in the output${hint}`);
+        });
       for (const s of ofKind(ctx, 'Ingress')) {
         ((specOf(s.object).tls ?? []) as Spec[]).forEach((t, i) => {
           if (t.secretName && !known(nsOf(s.object), t.secretName)) out.push(finding(s, `spec.tls[${i}].secretName`, `TLS Secret ${nsOf(s.object)}/${t.secretName} is produced by nothing in the output (no Certificate, no cert-manager.io/cluster-issuer annotation)`));

@@ -35,11 +35,18 @@ function explain(v: Verdict): string {
   return parts.join('; ');
 }
 
+/** The labels that identify a pod in a suggested policy (the stable selector labels when present). */
+function podLabelText(p: ModelPod): string {
+  const stable = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'k8s-app', 'cnpg.io/cluster', 'app'].filter((k) => p.labels[k] !== undefined);
+  const keys = stable.length ? stable.slice(0, 2) : Object.keys(p.labels).slice(0, 2);
+  return `{${keys.map((k) => `${k}: ${p.labels[k]}`).join(', ')}}`;
+}
+
 function fixFor(src: ModelPod, dst: ModelPod, port: TargetPort, v: Verdict): string {
   const fixes: string[] = [];
-  if (!v.egress.allowed) fixes.push(`allow egress in namespace "${src.namespace}" from pods {${Object.entries(src.labels).slice(0, 3).map(([k, x]) => `${k}: ${x}`).join(', ')}} to namespace "${dst.namespace}" pods {${Object.entries(dst.labels).slice(0, 3).map(([k, x]) => `${k}: ${x}`).join(', ')}} on ${port.port}/${port.protocol}`);
-  if (!v.ingress.allowed) fixes.push(`allow ingress in namespace "${dst.namespace}" to those pods from namespace "${src.namespace}" pods {${Object.entries(src.labels).slice(0, 3).map(([k, x]) => `${k}: ${x}`).join(', ')}} on ${port.port}/${port.protocol}`);
-  return `Add a NetworkPolicy (constructs/network-policy.ts AllowPolicy): ${fixes.join('; and ')}.`;
+  if (!v.egress.allowed) fixes.push(`in namespace "${src.namespace}", egress from pods ${podLabelText(src)} to namespace "${dst.namespace}" pods ${podLabelText(dst)} on ${port.port}/${port.protocol}`);
+  if (!v.ingress.allowed) fixes.push(`in namespace "${dst.namespace}", ingress to pods ${podLabelText(dst)} from namespace "${src.namespace}" pods ${podLabelText(src)} on ${port.port}/${port.protocol}`);
+  return `Add a NetworkPolicy allowing ${fixes.join('; and ')} (constructs/network-policy.ts), or declare an exemption.`;
 }
 
 /** Reachability findings of the context. */
