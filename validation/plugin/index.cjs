@@ -10,7 +10,8 @@ const SCRIPT = pathToFileURL(join(__dirname, '..', '..', 'scripts', 'validate.mj
 class FinbotValidation {
   /** @param {{ configDir?: string }} properties from cdk8s.yaml `properties:` */
   constructor(properties) {
-    this.properties = properties || {};
+    // FINBOT_CONFIG_DIR: the same override main.ts honours, so fixture runs validate with fixture settings.
+    this.properties = { configDir: process.env.FINBOT_CONFIG_DIR, ...(properties || {}) };
   }
 
   /** @param {import('cdk8s-cli/lib/plugins/validation').ValidationContext} context */
