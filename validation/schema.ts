@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../config/paths';
 import { closeSchema, pointerToPath, withUnknownFields } from './strict-walk';
 
@@ -43,7 +43,8 @@ const MODEL_PACKAGES = [
 type Validator = (data: object) => void;
 type ModelClass = { prototype: { validate(this: object): void } };
 const modelCache = new Map<string, Validator | null>();
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+// Ajv is loaded only when an imported CRD is validated: it is the largest module here.
+let ajv: { compile(schema: object): ValidateFunction } | undefined;
 const crdCache = new Map<string, ValidateFunction | null>();
 let objectMeta: Validator | null | undefined;
 
@@ -82,11 +83,18 @@ async function metaValidator(): Promise<Validator | null> {
   return objectMeta;
 }
 
-function crdValidator(apiVersion: string, kind: string): ValidateFunction | null {
+async function crdValidator(apiVersion: string, kind: string): Promise<ValidateFunction | null> {
   const key = `${apiVersion}/${kind}`;
   if (crdCache.has(key)) return crdCache.get(key)!;
   const file = join(REPO_ROOT, 'imports', 'schemas', apiVersion, `${kind}.json`);
-  const fn = existsSync(file) ? ajv.compile(closeSchema(JSON.parse(readFileSync(file, 'utf8'))) as object) : null;
+  let fn: ValidateFunction | null = null;
+  if (existsSync(file)) {
+    if (!ajv) {
+      const { default: Ajv } = await import('ajv');
+      ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    }
+    fn = ajv.compile(closeSchema(JSON.parse(readFileSync(file, 'utf8'))) as object);
+  }
   crdCache.set(key, fn);
   return fn;
 }
@@ -124,7 +132,7 @@ function runModel(validator: Validator, data: object, prefix = ''): SchemaProble
 
 /** Every schema problem of one object (strict: unknown fields are problems). */
 export async function schemaCheck(obj: TypedObject): Promise<SchemaProblem[]> {
-  const crd = crdValidator(obj.apiVersion, obj.kind);
+  const crd = await crdValidator(obj.apiVersion, obj.kind);
   if (crd) {
     const problems = crd(obj) ? [] : fromAjv(crd.errors ?? []);
     const meta = await metaValidator();
