@@ -100,8 +100,9 @@ function derivedFrom(s: SourcedObject): Derived {
   const group = o.apiVersion.split('/')[0];
   const out: Derived = { pods: [], services: [], secrets: [] };
   const pod = (what: string, labels: Labels, ports: PodPort[]) => out.pods.push({ description: `${o.kind} ${ns}/${name} (${what})`, namespace: ns, labels, ports, origin: s });
+  // Operators label their Services with (at least) the labels they select on; ServiceMonitors rely on it.
   const service = (svcName: string, selector: Labels, ports: ServicePortModel[]) =>
-    out.services.push({ namespace: ns, name: svcName, selector, ports, labels: {}, origin: s, derived: true });
+    out.services.push({ namespace: ns, name: svcName, selector, ports, labels: { ...selector }, origin: s, derived: true });
   const key = `${group}/${o.kind}`;
   switch (key) {
     case 'postgresql.cnpg.io/Cluster': {

@@ -98,6 +98,13 @@ const CASES: readonly Case[] = [
   { rule: 'xref/service-url', name: 'env URL pointing at a missing Service', breakIt: (o) => { get(o, 'Deployment', 'finbot-web').spec.template.spec.containers[0].env[0].value = 'http://finbot-backend.production.svc.cluster.local:3001'; }, expect: 'finbot-backend' },
   { rule: 'xref/service-url', name: 'declared connection to a missing Service', breakIt: () => undefined, options: { connections: [{ from: 'production/finbot-worker', to: 'production/finbot-jobs', port: 80 }] }, expect: 'finbot-jobs' },
 
+  { rule: 'xref/issuer-ref', name: 'Certificate with a missing ClusterIssuer', breakIt: (o) => { get(o, 'Certificate', 'finbot-api-internal').spec.issuerRef.name = 'letsencrypt-prod'; }, expect: 'letsencrypt-prod' },
+  { rule: 'xref/issuer-ref', name: 'Ingress annotation naming a missing ClusterIssuer', breakIt: (o) => remove(o, 'ClusterIssuer', 'letsencrypt'), expect: 'ClusterIssuer letsencrypt' },
+  { rule: 'xref/argocd-project', name: 'Application in a missing project', breakIt: (o) => remove(o, 'AppProject', 'finbot'), expect: 'production/finbot' },
+  { rule: 'xref/role-binding-subject', name: 'RoleBinding to a missing ServiceAccount', breakIt: (o) => { get(o, 'RoleBinding', 'api-read-config').subjects[0].name = 'finbot-apii'; }, expect: 'finbot-apii' },
+  { rule: 'xref/role-binding-subject', name: 'RoleBinding to a missing Role', breakIt: (o) => remove(o, 'Role', 'read-config'), expect: 'read-config' },
+  { rule: 'xref/monitor-selector', name: 'ServiceMonitor for CNPG Services with a wrong port name', breakIt: (o) => add(o, { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'pg', namespace: 'database' }, spec: { selector: { matchLabels: { 'cnpg.io/cluster': 'finbot-postgres' } }, endpoints: [{ port: 'metrics' }] } }), expect: 'no selected Service has a port named "metrics"' },
+
   // reachability
   { rule: 'netpol/reachability', name: 'web → api blocked at api ingress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-api-from-web-and-workers'), expect: "destination's ingress" },
   { rule: 'netpol/reachability', name: 'web → api blocked at web egress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-and-workers-to-api'), expect: "source's egress" },
