@@ -223,12 +223,15 @@ export function buildClusterModel(objects: readonly SourcedObject[]): ClusterMod
     services.push(...d.services.filter((x) => !services.some((y) => y.namespace === x.namespace && y.name === x.name)));
     for (const sec of d.secrets) if (!secrets.has(sec)) secrets.set(sec, `${o.kind} ${ns}/${o.metadata.name}`);
   }
+  const usesIstio = objects.some((s) => s.object.apiVersion.split('/')[0].endsWith('.istio.io'));
+  const peers = externalPeers(namespaces, objects.some((s) => s.object.kind === 'Prometheus'), usesIstio);
+  pods.push(...peers);
+  // The namespaces of modelled outside pods exist (istio-system is installed with Istio, not by the output).
+  for (const p of peers) if (!namespaces.has(p.namespace)) namespaces.set(p.namespace, { 'kubernetes.io/metadata.name': p.namespace });
   for (const ns of namespaces.keys()) {
     configMaps.add(`${ns}/kube-root-ca.crt`);
     serviceAccounts.add(`${ns}/default`);
   }
-  const peers = externalPeers(namespaces, objects.some((s) => s.object.kind === 'Prometheus'));
-  pods.push(...peers);
   const byName = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
   return { pods, services, secrets, configMaps, serviceAccounts, namespaces, peers, service: (ns, name) => byName.get(`${ns}/${name}`) };
 }

@@ -5,6 +5,8 @@
  *  - Ingress backends → from the ingress controller pods,
  *  - ServiceMonitor / PodMonitor endpoints → from the Prometheus pods,
  *  - every workload pod → kube-dns on 53/UDP,
+ *  - every workload pod with an Istio sidecar (namespace label istio-injection=enabled, unless the pod
+ *    template says sidecar.istio.io/inject: "false") → istiod 15012, when the output uses Istio,
  *  - settings `validation.connections`.
  */
 import type { ModelPod, ModelService, ServicePortModel } from './cluster-model';
@@ -133,6 +135,14 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
   for (const t of ctx.pods) {
     const pod = podOf.get(t);
     if (pod && dns.length) connections.push({ from: [pod], to: { kind: 'pods', pods: dns, port: 53, protocol: 'UDP', label: 'kube-dns' }, origin: t.source, path: t.specPath, why: 'DNS lookups (every pod → kube-dns 53/UDP)' });
+  }
+
+  // Istio sidecars fetch their configuration from istiod.
+  const istiod = ctx.cluster.peers.filter((p) => p.peer === 'istiod');
+  for (const t of ctx.pods) {
+    const pod = podOf.get(t);
+    const injected = pod && ctx.cluster.namespaces.get(pod.namespace)?.['istio-injection'] === 'enabled' && t.annotations['sidecar.istio.io/inject'] !== 'false' && t.labels['sidecar.istio.io/inject'] !== 'false';
+    if (pod && injected && istiod.length) connections.push({ from: [pod], to: { kind: 'pods', pods: istiod, port: 15012, protocol: 'TCP', label: 'istiod xDS' }, origin: t.source, path: t.specPath, why: 'Istio sidecar configuration (sidecar → istiod 15012/TCP)' });
   }
 
   // Declared connections.

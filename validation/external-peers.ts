@@ -7,6 +7,7 @@
  * | `peer:kube-dns` | kube-system | `k8s-app: kube-dns` | 53/UDP, 53/TCP |
  * | `peer:ingress-controller` | the ingress namespace (label `name: ingress-nginx`) | `app.kubernetes.io/name: ingress-nginx`, `app.kubernetes.io/component: controller`, `app.kubernetes.io/instance: ingress-nginx` | 80, 443, 10254 |
  * | `peer:prometheus` | the monitoring namespace (label `name: monitoring`), only when no Prometheus CR is in the output | `app.kubernetes.io/name: prometheus`, `prometheus: k8s` | 9090 |
+ * | `peer:istiod` | istio-system, only when the output has Istio resources (`*.istio.io`) | `app: istiod`, `istio: pilot` | 15012, 15017 |
  */
 import type { ModelPod } from './cluster-model';
 import type { Labels } from './selectors';
@@ -22,7 +23,7 @@ function findNamespace(namespaces: ReadonlyMap<string, Labels>, label: string): 
 }
 
 /** The outside pods of an environment, given its namespaces and whether it runs its own Prometheus. */
-export function externalPeers(namespaces: ReadonlyMap<string, Labels>, hasPrometheus: boolean): ExternalPeer[] {
+export function externalPeers(namespaces: ReadonlyMap<string, Labels>, hasPrometheus: boolean, usesIstio = false): ExternalPeer[] {
   const out: ExternalPeer[] = [
     {
       peer: 'kube-dns',
@@ -50,6 +51,15 @@ export function externalPeers(namespaces: ReadonlyMap<string, Labels>, hasPromet
       namespace: monitoring,
       labels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'k8s' },
       ports: [{ port: 9090, protocol: 'TCP', name: 'web' }],
+    });
+  }
+  if (usesIstio) {
+    out.push({
+      peer: 'istiod',
+      description: 'istiod (Istio control plane, outside the output)',
+      namespace: 'istio-system',
+      labels: { app: 'istiod', istio: 'pilot' },
+      ports: [{ port: 15012, protocol: 'TCP', name: 'grpc-xds' }, { port: 15017, protocol: 'TCP', name: 'https-webhook' }],
     });
   }
   return out;

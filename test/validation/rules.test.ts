@@ -112,6 +112,7 @@ const CASES: readonly Case[] = [
   { rule: 'netpol/reachability', name: 'api → Redis blocked when the database namespace policy denies all ingress', breakIt: (o) => add(o, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'cache' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }), expect: 'finbot-redis-leader' },
   { rule: 'netpol/reachability', name: 'ingress controller → web blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-from-ingress'), expect: 'ingress-nginx controller' },
   { rule: 'netpol/reachability', name: 'Prometheus scrape (ServiceMonitor) blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-prometheus-scrape'), expect: 'ServiceMonitor' },
+  { rule: 'netpol/reachability', name: 'Istio sidecar → istiod blocked by the default deny', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-istiod-egress'), expect: 'istiod' },
   { rule: 'netpol/reachability', name: 'DNS blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-dns-egress'), expect: 'kube-dns' },
   { rule: 'netpol/reachability', name: 'declared worker → OTLP collector blocked', breakIt: (o) => add(o, { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'monitoring' }, spec: { config: { receivers: {}, exporters: {}, service: { pipelines: {} } } } }), options: { connections: [{ from: 'production/finbot-worker', to: 'monitoring/otel-collector', port: 4317 }] }, expect: 'otel-collector' },
 ];
