@@ -73,6 +73,9 @@ describe('helpers', () => {
     expect(credentialReason('DB_PASSWORD', 'x')).toContain('DB_PASSWORD');
     expect(credentialReason('DB_PASSWORD', '$(FROM_SECRET)')).toBeUndefined();
     expect(credentialReason('CONFIG', 'AKIAABCDEFGHIJKLMNOP')).toContain('AWS');
+    for (const [name, value] of [['JWT_SECRET_FILE', '/var/run/secrets/jwt'], ['TOKEN_TTL', '3600'], ['DB_PASSWORD', '${DB_PASSWORD}'], ['API_KEY_HEADER', 'X-Api-Key'], ['SECRET_NAME', 'finbot-secrets']]) {
+      expect(credentialReason(name, value), name).toBeUndefined();
+    }
   });
 
   it('selectors', () => {

@@ -25,11 +25,31 @@ const CREDENTIAL_VALUES: ReadonlyArray<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, 'a JWT'],
 ];
 
+/** Names that mention a credential but hold something else (a file, a name, a duration, an id). */
+const NOT_A_CREDENTIAL_NAME = /(_FILE|_PATH|_NAME|_TTL|_URL|_URI|_ENDPOINT|_ID|_HEADER|_ISSUER|_EXPIRY|_EXPIRES|_LENGTH|_ALGORITHM|_REF|_DIR|_MOUNT|_KEY_ID|_ENABLED)$/i;
+/** Keys of custom resource fields that hold a credential as a literal string (e.g. Grafana's admin_password). */
+const CREDENTIAL_KEY = /^(password|passwd|admin_?password|api_?key|access_?key|token|bearer_?token|client_?secret|private_?key)$/i;
+/** Values that only point at a credential (env var expansion, Grafana/OTel file or env providers). */
+const PLACEHOLDER = /^(\$\(.+\)|\$\{.+\}|\$__(file|env|vault)\{.+\})$/;
+
 /** Why a value looks like a credential, or undefined. */
 export function credentialReason(name: string, value: string): string | undefined {
   for (const [re, what] of CREDENTIAL_VALUES) if (re.test(value)) return `the value looks like ${what}`;
-  if (CREDENTIAL_NAME.test(name) && value.trim() !== '' && !/^\$\(.+\)$/.test(value)) return `"${name}" names a credential and has a literal value`;
+  const literal = value.trim() !== '' && !PLACEHOLDER.test(value.trim()) && !value.startsWith('/') && !/^(true|false|[0-9]+[a-z]?)$/i.test(value);
+  if (CREDENTIAL_NAME.test(name) && !NOT_A_CREDENTIAL_NAME.test(name) && literal) return `"${name}" names a credential and has a literal value`;
   return undefined;
+}
+
+/** Literal credentials anywhere in a custom resource's spec: [path, reason]. */
+function credentialsIn(value: unknown, path: string, out: Array<[string, string]>): void {
+  if (Array.isArray(value)) value.forEach((v, i) => credentialsIn(v, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) credentialsIn(v, path ? `${path}.${k}` : k, out);
+  else if (typeof value === 'string') {
+    const key = path.slice(path.lastIndexOf('.') + 1);
+    const pattern = CREDENTIAL_VALUES.find(([re]) => re.test(value));
+    if (pattern) out.push([path, `value looks like ${pattern[1]}`]);
+    else if (CREDENTIAL_KEY.test(key) && value.trim() !== '' && !PLACEHOLDER.test(value.trim())) out.push([path, `"${key}" holds a literal credential`]);
+  }
 }
 
 /** Where an image reference is at fault: `missing tag`, `latest`, or undefined when pinned. */
@@ -122,7 +142,7 @@ export const workloadPolicyRules: readonly Rule[] = [
   },
   {
     id: 'policy/secret-values',
-    description: 'No secret values in the output: no Secret with data/stringData, no credential-like env values or ConfigMap values.',
+    description: 'No secret values in the output: no Secret with data/stringData, no credential-like env values, ConfigMap values or literal passwords in custom resources.',
     fix: 'Store the value in the secret store and deliver it with an ExternalSecret; reference it with secretKeyRef.',
     check: (ctx) => {
       const out: Finding[] = [];
@@ -133,6 +153,12 @@ export const workloadPolicyRules: readonly Rule[] = [
             const keys = Object.keys(o[field] ?? {});
             if (keys.length) out.push(finding(s, field, `Secret holds values in ${field} (${keys.join(', ')}): they would be committed to git`));
           }
+        }
+        if (o.apiVersion.includes('.') && !o.apiVersion.includes('k8s.io/') && !o.apiVersion.startsWith('external-secrets.io/') && o.spec) {
+          // Custom resources (Grafana, Elasticsearch, collectors, ...) sometimes take passwords inline.
+          const found: Array<[string, string]> = [];
+          credentialsIn(o.spec, 'spec', found);
+          for (const [path, why] of found) out.push(finding(s, path, `${why}: it would be committed to git`));
         }
         if (o.kind === 'ConfigMap' && o.apiVersion === 'v1') {
           for (const [k, v] of Object.entries(o.data ?? {})) {
