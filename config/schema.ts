@@ -184,6 +184,8 @@ export const validationSettingsSchema = z.strictObject({
     .default([]),
   /** Namespaces where NodePort/LoadBalancer Services are allowed besides the ingress namespace. */
   edgeNamespaces: z.array(dnsLabel).default([]),
+  /** Namespaces that exist although the output does not create them (e.g. argocd, cert-manager, istio-system). */
+  externalNamespaces: z.array(dnsLabel).default([]),
 });
 export type ValidationSettings = z.infer<typeof validationSettingsSchema>;
 

@@ -192,15 +192,15 @@ function serviceOf(s: SourcedObject): ModelService {
   };
 }
 
-/** Builds the model of one environment's output. */
-export function buildClusterModel(objects: readonly SourcedObject[]): ClusterModel {
+/** Builds the model of one environment's output; `externalNamespaces` exist besides the built-in ones. */
+export function buildClusterModel(objects: readonly SourcedObject[], externalNamespaces: readonly string[] = []): ClusterModel {
   const pods: ModelPod[] = [];
   const services: ModelService[] = [];
   const secrets = new Map<string, string>();
   const configMaps = new Set<string>();
   const serviceAccounts = new Set<string>();
   const namespaces = new Map<string, Labels>();
-  for (const n of BUILTIN_NAMESPACES) namespaces.set(n, { 'kubernetes.io/metadata.name': n });
+  for (const n of [...BUILTIN_NAMESPACES, ...externalNamespaces]) namespaces.set(n, { 'kubernetes.io/metadata.name': n });
   for (const t of podTemplates(objects)) {
     const o = t.source.object;
     pods.push({ description: `${o.kind} ${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, namespace: o.metadata.namespace ?? 'default', labels: t.labels, ports: workloadPorts(t), origin: t.source, template: t });

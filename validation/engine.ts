@@ -8,7 +8,7 @@ import type { SourcedObject, ValidationOptions, Violation } from './types';
 
 /** Builds what rules look at from the objects of one environment. */
 export function ruleContext(objects: readonly SourcedObject[], options: ValidationOptions = {}): RuleContext {
-  const cluster = buildClusterModel(objects);
+  const cluster = buildClusterModel(objects, options.externalNamespaces ?? []);
   // The same PodTemplate objects as the cluster model's pods, so rules can map one to the other.
   const pods = cluster.pods.flatMap((p) => (p.template ? [p.template] : []));
   return { objects, pods, cluster, options };

@@ -75,4 +75,6 @@ export interface ValidationOptions {
   readonly exemptions?: readonly Exemption[];
   /** Namespaces where NodePort/LoadBalancer Services are allowed, in addition to the detected ingress namespace. */
   readonly edgeNamespaces?: readonly string[];
+  /** Namespaces that exist outside the output (installed with their tools). */
+  readonly externalNamespaces?: readonly string[];
 }

@@ -48,6 +48,14 @@ describe('exemptions', () => {
     expect(await violationsOf('policy/service-type', o, { edgeNamespaces: ['production'] })).toEqual([]);
   });
 
+  it('settings externalNamespaces exist for xref/namespace', async () => {
+    const o = fullProduction();
+    get(o, 'Application', 'finbot').metadata.namespace = 'argocd';
+    get(o, 'AppProject', 'finbot').metadata.namespace = 'argocd';
+    expect(await violationsOf('xref/namespace', o)).toHaveLength(2);
+    expect(await violationsOf('xref/namespace', o, { externalNamespaces: ['argocd'] })).toEqual([]);
+  });
+
   it('a Job needs no probes (PostSync hooks)', async () => {
     const o = fullProduction();
     const d = get(o, 'Deployment', 'finbot-worker');

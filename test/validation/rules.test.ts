@@ -106,6 +106,11 @@ const CASES: readonly Case[] = [
   { rule: 'xref/role-binding-subject', name: 'RoleBinding to a missing Role', breakIt: (o) => remove(o, 'Role', 'read-config'), expect: 'read-config' },
   { rule: 'xref/monitor-selector', name: 'ServiceMonitor for CNPG Services with a wrong port name', breakIt: (o) => add(o, { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'pg', namespace: 'database' }, spec: { selector: { matchLabels: { 'cnpg.io/cluster': 'finbot-postgres' } }, endpoints: [{ port: 'metrics' }] } }), expect: 'no selected Service has a port named "metrics"' },
 
+  { rule: 'xref/prometheus-selection', name: 'PrometheusRule without the label the Prometheus selects', breakIt: (o) => { get(o, 'PrometheusRule', 'finbot-api').metadata.labels = { release: 'prometheus' }; }, expect: 'ruleSelector=prometheus=finbot' },
+  { rule: 'xref/prometheus-selection', name: 'Prometheus without a serviceMonitorSelector selects no ServiceMonitor', breakIt: (o) => { delete get(o, 'Prometheus', 'finbot').spec.serviceMonitorSelector; }, expect: 'ServiceMonitor' },
+  { rule: 'xref/grafana-instance', name: 'dashboard instanceSelector matching no Grafana', breakIt: (o) => { get(o, 'GrafanaDashboard', 'finbot').spec.instanceSelector.matchLabels = { dashboards: 'main' }; }, expect: 'dashboards=main' },
+  { rule: 'xref/namespace', name: 'externalNamespaces are the only way to use a namespace the output does not create', breakIt: (o) => { get(o, 'Application', 'finbot').metadata.namespace = 'argocd'; get(o, 'AppProject', 'finbot').metadata.namespace = 'argocd'; }, expect: 'argocd' },
+
   // reachability
   { rule: 'netpol/reachability', name: 'web → api blocked at api ingress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-api-from-web-and-workers'), expect: "destination's ingress" },
   { rule: 'netpol/reachability', name: 'web → api blocked at web egress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-and-workers-to-api'), expect: "source's egress" },

@@ -3,6 +3,7 @@
  * projects, and the ServiceAccounts of role bindings. Same `xref/` family as cross-references.ts.
  */
 import { finding, type Rule } from '../rule';
+import { formatSelector, matchesSelector } from '../selectors';
 import type { Finding, KubeObject, SourcedObject } from '../types';
 
 type Spec = Record<string, any>;
@@ -70,6 +71,56 @@ export const operatorReferenceRules: readonly Rule[] = [
         if (ref.kind === 'Role' && !has(ctx.objects, 'Role', ref.name, nsOf(o))) out.push(finding(s, 'roleRef', `Role ${nsOf(o)}/${ref.name} is not in the output`));
       }
       return out;
+    },
+  },
+];
+
+/** prometheus-operator: a nil selector selects nothing, `{}` everything; a nil namespace selector means the Prometheus' own namespace. */
+function promSelects(prom: KubeObject, selectorKey: string, nsKey: string, target: KubeObject, namespaces: ReadonlyMap<string, Readonly<Record<string, string>>>): boolean {
+  const spec = specOf(prom);
+  const sel = spec[selectorKey];
+  if (!sel) return false;
+  const nsSel = spec[nsKey];
+  const ns = nsOf(target);
+  const nsOk = nsSel ? matchesSelector(nsSel, namespaces.get(ns) ?? { 'kubernetes.io/metadata.name': ns }) : ns === nsOf(prom);
+  return nsOk && matchesSelector(sel, target.metadata.labels ?? {});
+}
+
+const PROM_SELECTORS: Readonly<Record<string, [string, string]>> = {
+  ServiceMonitor: ['serviceMonitorSelector', 'serviceMonitorNamespaceSelector'],
+  PodMonitor: ['podMonitorSelector', 'podMonitorNamespaceSelector'],
+  PrometheusRule: ['ruleSelector', 'ruleNamespaceSelector'],
+  Probe: ['probeSelector', 'probeNamespaceSelector'],
+};
+
+/** Rules for monitoring operators' own selections (ids `xref/*`). */
+export const monitoringSelectionRules: readonly Rule[] = [
+  {
+    id: 'xref/prometheus-selection',
+    description: 'When the output has a Prometheus, every ServiceMonitor, PodMonitor, PrometheusRule and Probe is selected by one (its selector and namespace selector; an unset selector selects nothing).',
+    fix: 'Give the monitor the labels the Prometheus selects (e.g. its serviceMonitorSelector), or widen the Prometheus selectors.',
+    check: (ctx) => {
+      const proms = ctx.objects.filter((s) => s.object.kind === 'Prometheus' && s.object.apiVersion.startsWith('monitoring.coreos.com/'));
+      if (proms.length === 0) return [];
+      return ctx.objects
+        .filter((s) => s.object.apiVersion.startsWith('monitoring.coreos.com/') && PROM_SELECTORS[s.object.kind])
+        .filter((s) => !proms.some((p) => promSelects(p.object, PROM_SELECTORS[s.object.kind][0], PROM_SELECTORS[s.object.kind][1], s.object, ctx.cluster.namespaces)))
+        .map((s) => finding(s, 'metadata.labels', `no Prometheus selects this ${s.object.kind} (labels ${formatSelector(s.object.metadata.labels ?? {})}; Prometheus ${proms.map((p) => `${nsOf(p.object)}/${p.object.metadata.name} ${PROM_SELECTORS[s.object.kind][0]}=${formatSelector(specOf(p.object)[PROM_SELECTORS[s.object.kind][0]])}`).join(', ')})`));
+    },
+  },
+  {
+    id: 'xref/grafana-instance',
+    description: 'Every GrafanaDashboard, GrafanaDatasource and GrafanaFolder instanceSelector matches a Grafana of its namespace (or any namespace with allowCrossNamespaceImport).',
+    fix: 'Label the Grafana CR with the instanceSelector labels (e.g. dashboards: grafana) or fix the selector.',
+    check: (ctx) => {
+      const grafanas = ctx.objects.filter((s) => s.object.kind === 'Grafana' && s.object.apiVersion.startsWith('grafana.integreatly.org/'));
+      return ctx.objects
+        .filter((s) => ['GrafanaDashboard', 'GrafanaDatasource', 'GrafanaFolder', 'GrafanaAlertRuleGroup', 'GrafanaContactPoint'].includes(s.object.kind) && s.object.apiVersion.startsWith('grafana.integreatly.org/'))
+        .filter((s) => {
+          const spec = specOf(s.object);
+          return !grafanas.some((g) => (spec.allowCrossNamespaceImport === true || nsOf(g.object) === nsOf(s.object)) && matchesSelector(spec.instanceSelector ?? {}, g.object.metadata.labels ?? {}));
+        })
+        .map((s) => finding(s, 'spec.instanceSelector', `instanceSelector ${formatSelector(specOf(s.object).instanceSelector)} matches no Grafana ${grafanas.length ? `(Grafana: ${grafanas.map((g) => `${nsOf(g.object)}/${g.object.metadata.name} {${formatSelector(g.object.metadata.labels ?? {})}}`).join(', ')})` : '(the output has no Grafana)'}`));
     },
   },
 ];
