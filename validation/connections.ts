@@ -1,7 +1,8 @@
 /**
  * Who talks to whom, derived from the output itself, plus the connections declared in settings:
- *  - env values naming a Service (`http://name.ns.svc.cluster.local:port`, `name.ns.svc`, or
- *    `scheme://name:port` in the pod's own namespace) → that Service,
+ *  - env values naming a Service (`http://name.ns.svc.cluster.local:port`, `name.ns.svc`,
+ *    `[scheme://]name.ns[:port]` for a namespace of the output, or `scheme://name:port` in the pod's own
+ *    namespace) → that Service,
  *  - Ingress backends → from the ingress controller pods,
  *  - ServiceMonitor / PodMonitor endpoints → from the Prometheus pods,
  *  - every workload pod → kube-dns on 53/UDP,
@@ -41,7 +42,8 @@ export interface UnresolvedConnection {
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, postgres: 5432, postgresql: 5432, redis: 6379, rediss: 6379, amqp: 5672, grpc: 4317 };
 const FQDN = /(?:([a-z][a-z0-9+.-]*):\/\/)?(?:[^@/\s]+@)?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?(?::(\d+))?/g;
-const SHORT = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]+@)?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?::(\d+))?(?:[/?#]|$)/;
+/** `scheme://name[.namespace][:port]` or a bare `name.namespace[:port]` (checked against the model). */
+const SHORT = /^(?:([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]+@)?)?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?:\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?))?(?::(\d+))?(?:[/?#]|$)/;
 
 function pickPort(svc: ModelService, scheme: string | undefined, explicit: string | undefined, siblingPorts: readonly number[]): ServicePortModel | undefined {
   if (explicit) return svc.ports.find((p) => p.port === Number(explicit));
@@ -73,8 +75,13 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
         const path = `${c.path}.env[${i}].value`;
         const found: Array<{ scheme?: string; name: string; ns: string; port?: string }> = [];
         for (const m of e.value.matchAll(FQDN)) found.push({ scheme: m[1], name: m[2], ns: m[3], port: m[4] });
-        const short = SHORT.exec(e.value);
-        if (found.length === 0 && short && ctx.cluster.service(pod.namespace, short[2])) found.push({ scheme: short[1], name: short[2], ns: pod.namespace, port: short[3] });
+        const short = found.length === 0 ? SHORT.exec(e.value) : null;
+        if (short) {
+          const [, scheme, name, ns, port] = short;
+          // name.namespace (a namespace of the model), or a bare name with a scheme (the pod's namespace).
+          if (ns !== undefined && ctx.cluster.namespaces.has(ns)) found.push({ scheme, name, ns, port });
+          else if (ns === undefined && scheme !== undefined && ctx.cluster.service(pod.namespace, name)) found.push({ scheme, name, ns: pod.namespace, port });
+        }
         for (const f of found) {
           const svc = ctx.cluster.service(f.ns, f.name);
           if (!svc) {
