@@ -6,6 +6,7 @@
  * Operator-made objects follow the operators' documented naming (CloudNativePG, Redis operator, ECK,
  * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md.
  */
+import { arr } from './shape';
 import { externalPeers, type ExternalPeer } from './external-peers';
 import type { Labels } from './selectors';
 import type { KubeObject, SourcedObject } from './types';
@@ -80,7 +81,7 @@ function specOf(o: KubeObject): Spec {
 }
 
 function workloadPorts(t: PodTemplate): PodPort[] {
-  return (t.spec.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => ({ name: p.name, port: p.containerPort, protocol: p.protocol ?? 'TCP' })));
+  return arr(t.spec.containers).flatMap((c) => arr(c.ports).map((p) => ({ name: p.name, port: p.containerPort, protocol: p.protocol ?? 'TCP' })));
 }
 
 const tcp = (port: number, name?: string): PodPort => ({ port, name, protocol: 'TCP' });
@@ -185,7 +186,7 @@ function serviceOf(s: SourcedObject): ModelService {
     namespace: o.metadata.namespace ?? 'default',
     name: o.metadata.name ?? '',
     selector: spec.selector,
-    ports: ((spec.ports ?? []) as Spec[]).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })),
+    ports: arr(spec.ports as Spec[] | undefined).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })),
     labels: o.metadata.labels ?? {},
     origin: s,
     derived: false,
@@ -216,7 +217,7 @@ export function buildClusterModel(objects: readonly SourcedObject[], externalNam
     else if (o.kind === 'ServiceAccount' && o.apiVersion === 'v1') serviceAccounts.add(id);
     else if (o.kind === 'Ingress' && hasIssuer(o)) {
       // cert-manager's ingress-shim creates the TLS Secrets of an annotated Ingress.
-      for (const tls of ((o.spec as Spec | undefined)?.tls ?? []) as Spec[]) if (tls.secretName) secrets.set(`${ns}/${tls.secretName}`, `cert-manager ingress-shim for Ingress ${id}`);
+      for (const tls of arr((o.spec as Spec | undefined)?.tls as Spec[] | undefined)) if (tls.secretName) secrets.set(`${ns}/${tls.secretName}`, `cert-manager ingress-shim for Ingress ${id}`);
     }
     const d = derivedFrom(s);
     pods.push(...d.pods);

@@ -10,6 +10,7 @@
  *    template says sidecar.istio.io/inject: "false") → istiod 15012, when the output uses Istio,
  *  - settings `validation.connections`.
  */
+import { arr } from './shape';
 import type { ModelPod, ModelService, ServicePortModel } from './cluster-model';
 import type { RuleContext } from './rule';
 import { matchesMap, matchesSelector } from './selectors';
@@ -68,7 +69,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
     const pod = podOf.get(t);
     if (!pod) continue;
     for (const c of containersOf(t)) {
-      const env = c.container.env ?? [];
+      const env = arr(c.container.env);
       const siblingPorts = env.filter((e) => /PORT$/.test(e.name) && /^\d+$/.test(e.value ?? '')).map((e) => Number(e.value));
       env.forEach((e, i) => {
         if (typeof e.value !== 'string') return;
@@ -106,7 +107,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
     const ns = s.object.metadata.namespace ?? 'default';
     const backends: Array<[string, Record<string, any>]> = [];
     if (spec.defaultBackend?.service) backends.push(['spec.defaultBackend.service', spec.defaultBackend.service]);
-    (spec.rules ?? []).forEach((r: any, i: number) => (r.http?.paths ?? []).forEach((p: any, j: number) => p.backend?.service && backends.push([`spec.rules[${i}].http.paths[${j}].backend.service`, p.backend.service])));
+    arr(spec.rules).forEach((r: any, i: number) => arr(r.http?.paths).forEach((p: any, j: number) => p.backend?.service && backends.push([`spec.rules[${i}].http.paths[${j}].backend.service`, p.backend.service])));
     for (const [path, b] of backends) {
       const svc = ctx.cluster.service(ns, b.name);
       const port = svc?.ports.find((p) => p.port === b.port?.number || (b.port?.name !== undefined && p.name === b.port.name));
@@ -123,7 +124,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
     const inNs = (n: string) => nsSel.any === true || (nsSel.matchNames ? (nsSel.matchNames as string[]).includes(n) : n === (s.object.metadata.namespace ?? 'default'));
     if (s.object.kind === 'ServiceMonitor') {
       const svcs = ctx.cluster.services.filter((x) => inNs(x.namespace) && matchesSelector(spec.selector, x.labels));
-      (spec.endpoints ?? []).forEach((e: any, i: number) => {
+      arr(spec.endpoints).forEach((e: any, i: number) => {
         for (const svc of svcs) {
           const port = svc.ports.find((p) => p.name === e.port || (e.targetPort !== undefined && p.targetPort === e.targetPort));
           if (port) connections.push({ from: prometheus, to: { kind: 'service', service: svc, port }, origin: s, path: `spec.endpoints[${i}]`, why: 'ServiceMonitor scrape (Prometheus → metrics port)' });
@@ -131,7 +132,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
       });
     } else {
       const pods = ctx.cluster.pods.filter((p) => inNs(p.namespace) && matchesSelector(spec.selector, p.labels));
-      (spec.podMetricsEndpoints ?? []).forEach((e: any, i: number) => {
+      arr(spec.podMetricsEndpoints).forEach((e: any, i: number) => {
         if (e.port && pods.length) connections.push({ from: prometheus, to: { kind: 'pods', pods, port: e.port, protocol: 'TCP', label: `pods selected by PodMonitor ${s.object.metadata.name}` }, origin: s, path: `spec.podMetricsEndpoints[${i}]`, why: 'PodMonitor scrape (Prometheus → metrics port)' });
       });
     }
@@ -153,7 +154,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
   }
 
   // Declared connections.
-  for (const [i, d] of (ctx.options.connections ?? []).entries()) {
+  for (const [i, d] of arr(ctx.options.connections).entries()) {
     const [toNs, toName] = d.to.split('/');
     const svc = ctx.cluster.service(toNs, toName);
     let from: ModelPod[];

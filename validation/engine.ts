@@ -19,9 +19,18 @@ export function ruleContext(objects: readonly SourcedObject[], options: Validati
  * violations of every rule, exemptions applied, in rule order.
  */
 export async function validateObjects(objects: readonly SourcedObject[], options: ValidationOptions = {}, rules: readonly Rule[] = RULES): Promise<Violation[]> {
-  const ctx = ruleContext(objects, options);
   const out: Violation[] = [];
-  for (const rule of rules) {
+  let ctx: RuleContext;
+  let run = rules;
+  try {
+    ctx = ruleContext(objects, options);
+  } catch (err) {
+    // Without the model only the schema rules can run; they say what is malformed.
+    out.push({ rule: 'engine/model', object: '(output)', file: '', path: '', message: `could not build the cluster model: ${(err as Error).stack ?? String(err)}`, fix: 'Fix the schema violations below; if there are none, fix validation/cluster-model.ts.' });
+    ctx = { objects, pods: [], cluster: buildClusterModel([]), options };
+    run = rules.filter((r) => r.id.startsWith('schema/'));
+  }
+  for (const rule of run) {
     let findings;
     try {
       findings = await rule.check(ctx);

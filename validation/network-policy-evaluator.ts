@@ -8,6 +8,7 @@
  * offline), so traffic between pods must be allowed by pod/namespace selectors.
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
+import { arr } from './shape';
 import type { PodPort } from './cluster-model';
 import { matchesSelector, type LabelSelector, type Labels } from './selectors';
 import type { SourcedObject } from './types';
@@ -81,7 +82,7 @@ export function policiesOf(objects: readonly SourcedObject[]): Policy[] {
       const spec = (s.object.spec ?? {}) as Spec;
       const declared = spec.policyTypes as string[] | undefined;
       const types = new Set<'Ingress' | 'Egress'>((declared ?? ['Ingress', ...(spec.egress ? ['Egress'] : [])]) as Array<'Ingress' | 'Egress'>);
-      const rules = (list: Spec[] | undefined, key: 'from' | 'to'): PolicyRule[] => (list ?? []).map((r) => ({ peers: r[key], ports: r.ports }));
+      const rules = (list: Spec[] | undefined, key: 'from' | 'to'): PolicyRule[] => arr(list).map((r) => ({ peers: r[key], ports: r.ports }));
       return {
         name: s.object.metadata.name ?? '',
         namespace: s.object.metadata.namespace ?? 'default',
@@ -106,7 +107,7 @@ function portMatches(p: PolicyPort, target: TargetPort, dst: Endpoint): boolean 
   if ((p.protocol ?? 'TCP') !== target.protocol) return false;
   if (p.port === undefined) return true;
   if (typeof p.port === 'number') return p.endPort !== undefined ? target.port >= p.port && target.port <= p.endPort : p.port === target.port;
-  return (dst.ports ?? []).some((x) => x.name === p.port && x.port === target.port && x.protocol === target.protocol);
+  return arr(dst.ports).some((x) => x.name === p.port && x.port === target.port && x.protocol === target.protocol);
 }
 
 function ruleAllows(rule: PolicyRule, policyNamespace: string, other: Endpoint, target: TargetPort, dst: Endpoint): boolean {

@@ -22,9 +22,10 @@ export interface LabelSelector {
 /** True when the labels satisfy the selector; an empty selector matches everything. */
 export function matchesSelector(selector: LabelSelector | undefined, labels: Labels | undefined): boolean {
   if (!selector) return true;
+  if (typeof selector !== 'object') return false; // malformed: the schema rules report it
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
     const has = Object.hasOwn(l, e.key);
     const values = e.values ?? [];
     switch (e.operator) {
@@ -46,10 +47,11 @@ export function matchesMap(selector: Labels | undefined, labels: Labels | undefi
 /** `k=v,k2=v2` for messages. */
 export function formatSelector(selector: LabelSelector | Labels | undefined): string {
   if (!selector) return '{}';
+  if (typeof selector !== 'object') return JSON.stringify(selector);
   const s = selector as LabelSelector;
   const isSelector = 'matchLabels' in s || 'matchExpressions' in s;
   const ml = isSelector ? s.matchLabels ?? {} : (selector as Labels);
   const parts = Object.entries(ml).map(([k, v]) => `${k}=${v}`);
-  if (isSelector) for (const e of s.matchExpressions ?? []) parts.push(`${e.key} ${e.operator} (${(e.values ?? []).join(',')})`);
+  if (isSelector) for (const e of Array.isArray(s.matchExpressions) ? s.matchExpressions : []) parts.push(`${e.key} ${e.operator} (${(e.values ?? []).join(',')})`);
   return parts.length ? parts.join(',') : '{} (everything)';
 }

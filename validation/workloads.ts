@@ -2,6 +2,7 @@
  * Pods of the output: the pod templates of workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
  * CronJob, Pod) with the path to each, and the containers inside them.
  */
+import { arr } from './shape';
 import type { Labels } from './selectors';
 import type { KubeObject, SourcedObject } from './types';
 
@@ -85,7 +86,7 @@ export function podTemplates(objects: readonly SourcedObject[]): PodTemplate[] {
 export function containersOf(t: PodTemplate): ContainerRef[] {
   const out: ContainerRef[] = [];
   for (const kind of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-    (t.spec[kind] ?? []).forEach((container, i) => out.push({ container, kind, path: `${t.specPath}.${kind}[${i}]` }));
+    arr(t.spec[kind]).forEach((container, i) => out.push({ container, kind, path: `${t.specPath}.${kind}[${i}]` }));
   }
   return out;
 }

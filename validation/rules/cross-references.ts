@@ -2,6 +2,7 @@
  * Cross-references within one environment: every name, selector and port one object uses to reach another
  * points at something the output (or an operator it configures, or the cluster itself) provides.
  */
+import { arr } from '../shape';
 import type { ModelPod, ModelService } from '../cluster-model';
 import { objectId } from '../object-id';
 import { finding, type Rule, type RuleContext } from '../rule';
@@ -68,27 +69,27 @@ function podRefs(ctx: RuleContext): Array<{ source: SourcedObject; ns: string; r
     const ns = nsOf(t.source.object);
     const add = (ref: Ref) => out.push({ source: t.source, ns, ref });
     for (const c of containersOf(t)) {
-      (c.container.env ?? []).forEach((e, i) => {
+      arr(c.container.env).forEach((e, i) => {
         const vf = (e.valueFrom ?? {}) as Spec;
         if (vf.secretKeyRef) add({ kind: 'secret', name: vf.secretKeyRef.name, path: `${c.path}.env[${i}].valueFrom.secretKeyRef`, optional: vf.secretKeyRef.optional === true });
         if (vf.configMapKeyRef) add({ kind: 'configMap', name: vf.configMapKeyRef.name, path: `${c.path}.env[${i}].valueFrom.configMapKeyRef`, optional: vf.configMapKeyRef.optional === true });
       });
-      (c.container.envFrom ?? []).forEach((e, i) => {
+      arr(c.container.envFrom).forEach((e, i) => {
         if (e.secretRef) add({ kind: 'secret', name: e.secretRef.name, path: `${c.path}.envFrom[${i}].secretRef`, optional: e.secretRef.optional === true });
         if (e.configMapRef) add({ kind: 'configMap', name: e.configMapRef.name, path: `${c.path}.envFrom[${i}].configMapRef`, optional: e.configMapRef.optional === true });
       });
     }
-    (t.spec.volumes ?? []).forEach((v, i) => {
+    arr(t.spec.volumes).forEach((v, i) => {
       const vol = v as Spec;
       const p = `${t.specPath}.volumes[${i}]`;
       if (vol.secret) add({ kind: 'secret', name: vol.secret.secretName, path: `${p}.secret.secretName`, optional: vol.secret.optional === true });
       if (vol.configMap) add({ kind: 'configMap', name: vol.configMap.name, path: `${p}.configMap.name`, optional: vol.configMap.optional === true });
-      ((vol.projected?.sources ?? []) as Spec[]).forEach((src, j) => {
+      arr(vol.projected?.sources as Spec[] | undefined).forEach((src, j) => {
         if (src.secret) add({ kind: 'secret', name: src.secret.name, path: `${p}.projected.sources[${j}].secret`, optional: src.secret.optional === true });
         if (src.configMap) add({ kind: 'configMap', name: src.configMap.name, path: `${p}.projected.sources[${j}].configMap`, optional: src.configMap.optional === true });
       });
     });
-    (t.spec.imagePullSecrets ?? []).forEach((s, i) => add({ kind: 'secret', name: s.name, path: `${t.specPath}.imagePullSecrets[${i}]`, optional: false }));
+    arr(t.spec.imagePullSecrets).forEach((s, i) => add({ kind: 'secret', name: s.name, path: `${t.specPath}.imagePullSecrets[${i}]`, optional: false }));
   }
   return out;
 }
@@ -126,8 +127,8 @@ export const crossReferenceRules: readonly Rule[] = [
         }
         if (o.kind === 'NetworkPolicy') {
           for (const dir of ['ingress', 'egress'] as const) {
-            ((specOf(o)[dir] ?? []) as Spec[]).forEach((rule, i) => {
-              ((rule[dir === 'ingress' ? 'from' : 'to'] ?? []) as Spec[]).forEach((peer, j) => {
+            arr(specOf(o)[dir] as Spec[] | undefined).forEach((rule, i) => {
+              arr(rule[dir === 'ingress' ? 'from' : 'to'] as Spec[] | undefined).forEach((peer, j) => {
                 if (peer.namespaceSelector && !nsMatches(peer.namespaceSelector)) {
                   out.push(finding(s, `spec.${dir}[${i}].${dir === 'ingress' ? 'from' : 'to'}[${j}].namespaceSelector`, `namespaceSelector ${formatSelector(peer.namespaceSelector)} matches no namespace`));
                 }
@@ -136,7 +137,7 @@ export const crossReferenceRules: readonly Rule[] = [
           }
         }
         if (o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor') {
-          for (const n of (specOf(o).namespaceSelector?.matchNames ?? []) as string[]) {
+          for (const n of arr(specOf(o).namespaceSelector?.matchNames as string[] | undefined)) {
             if (!ctx.cluster.namespaces.has(n)) out.push(finding(s, 'spec.namespaceSelector.matchNames', `namespace "${n}" is not created by the output`));
           }
         }
@@ -202,12 +203,12 @@ export const crossReferenceRules: readonly Rule[] = [
         const ns = nsOf(s.object);
         const out: Finding[] = [];
         const sel = spec.podSelector as LabelSelector | undefined;
-        const empty = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+        const empty = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && arr(sel.matchExpressions).length === 0);
         if (!empty && !podsIn(ctx, ns).some((p) => matchesSelector(sel, p.labels))) out.push(finding(s, 'spec.podSelector', `podSelector ${formatSelector(sel)} matches no pod in namespace "${ns}"`));
         for (const dir of ['ingress', 'egress'] as const) {
           const key = dir === 'ingress' ? 'from' : 'to';
-          ((spec[dir] ?? []) as Spec[]).forEach((rule, i) =>
-            ((rule[key] ?? []) as Spec[]).forEach((peer, j) => {
+          arr(spec[dir] as Spec[] | undefined).forEach((rule, i) =>
+            arr(rule[key] as Spec[] | undefined).forEach((peer, j) => {
               if (!peer.podSelector) return;
               const nss = peer.namespaceSelector ? [...ctx.cluster.namespaces].filter(([, l]) => matchesSelector(peer.namespaceSelector, l)).map(([n]) => n) : [ns];
               if (!ctx.cluster.pods.some((p) => nss.includes(p.namespace) && matchesSelector(peer.podSelector, p.labels))) {
@@ -232,13 +233,13 @@ export const crossReferenceRules: readonly Rule[] = [
         if (s.object.kind === 'ServiceMonitor') {
           const svcs = ctx.cluster.services.filter((x) => inNs(x.namespace) && matchesSelector(spec.selector, x.labels));
           if (svcs.length === 0) return [finding(s, 'spec.selector', `selector ${formatSelector(spec.selector)} matches no Service`)];
-          ((spec.endpoints ?? []) as Spec[]).forEach((e, i) => {
+          arr(spec.endpoints as Spec[] | undefined).forEach((e, i) => {
             if (e.port && !svcs.some((x) => x.ports.some((p) => p.name === e.port))) out.push(finding(s, `spec.endpoints[${i}].port`, `no selected Service has a port named "${e.port}" (${svcs.map((x) => `${x.namespace}/${x.name}`).join(', ')})`));
           });
         } else {
           const pods = ctx.cluster.pods.filter((p) => inNs(p.namespace) && matchesSelector(spec.selector, p.labels));
           if (pods.length === 0) return [finding(s, 'spec.selector', `selector ${formatSelector(spec.selector)} matches no pod`)];
-          ((spec.podMetricsEndpoints ?? []) as Spec[]).forEach((e, i) => {
+          arr(spec.podMetricsEndpoints as Spec[] | undefined).forEach((e, i) => {
             if (e.port && !pods.some((p) => podHasPort(p, e.port))) out.push(finding(s, `spec.podMetricsEndpoints[${i}].port`, `no selected pod has a port named "${e.port}"`));
           });
         }
@@ -255,7 +256,7 @@ export const crossReferenceRules: readonly Rule[] = [
         const ns = nsOf(s.object);
         const backends: Array<[string, Spec]> = [];
         if (spec.defaultBackend?.service) backends.push(['spec.defaultBackend.service', spec.defaultBackend.service]);
-        ((spec.rules ?? []) as Spec[]).forEach((r, i) => ((r.http?.paths ?? []) as Spec[]).forEach((p, j) => p.backend?.service && backends.push([`spec.rules[${i}].http.paths[${j}].backend.service`, p.backend.service])));
+        arr(spec.rules as Spec[] | undefined).forEach((r, i) => arr(r.http?.paths as Spec[] | undefined).forEach((p, j) => p.backend?.service && backends.push([`spec.rules[${i}].http.paths[${j}].backend.service`, p.backend.service])));
         return backends.flatMap(([path, b]) => {
           const svc = ctx.cluster.service(ns, b.name);
           if (!svc) return [finding(s, path, `Service ${ns}/${b.name} is not in the output`)];
@@ -274,13 +275,13 @@ export const crossReferenceRules: readonly Rule[] = [
       const subsetsOf = (svc: ModelService) =>
         rules.flatMap((r) => {
           const res = resolveHost(ctx, String(specOf(r.object).host ?? ''), nsOf(r.object));
-          return res.service === svc ? ((specOf(r.object).subsets ?? []) as Spec[]).map((x) => String(x.name)) : [];
+          return res.service === svc ? arr(specOf(r.object).subsets as Spec[] | undefined).map((x) => String(x.name)) : [];
         });
       for (const s of ofKind(ctx, 'VirtualService')) {
         const spec = specOf(s.object);
         for (const proto of ['http', 'tcp', 'tls'] as const) {
-          ((spec[proto] ?? []) as Spec[]).forEach((route, i) =>
-            ((route.route ?? []) as Spec[]).forEach((r, j) => {
+          arr(spec[proto] as Spec[] | undefined).forEach((route, i) =>
+            arr(route.route as Spec[] | undefined).forEach((r, j) => {
               const d = r.destination ?? {};
               const path = `spec.${proto}[${i}].route[${j}].destination`;
               const res = resolveHost(ctx, String(d.host ?? ''), nsOf(s.object));
@@ -301,7 +302,7 @@ export const crossReferenceRules: readonly Rule[] = [
           continue;
         }
         const pods = servicePods(ctx, res.service);
-        ((spec.subsets ?? []) as Spec[]).forEach((sub, i) => {
+        arr(spec.subsets as Spec[] | undefined).forEach((sub, i) => {
           if (!pods.some((p) => matchesMap(sub.labels as Labels, p.labels))) out.push(finding(r, `spec.subsets[${i}].labels`, `subset "${sub.name}" labels ${formatSelector(sub.labels)} match no pod of Service ${res.namespace}/${res.name}`));
         });
       }
@@ -323,7 +324,7 @@ export const crossReferenceRules: readonly Rule[] = [
           return finding(r.source, r.ref.path, `Secret ${r.ns}/${r.ref.name} is produced by nothing in the output${hint}`);
         });
       for (const s of ofKind(ctx, 'Ingress')) {
-        ((specOf(s.object).tls ?? []) as Spec[]).forEach((t, i) => {
+        arr(specOf(s.object).tls as Spec[] | undefined).forEach((t, i) => {
           if (t.secretName && !known(nsOf(s.object), t.secretName)) out.push(finding(s, `spec.tls[${i}].secretName`, `TLS Secret ${nsOf(s.object)}/${t.secretName} is produced by nothing in the output (no Certificate, no cert-manager.io/cluster-issuer annotation)`));
         });
       }

@@ -2,6 +2,7 @@
  * Cross-references to objects that operators and RBAC resolve by name: cert-manager issuers, Argo CD
  * projects, and the ServiceAccounts of role bindings. Same `xref/` family as cross-references.ts.
  */
+import { arr } from '../shape';
 import { finding, type Rule } from '../rule';
 import { formatSelector, matchesSelector } from '../selectors';
 import type { Finding, KubeObject, SourcedObject } from '../types';
@@ -61,7 +62,7 @@ export const operatorReferenceRules: readonly Rule[] = [
       const out: Finding[] = [];
       for (const s of ctx.objects.filter((x) => (x.object.kind === 'RoleBinding' || x.object.kind === 'ClusterRoleBinding') && x.object.apiVersion.startsWith('rbac.authorization.k8s.io/'))) {
         const o = s.object as KubeObject & { subjects?: Spec[]; roleRef?: Spec };
-        (o.subjects ?? []).forEach((sub, i) => {
+        arr(o.subjects).forEach((sub, i) => {
           const ns = sub.namespace ?? nsOf(o);
           if (sub.kind === 'ServiceAccount' && ctx.cluster.namespaces.has(ns) && !ctx.cluster.serviceAccounts.has(`${ns}/${sub.name}`)) {
             out.push(finding(s, `subjects[${i}]`, `ServiceAccount ${ns}/${sub.name} is not in the output`));

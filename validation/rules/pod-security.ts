@@ -3,6 +3,7 @@
  * pod template of the output, init and ephemeral containers included.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
+import { arr } from '../shape';
 import { finding, type Rule, type RuleContext } from '../rule';
 import type { Finding } from '../types';
 import { containersOf, type ContainerRef, type PodTemplate } from '../workloads';
@@ -65,9 +66,9 @@ export const podSecurityRules: readonly Rule[] = [
     fix: 'Set securityContext.capabilities: { drop: [ALL] } and add nothing but NET_BIND_SERVICE.',
     check: perContainer((c, sc) => {
       const out: Array<[string, string]> = [];
-      const drop: unknown[] = sc.capabilities?.drop ?? [];
+      const drop: unknown[] = arr(sc.capabilities?.drop as unknown[] | undefined);
       if (!drop.includes('ALL')) out.push([scPath(c, 'capabilities.drop'), `capabilities.drop is ${JSON.stringify(drop)}, must contain "ALL"`]);
-      const extra = ((sc.capabilities?.add ?? []) as string[]).filter((a) => a !== 'NET_BIND_SERVICE');
+      const extra = arr(sc.capabilities?.add as string[] | undefined).filter((a) => a !== 'NET_BIND_SERVICE');
       if (extra.length > 0) out.push([scPath(c, 'capabilities.add'), `adds ${extra.join(', ')}; only NET_BIND_SERVICE may be added`]);
       return out;
     }),
@@ -76,13 +77,13 @@ export const podSecurityRules: readonly Rule[] = [
     id: 'pss/host-path',
     description: 'No hostPath volumes.',
     fix: 'Use an emptyDir, configMap, secret or persistentVolumeClaim volume instead of hostPath.',
-    check: perPod((t) => (t.spec.volumes ?? []).flatMap((v, i) => (v.hostPath ? [[`${t.specPath}.volumes[${i}].hostPath`, `volume "${v.name}" is a hostPath`] as [string, string]] : []))),
+    check: perPod((t) => arr(t.spec.volumes).flatMap((v, i) => (v.hostPath ? [[`${t.specPath}.volumes[${i}].hostPath`, `volume "${v.name}" is a hostPath`] as [string, string]] : []))),
   },
   {
     id: 'pss/host-ports',
     description: 'No container port is bound to a host port.',
     fix: 'Remove hostPort; expose the port through a Service.',
-    check: perContainer((c) => (c.container.ports ?? []).flatMap((p, i) => (p.hostPort ? [[`${c.path}.ports[${i}].hostPort`, `hostPort ${p.hostPort}`] as [string, string]] : []))),
+    check: perContainer((c) => arr(c.container.ports).flatMap((p, i) => (p.hostPort ? [[`${c.path}.ports[${i}].hostPort`, `hostPort ${p.hostPort}`] as [string, string]] : []))),
   },
   {
     id: 'pss/apparmor',
@@ -138,14 +139,14 @@ export const podSecurityRules: readonly Rule[] = [
     id: 'pss/sysctls',
     description: 'Only the safe sysctls of the baseline profile.',
     fix: 'Remove the sysctl from spec.securityContext.sysctls or tune the node instead.',
-    check: perPod((t, pod) => ((pod.sysctls ?? []) as Array<{ name: string }>).flatMap((s, i) => (SAFE_SYSCTLS.has(s.name) ? [] : [[`${t.specPath}.securityContext.sysctls[${i}]`, `unsafe sysctl ${s.name}`] as [string, string]]))),
+    check: perPod((t, pod) => (arr(pod.sysctls) as Array<{ name: string }>).flatMap((s, i) => (SAFE_SYSCTLS.has(s.name) ? [] : [[`${t.specPath}.securityContext.sysctls[${i}]`, `unsafe sysctl ${s.name}`] as [string, string]]))),
   },
   {
     id: 'pss/volume-types',
     description: 'Only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret (and image) volumes.',
     fix: 'Use an allowed volume type (a PersistentVolumeClaim for storage).',
     check: perPod((t) =>
-      (t.spec.volumes ?? []).flatMap((v, i) => {
+      arr(t.spec.volumes).flatMap((v, i) => {
         const types = Object.keys(v).filter((k) => k !== 'name');
         const bad = types.filter((k) => !ALLOWED_VOLUME_TYPES.has(k));
         return bad.length ? [[`${t.specPath}.volumes[${i}]`, `volume "${v.name}" has type ${bad.join(', ')}`] as [string, string]] : [];

@@ -3,6 +3,7 @@
  * filesystems, no ServiceAccount token unless needed, no exposed Services outside the edge, no secret values
  * in the output.
  */
+import { arr } from '../shape';
 import { finding, type Rule, type RuleContext } from '../rule';
 import type { Finding, KubeObject } from '../types';
 import { containersOf, type ContainerRef } from '../workloads';
@@ -169,7 +170,7 @@ export const workloadPolicyRules: readonly Rule[] = [
       }
       out.push(
         ...perContainer(ctx, (c) =>
-          (c.container.env ?? []).flatMap((e, i) => {
+          arr(c.container.env).flatMap((e, i) => {
             if (typeof e.value !== 'string') return [];
             const why = credentialReason(e.name, e.value);
             return why ? [[`${c.path}.env[${i}].value`, `env ${e.name}: ${why}`] as [string, string]] : [];
