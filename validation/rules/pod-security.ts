@@ -129,11 +129,14 @@ export const podSecurityRules: readonly Rule[] = [
     id: 'pss/seccomp',
     description: 'Seccomp profile RuntimeDefault or Localhost is set on the pod or on every container; never Unconfined.',
     fix: 'Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod.',
-    check: perContainer((c, sc, pod) => {
+    check: (ctx) => [
+      ...perPod((t, pod) => (pod.seccompProfile?.type !== undefined && !['RuntimeDefault', 'Localhost'].includes(pod.seccompProfile.type) ? [[`${t.specPath}.securityContext.seccompProfile.type`, `pod seccomp profile ${pod.seccompProfile.type}`]] : []))(ctx),
+      ...perContainer((c, sc, pod) => {
       const type = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
       if (sc.seccompProfile?.type === 'Unconfined') return [[scPath(c, 'seccompProfile.type'), 'seccomp Unconfined']];
       return type === 'RuntimeDefault' || type === 'Localhost' ? [] : [[scPath(c, 'seccompProfile'), `seccomp profile is ${type ?? 'not set'} (pod and container)`]];
-    }),
+      })(ctx),
+    ],
   },
   {
     id: 'pss/sysctls',
