@@ -68,6 +68,18 @@ describe('npm run validate', () => {
     expect(report.environments[0].violations).toContainEqual(expect.objectContaining({ rule: 'policy/image-tag', object: 'Deployment staging/finbot-api' }));
   });
 
+  it('--rules lists every rule id', () => {
+    const r = run(process.execPath, [VALIDATE, '--rules']);
+    expect(r.status).toBe(0);
+    for (const id of ['schema/unknown-field', 'pss/seccomp', 'policy/sa-token', 'xref/service-selector', 'netpol/reachability']) expect(r.stdout).toContain(id);
+  });
+
+  it('an unknown environment is an error naming the folder, exit 2', () => {
+    const r = run(process.execPath, [VALIDATE, 'prod']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('prod');
+  });
+
   it('an unknown option is a usage error, exit 2', () => {
     const r = run(process.execPath, [VALIDATE, '--jsn']);
     expect(r.status).toBe(2);
