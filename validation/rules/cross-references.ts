@@ -267,7 +267,7 @@ export const crossReferenceRules: readonly Rule[] = [
   },
   {
     id: 'xref/istio-host',
-    description: 'Istio VirtualService destinations and DestinationRule hosts are Services of the output; subsets exist and their labels match pods of the Service.',
+    description: 'Istio VirtualService gateways and destinations and DestinationRule hosts exist in the output; subsets exist and their labels match pods of the Service.',
     fix: 'Use the Service name (or <name>.<namespace>.svc.cluster.local), declare the subset in a DestinationRule, and use pod labels in subset labels.',
     check: (ctx) => {
       const out: Finding[] = [];
@@ -279,6 +279,13 @@ export const crossReferenceRules: readonly Rule[] = [
         });
       for (const s of ofKind(ctx, 'VirtualService')) {
         const spec = specOf(s.object);
+        arr(spec.gateways as string[] | undefined).forEach((g, i) => {
+          if (g === 'mesh') return;
+          const [gwNs, gwName] = g.includes('/') ? g.split('/') : [nsOf(s.object), g];
+          if (!ctx.objects.some((x) => x.object.kind === 'Gateway' && x.object.apiVersion.startsWith('networking.istio.io/') && x.object.metadata.name === gwName && nsOf(x.object) === gwNs)) {
+            out.push(finding(s, `spec.gateways[${i}]`, `Istio Gateway ${gwNs}/${gwName} is not in the output`));
+          }
+        });
         for (const proto of ['http', 'tcp', 'tls'] as const) {
           arr(spec[proto] as Spec[] | undefined).forEach((route, i) =>
             arr(route.route as Spec[] | undefined).forEach((r, j) => {
@@ -323,6 +330,12 @@ export const crossReferenceRules: readonly Rule[] = [
           const hint = elsewhere.length ? ` (a Secret of that name is produced in namespace ${elsewhere.join(', ')}; Secrets cannot be used across namespaces: sync it with an ExternalSecret)` : '';
           return finding(r.source, r.ref.path, `Secret ${r.ns}/${r.ref.name} is produced by nothing in the output${hint}`);
         });
+      for (const s of ofKind(ctx, 'Gateway').filter((x) => x.object.apiVersion.startsWith('networking.istio.io/'))) {
+        arr(specOf(s.object).servers as Spec[] | undefined).forEach((srv, i) => {
+          const name = srv.tls?.credentialName;
+          if (name && !known(nsOf(s.object), name)) out.push(finding(s, `spec.servers[${i}].tls.credentialName`, `TLS Secret ${nsOf(s.object)}/${name} is produced by nothing in the output (the gateway reads it from its own namespace)`));
+        });
+      }
       for (const s of ofKind(ctx, 'Ingress')) {
         arr(specOf(s.object).tls as Spec[] | undefined).forEach((t, i) => {
           if (t.secretName && !known(nsOf(s.object), t.secretName)) out.push(finding(s, `spec.tls[${i}].secretName`, `TLS Secret ${nsOf(s.object)}/${t.secretName} is produced by nothing in the output (no Certificate, no cert-manager.io/cluster-issuer annotation)`));
