@@ -318,7 +318,7 @@ export const crossReferenceRules: readonly Rule[] = [
   },
   {
     id: 'xref/secret-ref',
-    description: 'Every Secret a pod or Ingress uses is produced in the output (Secret, ExternalSecret, cert-manager Certificate or ingress-shim, CloudNativePG/ECK/Grafana operators) or declared in settings validation.externalSecrets.',
+    description: 'Every Secret a pod, Ingress or Istio Gateway uses is produced in the output (Secret, ExternalSecret, cert-manager Certificate or ingress-shim, CloudNativePG/ECK/Grafana operators) or declared in settings validation.externalSecrets.',
     fix: 'Add an ExternalSecret that creates it, fix the name, or list it as "namespace/name" in validation.externalSecrets of the environment settings.',
     check: (ctx) => {
       const external = new Set(ctx.options.externalSecrets ?? []);
