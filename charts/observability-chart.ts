@@ -92,10 +92,13 @@ export class ObservabilityChart extends Chart {
       resources: o.prometheus.resources,
       serviceMonitorSelector: finbotSelector,
       serviceMonitorNamespaceSelector: ownNamespaces,
-      // CloudNativePG creates a PodMonitor named after the cluster, labelled cnpg.io/cluster, in the
-      // database namespace; it carries no app label, so select it by that key there only.
-      podMonitorSelector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] },
-      podMonitorNamespaceSelector: { matchLabels: { ...namespaces.database.selectorLabels } },
+      // The data chart's PodMonitors (Postgres in the database namespace, Redis in the cache namespace) carry
+      // app: finbot like every other monitor; CNPG's deprecated self-made PodMonitor is not used.
+      podMonitorSelector: finbotSelector,
+      podMonitorNamespaceSelector: ownNamespaces,
+      // The blackbox Probes of the public hosts (synthetic monitoring).
+      probeSelector: finbotSelector,
+      probeNamespaceSelector: ownNamespaces,
       ruleSelector: finbotSelector,
       ruleNamespaceSelector: ownNamespaces,
       alertmanagers: [this.alertmanager.endpoint],

@@ -170,6 +170,45 @@ export const appsSchema = z.strictObject({
 });
 export type AppsSettings = z.infer<typeof appsSchema>;
 
+const namespacedName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, { message: 'must be "namespace/name"' });
+
+/** validation.yaml: facts the validation (`npm run validate`, `cdk8s synth`) cannot see in the output. */
+export const validationSettingsSchema = z.strictObject({
+  /** Secrets created outside the output (by hand, by another system), as "namespace/name". */
+  externalSecrets: z.array(namespacedName).default([]),
+  /** Connections to check for NetworkPolicy reachability besides those derived from the output. */
+  connections: z
+    .array(
+      z.strictObject({
+        /** "namespace/workload" of the output, or "peer:<name>" (kube-dns, ingress-controller, prometheus). */
+        from: z.string().regex(/^(peer:[a-z0-9-]+|[a-z0-9-]+\/[a-z0-9.-]+)$/, { message: 'must be "namespace/workload" or "peer:<name>"' }),
+        /** Destination Service as "namespace/service". */
+        to: namespacedName,
+        /** Service port number or name. */
+        port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]),
+      }),
+    )
+    .default([]),
+  /** Rules switched off for single objects; every entry needs a reason. */
+  exemptions: z
+    .array(
+      z.strictObject({
+        /** Rule id such as policy/probes, or a family prefix such as "pss/". */
+        rule: z.string().min(1),
+        /** "Kind namespace/name" (cluster-scoped: "Kind name"), as violation reports print it. */
+        object: z.string().min(1),
+        /** Why this is acceptable. */
+        reason: z.string().min(10, { message: 'give a reason (at least 10 characters)' }),
+      }),
+    )
+    .default([]),
+  /** Namespaces where NodePort/LoadBalancer Services are allowed besides the ingress namespace. */
+  edgeNamespaces: z.array(dnsLabel).default([]),
+  /** Namespaces that exist although the output does not create them (e.g. argocd, cert-manager, istio-system). */
+  externalNamespaces: z.array(dnsLabel).default([]),
+});
+export type ValidationSettings = z.infer<typeof validationSettingsSchema>;
+
 /**
  * Every section, keyed by file name (`<section>.yaml`). A later issue adds its own section here and the
  * loader picks its file up by name.
@@ -185,6 +224,7 @@ export const sectionSchemas = {
   release: releaseSchema,
   edge: edgeSchema,
   mesh: meshSchema,
+  validation: validationSettingsSchema,
 } as const;
 
 /** The whole settings model of one environment. */

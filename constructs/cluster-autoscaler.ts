@@ -182,7 +182,11 @@ export class ClusterAutoscaler extends Construct {
             // The autoscaler never removes the node it runs on. A PDB is deliberately absent: with one
             // replica any PDB that protects it (maxUnavailable 0) blocks every node drain forever, and a
             // restart of the autoscaler costs nothing but a short pause in scaling decisions.
-            annotations: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' },
+            annotations: {
+              'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
+              // Read by the validation's policy/sa-token rule: this pod is a Kubernetes API client by design.
+              'finbot.io/needs-api-token': 'cluster-autoscaler watches nodes and pods and patches node groups through the Kubernetes API',
+            },
           },
           spec: {
             priorityClassName: 'system-cluster-critical',

@@ -44,6 +44,8 @@ export interface AllowPolicyProps {
   readonly egress?: readonly PolicyRule[];
   /** Labels of the policy object. @default none */
   readonly labels?: Record<string, string>;
+  /** Annotations of the policy object (e.g. a validation exemption with its reason). @default none */
+  readonly annotations?: Record<string, string>;
 }
 
 function peer(p: PolicyPeer): k8s.NetworkPolicyPeer {
@@ -78,7 +80,12 @@ export class AllowPolicy extends Construct {
     this.props = props;
     const types = [...(props.ingress?.length ? ['Ingress'] : []), ...(props.egress?.length ? ['Egress'] : [])];
     this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...(props.labels ? { labels: props.labels } : {}),
+        ...(props.annotations ? { annotations: props.annotations } : {}),
+      },
       spec: {
         podSelector: { matchLabels: props.podLabels },
         policyTypes: types,

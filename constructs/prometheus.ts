@@ -48,6 +48,10 @@ export interface FinbotPrometheusProps {
   readonly podMonitorSelector?: LabelSelector;
   /** Namespaces to look for PodMonitors in. @default only the Prometheus namespace */
   readonly podMonitorNamespaceSelector?: LabelSelector;
+  /** Probes (blackbox synthetic checks) to load. @default none */
+  readonly probeSelector?: LabelSelector;
+  /** Namespaces to look for Probes in. @default only the Prometheus namespace */
+  readonly probeNamespaceSelector?: LabelSelector;
   /** PrometheusRules to load. */
   readonly ruleSelector: LabelSelector;
   /** Namespaces to look for PrometheusRules in. @default only the Prometheus namespace */
@@ -121,6 +125,8 @@ export class FinbotPrometheus extends Construct {
         ...(props.serviceMonitorNamespaceSelector ? { serviceMonitorNamespaceSelector: clone(props.serviceMonitorNamespaceSelector) } : {}),
         ...(props.podMonitorSelector ? { podMonitorSelector: clone(props.podMonitorSelector) } : {}),
         ...(props.podMonitorNamespaceSelector ? { podMonitorNamespaceSelector: clone(props.podMonitorNamespaceSelector) } : {}),
+        ...(props.probeSelector ? { probeSelector: clone(props.probeSelector) } : {}),
+        ...(props.probeNamespaceSelector ? { probeNamespaceSelector: clone(props.probeNamespaceSelector) } : {}),
         ruleSelector: clone(props.ruleSelector),
         ...(props.ruleNamespaceSelector ? { ruleNamespaceSelector: clone(props.ruleNamespaceSelector) } : {}),
         ...(props.alertmanagers?.length ? { alerting: { alertmanagers: props.alertmanagers.map((a) => ({ namespace: a.namespace, name: a.name, port: a.port })) } } : {}),

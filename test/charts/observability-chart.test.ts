@@ -30,8 +30,10 @@ describe('Prometheus finbot-prometheus: the design document values (production)'
     const own = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring', 'production', 'database', 'cache'] }] };
     expect(p().spec.serviceMonitorNamespaceSelector).toEqual(own);
     expect(p().spec.ruleNamespaceSelector).toEqual(own);
-    expect(p().spec.podMonitorSelector).toEqual({ matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] });
-    expect(p().spec.podMonitorNamespaceSelector).toEqual({ matchLabels: { name: 'database', 'finbot.io/environment': 'production' } });
+    expect(p().spec.podMonitorSelector).toEqual({ matchLabels: { app: 'finbot' } });
+    expect(p().spec.probeSelector).toEqual({ matchLabels: { app: 'finbot' } });
+    expect(p().spec.probeNamespaceSelector).toEqual(p().spec.serviceMonitorNamespaceSelector);
+    expect(p().spec.podMonitorNamespaceSelector).toEqual(p().spec.serviceMonitorNamespaceSelector);
   });
 
   it('restricted security context, resources, version pinned, no podMetadata overriding the operator\'s pod labels', () => {

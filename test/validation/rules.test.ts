@@ -1,0 +1,162 @@
+/**
+ * Every rule catches a deliberately broken object. Each case starts from the real production output plus
+ * the objects of the other charts (all valid: see 'the unbroken fixture passes'), breaks one thing and
+ * expects the rule to report it; most cases also check what the message names.
+ */
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../validation/registry';
+import type { SourcedObject, ValidationOptions } from '../../validation/types';
+import { add, apiPod, fullProduction, get, remove, violationsOf } from './fixtures';
+
+interface Case {
+  readonly rule: string;
+  readonly name: string;
+  readonly breakIt: (objects: SourcedObject[]) => void;
+  /** Text the message must contain. */
+  readonly expect?: string;
+  readonly options?: ValidationOptions;
+}
+
+const container = (o: SourcedObject[]) => apiPod(o).containers[0];
+const job = (spec: object = {}) => ({
+  apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'post-sync', namespace: 'production', annotations: { 'argocd.argoproj.io/hook': 'PostSync' } },
+  spec: { template: { spec: { restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'smoke', image: 'docker.io/curlimages/curl:8.8.0', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } }, securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } }], ...spec } } },
+});
+
+const CASES: readonly Case[] = [
+  // schema
+  { rule: 'schema/invalid', name: 'core: replicas is a string', breakIt: (o) => { get(o, 'Deployment', 'finbot-api').spec.replicas = 'three'; }, expect: 'integer' },
+  { rule: 'schema/invalid', name: 'CRD (CNPG Cluster): instances missing', breakIt: (o) => { delete get(o, 'Cluster', 'finbot-postgres').spec.instances; }, expect: 'instances' },
+  { rule: 'schema/invalid', name: 'packaged CRD (ServiceMonitor): endpoints is not an array', breakIt: (o) => { get(o, 'ServiceMonitor', 'finbot-api').spec.endpoints = 'http-metrics'; } },
+  { rule: 'schema/unknown-field', name: 'core: typo in a container securityContext', breakIt: (o) => { container(o).securityContext.readOnlyRootFileSystem = true; }, expect: 'readOnlyRootFileSystem' },
+  { rule: 'schema/unknown-field', name: 'core: unknown field in metadata', breakIt: (o) => { get(o, 'Service', 'finbot-api').metadata.label = { a: 'b' }; }, expect: 'metadata.label' },
+  { rule: 'schema/unknown-field', name: 'imported CRD (RedisCluster): unknown field under spec', breakIt: (o) => { get(o, 'RedisCluster', 'finbot-redis').spec.clusterSise = 3; }, expect: 'spec.clusterSise' },
+  { rule: 'schema/unknown-field', name: 'imported CRD (CNPG Cluster): unknown metadata field', breakIt: (o) => { get(o, 'Cluster', 'finbot-postgres').metadata.labelz = {}; }, expect: 'metadata.labelz' },
+  { rule: 'schema/unknown-field', name: 'packaged CRD (ExternalSecret): unknown field under spec', breakIt: (o) => { get(o, 'ExternalSecret', 'finbot-api-secrets').spec.refreshInterval2 = '1h'; }, expect: 'refreshInterval2' },
+  { rule: 'schema/unknown-field', name: 'packaged CRD (VirtualService): unknown field in a route', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.http[0].retrys = {}; }, expect: 'retrys' },
+  { rule: 'schema/unknown-kind', name: 'a kind nobody knows', breakIt: (o) => add(o, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'production' } }), expect: 'example.com/v1 Widget' },
+
+  // pod security
+  { rule: 'pss/host-process', name: 'windows hostProcess', breakIt: (o) => { container(o).securityContext.windowsOptions = { hostProcess: true }; } },
+  { rule: 'pss/host-namespaces', name: 'hostNetwork', breakIt: (o) => { apiPod(o).hostNetwork = true; }, expect: 'hostNetwork' },
+  { rule: 'pss/privileged', name: 'privileged init container', breakIt: (o) => { apiPod(o).initContainers = [{ ...structuredClone(container(o)), name: 'init', securityContext: { ...container(o).securityContext, privileged: true } }]; }, expect: 'container "init"' },
+  { rule: 'pss/capabilities', name: 'adds NET_ADMIN', breakIt: (o) => { container(o).securityContext.capabilities.add = ['NET_ADMIN']; }, expect: 'NET_ADMIN' },
+  { rule: 'pss/capabilities', name: 'does not drop ALL', breakIt: (o) => { container(o).securityContext.capabilities.drop = ['NET_RAW']; }, expect: 'ALL' },
+  { rule: 'pss/host-path', name: 'hostPath volume', breakIt: (o) => { apiPod(o).volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }); }, expect: 'docker' },
+  { rule: 'pss/host-ports', name: 'hostPort', breakIt: (o) => { container(o).ports[0].hostPort = 3001; } },
+  { rule: 'pss/apparmor', name: 'Unconfined AppArmor', breakIt: (o) => { apiPod(o).securityContext.appArmorProfile = { type: 'Unconfined' }; } },
+  { rule: 'pss/apparmor', name: 'legacy AppArmor annotation unconfined', breakIt: (o) => { get(o, 'Deployment', 'finbot-api').spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/finbot-api': 'unconfined' }; } },
+  { rule: 'pss/selinux', name: 'SELinux user', breakIt: (o) => { container(o).securityContext.seLinuxOptions = { user: 'system_u' }; } },
+  { rule: 'pss/selinux', name: 'SELinux type spc_t', breakIt: (o) => { apiPod(o).securityContext.seLinuxOptions = { type: 'spc_t' }; }, expect: 'spc_t' },
+  { rule: 'pss/proc-mount', name: 'Unmasked proc mount', breakIt: (o) => { container(o).securityContext.procMount = 'Unmasked'; } },
+  { rule: 'pss/seccomp', name: 'no seccomp profile', breakIt: (o) => { delete apiPod(o).securityContext.seccompProfile; }, expect: 'not set' },
+  { rule: 'pss/seccomp', name: 'Unconfined container seccomp', breakIt: (o) => { container(o).securityContext.seccompProfile = { type: 'Unconfined' }; } },
+  { rule: 'pss/seccomp', name: 'Unconfined pod seccomp even when every container sets RuntimeDefault', breakIt: (o) => { apiPod(o).securityContext.seccompProfile = { type: 'Unconfined' }; container(o).securityContext.seccompProfile = { type: 'RuntimeDefault' }; }, expect: 'pod seccomp profile Unconfined' },
+  { rule: 'pss/sysctls', name: 'unsafe sysctl', breakIt: (o) => { apiPod(o).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }]; }, expect: 'kernel.msgmax' },
+  { rule: 'pss/volume-types', name: 'nfs volume', breakIt: (o) => { apiPod(o).volumes.push({ name: 'share', nfs: { server: 'nfs', path: '/' } }); }, expect: 'nfs' },
+  { rule: 'pss/privilege-escalation', name: 'allowPrivilegeEscalation unset on a Job container', breakIt: (o) => { const j = job(); delete (j.spec.template.spec.containers[0].securityContext as Record<string, unknown>).allowPrivilegeEscalation; add(o, j); }, expect: 'not set' },
+  { rule: 'pss/run-as-non-root', name: 'runAsNonRoot false on a container', breakIt: (o) => { container(o).securityContext.runAsNonRoot = false; } },
+  { rule: 'pss/run-as-user', name: 'runAsUser 0', breakIt: (o) => { container(o).securityContext.runAsUser = 0; } },
+
+  // policy
+  { rule: 'policy/resources', name: 'no memory limit', breakIt: (o) => { delete container(o).resources.limits.memory; }, expect: 'limits.memory' },
+  { rule: 'policy/probes', name: 'no readiness probe', breakIt: (o) => { delete container(o).readinessProbe; }, expect: 'readinessProbe' },
+  { rule: 'policy/image-tag', name: 'latest tag', breakIt: (o) => { container(o).image = 'docker.io/finbot/api:latest'; }, expect: 'latest' },
+  { rule: 'policy/image-tag', name: 'no tag (registry with port)', breakIt: (o) => { container(o).image = 'registry.local:5000/finbot/api'; }, expect: 'no tag' },
+  { rule: 'policy/read-only-root-fs', name: 'writable root filesystem', breakIt: (o) => { container(o).securityContext.readOnlyRootFilesystem = false; } },
+  { rule: 'policy/sa-token', name: 'token mounted without annotation (cluster-autoscaler style)', breakIt: (o) => { apiPod(o).automountServiceAccountToken = true; }, expect: 'finbot-api' },
+  { rule: 'policy/service-type', name: 'LoadBalancer in the app namespace', breakIt: (o) => { get(o, 'Service', 'finbot-web').spec.type = 'LoadBalancer'; }, expect: 'LoadBalancer' },
+  { rule: 'policy/secret-values', name: 'Secret with stringData', breakIt: (o) => add(o, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'production' }, stringData: { password: 'hunter2' } }), expect: 'stringData' },
+  { rule: 'policy/secret-values', name: 'credential in an env value', breakIt: (o) => { container(o).env.push({ name: 'STRIPE_API_KEY', value: 'abc123' }); }, expect: 'STRIPE_API_KEY' },
+  { rule: 'policy/secret-values', name: 'Grafana CR with an inline admin password', breakIt: (o) => add(o, { apiVersion: 'grafana.integreatly.org/v1beta1', kind: 'Grafana', metadata: { name: 'grafana', namespace: 'monitoring' }, spec: { config: { security: { admin_user: 'admin', admin_password: 'admin123' } } } }), expect: 'spec.config.security.admin_password' },
+  { rule: 'policy/secret-values', name: 'password in a URL', breakIt: (o) => { container(o).env.push({ name: 'DATABASE_URL', value: 'postgres://app:s3cret@finbot-postgres-rw.database.svc:5432/app' }); }, expect: 'URL with a password' },
+
+  // cross-references
+  { rule: 'xref/duplicate-object', name: 'the same Service twice', breakIt: (o) => add(o, structuredClone(get(o, 'Service', 'finbot-api'))), expect: 'also defined in dist/production/apps.yaml' },
+  { rule: 'xref/namespace', name: 'object in a namespace nobody creates', breakIt: (o) => { get(o, 'ServiceMonitor', 'finbot-api').metadata.namespace = 'observability'; }, expect: 'observability' },
+  { rule: 'xref/namespace', name: 'NetworkPolicy namespaceSelector matching nothing', breakIt: (o) => { get(o, 'NetworkPolicy', 'finbot-network-policy').spec.egress[0].to[0].namespaceSelector.matchLabels.name = 'postgres'; }, expect: 'matches no namespace' },
+  { rule: 'xref/service-selector', name: 'selector with a version label', breakIt: (o) => { get(o, 'Service', 'finbot-api').spec.selector['app.kubernetes.io/version'] = 'v3'; }, expect: 'matches no pod' },
+  { rule: 'xref/service-target-port', name: 'named targetPort that no container has', breakIt: (o) => { get(o, 'Service', 'finbot-api').spec.ports[0].targetPort = 'https'; }, expect: '"https"' },
+  { rule: 'xref/service-target-port', name: 'numeric targetPort that no container has', breakIt: (o) => { get(o, 'Service', 'finbot-web').spec.ports[0].targetPort = 80; } },
+  { rule: 'xref/hpa-target', name: 'HPA targets a missing Deployment', breakIt: (o) => { get(o, 'HorizontalPodAutoscaler', 'finbot-api-hpa').spec.scaleTargetRef.name = 'finbot-apis'; }, expect: 'finbot-apis' },
+  { rule: 'xref/pdb-selector', name: 'PDB selects nothing', breakIt: (o) => { get(o, 'PodDisruptionBudget', 'finbot-web').spec.selector.matchLabels['app.kubernetes.io/name'] = 'web'; } },
+  { rule: 'xref/network-policy-selector', name: 'policy for pods that do not exist', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-web-from-ingress').spec.podSelector.matchLabels['app.kubernetes.io/name'] = 'finbot-frontend'; } },
+  { rule: 'xref/network-policy-selector', name: 'peer selecting no pod (wrong DNS label)', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-dns-egress').spec.egress[0].to[0].podSelector.matchLabels['k8s-app'] = 'coredns'; }, expect: 'coredns' },
+  { rule: 'xref/monitor-selector', name: 'ServiceMonitor port name that no Service has', breakIt: (o) => { get(o, 'ServiceMonitor', 'finbot-api').spec.endpoints[0].port = 'metrics'; }, expect: '"metrics"' },
+  { rule: 'xref/monitor-selector', name: 'ServiceMonitor selecting no Service', breakIt: (o) => { get(o, 'ServiceMonitor', 'finbot-api').spec.selector.matchLabels = { app: 'api' }; } },
+  { rule: 'xref/monitor-selector', name: 'PodMonitor selecting no pod', breakIt: (o) => { get(o, 'PodMonitor', 'finbot-worker').spec.selector.matchLabels = { app: 'worker' }; } },
+  { rule: 'xref/ingress-backend', name: 'Ingress backend Service missing', breakIt: (o) => { get(o, 'Ingress', 'finbot').spec.rules[0].http.paths[0].backend.service.name = 'web'; }, expect: 'production/web' },
+  { rule: 'xref/ingress-backend', name: 'Ingress backend port missing', breakIt: (o) => { get(o, 'Ingress', 'finbot').spec.rules[1].http.paths[0].backend.service.port = { number: 80 }; }, expect: 'no port 80' },
+  { rule: 'xref/istio-host', name: 'VirtualService host is not a Service', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.http[0].route[0].destination.host = 'api'; }, expect: '"api"' },
+  { rule: 'xref/istio-host', name: 'VirtualService subset not in a DestinationRule', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.http[0].route[0].destination.subset = 'canary'; }, expect: 'canary' },
+  { rule: 'xref/istio-host', name: 'DestinationRule subset labels match no pod', breakIt: (o) => { get(o, 'DestinationRule', 'finbot-api').spec.subsets[0].labels = { version: 'v4' }; }, expect: 'match no pod' },
+  { rule: 'xref/secret-ref', name: 'secretKeyRef to a Secret nothing produces', breakIt: (o) => { container(o).env.push({ name: 'X', valueFrom: { secretKeyRef: { name: 'finbot-api-secret', key: 'x' } } }); }, expect: 'finbot-api-secret ' },
+  { rule: 'xref/secret-ref', name: "CNPG's app Secret used from another namespace", breakIt: (o) => { container(o).env.push({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'finbot-postgres-app', key: 'uri' } } }); }, expect: 'namespace database' },
+  { rule: 'xref/secret-ref', name: 'Ingress TLS Secret without issuer or Certificate', breakIt: (o) => { delete get(o, 'Ingress', 'finbot').metadata.annotations; }, expect: 'finbot-tls' },
+  { rule: 'xref/secret-ref', name: 'secret volume', breakIt: (o) => { apiPod(o).volumes.push({ name: 'certs', secret: { secretName: 'api-certs' } }); }, expect: 'api-certs' },
+  { rule: 'xref/secret-ref', name: 'an ExternalSecret without target.name produces a Secret of its own name only', breakIt: (o) => { delete get(o, 'ExternalSecret', 'finbot-api-secrets').spec.target; get(o, 'ExternalSecret', 'finbot-api-secrets').metadata.name = 'finbot-api-secret-sync'; }, expect: 'production/finbot-api-secrets' },
+  { rule: 'xref/istio-host', name: 'VirtualService bound to a missing Gateway', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.gateways = ['mesh', 'istio-ingress/finbot-gateway']; }, expect: 'istio-ingress/finbot-gateway' },
+  { rule: 'xref/secret-ref', name: 'Istio Gateway credentialName nothing produces', breakIt: (o) => add(o, { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'finbot-gateway', namespace: 'production' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['finbot.com'], tls: { mode: 'SIMPLE', credentialName: 'finbot-gateway-tls' } }] } }), expect: 'finbot-gateway-tls' },
+  { rule: 'xref/secret-store', name: 'ExternalSecret with a missing store', breakIt: (o) => { get(o, 'ExternalSecret', 'finbot-api-secrets').spec.secretStoreRef.name = 'vault'; }, expect: 'vault' },
+  { rule: 'xref/config-map', name: 'envFrom a missing ConfigMap', breakIt: (o) => { container(o).envFrom = [{ configMapRef: { name: 'finbot-config' } }]; }, expect: 'finbot-config' },
+  { rule: 'xref/service-account', name: 'missing ServiceAccount', breakIt: (o) => { remove(o, 'ServiceAccount', 'finbot-api'); }, expect: 'production/finbot-api' },
+  { rule: 'xref/service-url', name: 'env URL pointing at a missing Service', breakIt: (o) => { get(o, 'Deployment', 'finbot-web').spec.template.spec.containers[0].env[0].value = 'http://finbot-backend.production.svc.cluster.local:3001'; }, expect: 'finbot-backend' },
+  { rule: 'xref/service-url', name: 'declared connection to a missing Service', breakIt: () => undefined, options: { connections: [{ from: 'production/finbot-worker', to: 'production/finbot-jobs', port: 80 }] }, expect: 'finbot-jobs' },
+
+  { rule: 'xref/issuer-ref', name: 'Certificate with a missing ClusterIssuer', breakIt: (o) => { get(o, 'Certificate', 'finbot-api-internal').spec.issuerRef.name = 'letsencrypt-prod'; }, expect: 'letsencrypt-prod' },
+  { rule: 'xref/issuer-ref', name: 'Ingress annotation naming a missing ClusterIssuer', breakIt: (o) => remove(o, 'ClusterIssuer', 'letsencrypt'), expect: 'ClusterIssuer letsencrypt' },
+  { rule: 'xref/argocd-project', name: 'Application in a missing project', breakIt: (o) => remove(o, 'AppProject', 'finbot'), expect: 'production/finbot' },
+  { rule: 'xref/role-binding-subject', name: 'RoleBinding to a missing ServiceAccount', breakIt: (o) => { get(o, 'RoleBinding', 'api-read-config').subjects[0].name = 'finbot-apii'; }, expect: 'finbot-apii' },
+  { rule: 'xref/role-binding-subject', name: 'RoleBinding to a missing Role', breakIt: (o) => remove(o, 'Role', 'read-config'), expect: 'read-config' },
+  { rule: 'xref/monitor-selector', name: 'ServiceMonitor for CNPG Services with a wrong port name', breakIt: (o) => add(o, { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'pg', namespace: 'database' }, spec: { selector: { matchLabels: { 'cnpg.io/cluster': 'finbot-postgres' } }, endpoints: [{ port: 'metrics' }] } }), expect: 'no selected Service has a port named "metrics"' },
+
+  { rule: 'xref/prometheus-selection', name: 'PrometheusRule without the label the Prometheus selects', breakIt: (o) => { get(o, 'PrometheusRule', 'finbot-api').metadata.labels = { release: 'prometheus' }; }, expect: 'ruleSelector=prometheus=finbot' },
+  { rule: 'xref/prometheus-selection', name: 'Prometheus without a serviceMonitorSelector selects no ServiceMonitor', breakIt: (o) => { delete get(o, 'Prometheus', 'finbot').spec.serviceMonitorSelector; }, expect: 'ServiceMonitor' },
+  { rule: 'xref/grafana-instance', name: 'dashboard instanceSelector matching no Grafana', breakIt: (o) => { get(o, 'GrafanaDashboard', 'finbot').spec.instanceSelector.matchLabels = { dashboards: 'main' }; }, expect: 'dashboards=main' },
+  { rule: 'xref/namespace', name: 'externalNamespaces are the only way to use a namespace the output does not create', breakIt: (o) => { get(o, 'Application', 'finbot').metadata.namespace = 'argocd'; get(o, 'AppProject', 'finbot').metadata.namespace = 'argocd'; }, expect: 'argocd' },
+
+  // reachability
+  { rule: 'netpol/reachability', name: 'web → api blocked at api ingress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-api-from-web-and-workers'), expect: "destination's ingress" },
+  { rule: 'netpol/reachability', name: 'web → api blocked at web egress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-and-workers-to-api'), expect: "source's egress" },
+  { rule: 'netpol/reachability', name: 'api → Postgres (CNPG) blocked by wrong port', breakIt: (o) => { get(o, 'NetworkPolicy', 'finbot-network-policy').spec.egress[0].ports[0].port = 5433; }, expect: 'finbot-postgres-rw' },
+  { rule: 'netpol/reachability', name: 'api → Redis blocked when the database namespace policy denies all ingress', breakIt: (o) => add(o, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'cache' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }), expect: 'finbot-redis-leader' },
+  { rule: 'netpol/reachability', name: 'ingress controller → web blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-from-ingress'), expect: 'ingress-nginx controller' },
+  { rule: 'netpol/reachability', name: 'Prometheus scrape (ServiceMonitor) blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-prometheus-scrape'), expect: 'ServiceMonitor' },
+  { rule: 'netpol/reachability', name: 'Istio sidecar → istiod blocked by the default deny', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-istiod-egress'), expect: 'istiod' },
+  { rule: 'netpol/reachability', name: 'app → OTLP collector (env name.namespace:port) blocked', breakIt: (o) => { add(o, { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'monitoring' }, spec: { config: { receivers: {}, exporters: {}, service: { pipelines: {} } } } }); apiPod(o).containers[0].env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.monitoring:4317' }); }, expect: 'env OTEL_EXPORTER_OTLP_ENDPOINT' },
+  { rule: 'xref/service-url', name: 'bare name.namespace host of a missing Service', breakIt: (o) => { apiPod(o).containers[0].env.push({ name: 'CACHE_HOST', value: 'finbot-redis.cache' }); }, expect: 'cache/finbot-redis' },
+  { rule: 'netpol/reachability', name: 'DNS blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-dns-egress'), expect: 'kube-dns' },
+  { rule: 'netpol/reachability', name: 'declared worker → OTLP collector blocked', breakIt: (o) => add(o, { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'monitoring' }, spec: { config: { receivers: {}, exporters: {}, service: { pipelines: {} } } } }), options: { connections: [{ from: 'production/finbot-worker', to: 'monitoring/otel-collector', port: 4317 }] }, expect: 'otel-collector' },
+];
+
+describe('every rule catches a broken object', () => {
+  it('the unbroken fixture (real output + other charts) passes every rule', async () => {
+    const objects = fullProduction();
+    const all = await Promise.all(RULES.map((r) => violationsOf(r.id, objects)));
+    expect(all.flat()).toEqual([]);
+  });
+
+  it('every rule of the registry has at least one case', () => {
+    const covered = new Set(CASES.map((c) => c.rule));
+    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it.each(CASES.map((c) => [c.rule, c.name, c] as const))('%s: %s', async (rule, _name, c) => {
+    const objects = fullProduction();
+    if (c.options?.connections) {
+      // The declared connection alone (before breaking) must not trip the rule unless it is the break.
+      c.breakIt(objects);
+    } else {
+      expect(await violationsOf(rule, objects, c.options)).toEqual([]);
+      c.breakIt(objects);
+    }
+    const found = await violationsOf(rule, objects, c.options);
+    expect(found.length, JSON.stringify(found, null, 1)).toBeGreaterThan(0);
+    for (const v of found) {
+      expect(v.rule).toBe(rule);
+      expect(v.object).toMatch(/^\S+ /);
+      expect(v.fix.length).toBeGreaterThan(10);
+    }
+    if (c.expect) expect(found.map((v) => `${v.path} ${v.message}`).join('\n')).toContain(c.expect);
+  });
+});

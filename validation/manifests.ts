@@ -1,0 +1,31 @@
+/** Reads manifests (multi-document YAML) into objects grouped by environment (the folder they are in). */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import * as yaml from 'js-yaml';
+import type { KubeObject, SourcedObject } from './types';
+
+/** Objects of the given manifest files, grouped by environment = name of the folder holding the file. */
+export function loadManifests(files: readonly string[], root: string = process.cwd()): Map<string, SourcedObject[]> {
+  const out = new Map<string, SourcedObject[]>();
+  for (const file of [...files].sort()) {
+    const env = basename(dirname(file));
+    const rel = relative(root, file);
+    const display = rel.startsWith('..') ? file : rel;
+    const docs = yaml.loadAll(readFileSync(file, 'utf8')).filter((d): d is KubeObject => d !== null && typeof d === 'object');
+    const list = out.get(env) ?? [];
+    list.push(...docs.map((object) => ({ object, file: display })));
+    out.set(env, list);
+  }
+  return out;
+}
+
+/** The YAML files of dist/<env>/ for the given environments (all folders when none given). */
+export function distManifests(distDir: string, envs: readonly string[] = []): string[] {
+  if (!existsSync(distDir)) return [];
+  const folders = envs.length > 0 ? envs : readdirSync(distDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  return folders.flatMap((env) => {
+    const dir = join(distDir, env);
+    if (!existsSync(dir)) throw new Error(`no folder ${dir}: run npm run synth first (or check the environment name)`);
+    return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f));
+  });
+}

@@ -1,0 +1,18 @@
+/** Every rule, by family. To add a rule: write it in rules/<family>.ts and it is picked up from here. */
+import type { Rule } from './rule';
+import { crossReferenceRules } from './rules/cross-references';
+import { monitoringSelectionRules, operatorReferenceRules } from './rules/operator-references';
+import { podSecurityRules } from './rules/pod-security';
+import { reachabilityRules } from './rules/reachability';
+import { schemaRules } from './rules/schema-rules';
+import { workloadPolicyRules } from './rules/workload-policy';
+
+/** All rules in report order. */
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules];
+
+/** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
+export function ruleById(id: string): Rule {
+  const r = RULES.find((x) => x.id === id);
+  if (!r) throw new Error(`unknown rule "${id}"; known rules: ${RULES.map((x) => x.id).join(', ')}`);
+  return r;
+}
