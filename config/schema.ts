@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
+import { capacitySchema } from './sections/capacity';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -157,6 +158,8 @@ export type AppsSettings = z.infer<typeof appsSchema>;
 export const sectionSchemas = {
   platform: platformSchema,
   apps: appsSchema,
+  /** Node size and node group bounds, for `npm run capacity` (config/sections/capacity.ts). */
+  capacity: capacitySchema,
 } as const;
 
 /** The whole settings model of one environment. */
