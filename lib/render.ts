@@ -3,6 +3,7 @@
  * file names carry no hash, YAML is written the same way every time, and dependencies are not re-resolved
  * per chart (each chart's own objects are already in construct order).
  */
+import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { chartList, type Environment } from '../charts/environment';
@@ -27,10 +28,31 @@ export function validateConstructs(root: Construct): void {
   if (errors.length > 0) throw new Error(`validation failed:\n  ${errors.join('\n  ')}`);
 }
 
+/**
+ * The API objects of a chart in the order `chart.toJson()` gives them, without its cost. `chart.toJson()`
+ * re-runs dependency resolution and validation of the whole app for every chart, and turns each chart
+ * dependency into an edge between every pair of objects of the two charts (quadratic). Those cross-chart
+ * edges never change the order inside a chart, so when no construct of the chart depends on another
+ * construct of the same chart (and no chart is nested in it), that order is plain construct order.
+ * Otherwise this falls back to `chart.toJson()`'s ordering.
+ */
+export function chartApiObjects(chart: Chart): ApiObject[] | undefined {
+  const all = chart.node.findAll();
+  const inChart = new Set<IConstruct>(all);
+  for (const c of all) {
+    if (c !== chart && Chart.isChart(c)) return undefined;
+    for (const dep of c.node.dependencies) if (inChart.has(dep)) return undefined;
+  }
+  return all.filter((c): c is ApiObject => c instanceof ApiObject);
+}
+
 /** The objects of each chart of an environment, in output order. */
 export function renderObjects(env: Environment): Array<[string, KubeObject[]]> {
   validateConstructs(env.app);
-  return chartList(env).map(([file, chart]) => [file, chart.toJson() as KubeObject[]]);
+  return chartList(env).map(([file, chart]) => {
+    const objects = chartApiObjects(chart);
+    return [file, (objects ? objects.map((o) => o.toJson()) : chart.toJson()) as KubeObject[]];
+  });
 }
 
 /** Dumps objects as a YAML document stream (deterministic: same objects, same bytes). */
