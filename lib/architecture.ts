@@ -151,12 +151,12 @@ export class PolicyIndex {
 export function strictMtlsNamespaces(objects: readonly KubeObject[]): { all: boolean; namespaces: Set<string> } {
   const namespaces = new Set<string>();
   let all = false;
-  for (const o of objects as Json[]) {
+  for (const o of objects as readonly Json[]) {
     if (o.kind !== 'PeerAuthentication' || o.spec?.mtls?.mode !== 'STRICT' || o.spec?.selector) continue;
     if (o.metadata.namespace === 'istio-system') all = true;
     else namespaces.add(o.metadata.namespace);
   }
-  for (const o of objects as Json[]) {
+  for (const o of objects as readonly Json[]) {
     if (o.kind === 'PeerAuthentication' && !o.spec?.selector && ['PERMISSIVE', 'DISABLE'].includes(o.spec?.mtls?.mode)) namespaces.delete(o.metadata.namespace);
   }
   return { all, namespaces };
