@@ -2,7 +2,9 @@
  * `npm run bench:scale` (or `npm run bench -- --scale`): how synth time and memory grow with the number of
  * services. For each size N it generates settings with N extra workers in every environment
  * (lib/scale-fixture.ts), then runs the bundled synth (node .build/main.mjs, all environments) several
- * times: median wall time, and max RSS from process.resourceUsage() of the synth process itself.
+ * times, sizes interleaved so background load hits all alike: median wall time, median CPU time (user +
+ * system, less sensitive to other processes) and max RSS, both from process.resourceUsage() of the synth
+ * process itself.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -22,10 +24,11 @@ Usage: npm run bench:scale [-- [--sizes 1,10,50,200] [--runs N] [--markdown] [--
 
 interface Sample {
   ms: number;
+  cpuMs: number;
   rssMiB: number;
 }
 
-const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss='+process.resourceUsage().maxRSS+'\\n'))`;
+const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nusage='+u.maxRSS+','+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 function runSynth(configDir: string, distDir: string): Sample {
   const t0 = process.hrtime.bigint();
@@ -36,8 +39,8 @@ function runSynth(configDir: string, distDir: string): Sample {
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
-  const kb = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]);
-  return { ms, rssMiB: kb / 1024 };
+  const [kb, cpuUs] = (/usage=(\d+),(\d+)/.exec(r.stderr) ?? []).slice(1).map(Number);
+  return { ms, cpuMs: cpuUs / 1000, rssMiB: kb / 1024 };
 }
 
 function median(xs: number[]): number {
@@ -66,36 +69,42 @@ async function main(argv: string[]): Promise<number> {
   // @ts-expect-error: plain JavaScript module without types
   const { ensureBundle } = await import('./synth.mjs');
   await ensureBundle();
-  const rows: Array<{ n: number; objects: number; ms: number; min: number; max: number; rss: number }> = [];
-  for (const n of sizes) {
-    const config = writeScaleFixture(n);
-    const dist = `${config}-dist`;
-    try {
-      runSynth(config, dist); // warm-up (file cache)
-      const samples: Sample[] = [];
-      for (let i = 0; i < runs; i++) {
-        samples.push(runSynth(config, dist));
-        if (progress) process.stderr.write(`\rbench:scale: ${n} workers, run ${i + 1}/${runs}   `);
+  const rows: Array<{ n: number; objects: number; ms: number; min: number; max: number; cpu: number; rss: number }> = [];
+  const fixtures = sizes.map((n) => ({ n, config: writeScaleFixture(n) }));
+  try {
+    const samples = new Map<number, Sample[]>(sizes.map((n) => [n, []]));
+    for (const f of fixtures) runSynth(f.config, `${f.config}-dist`); // warm-up (file cache)
+    for (let i = 0; i < runs; i++) {
+      for (const f of fixtures) {
+        samples.get(f.n)!.push(runSynth(f.config, `${f.config}-dist`));
+        if (progress) process.stderr.write(`\rbench:scale: round ${i + 1}/${runs}, ${f.n} workers   `);
       }
-      const ms = samples.map((s) => s.ms);
-      rows.push({ n, objects: countObjects(dist), ms: median(ms), min: Math.min(...ms), max: Math.max(...ms), rss: Math.max(...samples.map((s) => s.rssMiB)) });
-    } finally {
-      rmSync(config, { recursive: true, force: true });
-      rmSync(dist, { recursive: true, force: true });
+    }
+    for (const f of fixtures) {
+      const xs = samples.get(f.n)!;
+      const ms = xs.map((s) => s.ms);
+      rows.push({ n: f.n, objects: countObjects(`${f.config}-dist`), ms: median(ms), min: Math.min(...ms), max: Math.max(...ms), cpu: median(xs.map((s) => s.cpuMs)), rss: Math.max(...xs.map((s) => s.rssMiB)) });
+    }
+  } finally {
+    for (const f of fixtures) {
+      rmSync(f.config, { recursive: true, force: true });
+      rmSync(`${f.config}-dist`, { recursive: true, force: true });
     }
   }
   if (progress) process.stderr.write('\r\x1b[K');
   const base = rows[0];
-  const perWorker = rows.length > 1 ? (rows[rows.length - 1].ms - base.ms) / ((rows[rows.length - 1].n - base.n) * 2) : 0;
+  const last = rows[rows.length - 1];
+  const perWorker = rows.length > 1 ? (last.ms - base.ms) / ((last.n - base.n) * 2) : 0;
+  const perWorkerCpu = rows.length > 1 ? (last.cpu - base.cpu) / ((last.n - base.n) * 2) : 0;
   if (argv.includes('--markdown')) {
-    console.log('| extra workers per env | services in total (2 envs) | objects | median synth | min–max | max RSS |');
-    console.log('|---:|---:|---:|---:|---:|---:|');
-    for (const r of rows) console.log(`| ${r.n} | ${2 * (r.n + 3)} | ${r.objects} | ${r.ms.toFixed(0)} ms | ${r.min.toFixed(0)}–${r.max.toFixed(0)} ms | ${r.rss.toFixed(0)} MB |`);
+    console.log('| extra workers per env | services in total (2 envs) | objects | median wall time | min–max | median CPU time | max RSS |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) console.log(`| ${r.n} | ${2 * (r.n + 3)} | ${r.objects} | ${r.ms.toFixed(0)} ms | ${r.min.toFixed(0)}–${r.max.toFixed(0)} ms | ${r.cpu.toFixed(0)} ms | ${r.rss.toFixed(0)} MB |`);
   } else {
-    console.log('extra workers/env  objects  median ms  (min–max)      max RSS MB');
-    for (const r of rows) console.log(`${String(r.n).padStart(17)}  ${String(r.objects).padStart(7)}  ${r.ms.toFixed(0).padStart(9)}  (${r.min.toFixed(0)}–${r.max.toFixed(0)})`.padEnd(52) + r.rss.toFixed(0).padStart(10));
+    console.log('extra workers/env  objects  median ms  (min–max)      CPU ms  max RSS MB');
+    for (const r of rows) console.log(`${String(r.n).padStart(17)}  ${String(r.objects).padStart(7)}  ${r.ms.toFixed(0).padStart(9)}  (${r.min.toFixed(0)}–${r.max.toFixed(0)})`.padEnd(52) + r.cpu.toFixed(0).padStart(6) + r.rss.toFixed(0).padStart(12));
   }
-  console.log(`marginal cost ${perWorker.toFixed(2)} ms per worker service (slope between the smallest and largest size); node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load`);
+  console.log(`marginal cost ${perWorker.toFixed(2)} ms wall / ${perWorkerCpu.toFixed(2)} ms CPU per worker service (slope between the smallest and largest size); node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load`);
   return 0;
 }
 
