@@ -98,7 +98,10 @@ export async function ensureBundle() {
   };
   let files;
   try {
-    files = { 'main.cjs': (await build(esbuild, { ...cjs, plugins: [k8sOnly] })).outputFiles[0].contents };
+    const slim = await build(esbuild, { ...cjs, plugins: [k8sOnly] });
+    // `import * as plus from 'cdk8s-plus-27'; plus.Deployment` only warns ("will always be undefined").
+    if (slim.warnings.some((w) => w.text.includes('k8s-only'))) throw new Error('needs more than the L1 module');
+    files = { 'main.cjs': slim.outputFiles[0].contents };
   } catch {
     try {
       files = { 'main.cjs': (await build(esbuild, cjs)).outputFiles[0].contents };
