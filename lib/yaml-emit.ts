@@ -19,33 +19,28 @@ export const DUMP_OPTIONS: Readonly<yaml.DumpOptions> = OPTIONS;
 
 class Unsupported extends Error {}
 
-const valueCache = new Map<string, string>();
-const itemCache = new Map<string, string>();
-const keyCache = new Map<string, string>();
-
-function cacheKey(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return `s${v}`;
-    case 'number':
-      return Object.is(v, -0) ? 'n-0' : `n${v}`;
-    case 'boolean':
-      return `b${v}`;
-    default:
-      if (v === null) return 'null';
-      throw new Unsupported();
-  }
+/** Scalar texts per context: strings by value, and numbers/booleans/null by value (-0 is never cached). */
+interface ScalarCache {
+  readonly strings: Map<string, string>;
+  readonly others: Map<unknown, string>;
 }
+const newCache = (): ScalarCache => ({ strings: new Map(), others: new Map() });
+const valueCache = newCache();
+const itemCache = newCache();
+const keyCache = newCache();
 
 /** js-yaml's text for a scalar in a context, read off a one-entry document; single-line only. */
-function present(cache: Map<string, string>, v: unknown, wrap: (v: unknown) => unknown, prefix: string, suffix: string): string {
-  const key = cacheKey(v);
-  const hit = cache.get(key);
+function present(cache: ScalarCache, v: unknown, wrap: (v: unknown) => unknown, prefix: string, suffix: string): string {
+  const isString = typeof v === 'string';
+  if (!isString && typeof v !== 'number' && typeof v !== 'boolean' && v !== null) throw new Unsupported();
+  // Map keys compare 0 and -0 as equal; js-yaml writes them differently, so -0 is never cached.
+  const hit = isString ? cache.strings.get(v) : Object.is(v, -0) ? undefined : cache.others.get(v);
   if (hit !== undefined) return hit;
   const out = yaml.dump(wrap(v), OPTIONS);
   if (!out.startsWith(prefix) || !out.endsWith(suffix) || out.indexOf('\n') !== out.length - 1) throw new Unsupported();
   const text = out.slice(prefix.length, out.length - suffix.length);
-  cache.set(key, text);
+  if (isString) cache.strings.set(v, text);
+  else if (!Object.is(v, -0)) cache.others.set(v, text);
   return text;
 }
 
@@ -60,7 +55,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isEmpty(v: unknown): boolean {
-  return Array.isArray(v) ? v.length === 0 : isPlainObject(v) && Object.keys(v).length === 0;
+  if (Array.isArray(v)) return v.length === 0;
+  if (!isPlainObject(v)) return false;
+  for (const k in v) if (Object.hasOwn(v, k)) return false;
+  return true;
 }
 
 function isCollection(v: unknown): boolean {
