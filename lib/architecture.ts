@@ -7,6 +7,7 @@
  * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
 import type { KubeObject } from './render';
+import { compareText } from './text-order';
 
 /** Columns of the diagram, left to right. */
 export const LAYERS = ['edge', 'service', 'workload', 'data'] as const;
@@ -192,7 +193,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
   const policy = new PolicyIndex(objects);
   const mtlsInfo = strictMtlsNamespaces(objects);
   const mtls = (ns: string) => mtlsInfo.all || mtlsInfo.namespaces.has(ns);
-  const sorted = [...objects].sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '') || a.kind.localeCompare(b.kind));
+  const sorted = [...objects].sort((a, b) => compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareText(a.metadata.name ?? '', b.metadata.name ?? '') || compareText(a.kind, b.kind));
   const nodes: ArchNode[] = [];
   const edges: ArchEdge[] = [];
   // An Ingress is configuration, not a pod: mTLS is marked on what runs in the mesh.

@@ -5,6 +5,7 @@
  */
 import type { DistObjects } from './dist-files';
 import type { KubeObject } from './render';
+import { compareText } from './text-order';
 
 /** One changed leaf (or a whole added/removed sub-tree). `undefined` means absent. */
 export interface FieldChange {
@@ -92,7 +93,7 @@ export function diffObjects(before: readonly KubeObject[], after: readonly KubeO
   }
   for (const [key, o] of old) if (!now.has(key)) changes.push({ change: 'removed', ...id(o), fields: [] });
   const order = { removed: 0, added: 1, changed: 2 };
-  changes.sort((x, y) => order[x.change] - order[y.change] || x.kind.localeCompare(y.kind) || (x.namespace ?? '').localeCompare(y.namespace ?? '') || x.name.localeCompare(y.name));
+  changes.sort((x, y) => order[x.change] - order[y.change] || compareText(x.kind, y.kind) || compareText(x.namespace ?? '', y.namespace ?? '') || compareText(x.name, y.name));
   return { changes, unchanged };
 }
 

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import type { KubeObject } from './render';
+import { compareText } from './text-order';
 
 /** Environment name → its objects (files in name order, documents in file order). */
 export type DistObjects = Map<string, KubeObject[]>;
@@ -27,7 +28,7 @@ export function objectsFromFiles(files: ReadonlyMap<string, string>): DistObject
     if (!out.has(env)) out.set(env, []);
     out.get(env)!.push(...parseYamlStream(files.get(path)!, path));
   }
-  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...out].sort(([a], [b]) => compareText(a, b)));
 }
 
 /** Reads every `<env>/*.yaml` below a dist folder (hidden folders such as `.tmp-*` are skipped). */
