@@ -20,7 +20,8 @@ if (args.includes('--help')) {
 
 Reports the median of N runs (default 9, interleaved) of: node start-up, the floor (loading cdk8s and
 cdk8s-plus-27), the L1 floor (cdk8s and cdk8s-plus-27/lib/imports/k8s), direct synth of every environment
-(node .build/main.mjs) and the cdk8s CLI (CDK8S_CHECK_UPGRADE=false cdk8s synth).
+(node .build/main.mjs) and the cdk8s CLI (CDK8S_CHECK_UPGRADE=false cdk8s synth): wall time, and for the
+node processes also CPU time (user + system, from process.resourceUsage()), steadier on a busy machine.
 Progress goes to stderr when it is a terminal or with --progress.`);
   process.exit(0);
 }
@@ -38,12 +39,18 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+// CPU time (user + system) of a node process, reported by the process itself at exit: steadier than wall
+// time when other processes compete for the cores.
+const CPU_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\ncpu='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+
 function once(label, cmd, cmdArgs) {
+  const args = cmd === process.execPath ? ['--import', CPU_HOOK, ...cmdArgs] : cmdArgs;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
-  return ms;
+  const cpu = /cpu=(\d+)/.exec(r.stderr);
+  return { ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : undefined };
 }
 
 try {
@@ -57,17 +64,26 @@ try {
   if (!args.includes('--no-cli')) cases.push(['cli', join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', join(out, 'cli')]]);
   for (const [label, cmd, cmdArgs] of cases) once(label, cmd, cmdArgs); // warm-up: file cache, V8 code cache
   const samples = new Map(cases.map(([label]) => [label, []]));
+  const cpuSamples = new Map(cases.map(([label]) => [label, []]));
   for (let i = 0; i < runs; i++) {
-    for (const [label, cmd, cmdArgs] of cases) samples.get(label).push(once(label, cmd, cmdArgs));
+    for (const [label, cmd, cmdArgs] of cases) {
+      const { ms, cpuMs } = once(label, cmd, cmdArgs);
+      samples.get(label).push(ms);
+      if (cpuMs !== undefined) cpuSamples.get(label).push(cpuMs);
+    }
     if (progress) process.stderr.write(`\rbench: round ${i + 1}/${runs}   `);
   }
   if (progress) process.stderr.write('\r\x1b[K');
   const m = {};
+  const c = {};
   for (const [label, xs] of samples) {
     m[label] = median(xs);
-    console.log(`${label.padEnd(8)} median ${m[label].toFixed(0).padStart(5)} ms   (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${runs})`);
+    const cpu = cpuSamples.get(label);
+    if (cpu.length > 0) c[label] = median(cpu);
+    const cpuText = cpu.length > 0 ? `   CPU median ${c[label].toFixed(0).padStart(4)} ms` : '';
+    console.log(`${label.padEnd(8)} median ${m[label].toFixed(0).padStart(5)} ms   (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${runs})${cpuText}`);
   }
-  console.log(`direct/floor ratio ${(m.direct / m.floor).toFixed(2)} (goal <= 1.30); direct/l1-floor ${(m.direct / m['l1-floor']).toFixed(2)}`);
+  console.log(`direct/floor ratio ${(m.direct / m.floor).toFixed(2)} (goal <= 1.30); direct/l1-floor ${(m.direct / m['l1-floor']).toFixed(2)}; by CPU time ${(c.direct / c.floor).toFixed(2)} and ${(c.direct / c['l1-floor']).toFixed(2)}`);
   if (m.cli !== undefined) console.log(`cli ${m.cli < 1000 ? 'under' : 'OVER'} 1 s`);
   console.log(`node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, load average ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`);
 } finally {
