@@ -32,6 +32,8 @@ export interface Workload {
   readonly storagePerPod: number;
   /** Containers without requests (they are scheduled as if they needed nothing). */
   readonly containersWithoutRequests: number;
+  /** An Istio sidecar is injected into each pod and counted in {@link Workload.pod}. */
+  readonly sidecar?: boolean;
 }
 
 /** Totals of a group of workloads at min and max. */
@@ -218,8 +220,42 @@ function groupKind(o: KubeObject): string {
   return `${group}/${o.kind}`;
 }
 
-/** The workloads of an environment's objects (objects of other kinds are ignored). */
+/**
+ * Resources Istio gives an injected `istio-proxy` container unless the pod's annotations say otherwise
+ * (Istio's default `global.proxy.resources`).
+ * @see https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyCPU
+ */
+export const ISTIO_SIDECAR_DEFAULTS = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } } as const;
+
+/**
+ * The sidecar of one pod when Istio injects it: the namespace is labelled `istio-injection: enabled` (or
+ * the pod `sidecar.istio.io/inject: "true"`), and the pod does not opt out. Sizes from the pod's
+ * `sidecar.istio.io/proxyCPU|proxyMemory|proxyCPULimit|proxyMemoryLimit` annotations, else Istio's defaults.
+ */
+export function istioSidecar(namespaceLabels: Readonly<Record<string, string>> | undefined, podMetadata: Json | undefined): Amounts | undefined {
+  const annotations: Record<string, string> = podMetadata?.annotations ?? {};
+  const podInject = podMetadata?.labels?.['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+  const injected = podInject !== undefined ? podInject === 'true' : namespaceLabels?.['istio-injection'] === 'enabled';
+  if (!injected) return undefined;
+  const d = ISTIO_SIDECAR_DEFAULTS;
+  return resourceAmounts({
+    requests: { cpu: annotations['sidecar.istio.io/proxyCPU'] ?? d.requests.cpu, memory: annotations['sidecar.istio.io/proxyMemory'] ?? d.requests.memory },
+    limits: { cpu: annotations['sidecar.istio.io/proxyCPULimit'] ?? d.limits.cpu, memory: annotations['sidecar.istio.io/proxyMemoryLimit'] ?? d.limits.memory },
+  }, 'istio sidecar');
+}
+
+/** Pod metadata of an object that has a pod template (Deployment, StatefulSet, ...; Pooler; Pod itself). */
+function podMetadataOf(o: Json): Json | undefined {
+  return o.kind === 'Pod' ? o.metadata : o.spec?.template?.metadata;
+}
+
+/**
+ * The workloads of an environment's objects (objects of other kinds are ignored), each pod with its Istio
+ * sidecar where one is injected.
+ */
 export function workloads(objects: readonly KubeObject[], nodeGroup: ExtractContext['nodeGroup']): Workload[] {
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  for (const o of objects) if (o.kind === 'Namespace') namespaceLabels.set(o.metadata.name ?? '', o.metadata.labels ?? {});
   const hpas = new Map<string, Json>();
   for (const o of objects as readonly Json[]) {
     if (o.kind !== 'HorizontalPodAutoscaler') continue;
@@ -237,8 +273,10 @@ export function workloads(objects: readonly KubeObject[], nodeGroup: ExtractCont
     } catch (err) {
       throw new Error(`${id}: ${(err as Error).message}`);
     }
+    const sidecar = istioSidecar(namespaceLabels.get(o.metadata.namespace ?? ''), podMetadataOf(o));
     for (const { suffix, ...w } of parts) {
-      out.push({ kind: o.kind, name: suffix ? `${o.metadata.name} (${suffix})` : o.metadata.name, namespace: o.metadata.namespace ?? '', ...w });
+      const pod = sidecar ? add(w.pod, sidecar) : w.pod;
+      out.push({ kind: o.kind, name: suffix ? `${o.metadata.name} (${suffix})` : o.metadata.name, namespace: o.metadata.namespace ?? '', ...w, pod, ...(sidecar ? { sidecar: true } : {}) });
     }
   }
   return out;
@@ -332,7 +370,7 @@ export function formatCapacityText(reports: readonly CapacityReport[]): string {
     if (r.standaloneStorage > 0) out.push(`  plus standalone PersistentVolumeClaims: ${formatGiB(r.standaloneStorage)}`);
     const fits = r.nodes.neededAtMax <= r.nodes.max;
     out.push(`  requests need ${r.nodes.neededAtMin} node(s) at minimum, ${r.nodes.neededAtMax} at maximum; ${r.nodes.max} nodes offer ${formatCpu(a.cpu * r.nodes.max)} CPU / ${formatGiB(a.memory * r.nodes.max)}: ${fits ? 'fits' : 'DOES NOT FIT'}`);
-    out.push(`  (nodes by the tighter of CPU and memory, without bin packing; sidecars injected at admission, e.g. Istio, are not counted)`);
+    out.push(`  (nodes by the tighter of CPU and memory, without bin packing; Istio sidecars counted where injected, at Istio's default size unless annotated)`);
     for (const w of r.warnings) out.push(`WARNING: ${w}`);
     out.push('');
   }

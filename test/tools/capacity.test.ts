@@ -1,6 +1,6 @@
 /** Capacity report on fixtures: every supported kind, min/max with HPAs, the fit check and its warnings. */
 import { describe, expect, it } from 'vitest';
-import { capacityReport, EXTRACTORS, formatCapacityText, podAmounts, resourceAmounts, workloads } from '../../lib/capacity';
+import { capacityReport, EXTRACTORS, formatCapacityText, istioSidecar, podAmounts, resourceAmounts, workloads } from '../../lib/capacity';
 import type { KubeObject } from '../../lib/render';
 import { synthObjects } from '../helpers';
 
@@ -123,6 +123,24 @@ describe('workloads', () => {
     const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('c', 'n') };
     expect(workloads([cm], nodeGroup)).toEqual([]);
     expect(Object.keys(EXTRACTORS)).toEqual(expect.arrayContaining(['postgresql.cnpg.io/Cluster', 'redis.redis.opstreelabs.in/RedisCluster', 'monitoring.coreos.com/Prometheus', 'elasticsearch.k8s.elastic.co/Elasticsearch']));
+  });
+});
+
+describe('Istio sidecars', () => {
+  const injectedNs: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'production', labels: { 'istio-injection': 'enabled' } } };
+
+  it('adds Istio\'s default sidecar to every pod of an injected namespace', () => {
+    const [w] = workloads([injectedNs, deployment('api', 2)], nodeGroup);
+    expect(w.sidecar).toBe(true);
+    expect([w.pod.cpuRequests, w.pod.memoryRequests, w.pod.cpuLimits, w.pod.memoryLimits]).toEqual([0.35, 384 * MI, 2.5, 1536 * MI]);
+    expect(workloads([deployment('api', 2)], nodeGroup)[0].sidecar).toBeUndefined();
+  });
+
+  it('honours the pod\'s opt-out and its proxy size annotations', () => {
+    expect(istioSidecar({ 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/inject': 'false' } })).toBeUndefined();
+    expect(istioSidecar({}, { labels: { 'sidecar.istio.io/inject': 'true' } })?.cpuRequests).toBe(0.1);
+    const sized = istioSidecar({ 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/proxyCPU': '50m', 'sidecar.istio.io/proxyMemory': '64Mi' } });
+    expect([sized?.cpuRequests, sized?.memoryRequests, sized?.cpuLimits]).toEqual([0.05, 64 * MI, 2]);
   });
 });
 
