@@ -3,7 +3,7 @@
  * file names carry no hash, YAML is written the same way every time, and dependencies are not re-resolved
  * per chart (each chart's own objects are already in construct order).
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import { chartList, type Environment } from '../charts/environment';
 import { dumpYaml } from './yaml-emit';
@@ -31,19 +31,29 @@ export function validateConstructs(root: Construct): void {
 /**
  * The API objects of a chart in the order `chart.toJson()` gives them, without its cost. `chart.toJson()`
  * re-runs dependency resolution and validation of the whole app for every chart, and turns each chart
- * dependency into an edge between every pair of objects of the two charts (quadratic). Those cross-chart
- * edges never change the order inside a chart, so when no construct of the chart depends on another
- * construct of the same chart (and no chart is nested in it), that order is plain construct order.
- * Otherwise this falls back to `chart.toJson()`'s ordering.
+ * dependency into an edge between every pair of objects of the two charts (quadratic). Edges to other
+ * charts never change the order inside a chart (cdk8s' graph of a chart drops them), so only this
+ * chart's own dependencies are resolved — the same way cdk8s does — and without any, the order is plain
+ * construct order. A chart with a nested chart returns `undefined` (use `chart.toJson()`).
  */
 export function chartApiObjects(chart: Chart): ApiObject[] | undefined {
   const all = chart.node.findAll();
   const inChart = new Set<IConstruct>(all);
+  const local: Array<[IConstruct, IConstruct]> = [];
   for (const c of all) {
     if (c !== chart && Chart.isChart(c)) return undefined;
-    for (const dep of c.node.dependencies) if (inChart.has(dep)) return undefined;
+    for (const dep of c.node.dependencies) if (inChart.has(dep)) local.push([c, dep]);
   }
-  return all.filter((c): c is ApiObject => c instanceof ApiObject);
+  const isApiObject = (c: IConstruct): c is ApiObject => c instanceof ApiObject;
+  if (local.length === 0) return all.filter(isApiObject);
+  // As cdk8s' resolveDependencies: a construct depending on another makes each of its API objects depend
+  // on each of the other's; then the chart's dependency graph gives the order.
+  for (const [source, target] of local) {
+    const targets = target.node.findAll().filter(isApiObject);
+    const sources = source.node.findAll().filter(isApiObject);
+    for (const t of targets) for (const s of sources) if (t !== s) s.node.addDependency(t);
+  }
+  return new DependencyGraph(chart.node).topology().filter(isApiObject);
 }
 
 /** The objects of each chart of an environment, in output order. */
