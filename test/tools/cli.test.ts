@@ -39,7 +39,7 @@ describe('tool commands', () => {
     const ok = run('capacity', []);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('production: node group 3–20 nodes');
-    expect(ok.stdout).not.toContain('WARNING');
+    expect(ok.stdout).not.toContain('DOES NOT FIT');
     const config = copyEnvironments();
     try {
       writeFileSync(join(config, 'staging', 'capacity.yaml'), 'nodeAllocatable: { cpu: 500m, memory: 1Gi }\nnodeGroup: { min: 1, max: 1 }\n');
