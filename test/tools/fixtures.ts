@@ -1,8 +1,12 @@
 /** Objects other charts will add (Ingress, CloudNativePG, OpsTree Redis, Istio), built by hand for tool tests. */
 import type { KubeObject } from '../../lib/render';
-import { synthObjects } from '../helpers';
+import { chartObjects } from '../helpers';
 
-/** The synthesized production objects plus an Ingress, a Postgres and a Redis cluster, and STRICT mTLS. */
+/**
+ * Production's platform and apps charts (namespaces, app tier, policies) plus a hand-built Ingress, Postgres
+ * and Redis cluster and STRICT mTLS — independent of the charts other issues add, so these tests keep
+ * meaning the same after they land.
+ */
 export function productionWithEdgeAndData(options: { mtls?: boolean; dataPolicy?: boolean } = {}): KubeObject[] {
   const extra: KubeObject[] = [
     {
@@ -37,5 +41,5 @@ export function productionWithEdgeAndData(options: { mtls?: boolean; dataPolicy?
     // Default deny in the cache namespace, without an allow for the app: app -> Redis becomes denied.
     extra.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-all', namespace: 'cache' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
   }
-  return [...synthObjects('production'), ...extra];
+  return [...chartObjects('production', 'platform'), ...chartObjects('production', 'apps'), ...extra];
 }
