@@ -15,6 +15,7 @@ import { observabilitySchema } from './sections/observability';
 import { releaseSchema } from './sections/release';
 import { edgeSchema } from './sections/edge';
 import { meshSchema } from './sections/mesh';
+import { capacitySchema } from './sections/capacity';
 
 /** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
 export const memoryQuantity = z
@@ -225,6 +226,8 @@ export const sectionSchemas = {
   edge: edgeSchema,
   mesh: meshSchema,
   validation: validationSettingsSchema,
+  /** Node size and node group bounds, for `npm run capacity` (config/sections/capacity.ts). */
+  capacity: capacitySchema,
 } as const;
 
 /** The whole settings model of one environment. */

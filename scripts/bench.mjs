@@ -1,12 +1,13 @@
-// Benchmark: median wall time of several runs of
+// Benchmark: median wall time of several runs (interleaved, so background load hits all alike) of
+//   node     node -e ""           (Node.js start-up alone, for reference)
 //   floor    node -e "require('cdk8s'); require('cdk8s-plus-27')"   (the cost of loading the libraries)
-//   direct   node .build/main.js  (the bundled app, every environment, no CLI)
+//   l1-floor node -e "require('cdk8s'); require('cdk8s-plus-27/lib/imports/k8s')"   (only what the app uses)
+//   direct   node .build/main.mjs (the bundled app, every environment, no CLI)
 //   cli      npx cdk8s synth      (what users run; includes the validation plugin of cdk8s.yaml)
 //   cli-nov  npx cdk8s synth --no-validate   (the same without the validation plugin)
 //   validate npm run validate     (the validation alone, on the synthesized dist/)
-//   direct+v the bundled app, then npm run validate
-// Ratios: cli/cli-nov and (direct+v)/direct; the goal for validation is < 2.0 (issue #7).
-// Usage: npm run bench [-- --runs N] [-- --no-cli]
+// Ratios: direct/floor (goal <= 1.3), cli/cli-nov and (direct+validate)/direct (validation goal < 2.0).
+// Usage: npm run bench [-- --runs N] [--no-cli] [--scale ...]   (--scale: see scripts/bench-scale.ts)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,10 +19,22 @@ import { ensureValidationBundle } from './validate.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 if (args.includes('--help')) {
-  console.log('Usage: npm run bench [-- --runs N] [--no-cli]\nReports the median of N runs (default 7) of floor, direct synth, cdk8s CLI synth with and without\nthe validation plugin, and npm run validate; with the ratios of synth with validation to synth without.');
+  console.log(`Usage: npm run bench [-- --runs N] [--no-cli] [--progress]
+       npm run bench -- --scale [bench:scale options]   (same as npm run bench:scale)
+
+Reports the median of N runs (default 9, interleaved) of: node start-up, the floor (loading cdk8s and
+cdk8s-plus-27), the L1 floor (cdk8s and cdk8s-plus-27/lib/imports/k8s), direct synth of every environment
+(node .build/main.mjs), npm run validate, and the cdk8s CLI with and without the validation plugin: wall time, and for the
+node processes also CPU time (user + system, from process.resourceUsage()), steadier on a busy machine.
+Progress goes to stderr when it is a terminal or with --progress.`);
   process.exit(0);
 }
-const runs = Number(args[args.indexOf('--runs') + 1]) || 7;
+if (args.includes('--scale')) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'bench-scale.ts'), ...args.filter((a) => a !== '--scale')], { cwd: root, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+const runs = Number(args[args.indexOf('--runs') + 1]) || 9;
+const progress = args.includes('--progress') || process.stderr.isTTY;
 const out = mkdtempSync(join(tmpdir(), 'finbot-bench-'));
 const env = { ...process.env, FINBOT_DIST_DIR: join(out, 'dist'), CDK8S_CHECK_UPGRADE: 'false' };
 
@@ -30,21 +43,18 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function time(label, cmd, cmdArgs) {
-  const samples = [];
-  spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: 'ignore' }); // warm-up (file cache)
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
-    samples.push(ms);
-    process.stderr.write(`\r${label}: run ${i + 1}/${runs}   `);
-  }
-  process.stderr.write('\r');
-  const m = median(samples);
-  console.log(`${label.padEnd(8)} median ${m.toFixed(0).padStart(5)} ms   (min ${Math.min(...samples).toFixed(0)}, max ${Math.max(...samples).toFixed(0)}, n=${runs})`);
-  return m;
+// CPU time (user + system) of a node process, reported by the process itself at exit: steadier than wall
+// time when other processes compete for the cores.
+const CPU_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\ncpu='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+
+function once(label, cmd, cmdArgs) {
+  const args = cmd === process.execPath ? ['--import', CPU_HOOK, ...cmdArgs] : cmdArgs;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
+  const cpu = /cpu=(\d+)/.exec(r.stderr);
+  return { ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : undefined };
 }
 
 function report(label, samples) {
@@ -77,21 +87,44 @@ function timePair([labelA, cmdA, argsA], [labelB, cmdB, argsB]) {
 try {
   await ensureBundle();
   await ensureValidationBundle();
-  const floor = time('floor', process.execPath, ['-e', "require('cdk8s'); require('cdk8s-plus-27')"]);
-  const direct = time('direct', process.execPath, [join(root, '.build', 'main.mjs')]);
-  console.log(`direct/floor ratio ${(direct / floor).toFixed(2)} (goal <= 1.30)`);
+  const cases = [
+    ['node', process.execPath, ['-e', '']],
+    ['floor', process.execPath, ['-e', "require('cdk8s'); require('cdk8s-plus-27')"]],
+    ['l1-floor', process.execPath, ['-e', "require('cdk8s'); require('cdk8s-plus-27/lib/imports/k8s')"]],
+    ['direct', process.execPath, [join(root, '.build', 'main.mjs')]],
+  ];
+  cases.push(['validate', process.execPath, [join(root, 'scripts', 'validate.mjs')]]);
   if (!args.includes('--no-cli')) {
-    const cli = time('cli', join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', join(out, 'cli')]);
-    console.log(`cli ${cli < 1000 ? 'under' : 'OVER'} 1 s`);
     const cdk8s = join(root, 'node_modules', '.bin', 'cdk8s');
-    const [withV, without] = timePair(['cli', cdk8s, ['synth', '--output', join(out, 'cli')]], ['cli-nov', cdk8s, ['synth', '--no-validate', '--output', join(out, 'cli')]]);
-    console.log(`cli/cli-nov ratio ${(withV / without).toFixed(2)} (synth with validation / without; goal < 2.00)`);
+    cases.push(['cli', cdk8s, ['synth', '--output', join(out, 'cli')]], ['cli-nov', cdk8s, ['synth', '--no-validate', '--output', join(out, 'cli')]]);
   }
-  const validate = time('validate', process.execPath, [join(root, 'scripts', 'validate.mjs')]);
-  const main = join(root, '.build', 'main.mjs');
-  const [d, dv] = timePair(['direct', process.execPath, [main]], ['direct+v', '/bin/sh', ['-c', `"${process.execPath}" "${main}" && "${process.execPath}" "${join(root, 'scripts', 'validate.mjs')}" >/dev/null`]]);
-  console.log(`(direct+v)/direct ratio ${(dv / d).toFixed(2)} (goal < 2.00); validate alone ${validate.toFixed(0)} ms`);
-  console.log(`node ${process.version}, ${execFileSync('nproc').toString().trim()} cores`);
+  for (const [label, cmd, cmdArgs] of cases) once(label, cmd, cmdArgs); // warm-up: file cache, V8 code cache
+  const samples = new Map(cases.map(([label]) => [label, []]));
+  const cpuSamples = new Map(cases.map(([label]) => [label, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [label, cmd, cmdArgs] of cases) {
+      const { ms, cpuMs } = once(label, cmd, cmdArgs);
+      samples.get(label).push(ms);
+      if (cpuMs !== undefined) cpuSamples.get(label).push(cpuMs);
+    }
+    if (progress) process.stderr.write(`\rbench: round ${i + 1}/${runs}   `);
+  }
+  if (progress) process.stderr.write('\r\x1b[K');
+  const m = {};
+  const c = {};
+  for (const [label, xs] of samples) {
+    m[label] = median(xs);
+    const cpu = cpuSamples.get(label);
+    if (cpu.length > 0) c[label] = median(cpu);
+    const cpuText = cpu.length > 0 ? `   CPU median ${c[label].toFixed(0).padStart(4)} ms` : '';
+    console.log(`${label.padEnd(8)} median ${m[label].toFixed(0).padStart(5)} ms   (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${runs})${cpuText}`);
+  }
+  console.log(`direct/floor ratio ${(m.direct / m.floor).toFixed(2)} (goal <= 1.30); direct/l1-floor ${(m.direct / m['l1-floor']).toFixed(2)}; by CPU time ${(c.direct / c.floor).toFixed(2)} and ${(c.direct / c['l1-floor']).toFixed(2)}`);
+  console.log(`(direct+validate)/direct ratio ${((m.direct + m.validate) / m.direct).toFixed(2)} (synth with validation / without; goal < 2.00)`);
+  if (m.cli !== undefined) {
+    console.log(`cli ${m.cli < 1000 ? 'under' : 'OVER'} 1 s; cli/cli-nov ratio ${(m.cli / m['cli-nov']).toFixed(2)} (goal < 2.00)`);
+  }
+  console.log(`node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, load average ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

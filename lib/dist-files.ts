@@ -1,0 +1,69 @@
+/**
+ * Reads synthesized output back as objects: dist/<env>/*.yaml from a folder or from a git revision.
+ * Used by the platform tools (`npm run diff`, `capacity`, `diagram`), which work on what was synthesized,
+ * never on settings, so they see exactly what Argo CD applies.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as yaml from 'js-yaml';
+import type { KubeObject } from './render';
+import { compareText } from './text-order';
+
+/** Environment name → its objects (files in name order, documents in file order). */
+export type DistObjects = Map<string, KubeObject[]>;
+
+/** The objects of a YAML document stream; empty documents are skipped. */
+export function parseYamlStream(text: string, fileName = '<yaml>'): KubeObject[] {
+  const docs = yaml.loadAll(text, { filename: fileName }) as unknown[];
+  return docs.filter((d): d is KubeObject => typeof d === 'object' && d !== null && 'kind' in d);
+}
+
+/** Groups YAML texts keyed by `<env>/<file>.yaml` into objects per environment (sorted by env and file). */
+export function objectsFromFiles(files: ReadonlyMap<string, string>): DistObjects {
+  const out: DistObjects = new Map();
+  for (const path of [...files.keys()].sort()) {
+    const [env, file] = path.split('/');
+    if (file === undefined || !/\.ya?ml$/.test(file)) continue;
+    if (!out.has(env)) out.set(env, []);
+    out.get(env)!.push(...parseYamlStream(files.get(path)!, path));
+  }
+  return new Map([...out].sort(([a], [b]) => compareText(a, b)));
+}
+
+/** Reads every `<env>/*.yaml` below a dist folder (hidden folders such as `.tmp-*` are skipped). */
+export function readDistDir(distDir: string): DistObjects {
+  const files = new Map<string, string>();
+  if (!existsSync(distDir)) return new Map();
+  for (const env of readdirSync(distDir, { withFileTypes: true })) {
+    if (!env.isDirectory() || env.name.startsWith('.')) continue;
+    for (const file of readdirSync(join(distDir, env.name))) {
+      if (/\.ya?ml$/.test(file)) files.set(`${env.name}/${file}`, readFileSync(join(distDir, env.name, file), 'utf8'));
+    }
+  }
+  return objectsFromFiles(files);
+}
+
+/**
+ * Reads `<distPath>/<env>/*.yaml` as committed at a git revision, without a checkout
+ * (`git ls-tree` + `git cat-file --batch`). A revision without the folder gives no environments.
+ * @see https://git-scm.com/docs/git-cat-file#_batch_output
+ */
+export function readDistAtRevision(repoRoot: string, revision: string, distPath = 'dist'): DistObjects {
+  execFileSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'ignore'] });
+  const listing = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', revision, '--', `${distPath}/`], { cwd: repoRoot, encoding: 'utf8' });
+  const paths = listing.split('\0').filter((p) => /\.ya?ml$/.test(p) && p.split('/').length === distPath.split('/').length + 2);
+  const files = new Map<string, string>();
+  if (paths.length === 0) return new Map();
+  const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: repoRoot, input: paths.map((p) => `${revision}:${p}\n`).join(''), maxBuffer: 1 << 30 });
+  let offset = 0;
+  for (const path of paths) {
+    const headerEnd = batch.indexOf(10, offset);
+    const header = batch.subarray(offset, headerEnd).toString('utf8');
+    const size = Number(header.split(' ')[2]);
+    if (!Number.isFinite(size)) throw new Error(`git cat-file: unexpected answer "${header}" for ${revision}:${path}`);
+    files.set(path.slice(distPath.length + 1), batch.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8'));
+    offset = headerEnd + 1 + size + 1;
+  }
+  return objectsFromFiles(files);
+}

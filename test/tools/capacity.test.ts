@@ -1,0 +1,193 @@
+/** Capacity report on fixtures: every supported kind, min/max with HPAs, the fit check and its warnings. */
+import { describe, expect, it } from 'vitest';
+import { capacityReport, EXTRACTORS, formatCapacityText, istioSidecar, podAmounts, resourceAmounts, workloads } from '../../lib/capacity';
+import type { KubeObject } from '../../lib/render';
+import { synthObjects } from '../helpers';
+
+const GI = 2 ** 30;
+const MI = 2 ** 20;
+const res = (cpu: string, memory: string, limCpu = cpu, limMem = memory) => ({ requests: { cpu, memory }, limits: { cpu: limCpu, memory: limMem } });
+const meta = (name: string, namespace: string) => ({ name, namespace });
+const nodeGroup = { min: 3, max: 20 };
+const settings = { nodeAllocatable: { cpu: '4', memory: '16Gi' }, nodeGroup };
+
+const deployment = (name: string, replicas: number | undefined, r = res('250m', '256Mi', '500m', '512Mi')): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: meta(name, 'production'),
+  spec: { ...(replicas !== undefined ? { replicas } : {}), template: { spec: { containers: [{ name, resources: r }] } } },
+});
+const hpa = (target: string, min: number, max: number): KubeObject => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  metadata: meta(`${target}-hpa`, 'production'),
+  spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, minReplicas: min, maxReplicas: max },
+});
+const cnpg: KubeObject = {
+  apiVersion: 'postgresql.cnpg.io/v1',
+  kind: 'Cluster',
+  metadata: meta('postgres-cluster', 'database'),
+  spec: { instances: 3, resources: res('1', '2Gi', '2', '4Gi'), storage: { size: '100Gi' }, walStorage: { size: '20Gi' } },
+};
+const redis: KubeObject = {
+  apiVersion: 'redis.redis.opstreelabs.in/v1beta2',
+  kind: 'RedisCluster',
+  metadata: meta('redis-cluster', 'cache'),
+  spec: {
+    clusterSize: 3,
+    kubernetesConfig: { image: 'redis', resources: res('250m', '512Mi', '500m', '1Gi') },
+    redisFollower: { replicas: 2, resources: res('100m', '256Mi') },
+    redisExporter: { enabled: true, image: 'exporter', resources: res('50m', '64Mi') },
+    storage: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '10Gi' } } } } },
+  },
+};
+const prometheus: KubeObject = {
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'Prometheus',
+  metadata: meta('prometheus', 'monitoring'),
+  spec: { replicas: 2, resources: res('500m', '2Gi'), storage: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '50Gi' } } } } } },
+};
+const elasticsearch: KubeObject = {
+  apiVersion: 'elasticsearch.k8s.elastic.co/v1',
+  kind: 'Elasticsearch',
+  metadata: meta('logs', 'logging'),
+  spec: {
+    nodeSets: [
+      { name: 'master', count: 3, podTemplate: { spec: { containers: [{ name: 'elasticsearch', resources: res('500m', '1Gi') }] } }, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: '10Gi' } } } }] },
+      { name: 'data', count: 2, podTemplate: { spec: { containers: [{ name: 'elasticsearch', resources: res('1', '4Gi') }] } }, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: '100Gi' } } } }] },
+    ],
+  },
+};
+const statefulSet: KubeObject = {
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: meta('vault', 'vault'),
+  spec: { replicas: 3, template: { spec: { containers: [{ name: 'vault', resources: res('100m', '128Mi') }] } }, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: '10Gi' } } } }] },
+};
+
+describe('resource arithmetic', () => {
+  it('parses quantities, numbers included, and takes a missing limit as the request', () => {
+    expect(resourceAmounts({ requests: { cpu: 1, memory: '1Gi' } })).toEqual({ cpuRequests: 1, cpuLimits: 1, memoryRequests: GI, memoryLimits: GI });
+    expect(resourceAmounts(undefined)).toEqual({ cpuRequests: 0, cpuLimits: 0, memoryRequests: 0, memoryLimits: 0 });
+  });
+
+  it('sums containers, and counts an init container when it is larger', () => {
+    const spec = { containers: [{ name: 'a', resources: res('100m', '100Mi') }, { name: 'b', resources: res('100m', '100Mi') }], initContainers: [{ name: 'i', resources: res('1', '10Mi') }] };
+    const { pod } = podAmounts(spec);
+    expect(pod.cpuRequests).toBe(1);
+    expect(pod.memoryRequests).toBe(200 * MI);
+  });
+
+  it('rejects a malformed quantity naming the object', () => {
+    const bad = deployment('x', 1, res('lots', '1Gi'));
+    expect(() => workloads([bad], nodeGroup)).toThrow(/Deployment production\/x: container x.requests.cpu/);
+  });
+});
+
+describe('workloads', () => {
+  it('uses the HPA bounds of a Deployment, and spec.replicas (default 1) without one', () => {
+    const ws = workloads([deployment('api', undefined), hpa('api', 3, 20), deployment('fixed', 2), deployment('one', undefined)], nodeGroup);
+    expect(ws.map((w) => [w.name, w.minPods, w.maxPods])).toEqual([['api', 3, 20], ['fixed', 2, 2], ['one', 1, 1]]);
+  });
+
+  it('reads CloudNativePG instances with data and WAL storage', () => {
+    const [w] = workloads([cnpg], nodeGroup);
+    expect([w.minPods, w.maxPods, w.pod.cpuRequests, w.pod.memoryLimits, w.storagePerPod]).toEqual([3, 3, 1, 4 * GI, 120 * GI]);
+  });
+
+  it('reads RedisCluster leaders and followers with per-role resources, the exporter and storage', () => {
+    const ws = workloads([redis], nodeGroup);
+    expect(ws.map((w) => [w.name, w.maxPods, w.pod.cpuRequests, w.pod.memoryRequests, w.storagePerPod])).toEqual([
+      ['redis-cluster (leader)', 3, 0.3, 576 * MI, 10 * GI],
+      ['redis-cluster (follower)', 2, 0.15, 320 * MI, 10 * GI],
+    ]);
+  });
+
+  it('reads Prometheus replicas, Elasticsearch nodeSets and StatefulSet claim templates', () => {
+    const ws = workloads([prometheus, elasticsearch, statefulSet], nodeGroup);
+    expect(ws.map((w) => [w.name, w.maxPods, w.pod.cpuRequests, w.storagePerPod])).toEqual([
+      ['prometheus', 2, 0.5, 50 * GI],
+      ['logs (master)', 3, 0.5, 10 * GI],
+      ['logs (data)', 2, 1, 100 * GI],
+      ['vault', 3, 0.1, 10 * GI],
+    ]);
+  });
+
+  it('runs a DaemonSet pod on every node of the group', () => {
+    const ds: KubeObject = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta('agent', 'monitoring'), spec: { template: { spec: { containers: [{ name: 'a', resources: res('50m', '64Mi') }] } } } };
+    const [w] = workloads([ds], nodeGroup);
+    expect([w.minPods, w.maxPods]).toEqual([3, 20]);
+  });
+
+  it('ignores kinds that run no pods and knows the operators of the design document', () => {
+    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('c', 'n') };
+    expect(workloads([cm], nodeGroup)).toEqual([]);
+    expect(Object.keys(EXTRACTORS)).toEqual(expect.arrayContaining(['postgresql.cnpg.io/Cluster', 'redis.redis.opstreelabs.in/RedisCluster', 'monitoring.coreos.com/Prometheus', 'elasticsearch.k8s.elastic.co/Elasticsearch']));
+  });
+});
+
+describe('Istio sidecars', () => {
+  const injectedNs: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'production', labels: { 'istio-injection': 'enabled' } } };
+
+  it('adds Istio\'s default sidecar to every pod of an injected namespace', () => {
+    const [w] = workloads([injectedNs, deployment('api', 2)], nodeGroup);
+    expect(w.sidecar).toBe(true);
+    expect([w.pod.cpuRequests, w.pod.memoryRequests, w.pod.cpuLimits, w.pod.memoryLimits]).toEqual([0.35, 384 * MI, 2.5, 1536 * MI]);
+    expect(workloads([deployment('api', 2)], nodeGroup)[0].sidecar).toBeUndefined();
+  });
+
+  it('honours the pod\'s opt-out and its proxy size annotations', () => {
+    expect(istioSidecar({ 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/inject': 'false' } })).toBeUndefined();
+    expect(istioSidecar({}, { labels: { 'sidecar.istio.io/inject': 'true' } })?.cpuRequests).toBe(0.1);
+    const sized = istioSidecar({ 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/proxyCPU': '50m', 'sidecar.istio.io/proxyMemory': '64Mi' } });
+    expect([sized?.cpuRequests, sized?.memoryRequests, sized?.cpuLimits]).toEqual([0.05, 64 * MI, 2]);
+  });
+});
+
+describe('capacityReport', () => {
+  const objects = [deployment('finbot-api', undefined), hpa('finbot-api', 3, 20), cnpg, redis, prometheus];
+
+  it('sums per namespace and in total at min and max', () => {
+    const r = capacityReport('production', objects, settings);
+    expect(r.namespaces.map((n) => n.namespace)).toEqual(['cache', 'database', 'monitoring', 'production']);
+    const app = r.namespaces.find((n) => n.namespace === 'production')!;
+    expect([app.min.pods, app.max.pods, app.min.cpuRequests, app.max.cpuRequests, app.max.memoryLimits]).toEqual([3, 20, 0.75, 5, 10 * GI]);
+    // 3 Postgres + 5 Redis + 2 Prometheus pods, each with a volume
+    expect(r.total.max.storage).toBe(3 * 120 * GI + 5 * 10 * GI + 2 * 50 * GI);
+    expect(r.total.max.pods).toBe(20 + 3 + 5 + 2);
+    expect(r.warnings).toEqual([]);
+    expect(r.nodes.neededAtMax).toBeLessThanOrEqual(20);
+  });
+
+  it('warns when the maximum does not fit the node group', () => {
+    const r = capacityReport('production', objects, { ...settings, nodeGroup: { min: 1, max: 1 } });
+    expect(r.warnings.join('\n')).toMatch(/production: at maximum replicas the pods request 10\.20 CPU, more than 1 nodes provide \(4\.00\)/);
+    expect(formatCapacityText([r])).toContain('WARNING: production: at maximum replicas');
+    expect(formatCapacityText([r])).toContain('DOES NOT FIT');
+  });
+
+  it('warns about a pod larger than a node and about containers without requests', () => {
+    const huge = deployment('huge', 1, res('8', '1Gi'));
+    const bare: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('bare', 'production'), spec: { template: { spec: { containers: [{ name: 'b' }] } } } };
+    const r = capacityReport('production', [huge, bare], settings);
+    expect(r.warnings).toEqual([
+      'production: Deployment production/huge: one pod requests 8.00 CPU / 1.0Gi, more than a node offers (4.00 / 16.0Gi): it can never be scheduled',
+      'production: Deployment production/bare: 1 container(s) without resource requests are not counted',
+    ]);
+  });
+
+  it('prints a table with one row per namespace and a total', () => {
+    const text = formatCapacityText([capacityReport('production', objects, settings)]);
+    expect(text).toContain('production: node group 3–20 nodes × 4.00 CPU / 16.0Gi allocatable');
+    expect(text).toMatch(/\n {2}production +3–20 +0\.75–5\.00 +1\.50–10\.00 +0\.8Gi–5\.0Gi +1\.5Gi–10\.0Gi +0\.0Gi\n/);
+    expect(text).toMatch(/\n {2}total +/);
+  });
+
+  it('the real environments fit their node groups', () => {
+    for (const env of ['production', 'staging']) {
+      const r = capacityReport(env, synthObjects(env), env === 'production' ? settings : { nodeAllocatable: { cpu: '1930m', memory: '6.5Gi' }, nodeGroup: { min: 2, max: 6 } });
+      expect(r.warnings.filter((w) => w.includes('at maximum replicas') || w.includes('never be scheduled'))).toEqual([]);
+      expect(r.total.max.pods).toBeGreaterThan(r.total.min.pods);
+    }
+  });
+});

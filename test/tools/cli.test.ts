@@ -1,0 +1,67 @@
+/** The tool commands as users run them: help, output, exit codes. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../config/paths';
+import { copyEnvironments } from '../helpers';
+
+const work = mkdtempSync(join(tmpdir(), 'finbot-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(script: string, args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', `${script}.ts`), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+describe('tool commands', () => {
+  it.each(['diff', 'capacity', 'diagram', 'bench-scale'])('%s --help explains usage', (script) => {
+    const r = run(script, ['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: npm run /);
+  });
+
+  it('diff: a changed image in a copy of dist/ against HEAD, as text and Markdown', () => {
+    const dist = join(work, 'dist');
+    cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
+    const file = join(dist, 'staging', 'apps.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('finbot/api:v4.0.0', 'finbot/api:v4.0.1'));
+    const text = run('diff', ['HEAD', '--dist', dist]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('~ Deployment staging/finbot-api: image finbot-api: docker.io/finbot/api:v4.0.0 → v4.0.1');
+    const md = run('diff', ['--dist', dist, '--markdown', '--exit-code']);
+    expect(md.status).toBe(1);
+    expect(md.stdout).toContain('| changed | Deployment | `staging/finbot-api` |');
+    expect(run('diff', ['no-such-revision']).stderr).toContain('"no-such-revision" is not a git revision');
+  });
+
+  it('capacity: a table per environment; --strict fails when the maximum does not fit', () => {
+    const ok = run('capacity', []);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('production: node group 3–20 nodes');
+    expect(ok.stdout).not.toContain('DOES NOT FIT');
+    const config = copyEnvironments();
+    try {
+      writeFileSync(join(config, 'staging', 'capacity.yaml'), 'nodeAllocatable: { cpu: 500m, memory: 1Gi }\nnodeGroup: { min: 1, max: 1 }\n');
+      const warn = run('capacity', ['staging', '--config', config]);
+      expect(warn.status).toBe(0);
+      expect(warn.stdout).toContain('WARNING: staging: at maximum replicas the pods request');
+      expect(run('capacity', ['staging', '--config', config, '--strict']).status).toBe(1);
+      const json = JSON.parse(run('capacity', ['staging', '--config', config, '--json']).stdout);
+      expect(json[0].environment).toBe('staging');
+      expect(json[0].warnings.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+
+  it('diagram: --check passes on the committed diagrams and fails on a stale one', () => {
+    expect(run('diagram', ['--check']).status).toBe(0);
+    const out = join(work, 'diagrams');
+    expect(run('diagram', ['--out', out]).status).toBe(0);
+    writeFileSync(join(out, 'staging.svg'), '<svg/>');
+    const stale = run('diagram', ['--check', '--out', out]);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toContain('staging.svg');
+  });
+});
