@@ -1,9 +1,9 @@
 /** Test helpers: synthesize environments in memory and find objects in the output. */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEnvironment, type Environment } from '../charts/environment';
-import { loadSettings, listEnvironments } from '../config/load';
+import { listEnvironments, loadSettings, SettingsError } from '../config/load';
 import { ENVIRONMENTS_DIR } from '../config/paths';
 import type { Settings } from '../config/schema';
 import { renderObjects, type KubeObject } from '../lib/render';
@@ -68,4 +68,40 @@ export function copyEnvironments(): string {
   const dir = mkdtempSync(join(tmpdir(), 'finbot-envs-'));
   cpSync(ENVIRONMENTS_DIR, dir, { recursive: true });
   return dir;
+}
+
+/**
+ * A scratch copy of config/environments for tests that break settings on purpose: `edit` replaces text in
+ * one settings file (failing when nothing matched, so a stale edit cannot pass silently), `errorOf` returns
+ * the SettingsError loading an environment gives. Call `setup()` in beforeEach and `cleanup()` in afterEach.
+ */
+export function scratchSettings() {
+  let dir = '';
+  return {
+    get dir(): string {
+      return dir;
+    },
+    setup(): void {
+      dir = copyEnvironments();
+    },
+    cleanup(): void {
+      rmSync(dir, { recursive: true, force: true });
+    },
+    edit(env: string, section: string, from: string | RegExp, to: string): void {
+      const file = join(dir, env, `${section}.yaml`);
+      const text = readFileSync(file, 'utf8');
+      const next = text.replace(from, to);
+      if (next === text) throw new Error(`edit found nothing to replace in ${file}`);
+      writeFileSync(file, next);
+    },
+    errorOf(env: string): SettingsError {
+      try {
+        loadSettings(env, dir);
+      } catch (e) {
+        if (e instanceof SettingsError) return e;
+        throw e;
+      }
+      throw new Error('expected a SettingsError');
+    },
+  };
 }

@@ -1,35 +1,17 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, SettingsError } from '../../config/load';
+import { loadSettings } from '../../config/load';
 import { autoscalerMinor } from '../../config/sections/cluster';
-import { copyEnvironments } from '../helpers';
+import { scratchSettings } from '../helpers';
 
-let dir: string;
-beforeEach(() => { dir = copyEnvironments(); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function edit(env: string, section: string, from: string | RegExp, to: string): void {
-  const file = join(dir, env, `${section}.yaml`);
-  const text = readFileSync(file, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit found nothing to replace in ${file}`);
-  writeFileSync(file, next);
-}
-
-function errorOf(env: string): SettingsError {
-  try {
-    loadSettings(env, dir);
-  } catch (e) {
-    if (e instanceof SettingsError) return e;
-    throw e;
-  }
-  throw new Error('expected a SettingsError');
-}
+const scratch = scratchSettings();
+beforeEach(() => scratch.setup());
+afterEach(() => scratch.cleanup());
+const errorOf = (env: string) => scratch.errorOf(env);
+const edit = (env: string, section: string, from: string | RegExp, to: string) => scratch.edit(env, section, from, to);
 
 describe('cluster.yaml', () => {
   it('loads the design document values for production', () => {
-    const c = loadSettings('production', dir).cluster;
+    const c = loadSettings('production', scratch.dir).cluster;
     expect(c.nodeGroups).toEqual({ minSize: 3, maxSize: 20 });
     expect(c.kubernetesVersion).toBe('1.33');
     expect(c.autoscaler.imageTag).toBe('v1.33.0');
@@ -98,8 +80,8 @@ describe('cluster.yaml', () => {
 
 describe('gitops.yaml', () => {
   it('production syncs manually, staging automatically', () => {
-    expect(loadSettings('production', dir).gitops.autoSync).toBe(false);
-    expect(loadSettings('staging', dir).gitops.autoSync).toBe(true);
+    expect(loadSettings('production', scratch.dir).gitops.autoSync).toBe(false);
+    expect(loadSettings('staging', scratch.dir).gitops.autoSync).toBe(true);
   });
 
   it('rejects a repository URL that is neither https nor ssh', () => {

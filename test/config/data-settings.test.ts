@@ -1,39 +1,21 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, SettingsError } from '../../config/load';
-import { copyEnvironments } from '../helpers';
+import { loadSettings } from '../../config/load';
+import { scratchSettings } from '../helpers';
 
-let dir: string;
-beforeEach(() => { dir = copyEnvironments(); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function edit(env: string, from: string | RegExp, to: string): void {
-  const file = join(dir, env, 'data.yaml');
-  const text = readFileSync(file, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit found nothing to replace in ${file}`);
-  writeFileSync(file, next);
-}
-
-function errorOf(env: string): SettingsError {
-  try {
-    loadSettings(env, dir);
-  } catch (e) {
-    if (e instanceof SettingsError) return e;
-    throw e;
-  }
-  throw new Error('expected a SettingsError');
-}
+const scratch = scratchSettings();
+beforeEach(() => scratch.setup());
+afterEach(() => scratch.cleanup());
+const errorOf = (env: string) => scratch.errorOf(env);
+const edit = (env: string, from: string | RegExp, to: string) => scratch.edit(env, 'data', from, to);
 
 describe('data.yaml settings', () => {
   it('loads both environments with the design values in production', () => {
-    const prod = loadSettings('production', dir).data;
+    const prod = loadSettings('production', scratch.dir).data;
     expect(prod.postgres.instances).toBe(3);
     expect(prod.postgres.backup.rpoMinutes).toBe(60);
     expect(prod.postgres.disasterRecovery.enabled).toBe(true);
     expect(prod.redis.clusterSize).toBe(3);
-    const staging = loadSettings('staging', dir).data;
+    const staging = loadSettings('staging', scratch.dir).data;
     expect(staging.postgres.instances).toBeLessThan(prod.postgres.instances);
     expect(staging.postgres.disasterRecovery.enabled).toBe(false);
   });
@@ -76,7 +58,7 @@ describe('data.yaml settings', () => {
 
   it('checks DR rules only when DR is enabled', () => {
     edit('staging', 'destinationPath: s3://finbot-backups-dr/staging/postgres', 'destinationPath: s3://finbot-backups/staging/postgres');
-    expect(loadSettings('staging', dir).data.postgres.disasterRecovery.enabled).toBe(false);
+    expect(loadSettings('staging', scratch.dir).data.postgres.disasterRecovery.enabled).toBe(false);
   });
 
   it('rejects a Redis clusterVersion that does not match the image', () => {

@@ -1,36 +1,18 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, SettingsError } from '../../config/load';
-import { copyEnvironments } from '../helpers';
+import { loadSettings } from '../../config/load';
+import { scratchSettings } from '../helpers';
 
-let dir: string;
-beforeEach(() => { dir = copyEnvironments(); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function edit(env: string, section: string, from: string | RegExp, to: string): void {
-  const file = join(dir, env, `${section}.yaml`);
-  const text = readFileSync(file, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit found nothing to replace in ${file}`);
-  writeFileSync(file, next);
-}
-
-function errorOf(env: string): SettingsError {
-  try {
-    loadSettings(env, dir);
-  } catch (e) {
-    if (e instanceof SettingsError) return e;
-    throw e;
-  }
-  throw new Error('expected a SettingsError');
-}
+const scratch = scratchSettings();
+beforeEach(() => scratch.setup());
+afterEach(() => scratch.cleanup());
+const errorOf = (env: string) => scratch.errorOf(env);
+const edit = (env: string, section: string, from: string | RegExp, to: string) => scratch.edit(env, section, from, to);
 
 describe('release.yaml', () => {
   it('loads: both colours, active, idle replicas, no canary', () => {
-    const r = loadSettings('production', dir).release.api;
+    const r = loadSettings('production', scratch.dir).release.api;
     expect(r).toEqual({ active: 'blue', colours: { blue: { tag: 'v4.0.0' }, green: { tag: 'v4.0.0' } }, idleReplicas: 2, canaryPercent: 0 });
-    expect(loadSettings('staging', dir).release.api.idleReplicas).toBe(1);
+    expect(loadSettings('staging', scratch.dir).release.api.idleReplicas).toBe(1);
   });
 
   it('rejects latest on a colour', () => {
@@ -78,7 +60,7 @@ describe('release.yaml', () => {
 
 describe('edge.yaml', () => {
   it('loads the design values', () => {
-    const e = loadSettings('production', dir).edge;
+    const e = loadSettings('production', scratch.dir).edge;
     expect(e.hosts).toEqual({ api: 'api.finbot.com', web: 'app.finbot.com' });
     expect(e.rateLimit).toEqual({ requestsPerMinute: 1000, burst: 50 });
     expect(e.timeouts).toEqual({ connectSeconds: 5, sendSeconds: 10, readSeconds: 10 });
@@ -143,7 +125,7 @@ describe('edge.yaml', () => {
 
 describe('mesh.yaml', () => {
   it('loads the design values', () => {
-    const m = loadSettings('production', dir).mesh;
+    const m = loadSettings('production', scratch.dir).mesh;
     expect(m.outlierDetection).toEqual({ consecutive5xxErrors: 5, intervalSeconds: 10, baseEjectionSeconds: 30, maxEjectionPercent: 50 });
     expect(m.retries).toEqual({ attempts: 3, perTryTimeoutSeconds: 3, retryOn: ['5xx', 'reset', 'connect-failure', 'refused-stream'] });
     expect(m.requestTimeoutSeconds).toBe(10);

@@ -1,39 +1,23 @@
-import { readFileSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listEnvironments, loadSettings, SettingsError } from '../../config/load';
-import { copyEnvironments } from '../helpers';
+import { listEnvironments, loadSettings } from '../../config/load';
+import { scratchSettings } from '../helpers';
 
-let dir: string;
-beforeEach(() => { dir = copyEnvironments(); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function edit(env: string, section: string, from: string | RegExp, to: string): void {
-  const file = join(dir, env, `${section}.yaml`);
-  const text = readFileSync(file, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit found nothing to replace in ${file}`);
-  writeFileSync(file, next);
-}
-
-function errorOf(env: string): SettingsError {
-  try {
-    loadSettings(env, dir);
-  } catch (e) {
-    if (e instanceof SettingsError) return e;
-    throw e;
-  }
-  throw new Error('expected a SettingsError');
-}
+const scratch = scratchSettings();
+beforeEach(() => scratch.setup());
+afterEach(() => scratch.cleanup());
+const errorOf = (env: string) => scratch.errorOf(env);
+const edit = (env: string, section: string, from: string | RegExp, to: string) => scratch.edit(env, section, from, to);
 
 describe('loadSettings', () => {
   it('lists production and staging', () => {
-    expect(listEnvironments(dir)).toEqual(['production', 'staging']);
+    expect(listEnvironments(scratch.dir)).toEqual(['production', 'staging']);
   });
 
   it('loads the committed environments', () => {
-    expect(loadSettings('production', dir).apps.api.autoscaling?.maxReplicas).toBe(20);
-    expect(loadSettings('staging', dir).apps.api.autoscaling?.maxReplicas).toBe(3);
+    expect(loadSettings('production', scratch.dir).apps.api.autoscaling?.maxReplicas).toBe(20);
+    expect(loadSettings('staging', scratch.dir).apps.api.autoscaling?.maxReplicas).toBe(3);
   });
 
   it('rejects an unknown environment, naming the known ones', () => {
@@ -95,12 +79,12 @@ describe('loadSettings', () => {
   });
 
   it('rejects an unknown settings file', () => {
-    writeFileSync(join(dir, 'production', 'extras.yaml'), 'a: 1\n');
+    writeFileSync(join(scratch.dir, 'production', 'extras.yaml'), 'a: 1\n');
     expect(errorOf('production').message).toContain('unknown settings file');
   });
 
   it('rejects a missing settings file', () => {
-    rmSync(join(dir, 'staging', 'apps.yaml'));
+    rmSync(join(scratch.dir, 'staging', 'apps.yaml'));
     const e = errorOf('staging');
     expect(e.file).toMatch(/staging[/\\]apps\.yaml$/);
     expect(e.message).toContain('file is missing');
@@ -114,8 +98,8 @@ describe('loadSettings', () => {
   });
 
   it('lists only folders as environments', () => {
-    mkdirSync(join(dir, 'qa'));
-    writeFileSync(join(dir, 'README'), 'x');
-    expect(listEnvironments(dir)).toEqual(['production', 'qa', 'staging']);
+    mkdirSync(join(scratch.dir, 'qa'));
+    writeFileSync(join(scratch.dir, 'README'), 'x');
+    expect(listEnvironments(scratch.dir)).toEqual(['production', 'qa', 'staging']);
   });
 });
