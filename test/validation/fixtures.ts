@@ -27,7 +27,7 @@ export function fullProduction(): SourcedObject[] {
 }
 
 /** The api is released blue-green: "Deployment finbot-api" in the cases means the live colour's Deployment. */
-const LIVE_API = `finbot-api-${loadSettings('production').release.api.active}`;
+export const LIVE_API = `finbot-api-${loadSettings('production').release.api.active}`;
 const alias = (kind: string, name: string): string => (kind === 'Deployment' && name === 'finbot-api' ? LIVE_API : name);
 
 const matches = (s: SourcedObject, kind: string, name: string, namespace?: string): boolean =>
