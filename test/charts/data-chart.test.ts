@@ -338,13 +338,13 @@ describe('data chart: CRD schema validation catches invalid custom resources', (
   it('a Cluster with instances as a string is caught', async () => {
     const bad = clone(find(prodData, 'Cluster', 'finbot-postgres-primary'));
     bad.spec.instances = 'three';
-    expect((await schemaProblems(bad)).join('\n')).toContain('/spec/instances must be integer');
+    expect((await schemaProblems(bad)).join('\n')).toContain('spec.instances: must be integer');
   });
 
   it('a ScheduledBackup with an unknown method is caught', async () => {
     const bad = clone(find(prodData, 'ScheduledBackup', 'finbot-postgres-primary-daily'));
     bad.spec.method = 'barmanCloud';
-    expect((await schemaProblems(bad)).join('\n')).toContain('/spec/method must be equal to one of the allowed values');
+    expect((await schemaProblems(bad)).join('\n')).toContain('spec.method: must be equal to one of the allowed values');
   });
 
   it('an ObjectStore without a destinationPath is caught', async () => {

@@ -51,7 +51,10 @@ describe('ClusterAutoscaler', () => {
     expect(d.spec.replicas).toBe(1);
     expect(c.image).toBe('registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0');
     expect(pod.spec.priorityClassName).toBe('system-cluster-critical');
-    expect(pod.metadata.annotations).toEqual({ 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
+    expect(pod.metadata.annotations).toEqual({
+      'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
+      'finbot.io/needs-api-token': 'cluster-autoscaler watches nodes and pods and patches node groups through the Kubernetes API',
+    });
     expect(c.livenessProbe.httpGet).toEqual({ path: '/health-check', port: 8085 });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/health-check', port: 8085 });
     expect(c.env).toEqual([{ name: 'AWS_REGION', value: 'us-west-2' }]);

@@ -54,10 +54,11 @@ describe('npm run validate', () => {
     const dist = join(work, 'dist');
     cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
     const file = join(dist, 'staging', 'apps.yaml');
+    // The first api image in apps.yaml is the blue Deployment's (the api is released blue-green).
     writeFileSync(file, readFileSync(file, 'utf8').replace(/image: docker\.io\/finbot\/api:\S+/, 'image: docker.io/finbot/api:latest'));
     const text = run(process.execPath, [VALIDATE, 'staging'], { FINBOT_DIST_DIR: dist });
     expect(text.status).toBe(1);
-    expect(text.stdout).toContain('[policy/image-tag] Deployment staging/finbot-api');
+    expect(text.stdout).toContain('[policy/image-tag] Deployment staging/finbot-api-blue');
     expect(text.stdout).toContain('apps.yaml');
     expect(text.stdout).toContain('at:   spec.template.spec.containers[0].image');
     expect(text.stdout).toContain('fix:  Pin the image');
@@ -65,7 +66,7 @@ describe('npm run validate', () => {
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout) as { ok: boolean; environments: Array<{ environment: string; violations: Array<{ rule: string; object: string }> }> };
     expect(report.ok).toBe(false);
-    expect(report.environments[0].violations).toContainEqual(expect.objectContaining({ rule: 'policy/image-tag', object: 'Deployment staging/finbot-api' }));
+    expect(report.environments[0].violations).toContainEqual(expect.objectContaining({ rule: 'policy/image-tag', object: 'Deployment staging/finbot-api-blue' }));
   });
 
   it('--rules lists every rule id', () => {
