@@ -250,7 +250,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
 
   for (const w of workloads) {
     const hpa = hpas.get(`${w.metadata.namespace}/${w.kind}/${w.metadata.name}`);
-    const replicas = hpa ? `${hpa.spec?.minReplicas ?? 1}–${hpa.spec?.maxReplicas} pods (HPA)` : w.kind === 'DaemonSet' ? 'every node' : `${w.spec?.replicas ?? 1} pods`;
+    const replicas = hpa ? `${hpa.spec?.minReplicas ?? 1}–${hpa.spec?.maxReplicas} pods (HPA)` : w.kind === 'DaemonSet' ? 'every node' : plural(w.spec?.replicas ?? 1, 'pod');
     node(w, 'workload', replicas);
     const env = envValues(w.spec?.template?.spec);
     // Calls: an environment variable names a Service by DNS name (svc.ns.svc…, or svc:port in the namespace).
@@ -286,10 +286,14 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
     const spec = s.spec ?? {};
     const detail = s.kind === 'Cluster' ? `${spec.instances ?? 1} instances${spec.storage?.size ? `, ${spec.storage.size}` : ''}`
       : s.kind === 'RedisCluster' ? `${spec.clusterSize ?? '?'} leaders + ${spec.redisFollower?.replicas ?? spec.clusterSize ?? '?'} followers`
-      : `${((spec.nodeSets ?? []) as Json[]).reduce((n, x) => n + (x.count ?? 0), 0)} nodes`;
+      : plural(((spec.nodeSets ?? []) as Json[]).reduce((n, x) => n + (x.count ?? 0), 0), 'node');
     node(s, 'data', detail);
   }
   return { nodes, edges };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function worst(vs: Verdict[]): Verdict {

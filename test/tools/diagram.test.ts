@@ -1,7 +1,7 @@
 /** The architecture graph read from objects, and its SVG. */
 import { describe, expect, it } from 'vitest';
 import { architecture, PolicyIndex, selectorMatches, strictMtlsNamespaces } from '../../lib/architecture';
-import { renderDiagram, xml } from '../../lib/diagram';
+import { anchors, place, renderDiagram, xml } from '../../lib/diagram';
 import type { KubeObject } from '../../lib/render';
 import { settingsOf, synthObjects } from '../helpers';
 import { productionWithEdgeAndData } from './fixtures';
@@ -145,6 +145,25 @@ describe('renderDiagram', () => {
     expect(svg.match(/<g class="edge /g)).toHaveLength(arch.edges.length);
     expect(svg).toContain('mTLS</text>');
     expect(xml('a<b & "c"')).toBe('a&lt;b &amp; &quot;c&quot;');
+  });
+
+  it('gives every arrow its own point on a box side, inside the box', () => {
+    const arch = architecture(synthObjects('production'));
+    const pos = place(arch.nodes);
+    const at = anchors(arch.edges, pos);
+    expect(at.size).toBe(arch.edges.length);
+    const points = new Set<string>();
+    for (const e of arch.edges) {
+      const a = pos.get(e.from)!;
+      const b = pos.get(e.to)!;
+      const { sy, ty } = at.get(e)!;
+      expect(sy).toBeGreaterThan(a.y);
+      expect(sy).toBeLessThan(a.y + 56);
+      expect(ty).toBeGreaterThan(b.y);
+      expect(ty).toBeLessThan(b.y + 56);
+      points.add(`${e.from}|${b.x > a.x ? 'r' : 'l'}|${sy}`).add(`${e.to}|${b.x > a.x ? 'l' : 'r'}|${ty}`);
+    }
+    expect(points.size).toBe(2 * arch.edges.length);
   });
 
   it('grows with the number of objects and stays at least 1600×1000', () => {
