@@ -59,7 +59,7 @@ function box(n: ArchNode, p: { x: number; y: number }): string {
 }
 
 /** Which side of its box an arrow leaves (`from`) or enters (`to`): arrows run left to right except `calls`. */
-function sides(e: ArchEdge, from: { x: number }, to: { x: number }): { out: 'left' | 'right'; in: 'left' | 'right' } {
+function sides(from: { x: number }, to: { x: number }): { out: 'left' | 'right'; in: 'left' | 'right' } {
   return to.x > from.x ? { out: 'right', in: 'left' } : { out: 'left', in: 'right' };
 }
 
@@ -76,7 +76,7 @@ export function anchors(edges: readonly ArchEdge[], pos: ReadonlyMap<string, { x
     const a = pos.get(e.from);
     const b = pos.get(e.to);
     if (!a || !b) continue;
-    const s = sides(e, a, b);
+    const s = sides(a, b);
     add(`${e.from}|${s.out}`, { e, end: 'from', otherY: b.y });
     add(`${e.to}|${s.in}`, { e, end: 'to', otherY: a.y });
   }
