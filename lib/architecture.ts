@@ -62,11 +62,17 @@ interface Endpoint {
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const EDGE_KINDS = new Set(['Ingress', 'HTTPRoute']);
 
-/** Data stores by `<group>/<kind>`: the labels their operator puts on the pods and the port clients use. */
-const DATA_STORES: Record<string, { labels: (name: string) => Labels; port: number }> = {
-  'postgresql.cnpg.io/Cluster': { labels: (name) => ({ 'cnpg.io/cluster': name }), port: 5432 },
-  'redis.redis.opstreelabs.in/RedisCluster': { labels: (name) => ({ app: `${name}-leader`, redis_setup_type: 'cluster' }), port: 6379 },
-  'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: (name) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': name }), port: 9200 },
+/**
+ * Data stores by `<group>/<kind>`: the labels their operator puts on the pods, the port clients use and the
+ * Services the operator creates for clients (what an application's environment names as its host).
+ */
+const DATA_STORES: Record<string, { labels: (name: string) => Labels; port: number; services: (name: string) => string[] }> = {
+  // CloudNativePG: <cluster>-rw (primary), -ro (replicas), -r (any instance).
+  'postgresql.cnpg.io/Cluster': { labels: (name) => ({ 'cnpg.io/cluster': name }), port: 5432, services: (name) => [`${name}-rw`, `${name}-ro`, `${name}-r`] },
+  // OpsTree Redis operator: <cluster>-leader / -follower (and their -headless variants).
+  'redis.redis.opstreelabs.in/RedisCluster': { labels: (name) => ({ app: `${name}-leader`, redis_setup_type: 'cluster' }), port: 6379, services: (name) => [`${name}-leader`, `${name}-follower`, `${name}-leader-headless`, `${name}-follower-headless`] },
+  // ECK: <cluster>-es-http.
+  'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: (name) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': name }), port: 9200, services: (name) => [`${name}-es-http`] },
 };
 
 function groupKind(o: KubeObject): string {
@@ -244,7 +250,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
 
   for (const w of workloads) {
     const hpa = hpas.get(`${w.metadata.namespace}/${w.kind}/${w.metadata.name}`);
-    const replicas = hpa ? `${hpa.spec?.minReplicas ?? 1}–${hpa.spec?.maxReplicas} pods (HPA)` : w.kind === 'DaemonSet' ? 'every node' : `${w.spec?.replicas ?? 1} pods`;
+    const replicas = hpa ? `${hpa.spec?.minReplicas ?? 1}–${hpa.spec?.maxReplicas} pods (HPA)` : w.kind === 'DaemonSet' ? 'every node' : plural(w.spec?.replicas ?? 1, 'pod');
     node(w, 'workload', replicas);
     const env = envValues(w.spec?.template?.spec);
     // Calls: an environment variable names a Service by DNS name (svc.ns.svc…, or svc:port in the namespace).
@@ -261,14 +267,18 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
       const verdict = worst(targets.map((t) => policy.verdict(endpointOf(w), endpointOf(t), port)));
       edges.push({ from: nodeId(w as KubeObject), to: nodeId(svc as KubeObject), relation: 'calls', verdict, mtls: mtls(w.metadata.namespace) && mtls(ns), ...(port !== undefined ? { port } : {}) });
     }
-    // Uses: a NetworkPolicy explicitly allows egress to the data store's pods, or a Secret named after it is read.
+    // Uses: the environment names a Service the store's operator creates (host or URL), or a Secret named
+    // after the store is read. A NetworkPolicy that merely allows the port is not use: the app-wide egress
+    // policy lets every app pod reach the databases, but only the pods configured for one connect to it.
     for (const s of stores) {
-      const { port } = DATA_STORES[groupKind(s as KubeObject)];
-      const verdict = policy.verdict(endpointOf(w), storeEndpoint(s), port);
+      const store = DATA_STORES[groupKind(s as KubeObject)];
+      const ns = s.metadata.namespace ?? '';
+      const hosts = store.services(s.metadata.name).map((svc) => new RegExp(`(^|[/@])${escape(svc)}(\\.${escape(ns)}(\\.svc)?${ns === w.metadata.namespace ? '|' : ''})([.:/]|$)`));
+      const namesHost = env.some((v) => hosts.some((h) => h.test(v)));
       const refersToSecret = env.some((v) => v.startsWith(`secret:${s.metadata.name}-`) || v === `secret:${s.metadata.name}`);
-      const explicitEgress = policyAllowsExplicitly(policy, endpointOf(w), storeEndpoint(s), port);
-      if (!refersToSecret && !explicitEgress) continue;
-      edges.push({ from: nodeId(w as KubeObject), to: nodeId(s as KubeObject), relation: 'uses', verdict, mtls: mtls(w.metadata.namespace) && mtls(s.metadata.namespace), port });
+      if (!namesHost && !refersToSecret) continue;
+      const verdict = policy.verdict(endpointOf(w), storeEndpoint(s), store.port);
+      edges.push({ from: nodeId(w as KubeObject), to: nodeId(s as KubeObject), relation: 'uses', verdict, mtls: mtls(w.metadata.namespace) && mtls(ns), port: store.port });
     }
   }
 
@@ -276,16 +286,14 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
     const spec = s.spec ?? {};
     const detail = s.kind === 'Cluster' ? `${spec.instances ?? 1} instances${spec.storage?.size ? `, ${spec.storage.size}` : ''}`
       : s.kind === 'RedisCluster' ? `${spec.clusterSize ?? '?'} leaders + ${spec.redisFollower?.replicas ?? spec.clusterSize ?? '?'} followers`
-      : `${((spec.nodeSets ?? []) as Json[]).reduce((n, x) => n + (x.count ?? 0), 0)} nodes`;
+      : plural(((spec.nodeSets ?? []) as Json[]).reduce((n, x) => n + (x.count ?? 0), 0), 'node');
     node(s, 'data', detail);
   }
   return { nodes, edges };
 }
 
-function policyAllowsExplicitly(policy: PolicyIndex, from: Endpoint, to: Endpoint, port: number): boolean {
-  // Egress explicitly allowed to this namespace/pods on this port: a verdict of `allowed` on the egress side
-  // only counts when the rule named peers (a catch-all egress rule would connect every pod to every store).
-  return policy.direction('Egress', from, to, port) === 'allowed' && policy.direction('Egress', from, { namespace: `${to.namespace}\0other`, labels: {} }, port) !== 'allowed';
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function worst(vs: Verdict[]): Verdict {

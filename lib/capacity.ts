@@ -4,7 +4,7 @@
  *
  * Every kind that creates pods has an extractor in {@link EXTRACTORS} (Deployments with their HPAs,
  * StatefulSets, DaemonSets, CloudNativePG Clusters and Poolers, OpsTree RedisClusters, Prometheus and
- * Alertmanager, Elasticsearch, OpenTelemetryCollector); a new operator CR gets one more entry. Pure.
+ * Alertmanager, Elasticsearch, OpenTelemetryCollector, Grafana); a new operator CR gets one more entry. Pure.
  */
 import { parseQuantity } from '../config/quantity';
 import type { CapacitySettings } from '../config/sections/capacity';
@@ -206,12 +206,21 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
       const storagePerPod = ((set.volumeClaimTemplates ?? []) as Json[]).reduce((s, t) => s + claimStorage(t), 0);
       return { suffix: set.name, minPods: set.count ?? 0, maxPods: set.count ?? 0, pod, storagePerPod, containersWithoutRequests: withoutRequests };
     }),
-  'opentelemetry.io/OpenTelemetryCollector': (o) => {
-    const fixed = o.spec?.mode === 'daemonset' ? undefined : o.spec?.replicas ?? 1;
+  // OpenTelemetry operator: `replicas` (or its autoscaler's bounds); mode daemonset runs one pod per node.
+  'opentelemetry.io/OpenTelemetryCollector': (o, ctx) => {
+    const daemon = o.spec?.mode === 'daemonset';
+    const fixed = o.spec?.replicas ?? 1;
     const auto = o.spec?.autoscaler;
-    const minPods = fixed === undefined ? 0 : auto?.minReplicas ?? fixed;
-    const maxPods = fixed === undefined ? 0 : auto?.maxReplicas ?? fixed;
+    const minPods = daemon ? ctx.nodeGroup.min : auto?.minReplicas ?? fixed;
+    const maxPods = daemon ? ctx.nodeGroup.max : auto?.maxReplicas ?? fixed;
     return [{ minPods, maxPods, pod: resourceAmounts(o.spec?.resources), storagePerPod: 0, containersWithoutRequests: o.spec?.resources?.requests ? 0 : 1 }];
+  },
+  // grafana-operator: the Deployment it creates from `spec.deployment` (replicas, pod template).
+  'grafana.integreatly.org/Grafana': (o) => {
+    const deployment = o.spec?.deployment?.spec ?? {};
+    const n = deployment.replicas ?? 1;
+    const { pod, withoutRequests } = podAmounts(deployment.template?.spec ?? { containers: [{ name: 'grafana' }] });
+    return [{ minPods: n, maxPods: n, pod, storagePerPod: claimStorage(o.spec?.persistentVolumeClaim), containersWithoutRequests: withoutRequests }];
   },
 };
 

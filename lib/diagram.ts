@@ -58,14 +58,50 @@ function box(n: ArchNode, p: { x: number; y: number }): string {
   ].join('');
 }
 
-function arrow(e: ArchEdge, from: { x: number; y: number }, to: { x: number; y: number }): string {
-  const { boxWidth: w, boxHeight: h } = LAYOUT;
+/** Which side of its box an arrow leaves (`from`) or enters (`to`): arrows run left to right except `calls`. */
+function sides(from: { x: number }, to: { x: number }): { out: 'left' | 'right'; in: 'left' | 'right' } {
+  return to.x > from.x ? { out: 'right', in: 'left' } : { out: 'left', in: 'right' };
+}
+
+/**
+ * Where each arrow meets its boxes: the arrows on one side of a box are spread over its height, ordered by
+ * where their other end is, so arrows into a busy box (a data store, the api Service) do not share a point
+ * and `calls` arrows (right to left) do not run on top of the `selects` arrows between the same columns.
+ */
+export function anchors(edges: readonly ArchEdge[], pos: ReadonlyMap<string, { x: number; y: number }>): Map<ArchEdge, { sy: number; ty: number }> {
+  const { boxHeight: h } = LAYOUT;
+  const bySide = new Map<string, Array<{ e: ArchEdge; end: 'from' | 'to'; otherY: number }>>();
+  const add = (key: string, item: { e: ArchEdge; end: 'from' | 'to'; otherY: number }) => (bySide.get(key) ?? bySide.set(key, []).get(key)!).push(item);
+  for (const e of edges) {
+    const a = pos.get(e.from);
+    const b = pos.get(e.to);
+    if (!a || !b) continue;
+    const s = sides(a, b);
+    add(`${e.from}|${s.out}`, { e, end: 'from', otherY: b.y });
+    add(`${e.to}|${s.in}`, { e, end: 'to', otherY: a.y });
+  }
+  const out = new Map<ArchEdge, { sy: number; ty: number }>();
+  for (const [key, items] of bySide) {
+    const y = pos.get(key.slice(0, key.lastIndexOf('|')))!.y;
+    // calls leave/enter below the other arrows of the same side, then by the other end's height
+    items.sort((p, q) => Number(p.e.relation === 'calls') - Number(q.e.relation === 'calls') || p.otherY - q.otherY || (p.e.from + p.e.to < q.e.from + q.e.to ? -1 : 1));
+    items.forEach((it, i) => {
+      const at = y + 8 + ((h - 16) * (i + 1)) / (items.length + 1);
+      const cur = out.get(it.e) ?? { sy: 0, ty: 0 };
+      out.set(it.e, it.end === 'from' ? { ...cur, sy: at } : { ...cur, ty: at });
+    });
+  }
+  return out;
+}
+
+function arrow(e: ArchEdge, from: { x: number; y: number }, to: { x: number; y: number }, at: { sy: number; ty: number }): string {
+  const { boxWidth: w } = LAYOUT;
   const forward = to.x > from.x;
   const sx = forward ? from.x + w : from.x;
   const tx = forward ? to.x : to.x + w;
-  const sy = from.y + h / 2 + (forward ? 0 : 8);
-  const ty = to.y + h / 2 + (forward ? 0 : 8);
-  const bend = forward ? Math.max(40, (tx - sx) / 2) : -90;
+  const { sy, ty } = at;
+  // calls bulge further than the Service → pods arrows they run against, so the two stay apart
+  const bend = forward ? Math.max(40, (tx - sx) / 2) : -Math.max(40, (sx - tx) / 2);
   const d = `M${sx},${sy} C${sx + bend},${sy} ${tx - bend},${ty} ${tx},${ty}`;
   const color = e.relation === 'selects' ? SELECTS_COLOR : EDGE_COLOR[e.verdict];
   const dash = e.verdict === 'denied' ? ' stroke-dasharray="6 4"' : e.relation === 'calls' ? ' stroke-dasharray="2 3"' : '';
@@ -106,10 +142,11 @@ export function renderDiagram(environment: string, arch: Architecture): string {
     ...LAYERS.map((l, i) => `<text x="${LAYOUT.columnX[i]}" y="${LAYOUT.top - 12}" font-size="15" font-weight="bold" fill="${STROKE[l]}">${xml(TITLES[l])} (${count(l)})</text>`),
   ];
   // Arrows first so that boxes are drawn over their ends.
+  const at = anchors(arch.edges, pos);
   for (const e of arch.edges) {
     const a = pos.get(e.from);
     const b = pos.get(e.to);
-    if (a && b) out.push(arrow(e, a, b));
+    if (a && b) out.push(arrow(e, a, b, at.get(e)!));
   }
   for (const n of arch.nodes) out.push(box(n, pos.get(n.id)!));
   out.push('</svg>');

@@ -31,8 +31,12 @@ export function objectsFromFiles(files: ReadonlyMap<string, string>): DistObject
   return new Map([...out].sort(([a], [b]) => compareText(a, b)));
 }
 
-/** Reads every `<env>/*.yaml` below a dist folder (hidden folders such as `.tmp-*` are skipped). */
-export function readDistDir(distDir: string): DistObjects {
+/**
+ * Reads every `<env>/*.yaml` below a dist folder (hidden folders such as `.tmp-*` are skipped).
+ * With `inClusterOnly`, only the files the environment's own Argo CD Applications apply to its cluster
+ * (see {@link inClusterFiles}): what runs on its nodes, without e.g. data-dr.yaml for the DR region.
+ */
+export function readDistDir(distDir: string, options: { inClusterOnly?: boolean } = {}): DistObjects {
   const files = new Map<string, string>();
   if (!existsSync(distDir)) return new Map();
   for (const env of readdirSync(distDir, { withFileTypes: true })) {
@@ -41,7 +45,55 @@ export function readDistDir(distDir: string): DistObjects {
       if (/\.ya?ml$/.test(file)) files.set(`${env.name}/${file}`, readFileSync(join(distDir, env.name, file), 'utf8'));
     }
   }
+  if (options.inClusterOnly) {
+    for (const env of new Set([...files.keys()].map((k) => k.split('/')[0]))) {
+      const names = [...files.keys()].filter((k) => k.startsWith(`${env}/`)).map((k) => k.slice(env.length + 1));
+      const gitops = names.includes('gitops.yaml') ? parseYamlStream(files.get(`${env}/gitops.yaml`)!, `${env}/gitops.yaml`) : [];
+      const keep = inClusterFiles(env, names, gitops);
+      for (const name of names) if (!keep.has(name)) files.delete(`${env}/${name}`);
+    }
+  }
   return objectsFromFiles(files);
+}
+
+/** An Argo CD directory include/exclude glob (`*`, `?`, `{a,b}`) as a regular expression. */
+export function globRegExp(glob: string): RegExp {
+  let re = '';
+  let depth = 0;
+  for (const ch of glob) {
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '{') (re += '(?:', depth++);
+    else if (ch === '}' && depth > 0) (re += ')', depth--);
+    else if (ch === ',' && depth > 0) re += '|';
+    else re += ch.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * The files of `dist/<env>` that the environment's Argo CD Applications (in its gitops.yaml) apply to the
+ * in-cluster destination (`https://kubernetes.default.svc`), by their `directory.include`/`exclude`. Files no
+ * such Application selects are applied elsewhere (data-dr.yaml: the DR region's cluster). Without
+ * Applications for the folder every file counts.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/directory/#including-files
+ */
+export function inClusterFiles(env: string, files: readonly string[], gitops: readonly KubeObject[]): Set<string> {
+  const apps = (gitops as ReadonlyArray<Record<string, any>>).filter((o) => o.kind === 'Application' && typeof o.spec?.source?.path === 'string' && o.spec.source.path.replace(/\/$/, '').endsWith(`/${env}`));
+  if (apps.length === 0) return new Set(files);
+  const keep = new Set<string>();
+  for (const app of apps) {
+    const dest = app.spec?.destination ?? {};
+    if (dest.server !== 'https://kubernetes.default.svc' && dest.name !== 'in-cluster') continue;
+    const include = app.spec.source.directory?.include;
+    const exclude = app.spec.source.directory?.exclude;
+    for (const f of files) {
+      if (include && !globRegExp(include).test(f)) continue;
+      if (exclude && globRegExp(exclude).test(f)) continue;
+      keep.add(f);
+    }
+  }
+  return keep;
 }
 
 /**

@@ -43,7 +43,8 @@ function main(argv: readonly string[]): number {
     else if (a.startsWith('-')) throw new Error(`unknown option ${a} (see --help)`);
     else envs.push(a);
   }
-  const objects = readDistDir(dist);
+  // What runs on the environment's nodes: files its Argo CD Applications apply elsewhere (the DR region's) are left out.
+  const objects = readDistDir(dist, { inClusterOnly: true });
   const known = listEnvironments(config);
   const selected = envs.length > 0 ? envs : [...objects.keys()].filter((e) => known.includes(e));
   if (selected.length === 0) throw new Error(`no synthesized environments in ${dist}: run 'npm run synth' first`);

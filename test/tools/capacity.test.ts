@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { capacityReport, EXTRACTORS, formatCapacityText, istioSidecar, podAmounts, resourceAmounts, workloads } from '../../lib/capacity';
 import type { KubeObject } from '../../lib/render';
-import { synthObjects } from '../helpers';
+import { DIST_DIR } from '../../config/paths';
+import { inClusterFiles, readDistDir } from '../../lib/dist-files';
+import { settingsOf, synthObjects } from '../helpers';
 
 const GI = 2 ** 30;
 const MI = 2 ** 20;
@@ -119,10 +121,18 @@ describe('workloads', () => {
     expect([w.minPods, w.maxPods]).toEqual([3, 20]);
   });
 
+  it('reads a Grafana instance\'s Deployment and a daemonset-mode OpenTelemetryCollector per node', () => {
+    const grafana: KubeObject = { apiVersion: 'grafana.integreatly.org/v1beta1', kind: 'Grafana', metadata: meta('grafana', 'monitoring'), spec: { deployment: { spec: { replicas: 2, template: { spec: { containers: [{ name: 'grafana', resources: res('100m', '256Mi') }] } } } } } };
+    const otel: KubeObject = { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: meta('agent', 'monitoring'), spec: { mode: 'daemonset', resources: res('50m', '64Mi') } };
+    const [g, o] = workloads([grafana, otel], nodeGroup);
+    expect([g.minPods, g.maxPods, g.pod.cpuRequests, g.pod.memoryRequests]).toEqual([2, 2, 0.1, 256 * MI]);
+    expect([o.minPods, o.maxPods, o.pod.cpuRequests]).toEqual([3, 20, 0.05]);
+  });
+
   it('ignores kinds that run no pods and knows the operators of the design document', () => {
     const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('c', 'n') };
     expect(workloads([cm], nodeGroup)).toEqual([]);
-    expect(Object.keys(EXTRACTORS)).toEqual(expect.arrayContaining(['postgresql.cnpg.io/Cluster', 'redis.redis.opstreelabs.in/RedisCluster', 'monitoring.coreos.com/Prometheus', 'elasticsearch.k8s.elastic.co/Elasticsearch']));
+    expect(Object.keys(EXTRACTORS)).toEqual(expect.arrayContaining(['postgresql.cnpg.io/Cluster', 'redis.redis.opstreelabs.in/RedisCluster', 'monitoring.coreos.com/Prometheus', 'elasticsearch.k8s.elastic.co/Elasticsearch', 'opentelemetry.io/OpenTelemetryCollector', 'grafana.integreatly.org/Grafana']));
   });
 });
 
@@ -189,5 +199,50 @@ describe('capacityReport', () => {
       expect(r.warnings.filter((w) => w.includes('at maximum replicas') || w.includes('never be scheduled'))).toEqual([]);
       expect(r.total.max.pods).toBeGreaterThan(r.total.min.pods);
     }
+  });
+
+  describe('the merged production output (every chart)', () => {
+    const objects = readDistDir(DIST_DIR, { inClusterOnly: true }).get('production')!;
+    const r = capacityReport('production', objects, settingsOf('production').capacity);
+    const w = (name: string) => r.workloads.filter((x) => `${x.namespace}/${x.name}`.startsWith(name));
+    const release = settingsOf('production').release.api;
+    const idle = release.active === 'blue' ? 'green' : 'blue';
+
+    it('counts both api colours once each: the live one at its HPA range, the idle one from its minimum to its maximum', () => {
+      const hpa = (colour: string) => synthObjects('production').find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === `finbot-api-${colour}-hpa`) as any;
+      for (const colour of ['blue', 'green']) {
+        const [api] = w(`production/finbot-api-${colour}`);
+        expect([api.minPods, api.maxPods]).toEqual([hpa(colour).spec.minReplicas, hpa(colour).spec.maxReplicas]);
+        expect(api.sidecar).toBe(true);
+      }
+      expect(w(`production/finbot-api-${idle}`)[0].minPods).toBe(release.idleReplicas);
+      // Services (finbot-api, -preview, -colours) run no pods: only the two colour Deployments are api workloads
+      expect(r.workloads.filter((x) => x.name.startsWith('finbot-api')).map((x) => x.name).sort()).toEqual(['finbot-api-blue', 'finbot-api-green']);
+    });
+
+    it('counts the operators\' pods: CNPG instances, Redis leaders and followers, Prometheus, Elasticsearch, collectors, Grafana', () => {
+      const pods = (name: string) => w(name).reduce((n, x) => n + x.maxPods, 0);
+      const pg = synthObjects('production').find((o) => o.kind === 'Cluster' && o.metadata.name === 'finbot-postgres-primary') as any;
+      expect(pods('database/finbot-postgres-primary')).toBe(pg.spec.instances);
+      expect(w('database/finbot-postgres-primary')[0].pod.cpuRequests).toBeGreaterThan(0);
+      expect(pods('cache/finbot-redis-cluster')).toBe(6);
+      expect(pods('monitoring/finbot-prometheus')).toBe(2);
+      expect(pods('monitoring/finbot-traces')).toBe(3);
+      expect(pods('monitoring/finbot-grafana')).toBe(1);
+      expect(r.workloads.filter((x) => x.kind === 'OpenTelemetryCollector').every((x) => x.maxPods > 0)).toBe(true);
+      const database = r.namespaces.find((n) => n.namespace === 'database')!;
+      expect(database.max.pods).toBe(pg.spec.instances);
+    });
+
+    it('leaves out what the environment\'s Argo CD Applications apply to another cluster (the DR region\'s Postgres)', () => {
+      expect(r.workloads.some((x) => x.name === 'finbot-postgres-dr')).toBe(false);
+      const all = capacityReport('production', readDistDir(DIST_DIR).get('production')!, settingsOf('production').capacity);
+      expect(all.workloads.some((x) => x.name === 'finbot-postgres-dr')).toBe(true);
+      const files = ['apps.yaml', 'data.yaml', 'data-dr.yaml', 'gitops.yaml'];
+      const app = (include: string | undefined, exclude: string | undefined, server = 'https://kubernetes.default.svc'): KubeObject => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: meta('a', 'argocd'), spec: { destination: { server }, source: { path: 'dist/production', directory: { include, exclude } } } });
+      expect([...inClusterFiles('production', files, [app('gitops.yaml', undefined), app(undefined, '{gitops.yaml,data-dr.yaml}')])].sort()).toEqual(['apps.yaml', 'data.yaml', 'gitops.yaml']);
+      expect([...inClusterFiles('production', files, [app(undefined, undefined, 'https://dr.example')])]).toEqual([]);
+      expect([...inClusterFiles('production', files, [])]).toEqual(files);
+    });
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
-import { copyEnvironments } from '../helpers';
+import { copyEnvironments, settingsOf } from '../helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'finbot-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -24,14 +24,23 @@ describe('tool commands', () => {
   it('diff: a changed image in a copy of dist/ against HEAD, as text and Markdown', () => {
     const dist = join(work, 'dist');
     cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
+    // the image of the live api colour's Deployment (blue-green: finbot-api-<active>)
+    const live = `finbot-api-${settingsOf('staging').release.api.active}`;
     const file = join(dist, 'staging', 'apps.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('finbot/api:v4.0.0', 'finbot/api:v4.0.1'));
+    const docs = readFileSync(file, 'utf8').split(/^---$/m);
+    const at = docs.findIndex((d) => /^kind: Deployment$/m.test(d) && new RegExp(`^  name: ${live}$`, 'm').test(d));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const [image] = /docker\.io\/finbot\/api:v[\d.]+/.exec(docs[at])!;
+    docs[at] = docs[at].replace(image, 'docker.io/finbot/api:v9.9.9');
+    writeFileSync(file, docs.join('---'));
     const text = run('diff', ['HEAD', '--dist', dist]);
     expect(text.status).toBe(0);
-    expect(text.stdout).toContain('~ Deployment staging/finbot-api: image finbot-api: docker.io/finbot/api:v4.0.0 → v4.0.1');
+    expect(text.stdout).toContain(`~ Deployment staging/${live}: image finbot-api: ${image} → v9.9.9`);
+    expect(text.stdout).toMatch(/staging: 0 added, 0 removed, 1 changed, \d+ unchanged/);
+    expect(text.stdout).toMatch(/production: 0 added, 0 removed, 0 changed, \d+ unchanged/);
     const md = run('diff', ['--dist', dist, '--markdown', '--exit-code']);
     expect(md.status).toBe(1);
-    expect(md.stdout).toContain('| changed | Deployment | `staging/finbot-api` |');
+    expect(md.stdout).toContain(`| changed | Deployment | \`staging/${live}\` |`);
     expect(run('diff', ['no-such-revision']).stderr).toContain('"no-such-revision" is not a git revision');
   });
 

@@ -1,23 +1,30 @@
 /** The architecture graph read from objects, and its SVG. */
 import { describe, expect, it } from 'vitest';
 import { architecture, PolicyIndex, selectorMatches, strictMtlsNamespaces } from '../../lib/architecture';
-import { renderDiagram, xml } from '../../lib/diagram';
+import { anchors, place, renderDiagram, xml } from '../../lib/diagram';
 import type { KubeObject } from '../../lib/render';
-import { synthObjects } from '../helpers';
+import { settingsOf, synthObjects } from '../helpers';
 import { productionWithEdgeAndData } from './fixtures';
 
 const edge = (arch: ReturnType<typeof architecture>, from: string, to: string) => arch.edges.find((e) => e.from === from && e.to === to);
 
 describe('architecture', () => {
   const arch = architecture(productionWithEdgeAndData());
+  const PG = 'Cluster/database/finbot-postgres-primary';
+  const REDIS = 'RedisCluster/cache/finbot-redis-cluster';
+  // The api is released blue-green: the live colour is behind finbot-api, the idle one behind finbot-api-preview.
+  const active = settingsOf('production').release.api.active;
+  const idle = active === 'blue' ? 'green' : 'blue';
+  const api = (colour: string) => `Deployment/production/finbot-api-${colour}`;
 
   it('puts objects into layers: edge, services, workloads, data stores', () => {
     const layer = (l: string) => arch.nodes.filter((n) => n.layer === l).map((n) => n.name);
     expect(layer('edge')).toEqual(['finbot-ingress']);
-    expect(layer('service')).toEqual(expect.arrayContaining(['finbot-api', 'finbot-web', 'finbot-worker-metrics']));
-    expect(layer('workload')).toEqual(expect.arrayContaining(['finbot-api', 'finbot-web', 'finbot-worker']));
+    expect(layer('service')).toEqual(expect.arrayContaining(['finbot-api', 'finbot-api-preview', 'finbot-web', 'finbot-worker-metrics']));
+    expect(layer('workload')).toEqual(expect.arrayContaining(['finbot-api-blue', 'finbot-api-green', 'finbot-web', 'finbot-worker']));
+    expect(layer('workload')).not.toContain('finbot-api');
     // sorted by namespace, then name
-    expect(layer('data')).toEqual(['redis-cluster', 'postgres-cluster']);
+    expect(layer('data')).toEqual(['finbot-redis-cluster', 'finbot-postgres-primary']);
   });
 
   it('routes the Ingress to Services, allowed for the ingress controller on the target port', () => {
@@ -26,19 +33,31 @@ describe('architecture', () => {
   });
 
   it('links Services to the pods they select and clients to the api by their env URL', () => {
-    expect(edge(arch, 'Service/production/finbot-api', 'Deployment/production/finbot-api')?.relation).toBe('selects');
+    // the live Service selects the active colour only, the preview Service the idle one
+    expect(edge(arch, 'Service/production/finbot-api', api(active))?.relation).toBe('selects');
+    expect(edge(arch, 'Service/production/finbot-api', api(idle))).toBeUndefined();
+    expect(edge(arch, 'Service/production/finbot-api-preview', api(idle))?.relation).toBe('selects');
+    expect(edge(arch, 'Service/production/finbot-api-preview', api(active))).toBeUndefined();
     expect(edge(arch, 'Deployment/production/finbot-web', 'Service/production/finbot-api')).toMatchObject({ relation: 'calls', verdict: 'allowed', port: 3001, mtls: true });
-    expect(edge(arch, 'Deployment/production/finbot-api', 'Service/production/finbot-api')).toBeUndefined();
+    expect(edge(arch, 'Deployment/production/finbot-worker', 'Service/production/finbot-api')).toMatchObject({ relation: 'calls', verdict: 'allowed', port: 3001, mtls: true });
+    // the api does not call itself through its own Service
+    for (const colour of ['blue', 'green']) expect(edge(arch, api(colour), 'Service/production/finbot-api')).toBeUndefined();
   });
 
-  it('connects workloads to data stores their NetworkPolicy allows explicitly', () => {
-    expect(edge(arch, 'Deployment/production/finbot-api', 'Cluster/database/postgres-cluster')).toMatchObject({ relation: 'uses', verdict: 'allowed', port: 5432, mtls: false });
-    expect(edge(arch, 'Deployment/production/finbot-worker', 'RedisCluster/cache/redis-cluster')).toMatchObject({ verdict: 'allowed', port: 6379 });
+  it('connects workloads to the data stores their environment addresses, with the NetworkPolicy verdict', () => {
+    for (const colour of ['blue', 'green']) {
+      expect(edge(arch, api(colour), PG)).toMatchObject({ relation: 'uses', verdict: 'allowed', port: 5432, mtls: false });
+      expect(edge(arch, api(colour), REDIS)).toMatchObject({ relation: 'uses', verdict: 'allowed', port: 6379 });
+    }
+    expect(edge(arch, 'Deployment/production/finbot-worker', REDIS)).toMatchObject({ verdict: 'allowed', port: 6379 });
+    // the app-wide egress policy would let web reach the stores, but web is not configured to use them
+    expect(edge(arch, 'Deployment/production/finbot-web', PG)).toBeUndefined();
+    expect(edge(arch, 'Deployment/production/finbot-web', REDIS)).toBeUndefined();
   });
 
   it('marks nodes in namespaces with STRICT mTLS', () => {
     const inApp = arch.nodes.filter((n) => n.namespace === 'production' && n.layer !== 'edge');
-    expect(inApp.length).toBeGreaterThanOrEqual(6);
+    expect(inApp.length).toBeGreaterThanOrEqual(8);
     expect(inApp.every((n) => n.mtls)).toBe(true);
     expect(arch.nodes.filter((n) => n.namespace !== 'production' || n.layer === 'edge').some((n) => n.mtls)).toBe(false);
     expect(architecture(productionWithEdgeAndData({ mtls: false })).nodes.some((n) => n.mtls)).toBe(false);
@@ -46,8 +65,44 @@ describe('architecture', () => {
 
   it('shows a connection the data namespace denies as denied', () => {
     const denied = architecture(productionWithEdgeAndData({ dataPolicy: true }));
-    expect(edge(denied, 'Deployment/production/finbot-api', 'RedisCluster/cache/redis-cluster')?.verdict).toBe('denied');
-    expect(edge(denied, 'Deployment/production/finbot-api', 'Cluster/database/postgres-cluster')?.verdict).toBe('allowed');
+    expect(edge(denied, api(active), REDIS)?.verdict).toBe('denied');
+    expect(edge(denied, api(active), PG)?.verdict).toBe('allowed');
+  });
+});
+
+describe('architecture of the complete production output', () => {
+  const arch = architecture(synthObjects('production'));
+  const active = settingsOf('production').release.api.active;
+  const idle = active === 'blue' ? 'green' : 'blue';
+  const api = (colour: string) => `Deployment/production/finbot-api-${colour}`;
+
+  it('routes the real Ingresses to the live api and web Services', () => {
+    const routes = arch.edges.filter((e) => e.relation === 'routes');
+    expect(routes.map((e) => e.to).sort()).toEqual(['Service/production/finbot-api', 'Service/production/finbot-web']);
+    expect(routes.every((e) => e.verdict === 'allowed')).toBe(true);
+  });
+
+  it('links the three api Services to the colour Deployments they select', () => {
+    const selected = (svc: string) => arch.edges.filter((e) => e.from === `Service/production/${svc}` && e.relation === 'selects').map((e) => e.to).sort();
+    expect(selected('finbot-api')).toEqual([api(active)]);
+    expect(selected('finbot-api-preview')).toEqual([api(idle)]);
+    expect(selected('finbot-api-colours')).toEqual([api('blue'), api('green')]);
+  });
+
+  it('connects the api colours and the worker to CNPG and Redis, through allowed policies', () => {
+    const uses = arch.edges.filter((e) => e.relation === 'uses');
+    for (const from of [api('blue'), api('green'), 'Deployment/production/finbot-worker']) {
+      expect(uses.filter((e) => e.from === from).map((e) => [e.to, e.verdict, e.port])).toEqual([
+        ['RedisCluster/cache/finbot-redis-cluster', 'allowed', 6379],
+        ['Cluster/database/finbot-postgres-primary', 'allowed', 5432],
+      ]);
+    }
+    expect(uses.filter((e) => e.from === 'Deployment/production/finbot-web')).toEqual([]);
+  });
+
+  it('has no arrow to a box that is not drawn', () => {
+    const ids = new Set(arch.nodes.map((n) => n.id));
+    expect(arch.edges.filter((e) => !ids.has(e.from) || !ids.has(e.to))).toEqual([]);
   });
 });
 
@@ -90,6 +145,25 @@ describe('renderDiagram', () => {
     expect(svg.match(/<g class="edge /g)).toHaveLength(arch.edges.length);
     expect(svg).toContain('mTLS</text>');
     expect(xml('a<b & "c"')).toBe('a&lt;b &amp; &quot;c&quot;');
+  });
+
+  it('gives every arrow its own point on a box side, inside the box', () => {
+    const arch = architecture(synthObjects('production'));
+    const pos = place(arch.nodes);
+    const at = anchors(arch.edges, pos);
+    expect(at.size).toBe(arch.edges.length);
+    const points = new Set<string>();
+    for (const e of arch.edges) {
+      const a = pos.get(e.from)!;
+      const b = pos.get(e.to)!;
+      const { sy, ty } = at.get(e)!;
+      expect(sy).toBeGreaterThan(a.y);
+      expect(sy).toBeLessThan(a.y + 56);
+      expect(ty).toBeGreaterThan(b.y);
+      expect(ty).toBeLessThan(b.y + 56);
+      points.add(`${e.from}|${b.x > a.x ? 'r' : 'l'}|${sy}`).add(`${e.to}|${b.x > a.x ? 'l' : 'r'}|${ty}`);
+    }
+    expect(points.size).toBe(2 * arch.edges.length);
   });
 
   it('grows with the number of objects and stays at least 1600×1000', () => {

@@ -4,7 +4,7 @@ import { chartObjects } from '../helpers';
 
 /**
  * Production's platform and apps charts (namespaces, app tier, policies) plus a hand-built Ingress, Postgres
- * and Redis cluster and STRICT mTLS — independent of the charts other issues add, so these tests keep
+ * and Redis cluster (named like the data chart's, which the apps' DATABASE_HOST/REDIS_HOST address) and STRICT mTLS — independent of the charts other issues add, so these tests keep
  * meaning the same after they land.
  */
 export function productionWithEdgeAndData(options: { mtls?: boolean; dataPolicy?: boolean } = {}): KubeObject[] {
@@ -24,13 +24,13 @@ export function productionWithEdgeAndData(options: { mtls?: boolean; dataPolicy?
     {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
-      metadata: { name: 'postgres-cluster', namespace: 'database' },
+      metadata: { name: 'finbot-postgres-primary', namespace: 'database' },
       spec: { instances: 3, storage: { size: '100Gi' }, resources: { requests: { cpu: '1', memory: '2Gi' } } },
     },
     {
       apiVersion: 'redis.redis.opstreelabs.in/v1beta2',
       kind: 'RedisCluster',
-      metadata: { name: 'redis-cluster', namespace: 'cache' },
+      metadata: { name: 'finbot-redis-cluster', namespace: 'cache' },
       spec: { clusterSize: 3, kubernetesConfig: { image: 'redis:7' } },
     },
   ];

@@ -5,6 +5,7 @@ import { buildEnvironment } from '../../charts/environment';
 import { listEnvironments, loadSettings } from '../../config/load';
 import { renderObjects } from '../../lib/render';
 import { scaleWorkerName, writeScaleFixture } from '../../lib/scale-fixture';
+import { synthObjects } from '../helpers';
 
 const dir = writeScaleFixture(200);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +20,9 @@ describe('scale fixture', () => {
     expect(Object.keys(settings.apps.extraWorkers)).toHaveLength(200);
     const objects = renderObjects(buildEnvironment(settings)).flatMap(([, o]) => o);
     const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
-    expect(names('Deployment')).toHaveLength(203);
+    // exactly 200 more Deployments, Services and HPAs than the real environment (all its charts)
+    const base = (kind: string) => synthObjects(env).filter((o) => o.kind === kind).length;
+    for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler']) expect(names(kind)).toHaveLength(base(kind) + 200);
     expect(names('Deployment')).toContain('finbot-scale-200');
     expect(names('Service')).toContain('finbot-scale-200-metrics');
     expect(names('HorizontalPodAutoscaler')).toContain('finbot-scale-200-hpa');
