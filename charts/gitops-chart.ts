@@ -36,9 +36,16 @@ export interface GitopsChartProps {
   readonly elsewhere?: readonly Chart[];
 }
 
-/** The objects of charts, read per ApiObject (Chart.toJson would validate the whole app: recursion). */
+/**
+ * What the project scope needs of each object of the charts (group, kind, namespace, name), read from the
+ * ApiObjects directly: rendering every object to JSON here would double the cost of synth.
+ */
 function objectsOf(charts: readonly Chart[]): KubeObject[] {
-  return charts.flatMap((c) => c.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject).map((o) => o.toJson() as KubeObject));
+  return charts.flatMap((c) => c.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject).map((o) => ({
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: { name: o.name, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}) },
+  })));
 }
 
 function scopeKey(s: ProjectScope): string {
