@@ -15,7 +15,7 @@ import { EdgeChart } from './edge-chart';
 import { MeshChart } from './mesh-chart';
 import { PlatformChart } from './platform-chart';
 import { SecretsChart } from './secrets-chart';
-import { ValidationChart } from './validation-chart';
+import { ChecksChart } from './checks-chart';
 
 /** The charts of one environment, keyed by their output file name (without `.yaml`). */
 export interface EnvironmentCharts {
@@ -27,7 +27,8 @@ export interface EnvironmentCharts {
   readonly secrets: SecretsChart;
   readonly observability: ObservabilityChart;
   readonly cluster: ClusterChart;
-  readonly validation: ValidationChart;
+  /** Post-sync smoke test and synthetic monitoring (dist/<env>/checks.yaml). */
+  readonly checks: ChecksChart;
   /** Argo CD objects; derived from every other chart, so it must stay last. */
   readonly gitops: GitopsChart;
   readonly edge: EdgeChart;
@@ -52,9 +53,9 @@ export function buildEnvironment(settings: Settings): Environment {
   apps.addDependency(platform, data);
   const edge = new EdgeChart(app, 'edge', { settings, namespaces: platform.namespaces, apps });
   edge.addDependency(apps);
-  const validation = new ValidationChart(app, 'validation', { settings, namespaces: platform.namespaces, apps });
-  validation.addDependency(apps);
-  const smoke = validation.smokeTest.serviceAccount.metadata;
+  const checks = new ChecksChart(app, 'checks', { settings, namespaces: platform.namespaces, apps });
+  checks.addDependency(apps);
+  const smoke = checks.smokeTest.serviceAccount.metadata;
   const mesh = new MeshChart(app, 'mesh', {
     settings,
     namespaces: platform.namespaces,
@@ -81,7 +82,7 @@ export function buildEnvironment(settings: Settings): Environment {
   return {
     settings,
     app,
-    charts: { platform, apps, edge, mesh, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, validation, gitops },
+    charts: { platform, apps, edge, mesh, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, checks, gitops },
   };
 }
 

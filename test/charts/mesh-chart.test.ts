@@ -30,7 +30,7 @@ describe('mesh chart: mTLS and authorization (production)', () => {
     const p = find(prod(), 'AuthorizationPolicy', 'finbot-api-from-ingress-web-and-workers', 'production');
     expect(p.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'production', 'app.kubernetes.io/name': 'finbot-api' });
     expect(p.spec.rules).toEqual([{
-      // finbot-smoke-test: the PostSync smoke test (validation chart) calls the api's preview and live Services.
+      // finbot-smoke-test: the PostSync smoke test (checks chart) calls the api's preview and live Services.
       from: [{ source: { principals: [SA('ingress-nginx', 'ingress-nginx'), SA('production', 'finbot-smoke-test'), SA('production', 'finbot-web'), SA('production', 'finbot-worker')] } }],
       to: [{ operation: { ports: ['3001'] } }],
     }]);
@@ -39,7 +39,7 @@ describe('mesh chart: mTLS and authorization (production)', () => {
   it('apiClients adds further identities to the api policy (the smoke-test Job in the real output)', () => {
     const env = buildEnvironment(settingsOf('production'));
     const p = (env.charts.mesh.toJson() as any[]).find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'finbot-api-from-ingress-web-and-workers');
-    expect(p.spec.rules[0].from[0].source.principals).toContain(SA('production', env.charts.validation.smokeTest.serviceAccount.name));
+    expect(p.spec.rules[0].from[0].source.principals).toContain(SA('production', env.charts.checks.smokeTest.serviceAccount.name));
   });
 
   it('every principal names a ServiceAccount the output creates, or the ingress controller', () => {

@@ -17,8 +17,8 @@ import type { EnvironmentNamespaces } from './platform-chart';
  */
 export const SMOKE_TEST_SERVICES = ['finbot-api-preview', 'finbot-api'] as const;
 
-/** Props of {@link ValidationChart}. */
-export interface ValidationChartProps {
+/** Props of {@link ChecksChart}. */
+export interface ChecksChartProps {
   readonly settings: Settings;
   readonly namespaces: EnvironmentNamespaces;
   /** The application tier: the smoke test checks the Services it finds there. */
@@ -52,12 +52,12 @@ export function smokeTargets(apps: Construct, path: string): SmokeTarget[] {
 }
 
 /** Smoke-test PostSync hook (app namespace) and blackbox prober with Probes (monitoring namespace). */
-export class ValidationChart extends Chart {
+export class ChecksChart extends Chart {
   readonly smokeTest: SmokeTestJob;
   readonly prober: BlackboxExporter;
   readonly probes: readonly HttpsProbe[];
 
-  constructor(scope: Construct, id: string, props: ValidationChartProps) {
+  constructor(scope: Construct, id: string, props: ChecksChartProps) {
     super(scope, id);
     const { settings, namespaces } = props;
     const environment = settings.name;

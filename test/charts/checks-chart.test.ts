@@ -3,10 +3,10 @@ import { k8s } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { AppsChart } from '../../charts/apps-chart';
 import { PlatformChart } from '../../charts/platform-chart';
-import { smokeTargets, ValidationChart } from '../../charts/validation-chart';
+import { smokeTargets, ChecksChart } from '../../charts/checks-chart';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 
-describe('validation chart', () => {
+describe('checks chart', () => {
   it('production: the smoke test checks the api Services that exist, on 3001, at /health, in the app namespace', () => {
     const job = find(synthObjects('production'), 'Job', 'finbot-smoke-test', 'production');
     const args: string[] = job.spec.template.spec.containers[0].command.slice(4);
@@ -38,8 +38,8 @@ describe('validation chart', () => {
     const app = new App();
     const platform = new PlatformChart(app, 'platform', { settings: s });
     const apps = new AppsChart(app, 'apps', { settings: s, namespaces: platform.namespaces });
-    const validation = new ValidationChart(app, 'validation', { settings: s, namespaces: platform.namespaces, apps });
-    const j = validation.smokeTest.job.toJson() as any;
+    const checks = new ChecksChart(app, 'checks', { settings: s, namespaces: platform.namespaces, apps });
+    const j = checks.smokeTest.job.toJson() as any;
     expect(j.spec.template.metadata.annotations).toBeUndefined();
   });
 
