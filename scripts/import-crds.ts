@@ -65,6 +65,19 @@ async function main(): Promise<void> {
   }
 }
 
+const HELP = `Regenerates imports/ from the upstream CRDs listed in cdk8s.yaml (imports:).
+
+Usage: npm run import
+
+For each CRD: typed cdk8s classes in imports/<group>.ts (cdk8s import) and the served versions' JSON
+schemas in imports/schemas/<group>/<version>/<Kind>.json (for offline validation). A CRD is read from
+../shared/crds/<group>/<file> when that copy exists, otherwise from its URL. Commit the result.`;
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
 main().catch((err: unknown) => {
   process.stderr.write(`import failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

@@ -16,6 +16,10 @@ export function settingsJsonSchema(): string {
 }
 
 const file = join(REPO_ROOT, 'config', 'settings.schema.json');
+if (process.argv[1] && import.meta.filename === process.argv[1] && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+  process.stdout.write('Writes config/settings.schema.json (JSON Schema of the settings model, for editors).\n\nUsage: npm run schema [-- --check]\n\n  --check  exit 1 when the committed file is out of date (CI) instead of writing it\n');
+  process.exit(0);
+}
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const text = settingsJsonSchema();
   if (process.argv.includes('--check')) {
