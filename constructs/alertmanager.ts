@@ -11,6 +11,7 @@ import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 import { PROMETHEUS_FS_GROUP, PROMETHEUS_UID, type AlertmanagerEndpoint } from './prometheus';
+import { plainResources, restrictedPodSecurityContext } from './security-context';
 
 /** Props of {@link FinbotAlertmanager}. */
 export interface FinbotAlertmanagerProps {
@@ -59,14 +60,8 @@ export class FinbotAlertmanager extends Construct {
       spec: {
         version: props.version,
         replicas,
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: PROMETHEUS_UID,
-          runAsGroup: PROMETHEUS_FS_GROUP,
-          fsGroup: PROMETHEUS_FS_GROUP,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
-        resources: { requests: { cpu: res.requests.cpu, memory: res.requests.memory }, limits: { cpu: res.limits.cpu, memory: res.limits.memory } },
+        securityContext: restrictedPodSecurityContext(PROMETHEUS_UID, PROMETHEUS_FS_GROUP),
+        resources: plainResources(res),
       },
     }));
     this.service = new k8s.KubeService(this, 'Service', {

@@ -12,6 +12,7 @@ import { Probe } from '@kubernetes-models/prometheus-operator/monitoring.coreos.
 import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** Pinned image. */
 export const BLACKBOX_EXPORTER_IMAGE = 'docker.io/prom/blackbox-exporter:v0.28.0';
@@ -97,7 +98,7 @@ export class BlackboxExporter extends Construct {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: { runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: restrictedPodSecurityContext(NOBODY, NOBODY, null),
             topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }],
             containers: [
               {
@@ -112,7 +113,7 @@ export class BlackboxExporter extends Construct {
                 },
                 livenessProbe: probe,
                 readinessProbe: probe,
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+                securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
               },
             ],

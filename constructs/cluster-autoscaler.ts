@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { labels, selectorLabels } from './labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** Name of every object of the autoscaler (upstream: the lease and status ConfigMap use it too). */
 export const CLUSTER_AUTOSCALER_NAME = 'cluster-autoscaler';
@@ -194,13 +195,7 @@ export class ClusterAutoscaler extends Construct {
             automountServiceAccountToken: true,
             enableServiceLinks: false,
             nodeSelector: { 'kubernetes.io/os': 'linux' },
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: NOBODY,
-              runAsGroup: NOBODY,
-              fsGroup: NOBODY,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(NOBODY),
             containers: [
               {
                 name: CLUSTER_AUTOSCALER_NAME,
@@ -215,12 +210,7 @@ export class ClusterAutoscaler extends Construct {
                 },
                 livenessProbe: probe(30),
                 readinessProbe: probe(10),
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: restrictedContainerSecurityContext(),
                 // The image's own CA bundle (distroless) is used: no hostPath mount of the node's bundle.
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },

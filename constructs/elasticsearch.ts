@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { Elasticsearch } from '../imports/elasticsearch.k8s.elastic.co';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
+import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** Props of {@link FinbotElasticsearch}. */
 export interface FinbotElasticsearchProps {
@@ -72,11 +73,11 @@ export class FinbotElasticsearch extends Construct {
           config: { 'node.store.allow_mmap': false },
           podTemplate: {
             spec: {
-              securityContext: { runAsNonRoot: true, runAsUser: ES_UID, runAsGroup: ES_UID, fsGroup: ES_UID, seccompProfile: { type: 'RuntimeDefault' } },
+              securityContext: restrictedPodSecurityContext(ES_UID),
               containers: [{
                 name: 'elasticsearch',
-                resources: { requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+                resources: plainResources(r),
+                securityContext: restrictedContainerSecurityContext(),
               }],
               topologySpreadConstraints: [{
                 maxSkew: 1,

@@ -8,6 +8,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { AppSettings, AutoscalingSettings, ProbeSettings } from '../config/schema';
 import type { Colour } from '../config/sections/release';
 import { labels, selectorLabels } from './labels';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** User and group id every FinBot container runs as (the design document's 1000/1000). */
 export const RUN_AS_ID = 1000;
@@ -256,13 +257,7 @@ export class FinbotApp extends Construct {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: 30,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: RUN_AS_ID,
-              runAsGroup: RUN_AS_ID,
-              fsGroup: RUN_AS_ID,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(RUN_AS_ID),
             topologySpreadConstraints: spreadKeys.map((topologyKey, i) => ({
               maxSkew: 1,
               topologyKey,
@@ -296,12 +291,7 @@ export class FinbotApp extends Construct {
                 },
                 livenessProbe: httpProbe(s.livenessProbe, s.port ?? s.metricsPort),
                 readinessProbe: httpProbe(s.readinessProbe, s.port ?? s.metricsPort),
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [
                   { name: 'tmp', mountPath: '/tmp' },
                   { name: 'cache', mountPath: '/app/cache' },

@@ -12,6 +12,7 @@ import * as yaml from 'js-yaml';
 import { Grafana } from '../imports/grafana.integreatly.org';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels, selectorLabels } from './labels';
+import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** A data source Grafana provisions at start. */
 export interface GrafanaDataSource {
@@ -99,17 +100,11 @@ export class FinbotGrafana extends Construct {
             template: {
               metadata: { labels: { ...objectLabels } },
               spec: {
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: GRAFANA_UID,
-                  runAsGroup: GRAFANA_UID,
-                  fsGroup: GRAFANA_UID,
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: restrictedPodSecurityContext(GRAFANA_UID),
                 containers: [{
                   name: 'grafana',
-                  resources: { requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+                  resources: plainResources(r),
+                  securityContext: restrictedContainerSecurityContext(),
                   volumeMounts: [{ name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true }],
                 }],
                 volumes: [{ name: 'datasources', configMap: { name: configMapName } }],

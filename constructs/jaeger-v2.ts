@@ -12,6 +12,7 @@ import { OpenTelemetryCollectorV1Beta1 } from '../imports/opentelemetry.io';
 import type { ObservabilityResources } from '../config/sections/observability';
 import type { FinbotElasticsearch } from './elasticsearch';
 import { labels } from './labels';
+import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** What the instance does. */
 export type JaegerRole = 'collector' | 'query';
@@ -133,9 +134,9 @@ export class JaegerV2 extends Construct {
         env: [{ name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: es.userSecret.name, key: es.userSecret.key } } }],
         volumes: [{ name: 'es-certs', secret: { secretName: es.caSecret.name, items: [{ key: es.caSecret.key, path: 'ca.crt' }] } }],
         volumeMounts: [{ name: 'es-certs', mountPath: '/es-certs', readOnly: true }],
-        resources: { requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } },
-        podSecurityContext: { runAsNonRoot: true, runAsUser: JAEGER_UID, runAsGroup: JAEGER_UID, fsGroup: JAEGER_UID, seccompProfile: { type: 'RuntimeDefault' } },
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+        resources: plainResources(r),
+        podSecurityContext: restrictedPodSecurityContext(JAEGER_UID),
+        securityContext: restrictedContainerSecurityContext(),
         ...(props.replicas >= 2 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),
         topologySpreadConstraints: [{
           maxSkew: 1,

@@ -11,6 +11,7 @@ import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.co
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
+import { restrictedPodSecurityContext } from './security-context';
 
 /** A label selector (matchLabels and/or matchExpressions). */
 export interface LabelSelector {
@@ -130,13 +131,7 @@ export class FinbotPrometheus extends Construct {
         ruleSelector: clone(props.ruleSelector),
         ...(props.ruleNamespaceSelector ? { ruleNamespaceSelector: clone(props.ruleNamespaceSelector) } : {}),
         ...(props.alertmanagers?.length ? { alerting: { alertmanagers: props.alertmanagers.map((a) => ({ namespace: a.namespace, name: a.name, port: a.port })) } } : {}),
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: PROMETHEUS_UID,
-          runAsGroup: PROMETHEUS_FS_GROUP,
-          fsGroup: PROMETHEUS_FS_GROUP,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: restrictedPodSecurityContext(PROMETHEUS_UID, PROMETHEUS_FS_GROUP),
         resources: {
           requests: { cpu: res.requests.cpu, memory: res.requests.memory },
           limits: { cpu: res.limits.cpu, memory: res.limits.memory },

@@ -19,6 +19,7 @@ import type { ServiceEndpoint } from './data-endpoints';
 import { labels } from './labels';
 import { PodMonitorObject } from './pod-monitor';
 import { REDIS_PASSWORD_KEY, REDIS_PASSWORD_SECRET } from './secret-names';
+import { restrictedPodSecurityContext } from './security-context';
 
 /** Ports of a Redis cluster pod. */
 export const REDIS_PORTS = {
@@ -176,13 +177,7 @@ export class RedisCluster extends Construct {
         },
         redisLeader: roleSpec('leader'),
         redisFollower: roleSpec('follower'),
-        podSecurityContext: {
-          runAsNonRoot: true,
-          runAsUser: RUN_AS_ID,
-          runAsGroup: RUN_AS_ID,
-          fsGroup: RUN_AS_ID,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        podSecurityContext: restrictedPodSecurityContext(RUN_AS_ID),
         storage: {
           volumeClaimTemplate: {
             spec: {

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { labels, selectorLabels } from './labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** Pinned curl image (the design document uses an unpinned curlimages/curl). */
 export const SMOKE_TEST_IMAGE = 'curlimages/curl:8.16.0';
@@ -117,12 +118,7 @@ export class SmokeTestJob extends Construct {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: NOBODY,
-              runAsGroup: NOBODY,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(NOBODY, NOBODY, null),
             containers: [
               {
                 name: 'smoke-test',
@@ -133,12 +129,7 @@ export class SmokeTestJob extends Construct {
                   requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
                   limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
                 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: restrictedContainerSecurityContext(),
               },
             ],
           },
