@@ -7,6 +7,7 @@ import { listEnvironments, loadSettings, SettingsError } from '../config/load';
 import { DIST_DIR, ENVIRONMENTS_DIR } from '../config/paths';
 import { capacityJson, capacityReport, formatCapacityText } from '../lib/capacity';
 import { readDistDir } from '../lib/dist-files';
+import { parseArgs } from 'node:util';
 
 const HELP = `Capacity report: requests, limits and storage at minimum and maximum replicas, per environment and
 namespace, from the synthesized objects in dist/, against the node group of config/environments/<env>/capacity.yaml.
@@ -28,21 +29,13 @@ function main(argv: readonly string[]): number {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  let dist = DIST_DIR;
-  let config = ENVIRONMENTS_DIR;
-  const envs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (argv[i + 1] === undefined) throw new Error(`${a} needs a value (see --help)`);
-      return argv[++i];
-    };
-    if (a === '--dist') dist = resolve(value());
-    else if (a === '--config') config = resolve(value());
-    else if (a === '--json' || a === '--strict') continue;
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (see --help)`);
-    else envs.push(a);
-  }
+  const { values, positionals: envs } = parseArgs({
+    args: [...argv],
+    options: { dist: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const dist = values.dist !== undefined ? resolve(values.dist) : DIST_DIR;
+  const config = values.config !== undefined ? resolve(values.config) : ENVIRONMENTS_DIR;
   // What runs on the environment's nodes: files its Argo CD Applications apply elsewhere (the DR region's) are left out.
   const objects = readDistDir(dist, { inClusterOnly: true });
   const known = listEnvironments(config);

@@ -8,6 +8,7 @@ import { DIST_DIR, REPO_ROOT } from '../config/paths';
 import { architecture } from '../lib/architecture';
 import { renderDiagram } from '../lib/diagram';
 import { readDistDir } from '../lib/dist-files';
+import { parseArgs } from 'node:util';
 
 const HELP = `Architecture diagrams drawn from the synthesized objects: edge (Ingress) -> Services -> workloads ->
 data stores, arrows coloured by what the NetworkPolicies allow, mTLS (PeerAuthentication STRICT) marked.
@@ -27,21 +28,13 @@ function main(argv: readonly string[]): number {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  let dist = DIST_DIR;
-  let out = join(REPO_ROOT, 'docs', 'diagrams');
-  const envs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (argv[i + 1] === undefined) throw new Error(`${a} needs a value (see --help)`);
-      return argv[++i];
-    };
-    if (a === '--dist') dist = resolve(value());
-    else if (a === '--out') out = resolve(value());
-    else if (a === '--check') continue;
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (see --help)`);
-    else envs.push(a);
-  }
+  const { values, positionals: envs } = parseArgs({
+    args: [...argv],
+    options: { dist: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const dist = values.dist !== undefined ? resolve(values.dist) : DIST_DIR;
+  const out = values.out !== undefined ? resolve(values.out) : join(REPO_ROOT, 'docs', 'diagrams');
   const objects = readDistDir(dist);
   const selected = envs.length > 0 ? envs : [...objects.keys()];
   if (selected.length === 0) throw new Error(`no synthesized environments in ${dist}: run 'npm run synth' first`);

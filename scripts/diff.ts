@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DIST_DIR, REPO_ROOT } from '../config/paths';
 import { diffEnvironments, formatMarkdown, formatText } from '../lib/diff';
 import { readDistAtRevision, readDistDir } from '../lib/dist-files';
+import { parseArgs } from 'node:util';
 
 const HELP = `Semantic diff of the synthesized output: objects added/removed and changed fields per environment.
 
@@ -28,23 +29,23 @@ function main(argv: readonly string[]): number {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  let base = 'HEAD';
-  let dist = DIST_DIR;
-  let head: string | undefined;
-  let maxFields = 12;
-  const value = (i: number) => {
-    if (argv[i + 1] === undefined) throw new Error(`${argv[i]} needs a value (see --help)`);
-    return argv[i + 1];
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--dist') dist = resolve(value(i++));
-    else if (a === '--head-ref') head = value(i++);
-    else if (a === '--max-fields') maxFields = Number(value(i++));
-    else if (a === '--markdown' || a === '--exit-code') continue;
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (see --help)`);
-    else base = a;
-  }
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      dist: { type: 'string' },
+      'head-ref': { type: 'string' },
+      'max-fields': { type: 'string' },
+      markdown: { type: 'boolean' },
+      'exit-code': { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) throw new Error(`give at most one base revision, got ${positionals.join(' ')} (see --help)`);
+  const base = positionals[0] ?? 'HEAD';
+  const dist = values.dist !== undefined ? resolve(values.dist) : DIST_DIR;
+  const head = values['head-ref'];
+  const maxFields = Number(values['max-fields'] ?? 12);
+  if (!Number.isInteger(maxFields) || maxFields < 1) throw new Error(`--max-fields must be a whole number of at least 1, got ${values['max-fields']}`);
   try {
     execFileSync('git', ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], { cwd: REPO_ROOT, stdio: 'ignore' });
   } catch {
