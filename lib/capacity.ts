@@ -7,7 +7,8 @@
  * Alertmanager, Elasticsearch, OpenTelemetryCollector, Grafana); a new operator CR gets one more entry. Pure.
  */
 import { parseQuantity } from '../config/quantity';
-import type { CapacitySettings } from '../config/sections/capacity';
+import type { Settings } from '../config/schema';
+import type { CapacityInput } from '../config/sections/capacity';
 import type { KubeObject } from './render';
 
 /** CPU in cores, memory and storage in bytes. */
@@ -318,8 +319,14 @@ export function formatGiB(bytes: number): string {
   return `${(bytes / GIB).toFixed(1)}Gi`;
 }
 
+/** Capacity input of an environment: node size from capacity.yaml, node group bounds from cluster.yaml. */
+export function capacityInput(settings: Pick<Settings, 'capacity' | 'cluster'>): CapacityInput {
+  const groups = settings.cluster.nodeGroups;
+  return { nodeAllocatable: settings.capacity.nodeAllocatable, nodeGroup: { min: groups.minSize, max: groups.maxSize } };
+}
+
 /** The capacity report of one environment's objects against its capacity settings. */
-export function capacityReport(environment: string, objects: readonly KubeObject[], settings: CapacitySettings): CapacityReport {
+export function capacityReport(environment: string, objects: readonly KubeObject[], settings: CapacityInput): CapacityReport {
   const nodeGroup = settings.nodeGroup;
   const ws = workloads(objects, nodeGroup);
   const names = [...new Set(ws.map((w) => w.namespace))].sort();

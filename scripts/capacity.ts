@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { listEnvironments, loadSettings, SettingsError } from '../config/load';
 import { DIST_DIR, ENVIRONMENTS_DIR } from '../config/paths';
-import { capacityJson, capacityReport, formatCapacityText } from '../lib/capacity';
+import { capacityInput, capacityJson, capacityReport, formatCapacityText } from '../lib/capacity';
 import { readDistDir } from '../lib/dist-files';
 import { parseArgs } from 'node:util';
 
@@ -43,7 +43,7 @@ function main(argv: readonly string[]): number {
   if (selected.length === 0) throw new Error(`no synthesized environments in ${dist}: run 'npm run synth' first`);
   const reports = selected.map((env) => {
     if (!objects.has(env)) throw new Error(`${env} is not in ${dist}: run 'npm run synth' first`);
-    return capacityReport(env, objects.get(env)!, loadSettings(env, config).capacity);
+    return capacityReport(env, objects.get(env)!, capacityInput(loadSettings(env, config)));
   });
   process.stdout.write(argv.includes('--json') ? capacityJson(reports) : formatCapacityText(reports));
   return argv.includes('--strict') && reports.some((r) => r.warnings.length > 0) ? 1 : 0;

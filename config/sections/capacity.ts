@@ -1,9 +1,7 @@
 /**
- * capacity.yaml: what one worker node offers and how far the node group scales, so `npm run capacity`
- * can tell whether the synthesized workloads fit at their maximum replicas.
- *
- * Note for the lead: the node group bounds duplicate those of the cluster section (added in parallel);
- * merge them into one place once both are in.
+ * capacity.yaml: what one worker node offers, so `npm run capacity` can tell whether the synthesized
+ * workloads fit at their maximum replicas. How far the node group scales is the cluster section's
+ * `nodeGroups` (the cluster autoscaler's bounds): one place for it.
  * @see https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/#node-allocatable
  */
 import { z } from 'zod';
@@ -19,12 +17,7 @@ const memory = z
 export const capacitySchema = z.strictObject({
   /** Allocatable resources of one worker node (capacity minus kubelet/system reservations and eviction threshold). */
   nodeAllocatable: z.strictObject({ cpu, memory }),
-  /** Bounds of the worker node group (the cluster autoscaler stays within them). */
-  nodeGroup: z.strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) }),
 }).superRefine((c, ctx) => {
-  if (c.nodeGroup.min > c.nodeGroup.max) {
-    ctx.addIssue({ code: 'custom', path: ['nodeGroup', 'min'], message: `min ${c.nodeGroup.min} is above max ${c.nodeGroup.max}` });
-  }
   for (const r of ['cpu', 'memory'] as const) {
     if ((tryParseQuantity(c.nodeAllocatable[r]) ?? 1) <= 0) {
       ctx.addIssue({ code: 'custom', path: ['nodeAllocatable', r], message: 'must be above zero' });
@@ -34,3 +27,9 @@ export const capacitySchema = z.strictObject({
 
 /** Validated capacity settings. */
 export type CapacitySettings = z.infer<typeof capacitySchema>;
+
+/** What a capacity report needs: node size (capacity.yaml) and node group bounds (cluster.yaml). */
+export interface CapacityInput {
+  readonly nodeAllocatable: CapacitySettings['nodeAllocatable'];
+  readonly nodeGroup: { readonly min: number; readonly max: number };
+}

@@ -1,6 +1,6 @@
 /** Capacity report on fixtures: every supported kind, min/max with HPAs, the fit check and its warnings. */
 import { describe, expect, it } from 'vitest';
-import { capacityReport, EXTRACTORS, formatCapacityText, istioSidecar, podAmounts, resourceAmounts, workloads } from '../../lib/capacity';
+import { capacityInput, capacityReport, EXTRACTORS, formatCapacityText, istioSidecar, podAmounts, resourceAmounts, workloads } from '../../lib/capacity';
 import type { KubeObject } from '../../lib/render';
 import { DIST_DIR } from '../../config/paths';
 import { inClusterFiles, readDistDir } from '../../lib/dist-files';
@@ -203,7 +203,7 @@ describe('capacityReport', () => {
 
   describe('the merged production output (every chart)', () => {
     const objects = readDistDir(DIST_DIR, { inClusterOnly: true }).get('production')!;
-    const r = capacityReport('production', objects, settingsOf('production').capacity);
+    const r = capacityReport('production', objects, capacityInput(settingsOf('production')));
     const w = (name: string) => r.workloads.filter((x) => `${x.namespace}/${x.name}`.startsWith(name));
     const release = settingsOf('production').release.api;
     const idle = release.active === 'blue' ? 'green' : 'blue';
@@ -236,7 +236,7 @@ describe('capacityReport', () => {
 
     it('leaves out what the environment\'s Argo CD Applications apply to another cluster (the DR region\'s Postgres)', () => {
       expect(r.workloads.some((x) => x.name === 'finbot-postgres-dr')).toBe(false);
-      const all = capacityReport('production', readDistDir(DIST_DIR).get('production')!, settingsOf('production').capacity);
+      const all = capacityReport('production', readDistDir(DIST_DIR).get('production')!, capacityInput(settingsOf('production')));
       expect(all.workloads.some((x) => x.name === 'finbot-postgres-dr')).toBe(true);
       const files = ['apps.yaml', 'data.yaml', 'data-dr.yaml', 'gitops.yaml'];
       const app = (include: string | undefined, exclude: string | undefined, server = 'https://kubernetes.default.svc'): KubeObject => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: meta('a', 'argocd'), spec: { destination: { server }, source: { path: 'dist/production', directory: { include, exclude } } } });

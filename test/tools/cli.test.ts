@@ -51,7 +51,8 @@ describe('tool commands', () => {
     expect(ok.stdout).not.toContain('DOES NOT FIT');
     const config = copyEnvironments();
     try {
-      writeFileSync(join(config, 'staging', 'capacity.yaml'), 'nodeAllocatable: { cpu: 500m, memory: 1Gi }\nnodeGroup: { min: 1, max: 1 }\n');
+      // Tiny nodes: staging's node group (cluster.yaml, 2–6 nodes) cannot hold the maximum.
+      writeFileSync(join(config, 'staging', 'capacity.yaml'), 'nodeAllocatable: { cpu: 100m, memory: 256Mi }\n');
       const warn = run('capacity', ['staging', '--config', config]);
       expect(warn.status).toBe(0);
       expect(warn.stdout).toContain('WARNING: staging: at maximum replicas the pods request');
