@@ -15,6 +15,7 @@ import { LegacyJaeger } from '../constructs/jaeger-legacy';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyRule } from '../constructs/network-policy';
 import { FinbotPrometheus } from '../constructs/prometheus';
+import { KubeStateMetrics } from '../constructs/kube-state-metrics';
 import { FinbotPrometheusRule } from '../constructs/prometheus-rule';
 import { FinbotServiceMonitor } from '../constructs/service-monitor';
 import type { AppsChart } from './apps-chart';
@@ -51,6 +52,7 @@ export class ObservabilityChart extends Chart {
   readonly alertmanager: FinbotAlertmanager;
   readonly serviceMonitors: readonly FinbotServiceMonitor[];
   readonly rules: FinbotPrometheusRule;
+  readonly kubeStateMetrics: KubeStateMetrics;
   readonly elasticsearch: FinbotElasticsearch;
   readonly traceCollector: JaegerV2;
   readonly traceQuery: JaegerV2;
@@ -105,6 +107,15 @@ export class ObservabilityChart extends Chart {
     });
 
     this.serviceMonitors = apps.components.map((app) => new FinbotServiceMonitor(this, `ServiceMonitor-${app.name}`, { app, namespace, environment }));
+
+    // Object-state metrics (restarts, HPA replicas, resource limits) for the alerts and the dashboard.
+    this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {
+      namespace,
+      environment,
+      version: o.kubeStateMetrics.version,
+      resources: o.kubeStateMetrics.resources,
+      scrapers: [{ podLabels: this.prometheus.podLabels }],
+    });
 
     this.rules = new FinbotPrometheusRule(this, 'Rules', {
       name: 'finbot-alerts',
