@@ -48,6 +48,8 @@ export const observabilitySchema = z.strictObject({
     grafana: dnsLabel,
     /** ECK (calls Elasticsearch on 9200). */
     elastic: dnsLabel,
+    /** cert-manager (its controller's metrics on 9402 feed the certificate-expiry alert). */
+    certManager: dnsLabel,
   }),
   prometheus: z.strictObject({
     /** Prometheus version the operator runs. */
