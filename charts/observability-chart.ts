@@ -15,6 +15,8 @@ import { LegacyJaeger } from '../constructs/jaeger-legacy';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyRule } from '../constructs/network-policy';
 import { FinbotPrometheus } from '../constructs/prometheus';
+import { KubeStateMetrics } from '../constructs/kube-state-metrics';
+import { ExternalServiceMonitor } from '../constructs/external-service-monitor';
 import { FinbotPrometheusRule } from '../constructs/prometheus-rule';
 import { FinbotServiceMonitor } from '../constructs/service-monitor';
 import type { AppsChart } from './apps-chart';
@@ -34,6 +36,15 @@ export const SCRAPE_PORTS = {
 /** Ports of the Kubernetes API server (443 on the Service, 6443 on most control planes). */
 export const KUBE_API_PORTS = [443, 6443] as const;
 
+/** cert-manager controller metrics (Helm chart Service `cert-manager`, port `tcp-prometheus-servicemonitor`). */
+export const CERT_MANAGER_METRICS_PORT = 9402;
+/** The kubelet's HTTPS port (cAdvisor metrics at /metrics/cadvisor). */
+export const KUBELET_PORT = 10250;
+/** Where prometheus-operator keeps the kubelet Service when it runs with `--kubelet-service=kube-system/kubelet`. */
+export const KUBELET_SERVICE_NAMESPACE = 'kube-system';
+/** The service-account files the operator mounts into every Prometheus pod. */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
 /** Name of the Jaeger v2 collector CR; apps export OTLP to its Service `<name>-collector`. */
 export const TRACE_COLLECTOR_NAME = 'jaeger';
 
@@ -51,6 +62,11 @@ export class ObservabilityChart extends Chart {
   readonly alertmanager: FinbotAlertmanager;
   readonly serviceMonitors: readonly FinbotServiceMonitor[];
   readonly rules: FinbotPrometheusRule;
+  readonly kubeStateMetrics: KubeStateMetrics;
+  /** cert-manager controller metrics (certificate expiry). */
+  readonly certManagerMonitor: ExternalServiceMonitor;
+  /** cAdvisor through the kubelet Service prometheus-operator maintains. */
+  readonly cadvisorMonitor: ExternalServiceMonitor;
   readonly elasticsearch: FinbotElasticsearch;
   readonly traceCollector: JaegerV2;
   readonly traceQuery: JaegerV2;
@@ -105,6 +121,47 @@ export class ObservabilityChart extends Chart {
     });
 
     this.serviceMonitors = apps.components.map((app) => new FinbotServiceMonitor(this, `ServiceMonitor-${app.name}`, { app, namespace, environment }));
+
+    // Object-state metrics (restarts, HPA replicas, resource limits) for the alerts and the dashboard.
+    this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {
+      namespace,
+      environment,
+      version: o.kubeStateMetrics.version,
+      resources: o.kubeStateMetrics.resources,
+      scrapers: [{ podLabels: this.prometheus.podLabels }],
+    });
+
+    // cert-manager (installed outside this repository): certmanager_certificate_expiration_timestamp_seconds.
+    // honorLabels keeps the Certificate's namespace/name instead of cert-manager's own pod labels.
+    this.certManagerMonitor = new ExternalServiceMonitor(this, 'CertManagerMonitor', {
+      name: 'cert-manager',
+      namespace,
+      environment,
+      targetNamespace: o.operatorNamespaces.certManager,
+      selector: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
+      endpoints: [{ port: 'tcp-prometheus-servicemonitor', path: '/metrics', interval: '60s', scheme: 'http', honorLabels: true }],
+      serviceOwner: 'the cert-manager Helm chart',
+    });
+    // cAdvisor (container_cpu_usage_seconds_total, container_memory_working_set_bytes) from every kubelet.
+    // Prometheus authenticates with its ServiceAccount token (ClusterRole: nodes/metrics); kubelet serving
+    // certificates are self-signed on most clusters, so the certificate is not verified (as kube-prometheus).
+    this.cadvisorMonitor = new ExternalServiceMonitor(this, 'CadvisorMonitor', {
+      name: 'kubelet-cadvisor',
+      namespace,
+      environment,
+      targetNamespace: KUBELET_SERVICE_NAMESPACE,
+      selector: { 'app.kubernetes.io/name': 'kubelet', 'k8s-app': 'kubelet' },
+      endpoints: [{
+        port: 'https-metrics',
+        path: '/metrics/cadvisor',
+        interval: '30s',
+        scheme: 'https',
+        honorLabels: true,
+        bearerTokenFile: `${SERVICE_ACCOUNT_DIR}/token`,
+        tlsConfig: { insecureSkipVerify: true },
+      }],
+      serviceOwner: 'prometheus-operator --kubelet-service=kube-system/kubelet',
+    });
 
     this.rules = new FinbotPrometheusRule(this, 'Rules', {
       name: 'finbot-alerts',
@@ -167,8 +224,12 @@ export class ObservabilityChart extends Chart {
       { peers: [{ namespaceLabels: namespaces.database.selectorLabels }], ports: [{ port: SCRAPE_PORTS.postgres }] },
       { peers: [{ namespaceLabels: namespaces.cache.selectorLabels }], ports: [{ port: SCRAPE_PORTS.redis }] },
       { peers: [alertmanagerPods], ports: [{ port: FinbotAlertmanager.WEB_PORT }] },
+      // cert-manager's controller metrics.
+      { peers: [{ namespaceLabels: { 'kubernetes.io/metadata.name': props.settings.observability.operatorNamespaces.certManager } }], ports: [{ port: CERT_MANAGER_METRICS_PORT }] },
       // The API server is not a pod: no selector can name it, so the rule is limited by port only.
       { peers: [], ports: KUBE_API_PORTS.map((port) => ({ port })) },
+      // The kubelets (cAdvisor) listen on the node addresses, which no selector names either.
+      { peers: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: KUBELET_PORT }] },
     ];
     new AllowPolicy(this, 'PrometheusEgress', { name: 'allow-prometheus-egress', namespace, podLabels: this.prometheus.podLabels, egress });
 

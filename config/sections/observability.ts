@@ -48,6 +48,8 @@ export const observabilitySchema = z.strictObject({
     grafana: dnsLabel,
     /** ECK (calls Elasticsearch on 9200). */
     elastic: dnsLabel,
+    /** cert-manager (its controller's metrics on 9402 feed the certificate-expiry alert). */
+    certManager: dnsLabel,
   }),
   prometheus: z.strictObject({
     /** Prometheus version the operator runs. */
@@ -64,6 +66,12 @@ export const observabilitySchema = z.strictObject({
     resources,
   }),
   /** Alert thresholds (PrometheusRules). */
+  /** kube-state-metrics (object-state metrics for the restart/HPA alerts and the saturation panels). */
+  kubeStateMetrics: z.strictObject({
+    /** Image tag of registry.k8s.io/kube-state-metrics/kube-state-metrics. */
+    version: version.refine((v) => /^v2\./.test(v), { message: 'must be a kube-state-metrics 2.x release tag such as v2.17.0' }),
+    resources,
+  }),
   alerts: z.strictObject({
     /** Share of 5xx responses over 5 minutes that pages (0.05 = 5 %). */
     errorRateRatio: z.number().gt(0, { message: 'must be a ratio between 0 and 1 such as 0.05 (5 %)' }).lt(1, { message: 'must be a ratio between 0 and 1 such as 0.05 (5 %)' }),

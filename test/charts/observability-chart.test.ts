@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
 import { ALERT_METRICS } from '../../charts/alerts/finbot-alerts';
 import { promqlProblems } from '../../constructs/prometheus-rule';
-import { find, ofKind, synthObjects } from '../helpers';
+import { find, ofKind, settingsOf, synthObjects } from '../helpers';
+import { optionsFor } from '../../validation/run';
 
 const prod = () => synthObjects('production');
 
@@ -73,7 +74,7 @@ describe('Prometheus finbot-prometheus: the design document values (production)'
 describe('ServiceMonitors', () => {
   it('one per component, labelled app: finbot, selecting the component\'s Services by stable labels on http-metrics', () => {
     const objs = prod();
-    const sms = ofKind(objs, 'ServiceMonitor');
+    const sms = ofKind(objs, 'ServiceMonitor').filter((s) => s.metadata.name.startsWith('finbot-'));
     expect(sms.map((s) => s.metadata.name)).toEqual(['finbot-api', 'finbot-web', 'finbot-worker']);
     for (const sm of sms) {
       expect(sm.metadata.labels.app).toBe('finbot');
@@ -135,6 +136,48 @@ describe('alerting rules', () => {
     }
   });
 
+  it('every metric the alerts use is produced by something the output scrapes (metric -> exporter -> monitor)', () => {
+    const objs = prod();
+    const p = find(objs, 'Prometheus', 'finbot-prometheus', 'monitoring');
+    const selectedNamespaces: string[] = p.spec.serviceMonitorNamespaceSelector.matchExpressions[0].values;
+    // A monitor counts when finbot-prometheus loads it: label app: finbot in one of its namespaces.
+    const monitor = (kind: string, name: string, namespace: string) => {
+      const m = find(objs, kind, name, namespace);
+      expect(m.metadata.labels.app, `${kind} ${name}`).toBe('finbot');
+      expect(selectedNamespaces, `${kind} ${name}`).toContain(namespace);
+      return m;
+    };
+    const sources: Record<string, () => void> = {
+      'FinBot api/web (design document)': () => {
+        for (const n of ['finbot-api', 'finbot-web']) monitor('ServiceMonitor', n, 'monitoring');
+      },
+      'kube-state-metrics': () => {
+        const sm = monitor('ServiceMonitor', 'kube-state-metrics', 'monitoring');
+        const svc = find(objs, 'Service', 'kube-state-metrics', 'monitoring');
+        for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(svc.metadata.labels[k]).toBe(v);
+        expect(svc.spec.ports.map((x: any) => x.name)).toContain(sm.spec.endpoints[0].port);
+        const args: string[] = find(objs, 'Deployment', 'kube-state-metrics', 'monitoring').spec.template.spec.containers[0].args;
+        const exported = args.find((a) => a.startsWith('--resources='))!.slice('--resources='.length).split(',');
+        // the alerts need pods (restarts) and horizontalpodautoscalers (current/max replicas)
+        expect(exported).toEqual(expect.arrayContaining(['pods', 'horizontalpodautoscalers']));
+      },
+      CloudNativePG: () => { monitor('PodMonitor', 'finbot-postgres-primary', 'database'); },
+      redis_exporter: () => { monitor('PodMonitor', 'finbot-redis-cluster', 'cache'); },
+      'cert-manager': () => {
+        const sm = monitor('ServiceMonitor', 'cert-manager', 'monitoring');
+        expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['cert-manager'] });
+        expect(sm.spec.endpoints[0]).toMatchObject({ port: 'tcp-prometheus-servicemonitor', honorLabels: true });
+      },
+    };
+    const used = new Set(alerts().flatMap((a: any) => Object.keys(ALERT_METRICS).filter((m) => new RegExp(`\\b${m}\\b`).test(a.expr))));
+    expect([...used].sort()).toEqual(Object.keys(ALERT_METRICS).sort());
+    for (const metric of used) {
+      const exporter = ALERT_METRICS[metric as keyof typeof ALERT_METRICS];
+      expect(sources[exporter], `${metric}: no source check for exporter "${exporter}"`).toBeTypeOf('function');
+      sources[exporter]!();
+    }
+  });
+
   it('promqlProblems finds what it claims to', () => {
     expect(promqlProblems('sum(rate(x[5m])')).toEqual(['unclosed "("']);
     expect(promqlProblems('sum(rate(x[5m])))')).toEqual(['unbalanced ")"']);
@@ -151,7 +194,7 @@ describe('monitoring namespace NetworkPolicies', () => {
     expect(np('allow-dns-egress').spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
   });
 
-  it('Prometheus egress: app metrics + Envoy, Postgres 9187, Redis 9121, Alertmanager 9093, API server 443/6443', () => {
+  it('Prometheus egress: app metrics + Envoy, Postgres 9187, Redis 9121, Alertmanager 9093, cert-manager 9402, API server 443/6443, kubelets 10250', () => {
     const p = np('allow-prometheus-egress');
     expect(p.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus', prometheus: 'finbot-prometheus' });
     expect(p.spec.egress).toEqual([
@@ -159,7 +202,9 @@ describe('monitoring namespace NetworkPolicies', () => {
       { to: [{ namespaceSelector: { matchLabels: { name: 'database', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 9187 }] },
       { to: [{ namespaceSelector: { matchLabels: { name: 'cache', 'finbot.io/environment': 'production' } } }], ports: [{ protocol: 'TCP', port: 9121 }] },
       { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'main' } } }], ports: [{ protocol: 'TCP', port: 9093 }] },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cert-manager' } } }], ports: [{ protocol: 'TCP', port: 9402 }] },
       { to: [], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 10250 }] },
     ]);
   });
 
@@ -174,6 +219,68 @@ describe('monitoring namespace NetworkPolicies', () => {
     const am = np('allow-alertmanager-from-prometheus');
     expect(am.spec.ingress[0]).toEqual({ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'finbot-prometheus' } } }], ports: [{ protocol: 'TCP', port: 9093 }] });
     expect(am.spec.ingress[1].ports).toEqual([{ protocol: 'TCP', port: 9094 }, { protocol: 'UDP', port: 9094 }]);
+  });
+});
+
+describe('kube-state-metrics, cert-manager and cAdvisor scrapes', () => {
+  const ksmSelector = (env: string) => ({ 'app.kubernetes.io/name': 'kube-state-metrics', 'app.kubernetes.io/instance': env });
+
+  for (const env of ['production', 'staging']) {
+    it(`${env}: kube-state-metrics runs in monitoring with the pinned image, settings resources and a ServiceMonitor Prometheus loads`, () => {
+      const objs = synthObjects(env);
+      const d = find(objs, 'Deployment', 'kube-state-metrics', 'monitoring');
+      expect(d.spec.replicas).toBe(1);
+      const c = d.spec.template.spec.containers[0];
+      expect(c.image).toBe('registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0');
+      expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } });
+      expect(find(objs, 'ClusterRole', 'monitoring-kube-state-metrics').rules.every((r: any) => r.verbs.join() === 'list,watch')).toBe(true);
+      const sm = find(objs, 'ServiceMonitor', 'kube-state-metrics', 'monitoring');
+      expect(sm.metadata.labels.app).toBe('finbot');
+      expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http-metrics', honorLabels: true });
+      expect(() => find(objs, 'PodDisruptionBudget', 'kube-state-metrics', 'monitoring')).toThrow();
+    });
+
+    it(`${env}: Prometheus may reach kube-state-metrics on 8080, and kube-state-metrics admits only Prometheus`, () => {
+      const objs = synthObjects(env);
+      const prometheusPods = { 'app.kubernetes.io/name': 'prometheus', prometheus: 'finbot-prometheus' };
+      const egress = find(objs, 'NetworkPolicy', 'allow-egress-to-kube-state-metrics', 'monitoring');
+      expect(egress.spec.podSelector).toEqual({ matchLabels: prometheusPods });
+      expect(egress.spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: ksmSelector(env) } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+      const own = find(objs, 'NetworkPolicy', 'kube-state-metrics', 'monitoring');
+      expect(own.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: prometheusPods } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    });
+  }
+
+  it('cAdvisor: the operator-managed kubelet Service, https with the ServiceAccount token, /metrics/cadvisor, honorLabels', () => {
+    const objs = prod();
+    const sm = find(objs, 'ServiceMonitor', 'kubelet-cadvisor', 'monitoring');
+    expect(sm.metadata.labels.app).toBe('finbot');
+    expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['kube-system'] });
+    expect(sm.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'kubelet', 'k8s-app': 'kubelet' } });
+    expect(sm.spec.endpoints).toEqual([{
+      port: 'https-metrics', path: '/metrics/cadvisor', interval: '30s', scheme: 'https', honorLabels: true,
+      bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token', tlsConfig: { insecureSkipVerify: true },
+    }]);
+    expect(sm.metadata.annotations['finbot.io/validation-exempt']).toMatch(/^xref\/monitor-selector: /);
+    // Prometheus may read the kubelet's metrics endpoints.
+    expect(find(objs, 'ClusterRole', 'monitoring-finbot-prometheus').rules).toContainEqual({ apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] });
+  });
+
+  it('the dashboard saturation panels only use series that are scraped (cAdvisor + kube-state-metrics)', () => {
+    const objs = prod();
+    const d = find(objs, 'GrafanaDashboard', 'finbot-overview', 'monitoring');
+    const json = JSON.stringify(d.spec);
+    for (const m of ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes', 'kube_pod_container_resource_limits']) expect(json).toContain(m);
+    expect(find(objs, 'ServiceMonitor', 'kubelet-cadvisor', 'monitoring').spec.endpoints[0].path).toBe('/metrics/cadvisor');
+    const args: string[] = find(objs, 'Deployment', 'kube-state-metrics', 'monitoring').spec.template.spec.containers[0].args;
+    expect(args.find((a) => a.startsWith('--resources='))!.split(/[=,]/)).toContain('pods');
+  });
+
+  it('cert-manager namespace is a setting and counts as external for the validator', () => {
+    expect(settingsOf('production').observability.operatorNamespaces.certManager).toBe('cert-manager');
+    expect(optionsFor('production').externalNamespaces).toContain('cert-manager');
+    expect(optionsFor('staging').externalNamespaces).toContain('cert-manager');
+    expect(find(prod(), 'ServiceMonitor', 'cert-manager', 'monitoring').spec.namespaceSelector.matchNames).toEqual(['cert-manager']);
   });
 });
 

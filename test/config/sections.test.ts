@@ -65,6 +65,14 @@ describe('observability.yaml', () => {
     expect(issue('observability', (r) => { r.operatorNamespaces.elastic = 'Elastic System'; })).toEqual({ path: 'operatorNamespaces.elastic', message: expect.stringContaining('DNS-1123') });
     expect(issue('observability', (r) => { r.tracing.elasticsearch.storage.storageClassName = 'fast_ssd'; }).path).toBe('tracing.elasticsearch.storage.storageClassName');
   });
+  it('kube-state-metrics: a pinned 2.x tag, resources checked; cert-manager namespace a DNS label', () => {
+    expect(loadSettings('staging').observability.kubeStateMetrics.version).toBe('v2.17.0');
+    expect(issue('observability', (r) => { r.kubeStateMetrics.version = 'v1.9.8'; })).toEqual({ path: 'kubeStateMetrics.version', message: 'must be a kube-state-metrics 2.x release tag such as v2.17.0' });
+    expect(issue('observability', (r) => { r.kubeStateMetrics.version = 'latest'; }).message).toContain('must be a pinned version');
+    expect(issue('observability', (r) => { r.kubeStateMetrics.resources.limits.memory = '64Mi'; })).toEqual({ path: 'kubeStateMetrics.resources.limits.memory', message: 'limit 64Mi is below the request 128Mi: raise the limit or lower the request' });
+    expect(issue('observability', (r) => { delete r.kubeStateMetrics; }).path).toBe('kubeStateMetrics');
+    expect(issue('observability', (r) => { r.operatorNamespaces.certManager = 'Cert Manager'; })).toEqual({ path: 'operatorNamespaces.certManager', message: expect.stringContaining('DNS-1123') });
+  });
   it('error rate is a ratio', () => {
     expect(issue('observability', (r) => { r.alerts.errorRateRatio = 5; }).message).toBe('must be a ratio between 0 and 1 such as 0.05 (5 %)');
     expect(issue('observability', (r) => { r.alerts.errorRateRatio = 0; }).message).toBe('must be a ratio between 0 and 1 such as 0.05 (5 %)');
