@@ -11,7 +11,7 @@ import * as yaml from 'js-yaml';
 import { Probe } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Probe';
 import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
-import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
+import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer, ScraperEgressPolicies } from './network-policy';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** Pinned image. */
@@ -147,17 +147,7 @@ export class BlackboxExporter extends Construct {
         { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
       ],
     });
-    // The scrapers' own namespace may deny egress by default (monitoring does): open their way here too.
-    props.scrapers.forEach((scraper, i) => {
-      if (scraper.namespaceLabels || !scraper.podLabels) return;
-      new AllowPolicy(this, `ScraperEgress${i}`, {
-        name: `allow-egress-to-${this.name}${i === 0 ? '' : `-${i}`}`,
-        namespace: this.namespace,
-        podLabels: scraper.podLabels,
-        labels: objectLabels,
-        egress: [{ peers: [{ podLabels: selector }], ports: [{ port: BLACKBOX_PORT }] }],
-      });
-    });
+    new ScraperEgressPolicies(this, 'ScraperEgress', { name: this.name, namespace: this.namespace, scrapers: props.scrapers, targetPodLabels: selector, port: BLACKBOX_PORT, labels: objectLabels });
   }
 }
 

@@ -12,7 +12,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import type { ResourceSettings } from '../config/schema';
 import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
-import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
+import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer, ScraperEgressPolicies } from './network-policy';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
 /** Upstream image repository (the project publishes to registry.k8s.io). */
@@ -207,16 +207,6 @@ export class KubeStateMetrics extends Construct {
         { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
       ],
     });
-    // The scrapers' namespace (monitoring) denies egress by default: open their way here.
-    props.scrapers.forEach((scraper, i) => {
-      if (scraper.namespaceLabels || !scraper.podLabels) return;
-      new AllowPolicy(this, `ScraperEgress${i}`, {
-        name: `allow-egress-to-${this.name}${i === 0 ? '' : `-${i}`}`,
-        namespace: this.namespace,
-        podLabels: scraper.podLabels,
-        labels: objectLabels,
-        egress: [{ peers: [{ podLabels: this.selector }], ports: [{ port: KSM_METRICS_PORT }] }],
-      });
-    });
+    new ScraperEgressPolicies(this, 'ScraperEgress', { name: this.name, namespace: this.namespace, scrapers: props.scrapers, targetPodLabels: this.selector, port: KSM_METRICS_PORT, labels: objectLabels });
   }
 }

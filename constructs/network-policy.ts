@@ -126,3 +126,42 @@ export const DNS_PORTS: readonly PolicyPort[] = [
   { port: 53, protocol: 'UDP' },
   { port: 53, protocol: 'TCP' },
 ];
+
+/** Props of {@link ScraperEgressPolicies}. */
+export interface ScraperEgressPoliciesProps {
+  /** Name of the scraped component; policies are `allow-egress-to-<name>[-i]`. */
+  readonly name: string;
+  /** Namespace of the scraped component (and of the scrapers the policies are made for). */
+  readonly namespace: string;
+  /** Who scrapes; only peers in the same namespace (pod labels, no namespace labels) get a policy. */
+  readonly scrapers: readonly PolicyPeer[];
+  /** Pod labels of the scraped component. */
+  readonly targetPodLabels: Record<string, string>;
+  /** The metrics port scraped. */
+  readonly port: number;
+  /** Labels of the policy objects. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * Egress policies for the scrapers of a component in the same namespace: the namespace may deny egress by
+ * default (monitoring does), so admitting the scrapers on the component's side alone is not enough.
+ */
+export class ScraperEgressPolicies extends Construct {
+  readonly policies: readonly AllowPolicy[];
+  constructor(scope: Construct, id: string, props: ScraperEgressPoliciesProps) {
+    super(scope, id);
+    const out: AllowPolicy[] = [];
+    props.scrapers.forEach((scraper, i) => {
+      if (scraper.namespaceLabels || !scraper.podLabels) return;
+      out.push(new AllowPolicy(this, `ScraperEgress${i}`, {
+        name: `allow-egress-to-${props.name}${i === 0 ? '' : `-${i}`}`,
+        namespace: props.namespace,
+        podLabels: scraper.podLabels,
+        ...(props.labels ? { labels: props.labels } : {}),
+        egress: [{ peers: [{ podLabels: props.targetPodLabels }], ports: [{ port: props.port }] }],
+      }));
+    });
+    this.policies = out;
+  }
+}

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AllowPolicy, DefaultDenyPolicy } from '../../constructs/network-policy';
+import { AllowPolicy, DefaultDenyPolicy, ScraperEgressPolicies } from '../../constructs/network-policy';
 
 describe('network policies', () => {
   it('default deny selects every pod, both directions', () => {
@@ -31,5 +31,25 @@ describe('network policies', () => {
   it('rejects a rule without ports', () => {
     const chart = new Chart(Testing.app(), 't');
     expect(() => new AllowPolicy(chart, 'a', { name: 'p', namespace: 'ns', podLabels: {}, ingress: [{ peers: [], ports: [] }] })).toThrow('at least one port');
+  });
+});
+
+describe('ScraperEgressPolicies', () => {
+  it('opens egress for same-namespace scrapers only, one policy each', () => {
+    const chart = new Chart(Testing.app(), 't');
+    new ScraperEgressPolicies(chart, 's', {
+      name: 'exporter',
+      namespace: 'monitoring',
+      scrapers: [{ podLabels: { app: 'prom' } }, { namespaceLabels: { name: 'other' }, podLabels: { app: 'x' } }, { podLabels: { app: 'agent' } }],
+      targetPodLabels: { app: 'exporter' },
+      port: 9100,
+    });
+    const objs = Testing.synth(chart);
+    expect(objs.map((o) => o.metadata.name)).toEqual(['allow-egress-to-exporter', 'allow-egress-to-exporter-2']);
+    expect(objs[0].spec).toEqual({
+      podSelector: { matchLabels: { app: 'prom' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'exporter' } } }], ports: [{ protocol: 'TCP', port: 9100 }] }],
+    });
   });
 });
