@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import type { AppSettings, AutoscalingSettings, ProbeSettings } from '../config/schema';
 import type { Colour } from '../config/sections/release';
+import { compareText } from '../lib/text-order';
 import { labels, selectorLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 
@@ -278,7 +279,7 @@ export class FinbotApp extends Construct {
                 ],
                 env: [
                   ...Object.entries({ ...s.env, ...(props.extraEnv ?? {}) })
-                    .sort(([a], [b]) => a.localeCompare(b))
+                    .sort(([a], [b]) => compareText(a, b))
                     .map(([envName, value]) => ({ name: envName, value })),
                   ...(props.secretEnv ?? []).map((e) => ({
                     name: e.name,

@@ -3,6 +3,7 @@
  * design document's `app: finbot`; selectors use only the stable subset (never a version).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
  */
+import { compareText } from '../lib/text-order';
 
 /** Label key of the design document's app label; its NetworkPolicy selects `app: finbot`. */
 export const APP_LABEL = 'app';
@@ -60,5 +61,5 @@ export function labels(props: LabelProps): Record<string, string> {
     'app.kubernetes.io/managed-by': 'cdk8s',
     ...(props.version !== undefined ? { 'app.kubernetes.io/version': props.version } : {}),
   };
-  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => compareText(a, b)));
 }

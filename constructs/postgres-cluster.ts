@@ -14,6 +14,7 @@ import {
 } from '../imports/postgresql.cnpg.io';
 import { BARMAN_CLOUD_PLUGIN, type BarmanObjectStore } from './barman-object-store';
 import type { ServiceEndpoint } from './data-endpoints';
+import { compareText } from '../lib/text-order';
 import { labels } from './labels';
 import { PodMonitorObject } from './pod-monitor';
 
@@ -214,5 +215,5 @@ function pick(r: Record<string, string>, keys: readonly string[]): Record<string
 }
 
 function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => compareText(a, b)));
 }

@@ -1,13 +1,14 @@
 /**
  * `npm run bench:scale` (or `npm run bench -- --scale`): how synth time and memory grow with the number of
  * services. For each size N it generates settings with N extra workers in every environment
- * (lib/scale-fixture.ts), then runs the bundled synth (node .build/main.mjs, all environments) several
- * times, sizes interleaved so background load hits all alike: median wall time, median CPU time (user +
+ * (lib/scale-fixture.ts), then runs the synth as scripts/synth.sh does (node from the startup snapshot; the
+ * bundle, node .build/main.mjs, if none can be built), all environments, several times, sizes interleaved so background load hits all alike: median wall time, median CPU time (user +
  * system, less sensitive to other processes) and max RSS, both from process.resourceUsage() of the synth
  * process itself.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../config/paths';
 import { writeScaleFixture } from '../lib/scale-fixture';
@@ -28,11 +29,12 @@ interface Sample {
   rssMiB: number;
 }
 
-const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nusage='+u.maxRSS+','+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+// Reports max RSS and CPU time at exit. A file for --require: node ignores --import when it starts from a snapshot.
+const RSS_HOOK = "process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nusage='+u.maxRSS+','+(u.userCPUTime+u.systemCPUTime)+'\\n')})\n";
 
-function runSynth(configDir: string, distDir: string): Sample {
+function runSynth(command: string[], configDir: string, distDir: string): Sample {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, join(REPO_ROOT, '.build', 'main.mjs')], {
+  const r = spawnSync(process.execPath, command, {
     cwd: REPO_ROOT,
     env: { ...process.env, FINBOT_CONFIG_DIR: configDir, FINBOT_DIST_DIR: distDir },
     encoding: 'utf8',
@@ -67,16 +69,21 @@ async function main(argv: string[]): Promise<number> {
   const runs = Number(opt('--runs') ?? 7);
   const progress = argv.includes('--progress') || process.stderr.isTTY;
   // @ts-expect-error: plain JavaScript module without types
-  const { ensureBundle } = await import('./synth.mjs');
-  await ensureBundle();
+  const { ensureApp } = await import('./synth.mjs');
+  const app: { bundle: string; snapshot?: string } = await ensureApp();
+  const hookDir = mkdtempSync(join(tmpdir(), 'finbot-bench-scale-'));
+  const hook = join(hookDir, 'usage.cjs');
+  writeFileSync(hook, RSS_HOOK);
+  const command = app.snapshot ? ['--require', hook, '--snapshot-blob', app.snapshot, '--'] : ['--require', hook, app.bundle];
+  const run = (config: string, dist: string) => runSynth(command, config, dist);
   const rows: Array<{ n: number; objects: number; ms: number; min: number; max: number; cpu: number; rss: number }> = [];
   const fixtures = sizes.map((n) => ({ n, config: writeScaleFixture(n) }));
   try {
     const samples = new Map<number, Sample[]>(sizes.map((n) => [n, []]));
-    for (const f of fixtures) runSynth(f.config, `${f.config}-dist`); // warm-up (file cache)
+    for (const f of fixtures) run(f.config, `${f.config}-dist`); // warm-up (file cache)
     for (let i = 0; i < runs; i++) {
       for (const f of fixtures) {
-        samples.get(f.n)!.push(runSynth(f.config, `${f.config}-dist`));
+        samples.get(f.n)!.push(run(f.config, `${f.config}-dist`));
         if (progress) process.stderr.write(`\rbench:scale: round ${i + 1}/${runs}, ${f.n} workers   `);
       }
     }
@@ -86,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       rows.push({ n: f.n, objects: countObjects(`${f.config}-dist`), ms: median(ms), min: Math.min(...ms), max: Math.max(...ms), cpu: median(xs.map((s) => s.cpuMs)), rss: Math.max(...xs.map((s) => s.rssMiB)) });
     }
   } finally {
+    rmSync(hookDir, { recursive: true, force: true });
     for (const f of fixtures) {
       rmSync(f.config, { recursive: true, force: true });
       rmSync(`${f.config}-dist`, { recursive: true, force: true });
@@ -104,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     console.log('extra workers/env  objects  median ms  (min–max)      CPU ms  max RSS MB');
     for (const r of rows) console.log(`${String(r.n).padStart(17)}  ${String(r.objects).padStart(7)}  ${r.ms.toFixed(0).padStart(9)}  (${r.min.toFixed(0)}–${r.max.toFixed(0)})`.padEnd(52) + r.cpu.toFixed(0).padStart(6) + r.rss.toFixed(0).padStart(12));
   }
-  console.log(`marginal cost ${perWorker.toFixed(2)} ms wall / ${perWorkerCpu.toFixed(2)} ms CPU per worker service (slope between the smallest and largest size); node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load`);
+  console.log(`marginal cost ${perWorker.toFixed(2)} ms wall / ${perWorkerCpu.toFixed(2)} ms CPU per worker service (slope between the smallest and largest size); ${app.snapshot ? 'from the startup snapshot' : 'from the bundle (no snapshot)'}; node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load`);
   return 0;
 }
 

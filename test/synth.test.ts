@@ -7,10 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../config/paths';
 import { copyEnvironments } from './helpers';
 
+/** What `npm run synth` and cdk8s.yaml's `app:` run: the startup snapshot when there is one. */
+const LAUNCHER = join(REPO_ROOT, 'scripts', 'synth.sh');
+/** The slow path: runs the app from the bundle (and builds the snapshot). */
 const SYNTH = join(REPO_ROOT, 'scripts', 'synth.mjs');
 
 function run(env: Record<string, string>, args: string[] = []) {
-  return spawnSync(process.execPath, [SYNTH, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return spawnSync('sh', [LAUNCHER, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
 }
 
 function readTree(dir: string): Record<string, string> {
@@ -88,8 +91,15 @@ describe('synth', () => {
     expect(readTree(out)).toEqual(readTree(dist));
   });
 
-  it('--help explains usage', () => {
-    const out = execFileSync(process.execPath, [SYNTH, '--help'], { encoding: 'utf8' });
-    expect(out).toContain('Usage: npm run synth');
+  it('--help explains usage, from the snapshot and from the bundle', () => {
+    expect(execFileSync('sh', [LAUNCHER, '--help'], { encoding: 'utf8' })).toContain('Usage: npm run synth');
+    expect(execFileSync(process.execPath, [SYNTH, '--help'], { encoding: 'utf8' })).toContain('Usage: npm run synth');
+  });
+
+  it('the bundle without the snapshot writes the same bytes', () => {
+    const dist = join(work, 'bundle');
+    const r = spawnSync(process.execPath, [SYNTH], { cwd: REPO_ROOT, env: { ...process.env, FINBOT_DIST_DIR: dist, FINBOT_NO_SNAPSHOT: '1' }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readTree(dist)).toEqual(readTree(join(REPO_ROOT, 'dist')));
   });
 });

@@ -15,6 +15,7 @@ import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { FinbotApp } from '../finbot-app';
 import { HTTP_PORT_NAME } from '../finbot-app';
+import { compareText } from '../../lib/text-order';
 import { labels } from '../labels';
 import { ModelObject } from '../model-object';
 import type { FinbotNamespace } from '../namespace';
@@ -223,7 +224,7 @@ export class NginxIngressEdge extends Construct {
         ...(r.rateLimited ? this.rateLimit.annotations : {}),
       };
       const ingress = new ModelObject(this, `Ingress-${app.name}`, new Ingress({
-        metadata: { ...meta(app.name, app.namespace), annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b))) },
+        metadata: { ...meta(app.name, app.namespace), annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => compareText(a, b))) },
         spec: {
           ingressClassName: className,
           tls: [{ hosts: [r.host], secretName: tlsSecretName }],
