@@ -9,10 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../config/paths';
+import { isHandover, SnapshotHandover } from '../lib/snapshot-handover';
+import MODEL_PACKAGE_LIST from './model-packages.json';
 import { closeSchema, pointerToPath, withUnknownFields } from './strict-walk';
 
 /** Any object with apiVersion and kind. */
@@ -31,19 +32,42 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-/** Packages with kubernetes-models classes at `<package>/<apiVersion>/<Kind>`. */
-const MODEL_PACKAGES = [
-  'kubernetes-models',
-  '@kubernetes-models/cert-manager',
-  '@kubernetes-models/prometheus-operator',
-  '@kubernetes-models/istio',
-  '@kubernetes-models/external-secrets',
-  '@kubernetes-models/argo-cd',
-  '@kubernetes-models/gateway-api',
-];
+/**
+ * Packages with kubernetes-models classes at `<package>/<apiVersion>/<Kind>`, in lookup order (a JSON file:
+ * scripts/validate.mjs reads it too, to bundle the models for the startup snapshot).
+ */
+const MODEL_PACKAGES: readonly string[] = MODEL_PACKAGE_LIST;
 
 type Validator = (data: object) => void;
 type ModelClass = { prototype: { validate(this: object): void } };
+type ModelModule = Record<string, ModelClass>;
+
+/** The module specifiers that may hold the model of a kind, in lookup order. */
+export function modelSpecifiers(apiVersion: string, kind: string): string[] {
+  // A core group has no dot ("v1", "apps/v1"); only kubernetes-models has those.
+  const packages = apiVersion.split('/')[0].includes('.') && !apiVersion.includes('k8s.io') ? MODEL_PACKAGES.slice(1) : MODEL_PACKAGES;
+  return packages.map((pkg) => `${pkg}/${apiVersion}/${kind}`);
+}
+
+/**
+ * The startup snapshot of the validation (scripts/validate.mjs) has no `import()`: its bundle holds the model
+ * modules of the kinds that were in dist/ when it was built, registered here. Any other kind, or a CRD
+ * validator not compiled yet, makes it hand over to the plain bundle ({@link SnapshotHandover}).
+ */
+let bundledModels: { kinds: ReadonlySet<string>; modules: ReadonlyMap<string, () => Promise<ModelModule>> } | undefined;
+
+/** Registers the bundled model modules (specifier → loader) that cover `kinds` (`apiVersion/Kind`). */
+export function useBundledModels(kinds: readonly string[], modules: Readonly<Record<string, () => Promise<unknown>>>): void {
+  bundledModels = { kinds: new Set(kinds), modules: new Map(Object.entries(modules) as Array<[string, () => Promise<ModelModule>]>) };
+}
+
+async function importModel(specifier: string, key: string): Promise<ModelModule> {
+  if (!bundledModels) return (await import(specifier)) as ModelModule;
+  if (!bundledModels.kinds.has(key)) throw new SnapshotHandover(`the model of ${key}`);
+  const load = bundledModels.modules.get(specifier);
+  if (!load) throw new Error(`no module ${specifier}`);
+  return load();
+}
 const modelCache = new Map<string, Validator | null>();
 // Ajv is loaded only when an imported CRD is validated: it is the largest module here.
 let ajv: { compile(schema: object): ValidateFunction } | undefined;
@@ -54,17 +78,15 @@ async function model(apiVersion: string, kind: string): Promise<Validator | null
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key)!;
   let found: Validator | null = null;
-  // A core group has no dot ("v1", "apps/v1"); only kubernetes-models has those.
-  const packages = apiVersion.split('/')[0].includes('.') && !apiVersion.includes('k8s.io') ? MODEL_PACKAGES.slice(1) : MODEL_PACKAGES;
-  for (const pkg of packages) {
+  for (const specifier of modelSpecifiers(apiVersion, kind)) {
     try {
-      const mod = (await import(`${pkg}/${apiVersion}/${kind}`)) as Record<string, ModelClass>;
-      const cls = mod[kind];
+      const cls = (await importModel(specifier, key))[kind];
       if (cls) {
         found = (data) => cls.prototype.validate.call(data);
         break;
       }
-    } catch {
+    } catch (err) {
+      if (isHandover(err)) throw err;
       // not in this package
     }
   }
@@ -75,11 +97,11 @@ async function model(apiVersion: string, kind: string): Promise<Validator | null
 async function metaValidator(): Promise<Validator | null> {
   if (objectMeta !== undefined) return objectMeta;
   try {
-    const mod = (await import('kubernetes-models/v1/Pod')) as Record<string, ModelClass>;
-    const pod = mod.Pod;
+    const pod = (await importModel('kubernetes-models/v1/Pod', 'v1/Pod')).Pod;
     // Validate metadata by wrapping it in a minimal Pod: the Pod schema references ObjectMeta.
     objectMeta = (data) => pod.prototype.validate.call({ apiVersion: 'v1', kind: 'Pod', metadata: data });
-  } catch {
+  } catch (err) {
+    if (isHandover(err)) throw err;
     objectMeta = null;
   }
   return objectMeta;
@@ -92,7 +114,21 @@ async function metaValidator(): Promise<Validator | null> {
  */
 const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, code: { source: true } } as const;
 const CRD_CACHE_DIR = join(REPO_ROOT, '.build', 'crd-validators');
-const requireFromRepo = createRequire(join(REPO_ROOT, 'package.json'));
+
+/**
+ * Loads a cached standalone validator without the module loader (there is none in a startup snapshot). Its
+ * only import is Ajv's `ucs2length` (string length in code points, for minLength/maxLength), given here.
+ */
+function loadStandalone(file: string): ValidateFunction {
+  const module = { exports: {} as unknown };
+  const runtime: Record<string, unknown> = { 'ajv/dist/runtime/ucs2length': { default: (s: string) => [...s].length } };
+  const require = (id: string) => {
+    if (id in runtime) return runtime[id];
+    throw new Error(`${file}: unexpected require("${id}"); delete .build/crd-validators to recompile`);
+  };
+  new Function('module', 'exports', 'require', readFileSync(file, 'utf8'))(module, module.exports, require);
+  return module.exports as ValidateFunction;
+}
 
 async function crdValidator(apiVersion: string, kind: string): Promise<ValidateFunction | null> {
   const key = `${apiVersion}/${kind}`;
@@ -104,8 +140,9 @@ async function crdValidator(apiVersion: string, kind: string): Promise<ValidateF
     const hash = createHash('sha256').update(JSON.stringify(AJV_OPTIONS)).update(JSON.stringify(schema)).digest('hex').slice(0, 20);
     const cached = join(CRD_CACHE_DIR, `${hash}.cjs`);
     if (existsSync(cached)) {
-      fn = requireFromRepo(cached) as ValidateFunction;
+      fn = loadStandalone(cached);
     } else {
+      if (bundledModels) throw new SnapshotHandover(`Ajv, to compile the schema of ${key}`);
       if (!ajv) {
         const { default: Ajv } = await import('ajv');
         ajv = new Ajv(AJV_OPTIONS);

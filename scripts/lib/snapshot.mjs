@@ -31,7 +31,7 @@ const { existsSync, readdirSync, realpathSync, statSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const STAMP = ${JSON.stringify(stamp)};
 const SOURCES = ${JSON.stringify(sources)};
-${newest.toString()}
+const newest = (${newest.toString()});
 function loadRe2() {
   const { createRequire } = require('node:module');
   return createRequire(join(STAMP.root, 'package.json'))('re2-wasm');

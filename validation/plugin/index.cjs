@@ -1,11 +1,13 @@
 // cdk8s validation plugin (cdk8s.yaml `validations: [{ package: ./validation/plugin, class: FinbotValidation }]`).
-// The CLI require()s this CommonJS file; validate() is async, so it imports the ESM bundle of
-// validation/plugin-core.ts (built on demand by scripts/validate.mjs) and delegates to it.
+// The CLI require()s this CommonJS file inside its own process, which has no code cache and would spend
+// most of a second loading the validation. So the plugin stays small: it runs
+// `scripts/validate.sh --cdk8s-plugin <manifests>` (node from the validation's startup snapshot; see
+// validation/plugin-core.ts), which prints the report as JSON, and hands that report to the CLI.
 'use strict';
-const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
+const { spawnSync } = require('node:child_process');
+const { resolve, join } = require('node:path');
 
-const SCRIPT = pathToFileURL(join(__dirname, '..', '..', 'scripts', 'validate.mjs')).href;
+const LAUNCHER = join(__dirname, '..', '..', 'scripts', 'validate.sh');
 
 class FinbotValidation {
   /** @param {{ configDir?: string }} properties from cdk8s.yaml `properties:` */
@@ -16,10 +18,16 @@ class FinbotValidation {
 
   /** @param {import('cdk8s-cli/lib/plugins/validation').ValidationContext} context */
   async validate(context) {
-    const { ensureValidationBundle } = await import(SCRIPT);
-    const { plugin } = await ensureValidationBundle();
-    const core = await import(pathToFileURL(plugin).href);
-    await core.validateForCli(context, this.properties);
+    const env = { ...process.env };
+    if (this.properties.configDir) env.FINBOT_CONFIG_DIR = resolve(this.properties.configDir);
+    const r = spawnSync('sh', [LAUNCHER, '--cdk8s-plugin', ...context.manifests], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    if (r.status !== 0) {
+      throw new Error(`validation could not run (exit code ${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').trim()}`);
+    }
+    if (r.stderr) process.stderr.write(r.stderr);
+    const report = JSON.parse(r.stdout);
+    for (const violation of report.violations) context.report.addViolation(violation);
+    context.report.submit(report.status, report.metadata);
   }
 }
 
