@@ -1,7 +1,7 @@
 /**
  * `npm run bench:scale` (or `npm run bench -- --scale`): how synth time and memory grow with the number of
  * services. For each size N it generates settings with N extra workers in every environment
- * (lib/scale-fixture.ts), then runs the synth as scripts/synth.sh does (node from the startup snapshot; the
+ * (lib/scale-fixture.ts), then runs the synth as scripts/run.sh synth does (node from the startup snapshot; the
  * bundle, node .build/main.mjs, if none can be built), all environments, several times, sizes interleaved so background load hits all alike: median wall time, median CPU time (user +
  * system, less sensitive to other processes) and max RSS, both from process.resourceUsage() of the synth
  * process itself.

@@ -2,13 +2,13 @@
 //   node     node -e ""           (Node.js start-up alone, for reference)
 //   floor    node -e "require('cdk8s'); require('cdk8s-plus-27')"   (the cost of loading the libraries)
 //   l1-floor node -e "require('cdk8s'); require('cdk8s-plus-27/lib/imports/k8s')"   (only what the app uses)
-//   direct   sh scripts/synth.sh  (npm run synth without npm: node started from the startup snapshot of the
+//   direct   sh scripts/run.sh synth  (npm run synth without npm: node started from the startup snapshot of the
 //                                  bundled app, every environment, no CLI)
 //   bundle   node .build/main.mjs (the same app from the bundle with a V8 code cache: no snapshot)
 //   cli      cdk8s synth          (node_modules/.bin/cdk8s; includes the validation plugin of cdk8s.yaml)
 //   cli-nov  cdk8s synth --no-validate   (the same without the validation plugin)
 //   npx-nov  npx cdk8s synth --no-validate   (as users type it: npx finds the CLI first)
-//   validate sh scripts/validate.sh   (npm run validate without npm: the validation alone, on dist/, from
+//   validate sh scripts/run.sh validate   (npm run validate without npm: the validation alone, on dist/, from
 //                                  its startup snapshot)
 // Ratios: direct/floor (goal <= 1.3), cli/cli-nov and (direct+validate)/direct (validation goal < 2.0).
 // Usage: npm run bench [-- --runs N] [--no-cli] [--scale ...]   (--scale: see scripts/bench-scale.ts)
@@ -28,7 +28,7 @@ if (args.includes('--help')) {
 
 Reports the median of N runs (default 9, interleaved) of: node start-up, the floor (loading cdk8s and
 cdk8s-plus-27), the L1 floor (cdk8s and cdk8s-plus-27/lib/imports/k8s), direct synth of every environment
-(sh scripts/synth.sh: from the startup snapshot), the same from the bundle without snapshot (node
+(sh scripts/run.sh synth: from the startup snapshot), the same from the bundle without snapshot (node
 .build/main.mjs), npm run validate, and the cdk8s CLI with and without the validation plugin (and through
 npx): wall time, and for plain node processes also CPU time (user + system, from process.resourceUsage()),
 steadier on a busy machine.
@@ -94,16 +94,16 @@ try {
   if (!(await ensureApp()).snapshot) throw new Error('no startup snapshot could be built: see the note above');
   await ensureValidationBundle();
   // The validation snapshot's warm-up needs the CRD validators compiled: one validation run first.
-  spawnSync('sh', [join(root, 'scripts', 'validate.sh')], { cwd: root, stdio: 'ignore' });
+  spawnSync('sh', [join(root, 'scripts', 'run.sh'), 'validate'], { cwd: root, stdio: 'ignore' });
   if (!(await ensureValidationSnapshot())) throw new Error('no startup snapshot of the validation could be built: see the note above');
   const cases = [
     ['node', process.execPath, ['-e', '']],
     ['floor', process.execPath, ['-e', "require('cdk8s'); require('cdk8s-plus-27')"]],
     ['l1-floor', process.execPath, ['-e', "require('cdk8s'); require('cdk8s-plus-27/lib/imports/k8s')"]],
-    ['direct', 'sh', [join(root, 'scripts', 'synth.sh')]],
+    ['direct', 'sh', [join(root, 'scripts', 'run.sh'), 'synth']],
     ['bundle', process.execPath, [join(root, '.build', 'main.mjs')]],
   ];
-  cases.push(['validate', 'sh', [join(root, 'scripts', 'validate.sh')]]);
+  cases.push(['validate', 'sh', [join(root, 'scripts', 'run.sh'), 'validate']]);
   if (!args.includes('--no-cli')) {
     const cdk8s = join(root, 'node_modules', '.bin', 'cdk8s');
     cases.push(

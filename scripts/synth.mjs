@@ -12,7 +12,7 @@
 //
 // Then it builds a V8 startup snapshot of the bundle (`.build/synth.blob`, scripts/lib/snapshot.mjs): the
 // heap after loading every module and rendering every environment once (output dropped), so a run starts
-// with everything loaded, compiled and its caches filled. scripts/synth.sh, the command cdk8s.yaml and
+// with everything loaded, compiled and its caches filled. scripts/run.sh synth, the command cdk8s.yaml and
 // `npm run synth` run, starts node from it; this script is the slow path that also builds it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -142,7 +142,7 @@ export async function ensureBundle() {
   return bundle;
 }
 
-/** The startup snapshot that scripts/synth.sh runs (see scripts/lib/snapshot.mjs). */
+/** The startup snapshot that scripts/run.sh synth runs (see scripts/lib/snapshot.mjs). */
 export const SNAPSHOT = join(buildDir, 'synth.blob');
 
 /**

@@ -1,4 +1,4 @@
-// `npm run validate` (slow path; scripts/validate.sh runs the startup snapshot when there is one).
+// `npm run validate` (slow path; scripts/run.sh validate runs the startup snapshot when there is one).
 //
 // Bundles validation/cli.ts with esbuild into .build/validation/cli.mjs when a source is newer than the
 // bundle and runs its main. Then it brings the validation's startup snapshot up to date

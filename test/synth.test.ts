@@ -8,12 +8,12 @@ import { REPO_ROOT } from '../config/paths';
 import { copyEnvironments } from './helpers';
 
 /** What `npm run synth` and cdk8s.yaml's `app:` run: the startup snapshot when there is one. */
-const LAUNCHER = join(REPO_ROOT, 'scripts', 'synth.sh');
+const LAUNCHER = join(REPO_ROOT, 'scripts', 'run.sh');
 /** The slow path: runs the app from the bundle (and builds the snapshot). */
 const SYNTH = join(REPO_ROOT, 'scripts', 'synth.mjs');
 
 function run(env: Record<string, string>, args: string[] = []) {
-  return spawnSync('sh', [LAUNCHER, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return spawnSync('sh', [LAUNCHER, 'synth', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
 }
 
 function readTree(dir: string): Record<string, string> {
@@ -92,8 +92,14 @@ describe('synth', () => {
   });
 
   it('--help explains usage, from the snapshot and from the bundle', () => {
-    expect(execFileSync('sh', [LAUNCHER, '--help'], { encoding: 'utf8' })).toContain('Usage: npm run synth');
+    expect(execFileSync('sh', [LAUNCHER, 'synth', '--help'], { encoding: 'utf8' })).toContain('Usage: npm run synth');
     expect(execFileSync(process.execPath, [SYNTH, '--help'], { encoding: 'utf8' })).toContain('Usage: npm run synth');
+  });
+
+  it('the launcher refuses an unknown command, exit 2', () => {
+    const r = spawnSync('sh', [LAUNCHER, 'deploy'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('usage: sh scripts/run.sh synth|validate');
   });
 
   it('the bundle without the snapshot writes the same bytes', () => {

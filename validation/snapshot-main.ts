@@ -1,7 +1,7 @@
 /**
  * Entry of the validation's startup snapshot. scripts/validate.mjs bundles it, with the model modules of
  * the kinds in dist/ registered through {@link useBundledModels}, and scripts/lib/snapshot.mjs snapshots
- * the heap after {@link warmUp}. scripts/validate.sh runs it; see docs/tools.md.
+ * the heap after {@link warmUp}. scripts/run.sh validate runs it; see docs/tools.md.
  */
 import { main } from './cli';
 

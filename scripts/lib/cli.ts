@@ -25,7 +25,7 @@ export function settingsFor(env: string, dir: string): Settings {
 
 /** Runs `npm run synth -- <env>` in this process's environment; returns its exit code. */
 export function resynth(env: string): number {
-  const r = spawnSync('sh', [join(REPO_ROOT, 'scripts', 'synth.sh'), env], { stdio: 'inherit', env: process.env });
+  const r = spawnSync('sh', [join(REPO_ROOT, 'scripts', 'run.sh'), 'synth', env], { stdio: 'inherit', env: process.env });
   return r.status ?? 1;
 }
 

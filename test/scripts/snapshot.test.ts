@@ -1,5 +1,5 @@
 /**
- * The startup snapshot that scripts/synth.sh starts node from (built by scripts/synth.mjs): it must write
+ * The startup snapshot that scripts/run.sh synth starts node from (built by scripts/synth.mjs): it must write
  * exactly what the bundle writes, and it must never run stale code — after a source edit, in a moved
  * checkout, with NODE_OPTIONS, or when the snapshot file is unusable. Runs in a copy of the repository
  * (node_modules linked), so edits there cannot disturb other tests.
@@ -25,7 +25,7 @@ function launch(root: string, dist: string, extraEnv: Record<string, string> = {
   const env: Record<string, string | undefined> = { ...process.env, FINBOT_DIST_DIR: dist, ...extraEnv };
   if (!('NODE_OPTIONS' in extraEnv)) delete env.NODE_OPTIONS;
   delete env.FINBOT_NO_SNAPSHOT;
-  return spawnSync('sh', [join(root, 'scripts', 'synth.sh'), ...args], { cwd: root, env, encoding: 'utf8' });
+  return spawnSync('sh', [join(root, 'scripts', 'run.sh'), 'synth', ...args], { cwd: root, env, encoding: 'utf8' });
 }
 
 function blobOf(root: string): string {

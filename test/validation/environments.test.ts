@@ -15,7 +15,7 @@ import { copyEnvironments, ENVIRONMENTS } from '../helpers';
 import { realOutput } from './fixtures';
 
 /** What `npm run validate` runs: the validation's startup snapshot when there is one. */
-const LAUNCHER = join(REPO_ROOT, 'scripts', 'validate.sh');
+const LAUNCHER = join(REPO_ROOT, 'scripts', 'run.sh');
 /** The slow path: the ESM bundle (and it builds the snapshot). */
 const VALIDATE = join(REPO_ROOT, 'scripts', 'validate.mjs');
 const CDK8S = join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -40,14 +40,14 @@ describe.each(ENVIRONMENTS)('%s', (env) => {
 
 describe('npm run validate', () => {
   it('passes on the committed dist/ (every environment), exit 0', () => {
-    const r = run('sh', [LAUNCHER]);
+    const r = run('sh', [LAUNCHER, 'validate']);
     expect(r.stderr).toBe('');
     for (const env of ENVIRONMENTS) expect(r.stdout).toContain(`ok    ${env}:`);
     expect(r.status).toBe(0);
   });
 
   it('--help explains usage, exit 0', () => {
-    const r = run('sh', [LAUNCHER, '--help']);
+    const r = run('sh', [LAUNCHER, 'validate', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: npm run validate');
     expect(r.stdout).toContain('--json');
@@ -59,13 +59,13 @@ describe('npm run validate', () => {
     const file = join(dist, 'staging', 'apps.yaml');
     // The first api image in apps.yaml is the blue Deployment's (the api is released blue-green).
     writeFileSync(file, readFileSync(file, 'utf8').replace(/image: docker\.io\/finbot\/api:\S+/, 'image: docker.io/finbot/api:latest'));
-    const text = run('sh', [LAUNCHER, 'staging'], { FINBOT_DIST_DIR: dist });
+    const text = run('sh', [LAUNCHER, 'validate', 'staging'], { FINBOT_DIST_DIR: dist });
     expect(text.status).toBe(1);
     expect(text.stdout).toContain('[policy/image-tag] Deployment staging/finbot-api-blue');
     expect(text.stdout).toContain('apps.yaml');
     expect(text.stdout).toContain('at:   spec.template.spec.containers[0].image');
     expect(text.stdout).toContain('fix:  Pin the image');
-    const json = run('sh', [LAUNCHER, '--json', 'staging'], { FINBOT_DIST_DIR: dist });
+    const json = run('sh', [LAUNCHER, 'validate', '--json', 'staging'], { FINBOT_DIST_DIR: dist });
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout) as { ok: boolean; environments: Array<{ environment: string; violations: Array<{ rule: string; object: string }> }> };
     expect(report.ok).toBe(false);
@@ -73,19 +73,19 @@ describe('npm run validate', () => {
   });
 
   it('--rules lists every rule id', () => {
-    const r = run('sh', [LAUNCHER, '--rules']);
+    const r = run('sh', [LAUNCHER, 'validate', '--rules']);
     expect(r.status).toBe(0);
     for (const id of ['schema/unknown-field', 'pss/seccomp', 'policy/sa-token', 'xref/service-selector', 'netpol/reachability']) expect(r.stdout).toContain(id);
   });
 
   it('an unknown environment is an error naming the folder, exit 2', () => {
-    const r = run('sh', [LAUNCHER, 'prod']);
+    const r = run('sh', [LAUNCHER, 'validate', 'prod']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('prod');
   });
 
   it('an unknown option is a usage error, exit 2', () => {
-    const r = run('sh', [LAUNCHER, '--jsn']);
+    const r = run('sh', [LAUNCHER, 'validate', '--jsn']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--jsn');
   });
@@ -98,13 +98,13 @@ describe('the startup snapshot of the validation', () => {
     const file = join(dist, 'production', 'apps.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('runAsNonRoot: true', 'runAsNonRoot: false').replace(/image: docker\.io\/finbot\/web:\S+/, 'image: docker.io/finbot/web:latest'));
     for (const env of [{}, { FINBOT_DIST_DIR: dist }] as Array<Record<string, string>>) {
-      const fast = run('sh', [LAUNCHER, '--json'], env);
+      const fast = run('sh', [LAUNCHER, 'validate', '--json'], env);
       const slow = run(process.execPath, [VALIDATE, '--json'], { ...env, FINBOT_NO_SNAPSHOT: '1' });
       expect(slow.status, slow.stderr).toBe(Object.keys(env).length === 0 ? 0 : 1);
       expect(fast.status).toBe(slow.status);
       expect(fast.stdout).toBe(slow.stdout);
     }
-    expect(run('sh', [LAUNCHER, '--json'], { FINBOT_DIST_DIR: dist }).stdout).toContain('pss/run-as-non-root');
+    expect(run('sh', [LAUNCHER, 'validate', '--json'], { FINBOT_DIST_DIR: dist }).stdout).toContain('pss/run-as-non-root');
   });
 
   it('hands a kind it has no model for over to the bundle, which knows it', () => {
@@ -131,7 +131,7 @@ describe('the startup snapshot of the validation', () => {
       '',
     ].join('\n');
     writeFileSync(join(dist, 'staging', 'extra.yaml'), cronJob);
-    const r = run('sh', [LAUNCHER, '--json', 'staging'], { FINBOT_DIST_DIR: dist });
+    const r = run('sh', [LAUNCHER, 'validate', '--json', 'staging'], { FINBOT_DIST_DIR: dist });
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { environments: Array<{ violations: Array<{ rule: string; object: string; path: string }> }> };
     const cron = report.environments[0].violations.filter((v) => v.object === 'CronJob staging/nightly');

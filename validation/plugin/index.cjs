@@ -1,13 +1,13 @@
 // cdk8s validation plugin (cdk8s.yaml `validations: [{ package: ./validation/plugin, class: FinbotValidation }]`).
 // The CLI require()s this CommonJS file inside its own process, which has no code cache and would spend
 // most of a second loading the validation. So the plugin stays small: it runs
-// `scripts/validate.sh --cdk8s-plugin <manifests>` (node from the validation's startup snapshot; see
+// `scripts/run.sh validate --cdk8s-plugin <manifests>` (node from the validation's startup snapshot; see
 // validation/plugin-core.ts), which prints the report as JSON, and hands that report to the CLI.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { resolve, join } = require('node:path');
 
-const LAUNCHER = join(__dirname, '..', '..', 'scripts', 'validate.sh');
+const LAUNCHER = join(__dirname, '..', '..', 'scripts', 'run.sh');
 
 class FinbotValidation {
   /** @param {{ configDir?: string }} properties from cdk8s.yaml `properties:` */
@@ -20,7 +20,7 @@ class FinbotValidation {
   async validate(context) {
     const env = { ...process.env };
     if (this.properties.configDir) env.FINBOT_CONFIG_DIR = resolve(this.properties.configDir);
-    const r = spawnSync('sh', [LAUNCHER, '--cdk8s-plugin', ...context.manifests], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync('sh', [LAUNCHER, 'validate', '--cdk8s-plugin', ...context.manifests], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) {
       throw new Error(`validation could not run (exit code ${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').trim()}`);
     }
