@@ -142,14 +142,11 @@ export async function ensureBundle() {
   return bundle;
 }
 
-/** The startup snapshot that scripts/run.sh synth runs (see scripts/lib/snapshot.mjs). */
-export const SNAPSHOT = join(buildDir, 'synth.blob');
-
 /**
  * Builds the startup snapshot of the CommonJS bundle if it is missing or out of date; `sourcesAt` is the
- * newest source time the bundle was checked against. Returns the snapshot file or undefined.
+ * newest source time the bundle was checked against. Returns the snapshot file (`.build/synth.blob`) or undefined.
  */
-export function ensureSynthSnapshot(sourcesAt) {
+function ensureSynthSnapshot(sourcesAt) {
   return ensureSnapshot({
     name: 'synth',
     root,

@@ -56,7 +56,8 @@ Promise.resolve(app.exports.warmUp()).then(() => {
   require('node:v8').startupSnapshot.setDeserializeMainFunction(async () => {
     // node's argv has no script name when it starts from a snapshot: arguments start at argv[1].
     const args = process.argv.slice(1);
-    const blob = realpathSync(process.execArgv[process.execArgv.indexOf('--snapshot-blob') + 1] ?? '');
+    const at = process.execArgv.findIndex((a) => a.startsWith('--snapshot-blob'));
+    const blob = realpathSync(process.execArgv[at].includes('=') ? process.execArgv[at].slice(process.execArgv[at].indexOf('=') + 1) : process.execArgv[at + 1]);
     const root = dirname(dirname(blob));
     const fresh = root === STAMP.root && Math.max(...SOURCES.filter((s) => existsSync(join(root, s))).map((s) => newest(join(root, s)))) <= STAMP.sourcesAt;
     if (!fresh) {
