@@ -70,11 +70,13 @@ async function main(argv: string[]): Promise<number> {
   const progress = argv.includes('--progress') || process.stderr.isTTY;
   // @ts-expect-error: plain JavaScript module without types
   const { ensureApp } = await import('./synth.mjs');
+  // @ts-expect-error: plain JavaScript module without types
+  const { SNAPSHOT_NODE_FLAGS } = (await import('./lib/snapshot.mjs')) as { SNAPSHOT_NODE_FLAGS: string[] };
   const app: { bundle: string; snapshot?: string } = await ensureApp();
   const hookDir = mkdtempSync(join(tmpdir(), 'finbot-bench-scale-'));
   const hook = join(hookDir, 'usage.cjs');
   writeFileSync(hook, RSS_HOOK);
-  const command = app.snapshot ? ['--require', hook, '--snapshot-blob', app.snapshot, '--'] : ['--require', hook, app.bundle];
+  const command = app.snapshot ? [...SNAPSHOT_NODE_FLAGS, '--require', hook, '--snapshot-blob', app.snapshot, '--'] : ['--require', hook, app.bundle];
   const run = (config: string, dist: string) => runSynth(command, config, dist);
   const rows: Array<{ n: number; objects: number; ms: number; min: number; max: number; cpu: number; rss: number }> = [];
   const fixtures = sizes.map((n) => ({ n, config: writeScaleFixture(n) }));

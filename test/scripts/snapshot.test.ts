@@ -10,6 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
+// @ts-expect-error: plain JavaScript module without types
+import { SNAPSHOT_NODE_FLAGS as FLAGS } from '../../scripts/lib/snapshot.mjs';
+
+/** The V8 flags every snapshot is built and run with. */
+const SNAPSHOT_NODE_FLAGS = FLAGS as string[];
 
 const COPIED = ['cdk8s.yaml', 'main.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'charts', 'constructs', 'config', 'imports', 'lib', 'scripts'];
 
@@ -38,7 +43,7 @@ function blobOf(root: string): string {
 function fromBlob(blob: string, dist: string, args: string[] = []) {
   const env: Record<string, string | undefined> = { ...process.env, FINBOT_DIST_DIR: dist };
   delete env.NODE_OPTIONS;
-  return spawnSync(process.execPath, ['--snapshot-blob', blob, '--', ...args], { env, encoding: 'utf8' });
+  return spawnSync(process.execPath, [...SNAPSHOT_NODE_FLAGS, '--snapshot-blob', blob, '--', ...args], { env, encoding: 'utf8' });
 }
 
 let work: string;
@@ -54,6 +59,12 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('startup snapshot', { timeout: 120_000 }, () => {
+  it('scripts/run.sh starts node with the V8 flags the snapshots are built with', () => {
+    expect(SNAPSHOT_NODE_FLAGS.length).toBeGreaterThan(0);
+    expect(readFileSync(join(REPO_ROOT, 'scripts', 'run.sh'), 'utf8')).toContain(`node ${SNAPSHOT_NODE_FLAGS.join(' ')} --snapshot-blob "$blob"`);
+  });
+
+
   it('is built on the first synth and then gives the same bytes as the committed dist/', () => {
     const first = launch(repo, join(work, 'd1'));
     expect(first.status, first.stderr).toBe(0);
@@ -69,6 +80,13 @@ describe('startup snapshot', { timeout: 120_000 }, () => {
     const bad = fromBlob(blob, join(work, 'd2'), ['prod']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('unknown environment "prod"');
+  });
+
+  it('node refuses a snapshot without those flags (so the launcher must pass them)', () => {
+    const env: Record<string, string | undefined> = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const r = spawnSync(process.execPath, ['--snapshot-blob', blobOf(repo), '--', '--help'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(14);
   });
 
   it('after a source edit it is not used until rebuilt: the output has the edit', () => {
