@@ -17,11 +17,12 @@ const buildDir = join(root, '.build');
 const outDir = join(buildDir, 'validation');
 const SOURCES = ['validation', 'config', 'lib', 'package-lock.json'];
 
-function newest(path) {
+/** The newest modification time under a path; settings (read at run time) and the plugin folder left out. */
+function newestFile(path) {
   const st = statSync(path);
-  if (!st.isDirectory()) return path.endsWith('.ts') || path.endsWith('lock.json') ? st.mtimeMs : 0;
+  if (!st.isDirectory()) return st.mtimeMs;
   let max = 0;
-  for (const e of readdirSync(path)) if (e !== 'environments' && e !== 'plugin') max = Math.max(max, newest(join(path, e)));
+  for (const e of readdirSync(path)) if (e !== 'environments' && e !== 'plugin') max = Math.max(max, newestFile(join(path, e)));
   return max;
 }
 
@@ -29,7 +30,7 @@ function newest(path) {
 export async function ensureValidationBundle() {
   const file = join(outDir, 'cli.mjs');
   const built = existsSync(file) ? statSync(file).mtimeMs : -1;
-  const src = Math.max(...SOURCES.filter((s) => existsSync(join(root, s))).map((s) => newest(join(root, s))));
+  const src = Math.max(...SOURCES.filter((s) => existsSync(join(root, s))).map((s) => newestFile(join(root, s))));
   if (built >= src) return file;
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
@@ -55,14 +56,6 @@ export async function ensureValidationBundle() {
 // The snapshot's sources: everything the validation reads at load time or bakes into its caches, including
 // the CRD schemas in imports/schemas (settings in config/environments are read at every run).
 const SNAPSHOT_SOURCES = ['validation', 'config', 'lib', 'imports/schemas', 'package-lock.json', 'scripts/validate.mjs', 'scripts/lib/snapshot.mjs'];
-
-function newestFile(path) {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = 0;
-  for (const e of readdirSync(path)) if (e !== 'environments' && e !== 'plugin') max = Math.max(max, newestFile(join(path, e)));
-  return max;
-}
 
 /** `apiVersion/Kind` of every object in dist/, sorted (top-level keys of each YAML document). */
 function distKinds() {
