@@ -12,6 +12,7 @@ import { labels } from './labels';
 import { ModelObject } from './model-object';
 import { PROMETHEUS_FS_GROUP, PROMETHEUS_UID, type AlertmanagerEndpoint } from './prometheus';
 import { plainResources, restrictedPodSecurityContext } from './security-context';
+import { KubePodDisruptionBudget, KubeService } from './kube-objects';
 
 /** Props of {@link FinbotAlertmanager}. */
 export interface FinbotAlertmanagerProps {
@@ -64,7 +65,7 @@ export class FinbotAlertmanager extends Construct {
         resources: plainResources(res),
       },
     }));
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new KubeService(this, 'Service', {
       metadata: { name: serviceName, namespace: props.namespace, labels: objectLabels },
       spec: {
         type: 'ClusterIP',
@@ -74,7 +75,7 @@ export class FinbotAlertmanager extends Construct {
     });
     this.endpoint = { namespace: props.namespace, name: serviceName, port: 'web' };
     if (replicas >= 2) {
-      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: { name: serviceName, namespace: props.namespace, labels: objectLabels },
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels } },
       });

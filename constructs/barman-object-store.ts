@@ -6,12 +6,12 @@
  */
 import { Construct } from 'constructs';
 import {
-  ObjectStore,
   ObjectStoreSpecConfigurationDataCompression,
   ObjectStoreSpecConfigurationWalCompression,
   ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits as SidecarLimits,
   ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests as SidecarRequests,
 } from '../imports/barmancloud.cnpg.io';
+import { ObjectStore } from './kube-objects';
 import { labels } from './labels';
 import { BACKUP_CREDS_KEYS, BACKUP_CREDS_SECRET } from './secret-names';
 

@@ -13,6 +13,7 @@ import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer, ScraperEgressPolicies } from './network-policy';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { KubeConfigMap, KubeDeployment, KubePodDisruptionBudget, KubeService, KubeServiceAccount } from './kube-objects';
 
 /** Pinned image. */
 export const BLACKBOX_EXPORTER_IMAGE = 'docker.io/prom/blackbox-exporter:v0.28.0';
@@ -82,11 +83,11 @@ export class BlackboxExporter extends Construct {
         },
       },
     };
-    const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yml': yaml.dump(config, { lineWidth: -1 }) } });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yml': yaml.dump(config, { lineWidth: -1 }) } });
+    new KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
 
     const probe: k8s.Probe = { httpGet: { path: '/-/healthy', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new KubeDeployment(this, 'Deployment', {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         replicas,
@@ -122,7 +123,7 @@ export class BlackboxExporter extends Construct {
         },
       },
     });
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new KubeService(this, 'Service', {
       metadata,
       spec: {
         type: 'ClusterIP',
@@ -131,7 +132,7 @@ export class BlackboxExporter extends Construct {
       },
     });
     if (replicas >= 2) {
-      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata,
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
       });

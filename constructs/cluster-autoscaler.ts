@@ -9,6 +9,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { labels, selectorLabels } from './labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { KubeClusterRole, KubeClusterRoleBinding, KubeDeployment, KubeRole, KubeRoleBinding, KubeServiceAccount } from './kube-objects';
 
 /** Name of every object of the autoscaler (upstream: the lease and status ConfigMap use it too). */
 export const CLUSTER_AUTOSCALER_NAME = 'cluster-autoscaler';
@@ -139,24 +140,24 @@ export class ClusterAutoscaler extends Construct {
       `--scale-down-unneeded-time=${props.scaleDownUnneededTime ?? '10m'}`,
     ];
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { ...metadata, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
       // The autoscaler is a Kubernetes API client (it watches pods and nodes, evicts pods, updates its
       // lease and status ConfigMap) and authenticates with this ServiceAccount's token. IRSA's AWS web
       // identity token is a separate projected volume that the EKS pod identity webhook adds.
       automountServiceAccountToken: true,
     });
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+    this.clusterRole = new KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: CLUSTER_AUTOSCALER_NAME, labels: objectLabels },
       rules: CLUSTER_AUTOSCALER_CLUSTER_RULES.map((r) => ({ ...r })),
     });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: CLUSTER_AUTOSCALER_NAME, labels: objectLabels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CLUSTER_AUTOSCALER_NAME },
       subjects: [subject],
     });
-    this.role = new k8s.KubeRole(this, 'Role', { metadata, rules: CLUSTER_AUTOSCALER_NAMESPACE_RULES.map((r) => ({ ...r })) });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+    this.role = new KubeRole(this, 'Role', { metadata, rules: CLUSTER_AUTOSCALER_NAMESPACE_RULES.map((r) => ({ ...r })) });
+    new KubeRoleBinding(this, 'RoleBinding', {
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CLUSTER_AUTOSCALER_NAME },
       subjects: [subject],
@@ -170,7 +171,7 @@ export class ClusterAutoscaler extends Construct {
       timeoutSeconds: 5,
       failureThreshold: 3,
     });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new KubeDeployment(this, 'Deployment', {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         // One active autoscaler per cluster (it also takes a leader lease); no PDB: see annotation below.

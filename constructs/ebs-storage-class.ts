@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
+import { KubeStorageClass } from './kube-objects';
 
 /** The EBS CSI driver's provisioner name (the in-tree kubernetes.io/aws-ebs is gone since 1.27). */
 export const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
@@ -42,7 +43,7 @@ export class EbsStorageClass extends Construct {
       throw new Error(`EbsStorageClass ${props.name}: gp3 iops must be 3000-16000, got ${props.iops}`);
     }
     this.name = props.name;
-    this.resource = new k8s.KubeStorageClass(this, 'Resource', {
+    this.resource = new KubeStorageClass(this, 'Resource', {
       metadata: {
         name: props.name,
         ...(props.labels ? { labels: props.labels } : {}),

@@ -4,12 +4,12 @@
  * container), resources. ECK creates TLS, the `elastic` user Secret and a PodDisruptionBudget.
  * @see https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-elasticsearch-specification.html
  */
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Elasticsearch } from '../imports/elasticsearch.k8s.elastic.co';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
 import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { PlainApiObject } from './kube-objects';
 
 /** Props of {@link FinbotElasticsearch}. */
 export interface FinbotElasticsearchProps {
@@ -61,7 +61,7 @@ export class FinbotElasticsearch extends Construct {
     this.caSecret = { name: `${props.name}-es-http-certs-public`, key: 'ca.crt' };
     this.podLabels = { 'elasticsearch.k8s.elastic.co/cluster-name': props.name };
     const r = props.resources;
-    new ApiObject(this, 'Resource', {
+    new PlainApiObject(this, 'Resource', {
       ...Elasticsearch.GVK,
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {

@@ -10,6 +10,7 @@ import type { Colour } from '../config/sections/release';
 import { compareText } from '../lib/text-order';
 import { labels, selectorLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { KubeDeployment, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget, KubeService, KubeServiceAccount } from './kube-objects';
 
 /** User and group id every FinBot container runs as (the design document's 1000/1000). */
 export const RUN_AS_ID = 1000;
@@ -174,7 +175,7 @@ export class FinbotApp extends Construct {
     this.selector = selectorLabels(labelProps);
     const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata,
       automountServiceAccountToken: false,
     });
@@ -203,7 +204,7 @@ export class FinbotApp extends Construct {
       ...(s.port !== undefined ? [{ name: HTTP_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }] : []),
       { name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP', appProtocol: 'http' },
     ];
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new KubeService(this, 'Service', {
       metadata: { ...metadata, name: s.port !== undefined ? props.name : `${props.name}-metrics` },
       spec: {
         type: 'ClusterIP',
@@ -214,7 +215,7 @@ export class FinbotApp extends Construct {
       },
     });
     if (bg) {
-      this.previewService = new k8s.KubeService(this, 'PreviewService', {
+      this.previewService = new KubeService(this, 'PreviewService', {
         metadata: { ...metadata, name: `${props.name}-preview` },
         spec: { type: 'ClusterIP', selector: deployed[1].selector, ports },
       });
@@ -240,7 +241,7 @@ export class FinbotApp extends Construct {
     const maxPods = hpa ? hpa.maxReplicas : w.replicas;
     const spreadKeys = props.spreadTopologyKeys ?? [ZONE_KEY, HOST_KEY];
 
-    const deployment = new k8s.KubeDeployment(this, `Deployment${idSuffix}`, {
+    const deployment = new KubeDeployment(this, `Deployment${idSuffix}`, {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         // With an HPA the replica count belongs to it: a value here would fight it on every sync.
@@ -317,7 +318,7 @@ export class FinbotApp extends Construct {
     const metadata = { name, namespace: props.namespace, labels: labels({ name: props.name, component: props.component, environment: props.environment, colour: w.colour }) };
     const hpa = w.autoscaling ? this.autoscaler(w.autoscaling, metadata, name, idSuffix) : undefined;
     const pdb = w.pdb
-      ? new k8s.KubePodDisruptionBudget(this, `PodDisruptionBudget${idSuffix}`, {
+      ? new KubePodDisruptionBudget(this, `PodDisruptionBudget${idSuffix}`, {
         metadata,
         spec: {
           maxUnavailable: k8s.IntOrString.fromNumber(props.settings.maxUnavailable),
@@ -334,7 +335,7 @@ export class FinbotApp extends Construct {
       type: 'Resource',
       resource: { name, target: { type: 'Utilization', averageUtilization } },
     });
-    return new k8s.KubeHorizontalPodAutoscalerV2(this, `HorizontalPodAutoscaler${idSuffix}`, {
+    return new KubeHorizontalPodAutoscalerV2(this, `HorizontalPodAutoscaler${idSuffix}`, {
       metadata: { ...metadata, name: `${target}-hpa` },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },

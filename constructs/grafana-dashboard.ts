@@ -4,11 +4,11 @@
  * design document is not served by v5.
  * @see https://grafana.github.io/grafana-operator/docs/dashboards/
  */
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrafanaDashboard } from '../imports/grafana.integreatly.org';
 import { labels } from './labels';
 import type { FinbotGrafana } from './grafana';
+import { PlainApiObject } from './kube-objects';
 
 /** Props of {@link FinbotGrafanaDashboard}. */
 export interface FinbotGrafanaDashboardProps {
@@ -41,7 +41,7 @@ export class FinbotGrafanaDashboard extends Construct {
       }
     }
     this.json = json;
-    new ApiObject(this, 'Resource', {
+    new PlainApiObject(this, 'Resource', {
       ...GrafanaDashboard.GVK,
       metadata: { name: props.name, namespace: props.grafana.namespace, labels: labels({ name: props.name, component: 'dashboards', environment: props.environment }) },
       spec: {

@@ -7,12 +7,12 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
 import * as yaml from 'js-yaml';
 import { Grafana } from '../imports/grafana.integreatly.org';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels, selectorLabels } from './labels';
 import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { KubeConfigMap, PlainApiObject } from './kube-objects';
 
 /** A data source Grafana provisions at start. */
 export interface GrafanaDataSource {
@@ -71,7 +71,7 @@ export class FinbotGrafana extends Construct {
     this.podLabels = selectorLabels(labelProps);
     const configMapName = `${this.name}-datasources`;
 
-    new k8s.KubeConfigMap(this, 'DataSources', {
+    new KubeConfigMap(this, 'DataSources', {
       metadata: { name: configMapName, namespace: props.namespace, labels: objectLabels },
       data: {
         'datasources.yaml': yaml.dump({
@@ -84,7 +84,7 @@ export class FinbotGrafana extends Construct {
     });
 
     const r = props.resources;
-    this.resource = new ApiObject(this, 'Resource', {
+    this.resource = new PlainApiObject(this, 'Resource', {
       ...Grafana.GVK,
       metadata: { name: this.name, namespace: props.namespace, labels: objectLabels },
       spec: {

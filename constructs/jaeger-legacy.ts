@@ -4,11 +4,11 @@
  * 2025-12-31; {@link JaegerV2} is the default.
  * @see https://www.jaegertracing.io/docs/1.76/deployment/operator/
  */
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Jaeger } from '../imports/jaegertracing.io';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
+import { PlainApiObject } from './kube-objects';
 
 /** Props of {@link LegacyJaeger}. */
 export interface LegacyJaegerProps {
@@ -26,7 +26,7 @@ export class LegacyJaeger extends Construct {
   constructor(scope: Construct, id: string, props: LegacyJaegerProps) {
     super(scope, id);
     const res = (r: ObservabilityResources) => ({ requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } });
-    new ApiObject(this, 'Resource', {
+    new PlainApiObject(this, 'Resource', {
       ...Jaeger.GVK,
       metadata: { name: props.name ?? 'finbot-jaeger', namespace: props.namespace, labels: labels({ name: props.name ?? 'finbot-jaeger', component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {

@@ -6,13 +6,13 @@
  * @see https://www.jaegertracing.io/docs/latest/deployment/configuration/
  * @see https://github.com/open-telemetry/opentelemetry-operator/blob/main/docs/api/opentelemetrycollectors.md
  */
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { OpenTelemetryCollectorV1Beta1 } from '../imports/opentelemetry.io';
 import type { ObservabilityResources } from '../config/sections/observability';
 import type { FinbotElasticsearch } from './elasticsearch';
 import { labels } from './labels';
 import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { PlainApiObject } from './kube-objects';
 
 /** What the instance does. */
 export type JaegerRole = 'collector' | 'query';
@@ -117,7 +117,7 @@ export class JaegerV2 extends Construct {
         },
       };
     const r = props.resources;
-    new ApiObject(this, 'Resource', {
+    new PlainApiObject(this, 'Resource', {
       ...OpenTelemetryCollectorV1Beta1.GVK,
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {

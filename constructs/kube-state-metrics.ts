@@ -14,6 +14,7 @@ import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer, ScraperEgressPolicies } from './network-policy';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { KubeClusterRole, KubeClusterRoleBinding, KubeDeployment, KubeService, KubeServiceAccount } from './kube-objects';
 
 /** Upstream image repository (the project publishes to registry.k8s.io). */
 export const KUBE_STATE_METRICS_IMAGE = 'registry.k8s.io/kube-state-metrics/kube-state-metrics';
@@ -113,23 +114,23 @@ export class KubeStateMetrics extends Construct {
       `--resources=${KSM_RESOURCES.map((r) => r.resource).sort().join(',')}`,
     ];
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata,
       // kube-state-metrics lists and watches objects through the Kubernetes API with this token.
       automountServiceAccountToken: true,
     });
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+    this.clusterRole = new KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: clusterName, labels: objectLabels },
       rules: kubeStateMetricsRules(),
     });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: clusterName, labels: objectLabels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
     });
 
     const r = props.resources;
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new KubeDeployment(this, 'Deployment', {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         replicas: 1,
@@ -174,7 +175,7 @@ export class KubeStateMetrics extends Construct {
       },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new KubeService(this, 'Service', {
       metadata,
       spec: {
         type: 'ClusterIP',

@@ -3,8 +3,8 @@
  * Istio, External Secrets, Argo CD, ...) into cdk8s: the model is validated against its schema when the
  * construct is created (fail at synth, not at sync), then emitted as an ApiObject.
  */
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { PlainApiObject } from './kube-objects';
 
 /** Any kubernetes-models model instance. */
 export interface KubernetesModel {
@@ -16,7 +16,7 @@ export interface KubernetesModel {
 }
 
 /** Emits a validated kubernetes-models object. */
-export class ModelObject extends ApiObject {
+export class ModelObject extends PlainApiObject {
   constructor(scope: Construct, id: string, model: KubernetesModel) {
     try {
       model.validate();

@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ENVIRONMENT_LABEL } from './labels';
+import { KubeNamespace } from './kube-objects';
 
 /** Pod Security Standards levels. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -53,6 +54,6 @@ export class FinbotNamespace extends Construct {
       'pod-security.kubernetes.io/warn': 'restricted',
       ...(props.istioInjection ? { 'istio-injection': 'enabled' } : {}),
     };
-    this.resource = new k8s.KubeNamespace(this, 'Resource', { metadata: { name: props.name, labels: this.labels } });
+    this.resource = new KubeNamespace(this, 'Resource', { metadata: { name: props.name, labels: this.labels } });
   }
 }

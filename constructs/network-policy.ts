@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
+import { KubeNetworkPolicy } from './kube-objects';
 
 /** One side of a connection: pods (by labels) in namespaces (by labels). */
 export interface PolicyPeer {
@@ -79,7 +80,7 @@ export class AllowPolicy extends Construct {
     }
     this.props = props;
     const types = [...(props.ingress?.length ? ['Ingress'] : []), ...(props.egress?.length ? ['Egress'] : [])];
-    this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
+    this.resource = new KubeNetworkPolicy(this, 'Resource', {
       metadata: {
         name: props.name,
         namespace: props.namespace,
@@ -108,7 +109,7 @@ export class DefaultDenyPolicy extends Construct {
   readonly resource: k8s.KubeNetworkPolicy;
   constructor(scope: Construct, id: string, props: DefaultDenyPolicyProps) {
     super(scope, id);
-    this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
+    this.resource = new KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name ?? 'default-deny-all', namespace: props.namespace },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });

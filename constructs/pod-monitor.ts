@@ -5,15 +5,15 @@
  * invariants test (validation/schema.ts) instead.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor
  */
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PlainApiObject } from './kube-objects';
 
 /** Props of {@link PodMonitorObject}: the PodMonitor without apiVersion/kind. */
 export type PodMonitorProps = Omit<IPodMonitor, 'apiVersion' | 'kind'>;
 
 /** A PodMonitor. */
-export class PodMonitorObject extends ApiObject {
+export class PodMonitorObject extends PlainApiObject {
   constructor(scope: Construct, id: string, props: PodMonitorProps) {
     if (!props.spec.podMetricsEndpoints?.length) {
       throw new Error(`PodMonitor ${props.metadata?.name ?? id}: podMetricsEndpoints is empty; name at least one port to scrape`);

@@ -7,7 +7,6 @@
  */
 import { Construct } from 'constructs';
 import {
-  Cluster,
   ClusterSpecPrimaryUpdateStrategy,
   ClusterSpecResourcesLimits,
   ClusterSpecResourcesRequests,
@@ -15,6 +14,7 @@ import {
 import { BARMAN_CLOUD_PLUGIN, type BarmanObjectStore } from './barman-object-store';
 import type { ServiceEndpoint } from './data-endpoints';
 import { compareText } from '../lib/text-order';
+import { Cluster } from './kube-objects';
 import { labels } from './labels';
 import { PodMonitorObject } from './pod-monitor';
 

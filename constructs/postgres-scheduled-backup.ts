@@ -5,8 +5,9 @@
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#performing-a-base-backup
  */
 import { Construct } from 'constructs';
-import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget } from '../imports/postgresql.cnpg.io';
+import { ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget } from '../imports/postgresql.cnpg.io';
 import { BARMAN_CLOUD_PLUGIN } from './barman-object-store';
+import { ScheduledBackup } from './kube-objects';
 import { labels } from './labels';
 import type { PostgresCluster } from './postgres-cluster';
 

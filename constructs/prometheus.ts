@@ -12,6 +12,7 @@ import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 import { restrictedPodSecurityContext } from './security-context';
+import { KubeClusterRole, KubeClusterRoleBinding, KubePodDisruptionBudget, KubeServiceAccount } from './kube-objects';
 
 /** A label selector (matchLabels and/or matchExpressions). */
 export interface LabelSelector {
@@ -96,8 +97,8 @@ export class FinbotPrometheus extends Construct {
     const objectLabels = labels({ name: props.name, component: 'monitoring', environment: props.environment, finbotApp: false });
     const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    this.clusterRole = new KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: `${props.namespace}-${props.name}`, labels: objectLabels },
       rules: [
         { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
@@ -107,7 +108,7 @@ export class FinbotPrometheus extends Construct {
         { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
       ],
     });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: `${props.namespace}-${props.name}`, labels: objectLabels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${props.namespace}-${props.name}` },
       subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
@@ -160,7 +161,7 @@ export class FinbotPrometheus extends Construct {
     }));
 
     if (replicas >= 2) {
-      this.pdb = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      this.pdb = new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata,
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels } },
       });

@@ -7,7 +7,6 @@
  */
 import { Construct } from 'constructs';
 import {
-  RedisCluster as RedisClusterResource,
   RedisClusterSpecKubernetesConfigResourcesLimits as RedisLimits,
   RedisClusterSpecKubernetesConfigResourcesRequests as RedisRequests,
   RedisClusterSpecRedisExporterResourcesLimits as ExporterLimits,
@@ -16,6 +15,7 @@ import {
   RedisClusterSpecStorageVolumeClaimTemplateSpecResourcesRequests as DataRequests,
 } from '../imports/redis.redis.opstreelabs.in';
 import type { ServiceEndpoint } from './data-endpoints';
+import { RedisCluster as RedisClusterResource } from './kube-objects';
 import { labels } from './labels';
 import { PodMonitorObject } from './pod-monitor';
 import { REDIS_PASSWORD_KEY, REDIS_PASSWORD_SECRET } from './secret-names';

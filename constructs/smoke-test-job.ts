@@ -10,6 +10,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { labels, selectorLabels } from './labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer } from './network-policy';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { KubeJob, KubeServiceAccount } from './kube-objects';
 
 /** Pinned curl image (the design document uses an unpinned curlimages/curl). */
 export const SMOKE_TEST_IMAGE = 'curlimages/curl:8.16.0';
@@ -101,9 +102,9 @@ export class SmokeTestJob extends Construct {
     const metadata = { name: this.name, namespace: props.namespace, labels: objectLabels };
     this.urls = props.targets.map((t) => `http://${t.service}.${props.namespace}.svc.cluster.local:${t.port}${t.path}`);
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
 
-    this.job = new k8s.KubeJob(this, 'Job', {
+    this.job = new KubeJob(this, 'Job', {
       metadata: { ...metadata, annotations: { ...POST_SYNC_HOOK_ANNOTATIONS } },
       spec: {
         backoffLimit: props.backoffLimit ?? 2,

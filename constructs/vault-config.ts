@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { labels } from './labels';
+import { KubeConfigMap } from './kube-objects';
 
 /** Props of {@link VaultConfig}. */
 export interface VaultConfigProps {
@@ -76,7 +77,7 @@ export class VaultConfig extends Construct {
       `cluster_addr = ${q(props.clusterAddr)}`,
       '',
     ].join('\n');
-    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
+    this.configMap = new KubeConfigMap(this, 'Resource', {
       metadata: {
         name: props.name ?? 'vault-config',
         namespace: props.namespace,

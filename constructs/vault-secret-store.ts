@@ -14,6 +14,7 @@ import { SecretStore } from '@kubernetes-models/external-secrets/external-secret
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 import { SECRET_STORE_NAME } from './secret-names';
+import { KubeServiceAccount } from './kube-objects';
 
 /** Props of {@link VaultSecretStore}. */
 export interface VaultSecretStoreProps {
@@ -54,7 +55,7 @@ export class VaultSecretStore extends Construct {
     this.name = props.name ?? SECRET_STORE_NAME;
     this.namespace = props.namespace;
     const objectLabels = labels({ name: this.name, component: 'secrets', environment: props.environment });
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: props.serviceAccountName, namespace: props.namespace, labels: objectLabels },
       // No pod mounts this account: the controller gets tokens through the TokenRequest API.
       automountServiceAccountToken: false,

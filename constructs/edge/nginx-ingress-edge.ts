@@ -21,6 +21,7 @@ import { ModelObject } from '../model-object';
 import type { FinbotNamespace } from '../namespace';
 import { AllowPolicy } from '../network-policy';
 import type { AcmeClusterIssuer } from './acme-cluster-issuer';
+import { KubeConfigMap } from '../kube-objects';
 
 /** Annotation prefix of ingress-nginx. */
 export const NGINX = 'nginx.ingress.kubernetes.io';
@@ -164,14 +165,14 @@ export class NginxIngressEdge extends Construct {
     this.controllerServiceAccount = { namespace: ns, name: props.controllerServiceAccount ?? 'ingress-nginx' };
     this.rateLimit = nginxRateLimit(props.rateLimit);
 
-    this.securityHeaders = new k8s.KubeConfigMap(this, 'SecurityHeaders', {
+    this.securityHeaders = new KubeConfigMap(this, 'SecurityHeaders', {
       metadata: meta(SECURITY_HEADERS_CONFIGMAP, ns),
       data: { ...(props.securityHeaders ?? { 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff' }) },
     });
 
     const t = props.timeouts;
     const nextUpstream = props.nextUpstream.on.join(' ');
-    this.controllerConfig = new k8s.KubeConfigMap(this, 'ControllerConfig', {
+    this.controllerConfig = new KubeConfigMap(this, 'ControllerConfig', {
       metadata: meta(CONTROLLER_CONFIGMAP, ns),
       data: {
         // Snippets are arbitrary NGINX config in the hands of whoever writes an Ingress: off (default since 1.12).

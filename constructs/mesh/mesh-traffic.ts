@@ -19,6 +19,7 @@ import type { FinbotApp } from '../finbot-app';
 import { HTTP_PORT_NAME } from '../finbot-app';
 import { ModelObject } from '../model-object';
 import { serviceHost } from './identity';
+import { KubeService } from '../kube-objects';
 
 /** Connection pool, outlier detection and load balancing toward an app. */
 export interface MeshTrafficPolicy {
@@ -143,7 +144,7 @@ export class MeshTraffic extends Construct {
     }
 
     const coloursName = `${app.name}-colours`;
-    this.coloursService = new k8s.KubeService(this, 'ColoursService', {
+    this.coloursService = new KubeService(this, 'ColoursService', {
       // Its own name label: monitors that select the app's Services by name must not pick this routing-only one.
       metadata: { ...meta(coloursName), labels: { ...(props.labels ?? {}), 'app.kubernetes.io/name': coloursName } },
       spec: {

@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { isFastJsonObject } from '../../lib/object-json';
 import { renderEnvironment } from '../../lib/render';
 import { buildEnvironment } from '../../charts/environment';
 import { loadSettings } from '../../config/load';
@@ -67,6 +69,16 @@ describe.each(ENVIRONMENTS)('%s: invariants over every object', (env) => {
         for (const p of c.ports ?? []) expect(p.hostPort, where).toBeUndefined();
       }
     }
+  });
+
+  it('every object renders in one pass (lib/object-json.ts), exactly as cdk8s alone renders it', () => {
+    const built = buildEnvironment(loadSettings(env));
+    const apiObjects = built.app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    expect(apiObjects.length).toBe(objects.length);
+    const slow = apiObjects.filter((o) => !isFastJsonObject(o) || !o.hasPlainJson()).map((o) => `${o.kind} ${o.name} (${o.node.path})`);
+    expect(slow, 'create objects with the classes of constructs/kube-objects.ts').toEqual([]);
+    const different = apiObjects.filter((o) => isFastJsonObject(o) && JSON.stringify(o.toJson()) !== JSON.stringify(o.cdk8sJson())).map((o) => `${o.kind} ${o.name}`);
+    expect(different).toEqual([]);
   });
 
   it('matches the snapshot of all output', () => {
