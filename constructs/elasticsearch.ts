@@ -5,7 +5,7 @@
  * @see https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-elasticsearch-specification.html
  */
 import { Construct } from 'constructs';
-import { Elasticsearch } from '../imports/elasticsearch.k8s.elastic.co';
+import { ELASTICSEARCH } from './crd-kinds';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
 import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
@@ -62,7 +62,7 @@ export class FinbotElasticsearch extends Construct {
     this.podLabels = { 'elasticsearch.k8s.elastic.co/cluster-name': props.name };
     const r = props.resources;
     new PlainApiObject(this, 'Resource', {
-      ...Elasticsearch.GVK,
+      ...ELASTICSEARCH,
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {
         version: props.version,

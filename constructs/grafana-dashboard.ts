@@ -5,7 +5,7 @@
  * @see https://grafana.github.io/grafana-operator/docs/dashboards/
  */
 import { Construct } from 'constructs';
-import { GrafanaDashboard } from '../imports/grafana.integreatly.org';
+import { GRAFANA_DASHBOARD } from './crd-kinds';
 import { labels } from './labels';
 import type { FinbotGrafana } from './grafana';
 import { PlainApiObject } from './kube-objects';
@@ -42,7 +42,7 @@ export class FinbotGrafanaDashboard extends Construct {
     }
     this.json = json;
     new PlainApiObject(this, 'Resource', {
-      ...GrafanaDashboard.GVK,
+      ...GRAFANA_DASHBOARD,
       metadata: { name: props.name, namespace: props.grafana.namespace, labels: labels({ name: props.name, component: 'dashboards', environment: props.environment }) },
       spec: {
         instanceSelector: { matchLabels: { ...props.grafana.instanceLabels } },

@@ -8,7 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
-import { Grafana } from '../imports/grafana.integreatly.org';
+import { GRAFANA } from './crd-kinds';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels, selectorLabels } from './labels';
 import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
@@ -85,7 +85,7 @@ export class FinbotGrafana extends Construct {
 
     const r = props.resources;
     this.resource = new PlainApiObject(this, 'Resource', {
-      ...Grafana.GVK,
+      ...GRAFANA,
       metadata: { name: this.name, namespace: props.namespace, labels: objectLabels },
       spec: {
         version: props.version,

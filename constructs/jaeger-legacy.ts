@@ -5,7 +5,7 @@
  * @see https://www.jaegertracing.io/docs/1.76/deployment/operator/
  */
 import { Construct } from 'constructs';
-import { Jaeger } from '../imports/jaegertracing.io';
+import { JAEGER } from './crd-kinds';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
 import { PlainApiObject } from './kube-objects';
@@ -27,7 +27,7 @@ export class LegacyJaeger extends Construct {
     super(scope, id);
     const res = (r: ObservabilityResources) => ({ requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } });
     new PlainApiObject(this, 'Resource', {
-      ...Jaeger.GVK,
+      ...JAEGER,
       metadata: { name: props.name ?? 'finbot-jaeger', namespace: props.namespace, labels: labels({ name: props.name ?? 'finbot-jaeger', component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {
         strategy: 'production',

@@ -7,7 +7,7 @@
  * @see https://github.com/open-telemetry/opentelemetry-operator/blob/main/docs/api/opentelemetrycollectors.md
  */
 import { Construct } from 'constructs';
-import { OpenTelemetryCollectorV1Beta1 } from '../imports/opentelemetry.io';
+import { OPENTELEMETRY_COLLECTOR } from './crd-kinds';
 import type { ObservabilityResources } from '../config/sections/observability';
 import type { FinbotElasticsearch } from './elasticsearch';
 import { labels } from './labels';
@@ -118,7 +118,7 @@ export class JaegerV2 extends Construct {
       };
     const r = props.resources;
     new PlainApiObject(this, 'Resource', {
-      ...OpenTelemetryCollectorV1Beta1.GVK,
+      ...OPENTELEMETRY_COLLECTOR,
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {
         mode: 'deployment',
