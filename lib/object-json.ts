@@ -16,7 +16,7 @@
  * object of every environment renders the same as cdk8s renders it.
  * @see https://github.com/cdk8s-team/cdk8s-core/blob/2.x/src/resolve.ts
  */
-import { ApiObject, App, type GroupVersionKind, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, App, type GroupVersionKind, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 
 /** Thrown inside the walk when a value needs cdk8s' own resolution. */
@@ -33,8 +33,12 @@ function plainValue(v: unknown): unknown {
     if (typeof v === 'function') throw NOT_PLAIN;
     return v;
   }
-  if (Array.isArray(v)) return v.map(plainValue);
   const o = v as Record<string, unknown>;
+  if (Array.isArray(v)) {
+    // The resolvers see arrays too; a token or union posing as an array is cdk8s' to handle.
+    if (typeof o.resolve === 'function' || typeof o.value === 'number' || typeof o.value === 'string') throw NOT_PLAIN;
+    return v.map(plainValue);
+  }
   if (o.constructor === Object) {
     // ImplicitTokenResolver would call it.
     if (typeof o.resolve === 'function') throw NOT_PLAIN;
@@ -49,7 +53,7 @@ function plainValue(v: unknown): unknown {
   }
   // NumberStringUnionResolver turns `IntOrString.fromNumber(1)` into `{ value: 1 }` (an L1 converter then
   // takes `.value`); a Lazy or a token (LazyResolver, ImplicitTokenResolver) is cdk8s' to resolve.
-  if (typeof o.resolve === 'function') throw NOT_PLAIN;
+  if (v instanceof Lazy || typeof o.resolve === 'function') throw NOT_PLAIN;
   const value = o.value;
   if (typeof value === 'number' || typeof value === 'string') return { value };
   throw NOT_PLAIN;

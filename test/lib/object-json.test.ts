@@ -15,6 +15,7 @@ const tricky = {
   flag: false,
   zero: 0,
   text: '',
+  withValue: { value: 'v', other: 1 },
 };
 
 describe('withFastJson', () => {
