@@ -15,8 +15,8 @@ shift
 case $name in synth | validate) ;; *) echo "usage: sh scripts/run.sh synth|validate [ARGS...]" >&2; exit 2 ;; esac
 blob=$dir/../.build/$name.blob
 if [ -z "${NODE_OPTIONS:-}" ] && [ -z "${FINBOT_NO_SNAPSHOT:-}" ] && [ -f "$blob" ]; then
-  # --no-opt: the V8 flags the snapshot was built with (SNAPSHOT_NODE_FLAGS in scripts/lib/snapshot.mjs).
-  node --no-opt --snapshot-blob "$blob" -- "$@"
+  # The V8 flags the snapshot was built with (SNAPSHOT_NODE_FLAGS in scripts/lib/snapshot.mjs).
+  node --no-opt --no-rehash-snapshot --snapshot-blob "$blob" -- "$@"
   rc=$?
   # The commands exit 0, 1 or 2. 14: node refused the snapshot (built by another node or with other V8
   # flags); 134/139: node aborted or crashed reading it.
