@@ -6,9 +6,13 @@
  *
  * The structure (block mappings and sequences, 2-space indent, `- ` items, `{}`/`[]` when empty) is written
  * here; every scalar and key is still presented by js-yaml itself — once per distinct value and context,
- * then cached — so quoting rules (YAML 1.1 booleans like `y`, `'12:30'`, numbers) stay js-yaml's. Anything
- * beyond that (multi-line or non-plain values, undefined, non-plain objects) makes the whole object go
- * through `yaml.dump`. Tests compare both writers on every synthesized object and on tricky values.
+ * then cached — so quoting rules (YAML 1.1 booleans like `y`, `'12:30'`, numbers) stay js-yaml's.
+ * A multi-line value (a literal block scalar `|-`, as js-yaml writes config files and dashboards) is
+ * presented at the top level and indented to where it stands: js-yaml chooses the style and header
+ * independently of depth (no line width) and indents every non-empty content line by the depth.
+ * Anything beyond that (multi-line keys, values ending in a blank line (`|+`, which js-yaml follows with
+ * `...` at the end of a document), undefined, non-plain objects) makes the whole object go through
+ * `yaml.dump`. Tests compare both writers on every synthesized object and on tricky values.
  */
 import * as yaml from 'js-yaml';
 
@@ -29,24 +33,33 @@ const valueCache = newCache();
 const itemCache = newCache();
 const keyCache = newCache();
 
-/** js-yaml's text for a scalar in a context, read off a one-entry document; single-line only. */
-function present(cache: ScalarCache, v: unknown, wrap: (v: unknown) => unknown, prefix: string, suffix: string): string {
+/**
+ * js-yaml's text for a scalar in a context, read off a one-entry document, without the final newline;
+ * several lines only where `multiLine` (a block scalar, its content indented for the top level).
+ */
+function present(cache: ScalarCache, v: unknown, wrap: (v: unknown) => unknown, prefix: string, suffix: string, multiLine: boolean): string {
   const isString = typeof v === 'string';
   if (!isString && typeof v !== 'number' && typeof v !== 'boolean' && v !== null) throw new Unsupported();
   // Map keys compare 0 and -0 as equal; js-yaml writes them differently, so -0 is never cached.
   const hit = isString ? cache.strings.get(v) : Object.is(v, -0) ? undefined : cache.others.get(v);
   if (hit !== undefined) return hit;
   const out = yaml.dump(wrap(v), OPTIONS);
-  if (!out.startsWith(prefix) || !out.endsWith(suffix) || out.indexOf('\n') !== out.length - 1) throw new Unsupported();
+  const oneLine = out.indexOf('\n') === out.length - 1;
+  if (!out.startsWith(prefix) || !out.endsWith(suffix) || (!oneLine && (!multiLine || out.endsWith('\n...\n')))) throw new Unsupported();
   const text = out.slice(prefix.length, out.length - suffix.length);
   if (isString) cache.strings.set(v, text);
   else if (!Object.is(v, -0)) cache.others.set(v, text);
   return text;
 }
 
-const asValue = (v: unknown) => present(valueCache, v, (x) => ({ a: x }), 'a: ', '\n');
-const asItem = (v: unknown) => present(itemCache, v, (x) => [x], '- ', '\n');
-const asKey = (k: string) => present(keyCache, k, (x) => ({ [x as string]: 0 }), '', ': 0\n');
+const asValue = (v: unknown) => present(valueCache, v, (x) => ({ a: x }), 'a: ', '\n', true);
+const asItem = (v: unknown) => present(itemCache, v, (x) => [x], '- ', '\n', true);
+const asKey = (k: string) => present(keyCache, k, (x) => ({ [x as string]: 0 }), '', ': 0\n', false);
+
+/** A presented scalar placed at an indent: each non-empty continuation line of a block scalar moves right. */
+function indented(text: string, indent: string): string {
+  return indent === '' || !text.includes('\n') ? text : text.replace(/\n(?=[^\n])/g, `\n${indent}`);
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -78,7 +91,7 @@ function mapping(obj: Record<string, unknown>, indent: string, out: string[], fi
 
 function afterKey(v: unknown, indent: string, out: string[]): void {
   if (!isCollection(v)) {
-    out.push(`: ${asValue(v)}\n`);
+    out.push(`: ${indented(asValue(v), indent)}\n`);
   } else if (isEmpty(v)) {
     out.push(Array.isArray(v) ? ': []\n' : ': {}\n');
   } else {
@@ -94,7 +107,7 @@ function sequence(arr: readonly unknown[], indent: string, out: string[], first:
     out.push(first ? '- ' : `${indent}- `);
     first = false;
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') throw new Unsupported();
-    if (!isCollection(item)) out.push(`${asItem(item)}\n`);
+    if (!isCollection(item)) out.push(`${indented(asItem(item), indent)}\n`);
     else if (isEmpty(item)) out.push(Array.isArray(item) ? '[]\n' : '{}\n');
     else if (Array.isArray(item)) sequence(item, `${indent}  `, out, true);
     else mapping(item as Record<string, unknown>, `${indent}  `, out, true);
