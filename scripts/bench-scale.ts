@@ -15,13 +15,16 @@ import { writeScaleFixture } from '../lib/scale-fixture';
 
 const HELP = `Synth time and memory against the number of services.
 
-Usage: npm run bench:scale [-- [--sizes 1,10,50,200] [--runs N] [--markdown] [--progress]]
+Usage: npm run bench:scale [-- [--sizes 1,10,50,200] [--runs N] [--markdown] [--progress] [--keep-env]]
 
   --sizes LIST   extra workers per environment to try (default 1,10,50,200; 0 = the real settings)
   --runs N       runs per size (default 7); the median time and the largest max RSS are reported
   --markdown     print the table as Markdown (for docs/tools.md)
   --progress     progress on stderr even when it is not a terminal
-  --help         show this help`;
+  --keep-env     keep NODE_EXTRA_CA_CERTS (removed by default: node parses that file at every start)
+  --help         show this help
+
+Every run writes into an empty output folder, so every file is written.`;
 
 interface Sample {
   ms: number;
@@ -32,11 +35,13 @@ interface Sample {
 // Reports max RSS and CPU time at exit. A file for --require: node ignores --import when it starts from a snapshot.
 const RSS_HOOK = "process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nusage='+u.maxRSS+','+(u.userCPUTime+u.systemCPUTime)+'\\n')})\n";
 
-function runSynth(command: string[], configDir: string, distDir: string): Sample {
+/** Runs one synth into an empty output folder (every file written), `env` without FINBOT_* set. */
+function runSynth(command: string[], configDir: string, distDir: string, env: NodeJS.ProcessEnv): Sample {
+  rmSync(distDir, { recursive: true, force: true });
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, command, {
     cwd: REPO_ROOT,
-    env: { ...process.env, FINBOT_CONFIG_DIR: configDir, FINBOT_DIST_DIR: distDir },
+    env: { ...env, FINBOT_CONFIG_DIR: configDir, FINBOT_DIST_DIR: distDir },
     encoding: 'utf8',
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -77,7 +82,11 @@ async function main(argv: string[]): Promise<number> {
   const hook = join(hookDir, 'usage.cjs');
   writeFileSync(hook, RSS_HOOK);
   const command = app.snapshot ? [...SNAPSHOT_NODE_FLAGS, '--require', hook, '--snapshot-blob', app.snapshot, '--'] : ['--require', hook, app.bundle];
-  const run = (config: string, dist: string) => runSynth(command, config, dist);
+  // As in scripts/bench.mjs: node parses the NODE_EXTRA_CA_CERTS file at every start, the same for every size.
+  const env = { ...process.env };
+  const caCerts = env.NODE_EXTRA_CA_CERTS !== undefined && !argv.includes('--keep-env');
+  if (caCerts) delete env.NODE_EXTRA_CA_CERTS;
+  const run = (config: string, dist: string) => runSynth(command, config, dist, env);
   const rows: Array<{ n: number; objects: number; ms: number; min: number; max: number; cpu: number; rss: number }> = [];
   const fixtures = sizes.map((n) => ({ n, config: writeScaleFixture(n) }));
   try {
@@ -114,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
     console.log('extra workers/env  objects  median ms  (min–max)      CPU ms  max RSS MB');
     for (const r of rows) console.log(`${String(r.n).padStart(17)}  ${String(r.objects).padStart(7)}  ${r.ms.toFixed(0).padStart(9)}  (${r.min.toFixed(0)}–${r.max.toFixed(0)})`.padEnd(52) + r.cpu.toFixed(0).padStart(6) + r.rss.toFixed(0).padStart(12));
   }
+  if (caCerts) console.log('NODE_EXTRA_CA_CERTS was unset for the runs (node loads it at every start; --keep-env keeps it)');
   console.log(`marginal cost ${perWorker.toFixed(2)} ms wall / ${perWorkerCpu.toFixed(2)} ms CPU per worker service (slope between the smallest and largest size); ${app.snapshot ? 'from the startup snapshot' : 'from the bundle (no snapshot)'}; node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load`);
   return 0;
 }
