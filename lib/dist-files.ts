@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as yaml from 'js-yaml';
 import type { KubeObject } from './render';
+import { loadYamlStream } from './yaml-load';
 import { compareText } from './text-order';
 
 /** Environment name → its objects (files in name order, documents in file order). */
@@ -15,7 +15,7 @@ export type DistObjects = Map<string, KubeObject[]>;
 
 /** The objects of a YAML document stream; empty documents are skipped. */
 export function parseYamlStream(text: string, fileName = '<yaml>'): KubeObject[] {
-  const docs = yaml.loadAll(text, { filename: fileName }) as unknown[];
+  const docs = loadYamlStream(text, { filename: fileName });
   return docs.filter((d): d is KubeObject => typeof d === 'object' && d !== null && 'kind' in d);
 }
 

@@ -1,7 +1,7 @@
 /** Reads manifests (multi-document YAML) into objects grouped by environment (the folder they are in). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import * as yaml from 'js-yaml';
+import { loadYamlStream } from '../lib/yaml-load';
 import type { KubeObject, SourcedObject } from './types';
 
 /** Objects of the given manifest files, grouped by environment = name of the folder holding the file. */
@@ -11,7 +11,7 @@ export function loadManifests(files: readonly string[], root: string = process.c
     const env = basename(dirname(file));
     const rel = relative(root, file);
     const display = rel.startsWith('..') ? file : rel;
-    const docs = yaml.loadAll(readFileSync(file, 'utf8')).filter((d): d is KubeObject => d !== null && typeof d === 'object');
+    const docs = loadYamlStream(readFileSync(file, 'utf8')).filter((d): d is KubeObject => d !== null && typeof d === 'object');
     const list = out.get(env) ?? [];
     list.push(...docs.map((object) => ({ object, file: display })));
     out.set(env, list);
