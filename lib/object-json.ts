@@ -69,16 +69,14 @@ function builtInResolversOnly(obj: IConstruct): boolean {
  * `ApiObject.toJson()` of an object whose ApiObject props are `props`, before JSON patches; `undefined`
  * when it needs cdk8s' own resolution.
  */
-export function plainObjectJson(obj: ApiObject, props: object): Record<string, unknown> | undefined {
+function plainObjectJson(obj: ApiObject, props: object): Record<string, unknown> | undefined {
   if (process.env.CDK8S_DISABLE_SORT || !builtInResolversOnly(obj)) return undefined;
-  let data: Record<string, unknown>;
   try {
-    data = plainValue({ ...props, metadata: obj.metadata.toJson() }) as Record<string, unknown>;
+    return plainValue({ ...props, metadata: obj.metadata.toJson() }) as Record<string, unknown>;
   } catch (e) {
     if (e === NOT_PLAIN) return undefined;
     throw e;
   }
-  return data;
 }
 
 /** apiVersion, kind and metadata first, the rest in its order (as `ApiObject.toJson()` does). */
