@@ -5,7 +5,7 @@
  * Usage: main.ts [--help] [ENV ...]   (default: every folder in config/environments; or FINBOT_ENV=a,b)
  * The only module that reads process.env or argv.
  *
- * Run directly, it synthesizes at once. When scripts/synth.mjs builds a V8 startup snapshot of the bundled
+ * Run directly, it synthesizes at once. When fast-start/synth.mjs builds a V8 startup snapshot of the bundled
  * app, nothing runs at load; the snapshot's prelude calls {@link warmUp} and later {@link cli}.
  */
 import { resolve } from 'node:path';
@@ -13,8 +13,8 @@ import { startupSnapshot } from 'node:v8';
 import { buildEnvironment } from './charts/environment';
 import { listEnvironments, loadSettings, SettingsError } from './config/load';
 import { DIST_DIR, ENVIRONMENTS_DIR } from './config/paths';
-import { renderEnvironment } from './lib/render';
-import { mirror, writeDist, type RenderedEnvironment } from './lib/write-dist';
+import { renderEnvironment } from './synth/render';
+import { mirror, writeDist, type RenderedEnvironment } from './synth/write-dist';
 
 const HELP = `Synthesizes dist/<env>/*.yaml from config/environments/<env>/*.yaml.
 

@@ -18,7 +18,7 @@ import { SecretsChart } from './secrets-chart';
 import { ChecksChart } from './checks-chart';
 
 /** The charts of one environment, keyed by their output file name (without `.yaml`). */
-export interface EnvironmentCharts {
+export type EnvironmentCharts = {
   readonly platform: PlatformChart;
   readonly apps: AppsChart;
   readonly data: DataChart;
@@ -33,7 +33,7 @@ export interface EnvironmentCharts {
   readonly gitops: GitopsChart;
   readonly edge: EdgeChart;
   readonly mesh: MeshChart;
-}
+};
 
 /** An environment's cdk8s App and its charts. */
 export interface Environment {
@@ -86,7 +86,3 @@ export function buildEnvironment(settings: Settings): Environment {
   };
 }
 
-/** The charts in output order. */
-export function chartList(env: Environment): Array<[string, Chart]> {
-  return Object.entries(env.charts) as Array<[string, Chart]>;
-}

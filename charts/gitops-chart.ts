@@ -17,8 +17,8 @@ import type { Settings } from '../config/schema';
 import { ArgoApplication } from '../constructs/argocd-application';
 import { ArgoProject } from '../constructs/argocd-project';
 import { labels } from '../constructs/labels';
-import { projectScope, type ProjectScope } from '../lib/project-scope';
-import type { KubeObject } from '../lib/render';
+import { projectScope, type ProjectScope } from '../model/project-scope';
+import type { KubeObject } from '../model/kube-object';
 
 /** Output file name of this chart (without .yaml); the workloads Application skips it. */
 export const GITOPS_FILE = 'gitops';

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
-import type { GroupKind } from '../lib/project-scope';
+import type { GroupKind } from '../model/project-scope';
 import { ModelObject } from './model-object';
 
 /** Argo CD's name for the cluster it runs in. */

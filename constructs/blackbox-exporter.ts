@@ -7,7 +7,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { dumpYaml } from '../lib/yaml-emit';
+import { dump } from 'js-yaml';
 import { Probe } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Probe';
 import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
@@ -83,7 +83,7 @@ export class BlackboxExporter extends Construct {
         },
       },
     };
-    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yml': dumpYaml(config) } });
+    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yml': dump(config, { noRefs: true, lineWidth: -1 }) } });
     new KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
 
     const probe: k8s.Probe = { httpGet: { path: '/-/healthy', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };

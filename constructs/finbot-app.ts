@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import type { AppSettings, AutoscalingSettings, ProbeSettings } from '../config/schema';
 import type { Colour } from '../config/sections/release';
-import { compareText } from '../lib/text-order';
+import { compareText } from '../model/text-order';
 import { labels, selectorLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { KubeDeployment, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget, KubeService, KubeServiceAccount } from './kube-objects';

@@ -7,7 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dumpYaml } from '../lib/yaml-emit';
+import { dump } from 'js-yaml';
 import { GRAFANA } from './crd-kinds';
 import type { ObservabilityResources } from '../config/sections/observability';
 import { labels, selectorLabels } from './labels';
@@ -74,12 +74,12 @@ export class FinbotGrafana extends Construct {
     new KubeConfigMap(this, 'DataSources', {
       metadata: { name: configMapName, namespace: props.namespace, labels: objectLabels },
       data: {
-        'datasources.yaml': dumpYaml({
+        'datasources.yaml': dump({
           apiVersion: 1,
           datasources: props.dataSources.map((d) => ({
             name: d.name, uid: d.uid, type: d.type, access: 'proxy', url: d.url, isDefault: d.isDefault ?? false, editable: false,
           })),
-        }),
+        }, { noRefs: true, lineWidth: -1 }),
       },
     });
 

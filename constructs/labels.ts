@@ -3,7 +3,7 @@
  * design document's `app: finbot`; selectors use only the stable subset (never a version).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
  */
-import { compareText } from '../lib/text-order';
+import { compareText } from '../model/text-order';
 
 /** Label key of the design document's app label; its NetworkPolicy selects `app: finbot`. */
 export const APP_LABEL = 'app';

@@ -13,7 +13,7 @@ import {
 } from '../imports/postgresql.cnpg.io';
 import { BARMAN_CLOUD_PLUGIN, type BarmanObjectStore } from './barman-object-store';
 import type { ServiceEndpoint } from './data-endpoints';
-import { compareText } from '../lib/text-order';
+import { compareText } from '../model/text-order';
 import { Cluster } from './kube-objects';
 import { labels } from './labels';
 import { PodMonitorObject } from './pod-monitor';

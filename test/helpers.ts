@@ -6,7 +6,8 @@ import { buildEnvironment, type Environment } from '../charts/environment';
 import { listEnvironments, loadSettings, SettingsError } from '../config/load';
 import { ENVIRONMENTS_DIR } from '../config/paths';
 import type { Settings } from '../config/schema';
-import { renderObjects, type KubeObject } from '../lib/render';
+import type { KubeObject } from '../model/kube-object';
+import { renderObjects } from '../synth/render';
 
 export type { KubeObject };
 

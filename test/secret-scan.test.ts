@@ -5,7 +5,7 @@ import * as yaml from 'js-yaml';
 import { REPO_ROOT } from '../config/paths';
 import { entropy, scanText } from '../validation/secret-scan';
 import { ENVIRONMENTS } from './helpers';
-import { renderEnvironment } from '../lib/render';
+import { renderEnvironment } from '../synth/render';
 import { buildEnvironment } from '../charts/environment';
 import { loadSettings } from '../config/load';
 

@@ -8,9 +8,9 @@ import { REPO_ROOT } from '../config/paths';
 import { copyEnvironments } from './helpers';
 
 /** What `npm run synth` and cdk8s.yaml's `app:` run: the startup snapshot when there is one. */
-const LAUNCHER = join(REPO_ROOT, 'scripts', 'run.sh');
+const LAUNCHER = join(REPO_ROOT, 'fast-start', 'run.sh');
 /** The slow path: runs the app from the bundle (and builds the snapshot). */
-const SYNTH = join(REPO_ROOT, 'scripts', 'synth.mjs');
+const SYNTH = join(REPO_ROOT, 'fast-start', 'synth.mjs');
 
 function run(env: Record<string, string>, args: string[] = []) {
   return spawnSync('sh', [LAUNCHER, 'synth', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
@@ -99,7 +99,7 @@ describe('synth', () => {
   it('the launcher refuses an unknown command, exit 2', () => {
     const r = spawnSync('sh', [LAUNCHER, 'deploy'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('usage: sh scripts/run.sh synth|validate');
+    expect(r.stderr).toContain('usage: sh fast-start/run.sh synth|validate');
   });
 
   it('the bundle without the snapshot writes the same bytes', () => {

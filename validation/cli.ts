@@ -1,10 +1,10 @@
 /**
  * `npm run validate`: the checks of the cdk8s validation plugin on dist/ alone (no synth).
- * Entry point run by scripts/validate.mjs, which passes argv and the environment in.
+ * Entry point run by fast-start/validate.mjs, which passes argv and the environment in.
  */
 import { resolve } from 'node:path';
 import { DIST_DIR, ENVIRONMENTS_DIR } from '../config/paths';
-import { isHandover } from '../lib/snapshot-handover';
+import { isHandover } from '../fast-start/snapshot-handover';
 import { RULES } from './registry';
 import { distManifests } from './manifests';
 import { pluginReport } from './plugin-core';

@@ -10,12 +10,12 @@
  *    template says sidecar.istio.io/inject: "false") → istiod 15012, when the output uses Istio,
  *  - settings `validation.connections`.
  */
-import { arr } from './shape';
-import type { ModelPod, ModelService, ServicePortModel } from './cluster-model';
+import { arr } from '../model/shape';
+import type { ModelPod, ModelService, ServicePortModel } from '../model/cluster-model';
 import type { RuleContext } from './rule';
-import { matchesMap, matchesSelector } from './selectors';
+import { matchesMap, matchesSelector } from '../model/selectors';
 import type { SourcedObject } from './types';
-import { containersOf } from './workloads';
+import { containersOf } from '../model/workloads';
 
 /** Where a connection goes. */
 export type ConnectionTarget =

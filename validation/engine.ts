@@ -1,8 +1,8 @@
 /** Runs rules over the objects of one environment and turns findings into violations. */
-import { isHandover } from '../lib/snapshot-handover';
-import { buildClusterModel } from './cluster-model';
+import { isHandover } from '../fast-start/snapshot-handover';
+import { buildClusterModel } from '../model/cluster-model';
 import { isExempt } from './exemptions';
-import { objectId } from './object-id';
+import { objectId } from '../model/object-id';
 import { RULES } from './registry';
 import type { Rule, RuleContext } from './rule';
 import type { SourcedObject, ValidationOptions, Violation } from './types';

@@ -4,7 +4,7 @@
  *  - the annotation `finbot.io/validation-exempt: "<rule-id>[,<rule-id>...]: <reason>"` on the object
  *    (or on its pod template for workloads).
  */
-import { objectId } from './object-id';
+import { objectId } from '../model/object-id';
 import type { Exemption, KubeObject } from './types';
 
 /** Annotation that exempts an object from rules. */

@@ -1,7 +1,7 @@
 /** Reads manifests (multi-document YAML) into objects grouped by environment (the folder they are in). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { loadYamlStream } from '../lib/yaml-load';
+import { loadYamlStream } from '../model/yaml-load';
 import type { KubeObject, SourcedObject } from './types';
 
 /** Objects of the given manifest files, grouped by environment = name of the folder holding the file. */

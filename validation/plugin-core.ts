@@ -1,6 +1,6 @@
 /**
  * The cdk8s validation plugin's logic: turns validation results into the CLI's report, one CLI violation per
- * rule. validation/plugin/index.cjs runs `scripts/run.sh validate --cdk8s-plugin <manifests>` (the validation's
+ * rule. validation/plugin/index.cjs runs `fast-start/run.sh validate --cdk8s-plugin <manifests>` (the validation's
  * startup snapshot), which prints {@link pluginReport} as JSON, and hands it to the CLI.
  * @see node_modules/cdk8s-cli/lib/plugins/validation.d.ts
  */

@@ -1,7 +1,7 @@
 /** The shape of a validation rule and what it gets to look at. */
-import type { ClusterModel } from './cluster-model';
+import type { ClusterModel } from '../model/cluster-model';
 import type { Finding, SourcedObject, ValidationOptions } from './types';
-import type { PodTemplate } from './workloads';
+import type { PodTemplate } from '../model/workloads';
 
 /** Everything a rule may read: the objects of one environment and facts derived from them. */
 export interface RuleContext {

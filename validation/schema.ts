@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../config/paths';
-import { isHandover, SnapshotHandover } from '../lib/snapshot-handover';
+import { isHandover, SnapshotHandover } from '../fast-start/snapshot-handover';
 import MODEL_PACKAGE_LIST from './model-packages.json';
 import { closeSchema, pointerToPath, withUnknownFields } from './strict-walk';
 
@@ -34,7 +34,7 @@ export interface SchemaProblem {
 
 /**
  * Packages with kubernetes-models classes at `<package>/<apiVersion>/<Kind>`, in lookup order (a JSON file:
- * scripts/validate.mjs reads it too, to bundle the models for the startup snapshot).
+ * fast-start/validate.mjs reads it too, to bundle the models for the startup snapshot).
  */
 const MODEL_PACKAGES: readonly string[] = MODEL_PACKAGE_LIST;
 
@@ -50,7 +50,7 @@ export function modelSpecifiers(apiVersion: string, kind: string): string[] {
 }
 
 /**
- * The startup snapshot of the validation (scripts/validate.mjs) has no `import()`: its bundle holds the model
+ * The startup snapshot of the validation (fast-start/validate.mjs) has no `import()`: its bundle holds the model
  * modules of the kinds that were in dist/ when it was built, registered here. Any other kind, or a CRD
  * validator not compiled yet, makes it hand over to the plain bundle ({@link SnapshotHandover}).
  */

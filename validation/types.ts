@@ -2,17 +2,9 @@
  * The vocabulary of the validation: objects with the file they came from, findings of rules and the
  * violations a report shows.
  */
-import type { KubeObject } from '../lib/render';
+import type { KubeObject, SourcedObject } from '../model/kube-object';
 
-export type { KubeObject };
-
-/** A Kubernetes object of the output and the manifest file it is written in. */
-export interface SourcedObject {
-  /** The object as plain JSON. */
-  readonly object: KubeObject;
-  /** Manifest file, e.g. `dist/production/apps.yaml` (or any label for in-memory fixtures). */
-  readonly file: string;
-}
+export type { KubeObject, SourcedObject };
 
 /** One problem a rule found, before the engine names the rule. */
 export interface Finding {

@@ -15,7 +15,7 @@ import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { FinbotApp } from '../finbot-app';
 import { HTTP_PORT_NAME } from '../finbot-app';
-import { compareText } from '../../lib/text-order';
+import { compareText } from '../../model/text-order';
 import { labels } from '../labels';
 import { ModelObject } from '../model-object';
 import type { FinbotNamespace } from '../namespace';

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
-import { renderObjects } from '../../lib/render';
+import { renderObjects } from '../../synth/render';
 import { ENVIRONMENTS, chartObjects, find, settingsOf, synthObjects } from '../helpers';
 
 const key = (g: { group: string; kind: string }) => (g.group ? `${g.group}/${g.kind}` : g.kind);

@@ -1,9 +1,10 @@
-import { ApiObject } from 'cdk8s';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isFastJsonObject } from '../../lib/object-json';
-import { renderEnvironment } from '../../lib/render';
+import { renderEnvironment } from '../../synth/render';
 import { buildEnvironment } from '../../charts/environment';
 import { loadSettings } from '../../config/load';
+import { DIST_DIR } from '../../config/paths';
 import { schemaProblems } from '../../validation/schema';
 import { ENVIRONMENTS, podSpecs, synthObjects } from '../helpers';
 
@@ -71,18 +72,10 @@ describe.each(ENVIRONMENTS)('%s: invariants over every object', (env) => {
     }
   });
 
-  it('every object renders in one pass (lib/object-json.ts), exactly as cdk8s alone renders it', () => {
-    const built = buildEnvironment(loadSettings(env));
-    const apiObjects = built.app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    expect(apiObjects.length).toBe(objects.length);
-    const slow = apiObjects.filter((o) => !isFastJsonObject(o) || !o.hasPlainJson()).map((o) => `${o.kind} ${o.name} (${o.node.path})`);
-    expect(slow, 'create objects with the classes of constructs/kube-objects.ts').toEqual([]);
-    const different = apiObjects.filter((o) => isFastJsonObject(o) && JSON.stringify(o.toJson()) !== JSON.stringify(o.cdk8sJson())).map((o) => `${o.kind} ${o.name}`);
-    expect(different).toEqual([]);
-  });
-
-  it('matches the snapshot of all output', () => {
+  it('is exactly the committed dist/ (the one golden copy: `npm run synth` updates it, its diff is the review)', () => {
     const files = renderEnvironment(buildEnvironment(loadSettings(env)));
-    for (const [file, text] of files) expect(text).toMatchSnapshot(file);
+    const committed = readdirSync(join(DIST_DIR, env)).filter((f) => f.endsWith('.yaml')).sort();
+    expect(committed, `dist/${env}/ holds other files than synth writes: run npm run synth`).toEqual([...files.keys()].sort());
+    for (const [file, text] of files) expect(text === readFileSync(join(DIST_DIR, env, file), 'utf8'), `dist/${env}/${file} is stale: run npm run synth and review the diff`).toBe(true);
   });
 });

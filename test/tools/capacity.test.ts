@@ -1,9 +1,9 @@
 /** Capacity report on fixtures: every supported kind, min/max with HPAs, the fit check and its warnings. */
 import { describe, expect, it } from 'vitest';
-import { capacityInput, capacityReport, EXTRACTORS, formatCapacityText, istioSidecar, podAmounts, resourceAmounts, workloads } from '../../lib/capacity';
-import type { KubeObject } from '../../lib/render';
+import { capacityInput, capacityReport, EXTRACTORS, formatCapacityText, istioSidecar, podAmounts, resourceAmounts, workloads } from '../../tools/capacity/capacity';
+import type { KubeObject } from '../../model/kube-object';
 import { DIST_DIR } from '../../config/paths';
-import { inClusterFiles, readDistDir } from '../../lib/dist-files';
+import { inClusterFiles, readDistDir } from '../../model/dist-files';
 import { settingsOf, synthObjects } from '../helpers';
 
 const GI = 2 ** 30;

@@ -11,7 +11,7 @@ const work = mkdtempSync(join(tmpdir(), 'finbot-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(script: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', `${script}.ts`), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script === 'bench-scale' ? 'bench/bench-scale.ts' : `tools/${script}/cli.ts`), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
 }
 
 describe('tool commands', () => {

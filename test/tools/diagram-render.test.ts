@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { architecture } from '../../lib/architecture';
-import { renderDiagram } from '../../lib/diagram';
+import { architecture } from '../../tools/diagram/architecture';
+import { renderDiagram } from '../../tools/diagram/diagram';
 import { productionWithEdgeAndData } from './fixtures';
 import { readPng } from './png';
 

@@ -1,8 +1,8 @@
 /** The architecture graph read from objects, and its SVG. */
 import { describe, expect, it } from 'vitest';
-import { architecture, PolicyIndex, selectorMatches, strictMtlsNamespaces } from '../../lib/architecture';
-import { anchors, place, renderDiagram, xml } from '../../lib/diagram';
-import type { KubeObject } from '../../lib/render';
+import { architecture, PolicyIndex, selectorMatches, strictMtlsNamespaces } from '../../tools/diagram/architecture';
+import { anchors, place, renderDiagram, xml } from '../../tools/diagram/diagram';
+import type { KubeObject } from '../../model/kube-object';
 import { settingsOf, synthObjects } from '../helpers';
 import { productionWithEdgeAndData } from './fixtures';
 

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffEnvironments, diffFields, diffObjects, formatImageChange, formatMarkdown, formatPath, formatText, summariseFields } from '../../lib/diff';
-import { objectsFromFiles, readDistAtRevision, readDistDir } from '../../lib/dist-files';
-import type { KubeObject } from '../../lib/render';
+import { diffEnvironments, diffFields, diffObjects, formatImageChange, formatMarkdown, formatPath, formatText, summariseFields } from '../../tools/diff/diff';
+import { objectsFromFiles, readDistAtRevision, readDistDir } from '../../model/dist-files';
+import type { KubeObject } from '../../model/kube-object';
 
 function deployment(name: string, replicas: number, tag: string): KubeObject {
   return {

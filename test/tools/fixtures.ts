@@ -1,5 +1,5 @@
 /** Objects other charts will add (Ingress, CloudNativePG, OpsTree Redis, Istio), built by hand for tool tests. */
-import type { KubeObject } from '../../lib/render';
+import type { KubeObject } from '../../model/kube-object';
 import { chartObjects } from '../helpers';
 
 /**

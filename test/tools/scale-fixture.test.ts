@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
 import { listEnvironments, loadSettings } from '../../config/load';
-import { renderObjects } from '../../lib/render';
-import { scaleWorkerName, writeScaleFixture } from '../../lib/scale-fixture';
+import { renderObjects } from '../../synth/render';
+import { scaleWorkerName, writeScaleFixture } from '../../bench/scale-fixture';
 import { synthObjects } from '../helpers';
 
 const dir = writeScaleFixture(200);

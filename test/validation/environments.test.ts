@@ -15,9 +15,9 @@ import { copyEnvironments, ENVIRONMENTS } from '../helpers';
 import { realOutput } from './fixtures';
 
 /** What `npm run validate` runs: the validation's startup snapshot when there is one. */
-const LAUNCHER = join(REPO_ROOT, 'scripts', 'run.sh');
+const LAUNCHER = join(REPO_ROOT, 'fast-start', 'run.sh');
 /** The slow path: the ESM bundle (and it builds the snapshot). */
-const VALIDATE = join(REPO_ROOT, 'scripts', 'validate.mjs');
+const VALIDATE = join(REPO_ROOT, 'fast-start', 'validate.mjs');
 const CDK8S = join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s');
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}) {

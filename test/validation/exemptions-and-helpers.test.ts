@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXEMPT_ANNOTATION } from '../../validation/exemptions';
 import { credentialReason, imageTagProblem, NEEDS_API_TOKEN_ANNOTATION } from '../../validation/rules/workload-policy';
-import { formatSelector, matchesSelector } from '../../validation/selectors';
+import { formatSelector, matchesSelector } from '../../model/selectors';
 import { apiPod, fullProduction, get, LIVE_API, PRODUCTION_OPTIONS, violationsOf } from './fixtures';
 
 describe('exemptions', () => {

@@ -5,7 +5,7 @@
  */
 import { buildEnvironment } from '../../charts/environment';
 import { loadSettings } from '../../config/load';
-import { renderObjects } from '../../lib/render';
+import { renderObjects } from '../../synth/render';
 import { validateObjects } from '../../validation/engine';
 import { optionsFor } from '../../validation/run';
 import { ruleById } from '../../validation/registry';

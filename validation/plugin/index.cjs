@@ -1,13 +1,13 @@
 // cdk8s validation plugin (cdk8s.yaml `validations: [{ package: ./validation/plugin, class: FinbotValidation }]`).
 // The CLI require()s this CommonJS file inside its own process, which has no code cache and would spend
 // most of a second loading the validation. So the plugin stays small: it runs
-// `scripts/run.sh validate --cdk8s-plugin <manifests>` (node from the validation's startup snapshot; see
+// `fast-start/run.sh validate --cdk8s-plugin <manifests>` (node from the validation's startup snapshot; see
 // validation/plugin-core.ts), which prints the report as JSON, and hands that report to the CLI.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { resolve, join } = require('node:path');
 
-const LAUNCHER = join(__dirname, '..', '..', 'scripts', 'run.sh');
+const LAUNCHER = join(__dirname, '..', '..', 'fast-start', 'run.sh');
 
 class FinbotValidation {
   /** @param {{ configDir?: string }} properties from cdk8s.yaml `properties:` */

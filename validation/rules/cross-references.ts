@@ -2,13 +2,13 @@
  * Cross-references within one environment: every name, selector and port one object uses to reach another
  * points at something the output (or an operator it configures, or the cluster itself) provides.
  */
-import { arr } from '../shape';
-import type { ModelPod, ModelService } from '../cluster-model';
-import { objectId } from '../object-id';
+import { arr } from '../../model/shape';
+import type { ModelPod, ModelService } from '../../model/cluster-model';
+import { objectId } from '../../model/object-id';
 import { finding, type Rule, type RuleContext } from '../rule';
-import { formatSelector, matchesMap, matchesSelector, type LabelSelector, type Labels } from '../selectors';
+import { formatSelector, matchesMap, matchesSelector, type LabelSelector, type Labels } from '../../model/selectors';
 import type { Finding, KubeObject, SourcedObject } from '../types';
-import { containersOf } from '../workloads';
+import { containersOf } from '../../model/workloads';
 
 type Spec = Record<string, any>;
 const specOf = (o: KubeObject): Spec => (o.spec ?? {}) as Spec;

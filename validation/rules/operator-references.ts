@@ -2,9 +2,9 @@
  * Cross-references to objects that operators and RBAC resolve by name: cert-manager issuers, Argo CD
  * projects, and the ServiceAccounts of role bindings. Same `xref/` family as cross-references.ts.
  */
-import { arr } from '../shape';
+import { arr } from '../../model/shape';
 import { finding, type Rule } from '../rule';
-import { formatSelector, matchesSelector } from '../selectors';
+import { formatSelector, matchesSelector } from '../../model/selectors';
 import type { Finding, KubeObject, SourcedObject } from '../types';
 
 type Spec = Record<string, any>;

@@ -3,10 +3,10 @@
  * pod template of the output, init and ephemeral containers included.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
-import { arr } from '../shape';
+import { arr } from '../../model/shape';
 import { finding, type Rule, type RuleContext } from '../rule';
 import type { Finding } from '../types';
-import { containersOf, type ContainerRef, type PodTemplate } from '../workloads';
+import { containersOf, type ContainerRef, type PodTemplate } from '../../model/workloads';
 
 type SC = Record<string, any>;
 

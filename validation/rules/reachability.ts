@@ -2,9 +2,9 @@
  * NetworkPolicy reachability: every connection the output implies (connections.ts) is allowed by the
  * egress policies of the source and the ingress policies of the destination (network-policy-evaluator.ts).
  */
-import type { ModelPod } from '../cluster-model';
+import type { ModelPod } from '../../model/cluster-model';
 import { deriveConnections, podsOfService, type Connection } from '../connections';
-import { evaluate, policiesOf, type Endpoint, type Policy, type TargetPort, type Verdict } from '../network-policy-evaluator';
+import { evaluate, policiesOf, type Endpoint, type Policy, type TargetPort, type Verdict } from '../../model/network-policy';
 import { finding, type Rule, type RuleContext } from '../rule';
 import type { Finding } from '../types';
 

@@ -3,10 +3,10 @@
  * filesystems, no ServiceAccount token unless needed, no exposed Services outside the edge, no secret values
  * in the output.
  */
-import { arr } from '../shape';
+import { arr } from '../../model/shape';
 import { finding, type Rule, type RuleContext } from '../rule';
 import type { Finding, KubeObject } from '../types';
-import { containersOf, type ContainerRef } from '../workloads';
+import { containersOf, type ContainerRef } from '../../model/workloads';
 
 /** Annotation (pod template or ServiceAccount) that allows a mounted API token; the value says why. */
 export const NEEDS_API_TOKEN_ANNOTATION = 'finbot.io/needs-api-token';

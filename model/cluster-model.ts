@@ -1,0 +1,225 @@
+/**
+ * What the output puts on a cluster, including what operators create from custom resources and what
+ * Kubernetes always has: pods (with labels and ports), Services, Secrets, ConfigMaps, ServiceAccounts and
+ * namespaces (with labels). Cross-reference and reachability rules look objects up here.
+ *
+ * Operator-made objects follow the operators' documented naming (CloudNativePG, Redis operator, ECK,
+ * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md.
+ */
+import { arr } from './shape';
+import { externalPeers, type ExternalPeer } from './external-peers';
+import type { Labels } from './selectors';
+import type { KubeObject, SourcedObject } from './kube-object';
+import { podTemplates, type PodTemplate } from './workloads';
+import type { ModelPod, PodPort } from './pods';
+
+export type { ModelPod, PodPort };
+
+
+/** A Service port. */
+export interface ServicePortModel {
+  readonly name?: string;
+  readonly port: number;
+  readonly targetPort: number | string;
+  readonly protocol: string;
+}
+
+/** A Service of the cluster. */
+export interface ModelService {
+  readonly namespace: string;
+  readonly name: string;
+  /** Absent: a Service without selector (endpoints managed elsewhere). */
+  readonly selector?: Labels;
+  readonly ports: readonly ServicePortModel[];
+  readonly labels: Labels;
+  readonly origin?: SourcedObject;
+  /** Made by an operator from a custom resource, not written in the output. */
+  readonly derived: boolean;
+}
+
+/** Everything a rule may look up. */
+export interface ClusterModel {
+  readonly pods: readonly ModelPod[];
+  readonly services: readonly ModelService[];
+  /** `namespace/name` → what produces it. */
+  readonly secrets: ReadonlyMap<string, string>;
+  /** `namespace/name` of ConfigMaps. */
+  readonly configMaps: ReadonlySet<string>;
+  /** `namespace/name` of ServiceAccounts. */
+  readonly serviceAccounts: ReadonlySet<string>;
+  /** Modelled pods outside the output (also in `pods`). */
+  readonly peers: readonly ExternalPeer[];
+  /** Namespace name → labels (including the automatic `kubernetes.io/metadata.name`). */
+  readonly namespaces: ReadonlyMap<string, Labels>;
+  /** Service by `namespace/name`. */
+  service(namespace: string, name: string): ModelService | undefined;
+}
+
+/** Namespaces every cluster has. */
+export const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+type Spec = Record<string, any>;
+
+function specOf(o: KubeObject): Spec {
+  return (o.spec ?? {}) as Spec;
+}
+
+function workloadPorts(t: PodTemplate): PodPort[] {
+  return arr(t.spec.containers).flatMap((c) => arr(c.ports).map((p) => ({ name: p.name, port: p.containerPort, protocol: p.protocol ?? 'TCP' })));
+}
+
+const tcp = (port: number, name?: string): PodPort => ({ port, name, protocol: 'TCP' });
+const svcPort = (port: number, name?: string, targetPort?: number | string): ServicePortModel => ({ port, name, targetPort: targetPort ?? port, protocol: 'TCP' });
+
+interface Derived {
+  pods: ModelPod[];
+  services: ModelService[];
+  secrets: string[];
+}
+
+/** What an operator makes from one custom resource (empty for kinds no operator here handles). */
+function derivedFrom(s: SourcedObject): Derived {
+  const o = s.object;
+  const ns = o.metadata.namespace ?? 'default';
+  const name = o.metadata.name ?? '';
+  const group = o.apiVersion.split('/')[0];
+  const out: Derived = { pods: [], services: [], secrets: [] };
+  const pod = (what: string, labels: Labels, ports: PodPort[]) => out.pods.push({ description: `${o.kind} ${ns}/${name} (${what})`, namespace: ns, labels, ports, origin: s });
+  // Operators label their Services with (at least) the labels they select on; ServiceMonitors rely on it.
+  const service = (svcName: string, selector: Labels, ports: ServicePortModel[]) =>
+    out.services.push({ namespace: ns, name: svcName, selector, ports, labels: { ...selector }, origin: s, derived: true });
+  const key = `${group}/${o.kind}`;
+  switch (key) {
+    case 'postgresql.cnpg.io/Cluster': {
+      const labels = { 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance', ...(specOf(o).inheritedMetadata?.labels ?? {}) };
+      pod('CloudNativePG instance', labels, [tcp(5432, 'postgresql'), tcp(9187, 'metrics'), tcp(8000, 'status')]);
+      for (const suffix of ['rw', 'ro', 'r']) service(`${name}-${suffix}`, { 'cnpg.io/cluster': name }, [svcPort(5432, 'postgres', 5432)]);
+      out.secrets.push(...['app', 'superuser', 'ca', 'server', 'replication'].map((x) => `${ns}/${name}-${x}`));
+      break;
+    }
+    case 'postgresql.cnpg.io/Pooler':
+      pod('PgBouncer', { 'cnpg.io/poolerName': name }, [tcp(5432, 'pgbouncer'), tcp(9127, 'metrics')]);
+      service(name, { 'cnpg.io/poolerName': name }, [svcPort(5432, 'pgbouncer', 'pgbouncer')]);
+      break;
+    case 'redis.redis.opstreelabs.in/RedisCluster':
+    case 'redis.redis.opstreelabs.in/Redis':
+    case 'redis.redis.opstreelabs.in/RedisReplication': {
+      const roles = o.kind === 'RedisCluster' ? ['leader', 'follower'] : [''];
+      for (const role of roles) {
+        const app = role ? `${name}-${role}` : name;
+        const labels: Record<string, string> = { app, redis_setup_type: o.kind === 'RedisCluster' ? 'cluster' : o.kind === 'Redis' ? 'standalone' : 'replication' };
+        if (role) labels.role = role;
+        pod(`Redis ${role || 'server'}`, labels, [tcp(6379, 'redis-client'), tcp(9121, 'redis-exporter')]);
+        service(app, { app }, [svcPort(6379, 'redis-client'), svcPort(9121, 'redis-exporter')]);
+        service(`${app}-headless`, { app }, [svcPort(6379, 'redis-client')]);
+        service(`${app}-additional`, { app }, [svcPort(6379, 'redis-client')]);
+      }
+      break;
+    }
+    case 'elasticsearch.k8s.elastic.co/Elasticsearch':
+      pod('Elasticsearch node', { 'elasticsearch.k8s.elastic.co/cluster-name': name, 'common.k8s.elastic.co/type': 'elasticsearch' }, [tcp(9200, 'https'), tcp(9300, 'transport')]);
+      service(`${name}-es-http`, { 'elasticsearch.k8s.elastic.co/cluster-name': name, 'common.k8s.elastic.co/type': 'elasticsearch' }, [svcPort(9200, 'https')]);
+      service(`${name}-es-transport`, { 'elasticsearch.k8s.elastic.co/cluster-name': name }, [svcPort(9300, 'tls-transport')]);
+      out.secrets.push(`${ns}/${name}-es-elastic-user`, `${ns}/${name}-es-http-certs-public`, `${ns}/${name}-es-http-ca-internal`, `${ns}/${name}-es-http-certs-internal`);
+      break;
+    case 'opentelemetry.io/OpenTelemetryCollector': {
+      const labels = { 'app.kubernetes.io/component': 'opentelemetry-collector', 'app.kubernetes.io/instance': `${ns}.${name}`, 'app.kubernetes.io/name': `${name}-collector`, 'app.kubernetes.io/managed-by': 'opentelemetry-operator', 'app.kubernetes.io/part-of': 'opentelemetry' };
+      pod('OpenTelemetry collector', labels, [tcp(4317, 'otlp-grpc'), tcp(4318, 'otlp-http'), tcp(8888, 'metrics')]);
+      const selector = { 'app.kubernetes.io/component': 'opentelemetry-collector', 'app.kubernetes.io/instance': `${ns}.${name}`, 'app.kubernetes.io/managed-by': 'opentelemetry-operator', 'app.kubernetes.io/part-of': 'opentelemetry' };
+      service(`${name}-collector`, selector, [svcPort(4317, 'otlp-grpc'), svcPort(4318, 'otlp-http')]);
+      service(`${name}-collector-monitoring`, selector, [svcPort(8888, 'monitoring')]);
+      break;
+    }
+    case 'monitoring.coreos.com/Prometheus':
+      pod('Prometheus server', { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': name, prometheus: name, 'operator.prometheus.io/name': name, 'app.kubernetes.io/managed-by': 'prometheus-operator' }, [tcp(9090, 'web')]);
+      service('prometheus-operated', { 'app.kubernetes.io/name': 'prometheus' }, [svcPort(9090, 'web', 'web')]);
+      break;
+    case 'monitoring.coreos.com/Alertmanager':
+      pod('Alertmanager', { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': name, alertmanager: name }, [tcp(9093, 'web')]);
+      service('alertmanager-operated', { 'app.kubernetes.io/name': 'alertmanager' }, [svcPort(9093, 'web', 'web')]);
+      break;
+    case 'grafana.integreatly.org/Grafana': {
+      // grafana-operator merges spec.deployment's pod-template labels into its own (`app: <name>`).
+      const extra = (specOf(o) as { deployment?: { spec?: { template?: { metadata?: { labels?: Labels } } } } }).deployment?.spec?.template?.metadata?.labels ?? {};
+      pod('Grafana', { ...extra, app: name }, [tcp(3000, 'grafana-http')]);
+      service(`${name}-service`, { app: name }, [svcPort(3000, 'grafana', 'grafana-http')]);
+      out.secrets.push(`${ns}/${name}-admin-credentials`);
+      break;
+    }
+    case 'cert-manager.io/Certificate':
+      if (specOf(o).secretName) out.secrets.push(`${ns}/${specOf(o).secretName}`);
+      break;
+    case 'external-secrets.io/ExternalSecret':
+      out.secrets.push(`${ns}/${specOf(o).target?.name ?? name}`);
+      break;
+    case 'bitnami.com/SealedSecret':
+      out.secrets.push(`${ns}/${specOf(o).template?.metadata?.name ?? name}`);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function hasIssuer(o: KubeObject): boolean {
+  const a = o.metadata.annotations ?? {};
+  return Boolean(a['cert-manager.io/cluster-issuer'] ?? a['cert-manager.io/issuer']);
+}
+
+function serviceOf(s: SourcedObject): ModelService {
+  const o = s.object;
+  const spec = specOf(o);
+  return {
+    namespace: o.metadata.namespace ?? 'default',
+    name: o.metadata.name ?? '',
+    selector: spec.selector,
+    ports: arr(spec.ports as Spec[] | undefined).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })),
+    labels: o.metadata.labels ?? {},
+    origin: s,
+    derived: false,
+  };
+}
+
+/** Builds the model of one environment's output; `externalNamespaces` exist besides the built-in ones. */
+export function buildClusterModel(objects: readonly SourcedObject[], externalNamespaces: readonly string[] = []): ClusterModel {
+  const pods: ModelPod[] = [];
+  const services: ModelService[] = [];
+  const secrets = new Map<string, string>();
+  const configMaps = new Set<string>();
+  const serviceAccounts = new Set<string>();
+  const namespaces = new Map<string, Labels>();
+  for (const n of [...BUILTIN_NAMESPACES, ...externalNamespaces]) namespaces.set(n, { 'kubernetes.io/metadata.name': n });
+  for (const t of podTemplates(objects)) {
+    const o = t.source.object;
+    pods.push({ description: `${o.kind} ${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, namespace: o.metadata.namespace ?? 'default', labels: t.labels, ports: workloadPorts(t), origin: t.source, template: t });
+  }
+  for (const s of objects) {
+    const o = s.object;
+    const ns = o.metadata.namespace ?? 'default';
+    const id = `${ns}/${o.metadata.name}`;
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(o.metadata.name ?? '', { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name ?? '' });
+    else if (o.kind === 'Service' && o.apiVersion === 'v1') services.push(serviceOf(s));
+    else if (o.kind === 'Secret' && o.apiVersion === 'v1') secrets.set(id, `Secret ${id} in ${s.file}`);
+    else if (o.kind === 'ConfigMap' && o.apiVersion === 'v1') configMaps.add(id);
+    else if (o.kind === 'ServiceAccount' && o.apiVersion === 'v1') serviceAccounts.add(id);
+    else if (o.kind === 'Ingress' && hasIssuer(o)) {
+      // cert-manager's ingress-shim creates the TLS Secrets of an annotated Ingress.
+      for (const tls of arr((o.spec as Spec | undefined)?.tls as Spec[] | undefined)) if (tls.secretName) secrets.set(`${ns}/${tls.secretName}`, `cert-manager ingress-shim for Ingress ${id}`);
+    }
+    const d = derivedFrom(s);
+    pods.push(...d.pods);
+    services.push(...d.services.filter((x) => !services.some((y) => y.namespace === x.namespace && y.name === x.name)));
+    for (const sec of d.secrets) if (!secrets.has(sec)) secrets.set(sec, `${o.kind} ${ns}/${o.metadata.name}`);
+  }
+  const usesIstio = objects.some((s) => s.object.apiVersion.split('/')[0].endsWith('.istio.io'));
+  const peers = externalPeers(namespaces, objects.some((s) => s.object.kind === 'Prometheus'), usesIstio);
+  pods.push(...peers);
+  // The namespaces of modelled outside pods exist (istio-system is installed with Istio, not by the output).
+  for (const p of peers) if (!namespaces.has(p.namespace)) namespaces.set(p.namespace, { 'kubernetes.io/metadata.name': p.namespace });
+  for (const ns of namespaces.keys()) {
+    configMaps.add(`${ns}/kube-root-ca.crt`);
+    serviceAccounts.add(`${ns}/default`);
+  }
+  const byName = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
+  return { pods, services, secrets, configMaps, serviceAccounts, namespaces, peers, service: (ns, name) => byName.get(`${ns}/${name}`) };
+}

@@ -1,0 +1,13 @@
+/** How objects are named in reports and matched by exemptions. */
+import type { KubeObject } from './kube-object';
+
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped object. */
+export function objectId(o: KubeObject): string {
+  const ns = o.metadata?.namespace;
+  return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
+}
+
+/** Formats a path of keys and indexes as `a.b[0].c`. */
+export function jsonPath(...parts: ReadonlyArray<string | number>): string {
+  return parts.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { setYamlScalar } from '../../tools/release/yaml-edit';
+
+const text = `# header comment
+api:
+  # which colour is live
+  active: blue   # trailing comment
+  colours:
+    blue: { tag: v1.0.0 }
+    green:
+      tag: v1.0.0 # block style
+  canaryPercent: 0
+web:
+  image: { registry: docker.io, repository: finbot/web, tag: v4.0.0 }
+  active: other
+`;
+
+describe('setYamlScalar', () => {
+  it('replaces a block scalar and keeps its comments', () => {
+    const out = setYamlScalar(text, ['api', 'active'], 'green');
+    expect(out).toContain('  active: green   # trailing comment\n');
+    expect(out).toContain('# which colour is live');
+    expect(out.split('\n').length).toBe(text.split('\n').length);
+    expect(out).toContain('  active: other'); // same key elsewhere untouched
+  });
+
+  it('replaces a key inside a one-line flow mapping', () => {
+    expect(setYamlScalar(text, ['api', 'colours', 'blue', 'tag'], 'v2.0.0')).toContain('    blue: { tag: v2.0.0 }\n');
+    expect(setYamlScalar(text, ['web', 'image', 'tag'], 'v4.1.0')).toContain('  image: { registry: docker.io, repository: finbot/web, tag: v4.1.0 }\n');
+  });
+
+  it('replaces a nested block scalar', () => {
+    expect(setYamlScalar(text, ['api', 'colours', 'green', 'tag'], 'v3')).toContain('      tag: v3 # block style\n');
+  });
+
+  it('changes nothing but the one value', () => {
+    const out = setYamlScalar(text, ['api', 'canaryPercent'], '10');
+    const diff = out.split('\n').filter((l, i) => l !== text.split('\n')[i]);
+    expect(diff).toEqual(['  canaryPercent: 10']);
+  });
+
+  it('refuses a missing key, a mapping as target, and values that would need quoting', () => {
+    expect(() => setYamlScalar(text, ['api', 'missing'], 'x')).toThrow('key api.missing not found');
+    expect(() => setYamlScalar(text, ['api', 'colours', 'blue', 'nope'], 'x')).toThrow('key api.colours.blue.nope not found');
+    expect(() => setYamlScalar(text, ['web', 'image'], 'x')).toThrow('web.image is not a plain scalar on one line');
+    expect(() => setYamlScalar(text, ['api', 'active'], 'a: b')).toThrow('refusing to write "a: b": only plain values (letters, digits, . _ -) are edited');
+    expect(() => setYamlScalar(text, [], 'x')).toThrow('empty key path');
+  });
+});
