@@ -1,68 +1,196 @@
 /**
- * Entry point of `npx cdk8s synth` and `npm run synth`: loads and validates the settings of each
- * environment, renders every chart and writes dist/<env>/*.yaml all-or-nothing.
+ * Entry point of `npx cdk8s synth` and `npm run synth`: loads and validates the settings of every environment
+ * (all problems of all environments in one report), renders every chart, runs the checks of `npm run validate`
+ * on the result and writes dist/<env>/*.yaml all-or-nothing.
  *
- * Usage: main.ts [--help] [ENV ...]   (default: every folder in config/environments; or FINBOT_ENV=a,b)
+ * Usage: main.ts [--help] [--stdout] [--no-validate] [--verbose] [ENV ...]
  * The only module that reads process.env or argv.
  *
  * Run directly, it synthesizes at once. When fast-start/synth.mjs builds a V8 startup snapshot of the bundled
  * app, nothing runs at load; the snapshot's prelude calls {@link warmUp} and later {@link cli}.
  */
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { buildEnvironment } from './charts/environment';
-import { listEnvironments, loadSettings, SettingsError } from './config/load';
-import { DIST_DIR, ENVIRONMENTS_DIR } from './config/paths';
+import { listEnvironments, loadAllSettings, loadSettings, SettingsError } from './config/load';
+import { DIST_DIR, ENVIRONMENTS_DIR, REPO_ROOT } from './config/paths';
+import { DistLockedError } from './model/dist-journal';
+import { changeLine } from './synth/change-summary';
 import { renderEnvironment } from './synth/render';
 import { mirror, writeDist, type RenderedEnvironment } from './synth/write-dist';
 
 const HELP = `Synthesizes dist/<env>/*.yaml from config/environments/<env>/*.yaml.
 
-Usage: npm run synth [-- ENV ...]
+Usage: npm run synth [-- [options] [ENV ...]]
        npx cdk8s synth            (same, then runs the validation plugin of cdk8s.yaml)
 
-  ENV        environment(s) to synthesize (default: all; also FINBOT_ENV=production,staging)
-  --help     show this help
+  ENV            environment(s) to synthesize (default: all; also FINBOT_ENV=production,staging)
+  --stdout       print the rendered YAML of ENV to stdout (helm template style); dist/ is not touched
+  --no-validate  skip the checks of npm run validate before writing (for debugging only)
+  --verbose      on a code error, show the stack trace into the TypeScript sources
+  --help         show this help
+
+Every settings problem of every environment is reported, one line each, naming environment, file, field
+(YAML path) and line; then nothing is written. Before writing, the output passes the checks of
+\`npm run validate\`; if it fails them, dist/ stays as it was. dist/ is replaced all-or-nothing; a second synth
+in the same checkout waits for the first; a run that was killed half-way is rolled back by the next one.
 
 Environment variables (for tests and fixtures):
   FINBOT_CONFIG_DIR  folder of environment folders   (default: config/environments)
   FINBOT_DIST_DIR    output folder                    (default: dist)
 
-On any error nothing in dist/ changes and the exit code is 1.`;
+Exit codes: 0 written (or unchanged), 1 refused (settings, validation, code error), 2 usage error.`;
+
+const OPTIONS = new Set(['--help', '-h', '--stdout', '--no-validate', '--verbose']);
+
+/** A refusal with a message of its own (no stack trace, exit 1). */
+class Refused extends Error {}
+/** A usage error (exit 2). */
+class UsageError extends Error {}
+
+function display(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
+
+/** Runs `npm run validate` (from its startup snapshot) on staged output; throws when it finds violations. */
+function validateStaged(stagingDir: string, envs: readonly string[], configDir: string): number {
+  const started = performance.now();
+  const r = spawnSync('sh', [join(REPO_ROOT, 'fast-start', 'run.sh'), 'validate', ...envs], {
+    env: { ...process.env, FINBOT_DIST_DIR: stagingDir, FINBOT_CONFIG_DIR: configDir },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status === 0) return performance.now() - started;
+  const report = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd();
+  if (r.status === 1) {
+    throw new Refused(`the output fails the checks of npm run validate (files shown as staged in ${display(stagingDir)}):\n${report}\nFix the settings or code; --no-validate writes it anyway, for debugging only.`);
+  }
+  throw new Refused(`the validation could not run (exit code ${r.status ?? r.signal}):\n${report}`);
+}
 
 function main(argv: readonly string[]): number {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const requested = argv.length > 0 ? [...argv] : (process.env.FINBOT_ENV?.split(',').filter(Boolean) ?? []);
+  const unknown = argv.filter((a) => a.startsWith('-') && !OPTIONS.has(a));
+  if (unknown.length > 0) throw new UsageError(`unknown option(s) ${unknown.join(', ')}`);
+  const args = argv.filter((a) => !a.startsWith('-'));
+  const requested = args.length > 0 ? args : (process.env.FINBOT_ENV?.split(',').filter(Boolean) ?? []);
   const configDir = process.env.FINBOT_CONFIG_DIR ? resolve(process.env.FINBOT_CONFIG_DIR) : ENVIRONMENTS_DIR;
   const distDir = process.env.FINBOT_DIST_DIR ? resolve(process.env.FINBOT_DIST_DIR) : DIST_DIR;
+  const toStdout = argv.includes('--stdout');
+  const started = performance.now();
   const all = listEnvironments(configDir);
   const envs = requested.length > 0 ? requested : all;
+
+  const settings = loadAllSettings(envs, configDir);
   const rendered = new Map<string, RenderedEnvironment>();
-  for (const env of envs) {
-    rendered.set(env, renderEnvironment(buildEnvironment(loadSettings(env, configDir))));
+  const renderMs = new Map<string, number>();
+  for (const [env, s] of settings) {
+    const t = performance.now();
+    rendered.set(env, renderEnvironment(buildEnvironment(s)));
+    renderMs.set(env, performance.now() - t);
   }
-  writeDist(distDir, rendered, { prune: requested.length === 0 });
+
+  if (toStdout) {
+    // helm template style: one stream, each file's documents after a `# Source:` comment.
+    const out: string[] = [];
+    for (const [env, files] of rendered) {
+      for (const [name, text] of files) out.push(`---\n# Source: ${env}/${name}\n${text}`);
+    }
+    process.stdout.write(out.join(''));
+    return 0;
+  }
+
+  let validationMs: number | undefined;
+  const changes = writeDist(distDir, rendered, {
+    prune: requested.length === 0,
+    check: argv.includes('--no-validate') ? undefined : (staging, names) => {
+      validationMs = validateStaged(staging, names, configDir);
+    },
+    notify: (m) => process.stderr.write(`note: ${m}\n`),
+    afterRename: crashHook(),
+  });
   // The cdk8s CLI runs its validation plugins on what the app leaves in CDK8S_OUTDIR.
   const cliOut = process.env.CDK8S_OUTDIR;
   if (cliOut && resolve(cliOut) !== distDir) mirror(distDir, rendered.keys(), cliOut);
+
+  const lines = changes.map((c) => changeLine(c, renderMs.get(c.env)));
+  const total = performance.now() - started;
+  const checked = validationMs === undefined ? 'not validated (--no-validate)' : `validated in ${Math.round(validationMs)} ms`;
+  process.stderr.write(`${lines.join('\n')}\n${display(distDir)}/: ${changes.some((c) => c.status !== 'unchanged') ? 'updated' : 'unchanged'}, ${checked}, ${Math.round(total)} ms in all\n`);
   return 0;
+}
+
+/**
+ * For the kill tests (test/synth/interrupt.test.ts): FINBOT_TEST_KILL_AFTER_RENAME=N kills this process with
+ * SIGKILL right after the N-th rename of the swap, as a power cut or `kill -9` would.
+ */
+function crashHook(): ((n: number) => void) | undefined {
+  const at = Number(process.env.FINBOT_TEST_KILL_AFTER_RENAME);
+  if (!Number.isInteger(at) || at < 1) return undefined;
+  return (n) => {
+    if (n === at) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /** Runs the synth with command-line arguments (without node and script); returns the exit code. */
 export function cli(argv: readonly string[]): number {
+  const code = run(argv);
+  // Under the cdk8s CLI (CDK8S_OUTDIR set), a non-zero exit makes the CLI print a JavaScript stack trace after
+  // our message. Leaving no output folder instead makes it print one line ("app expected to create ...") and
+  // exit 1: the same refusal, without the stack.
+  const cliOut = process.env.CDK8S_OUTDIR;
+  if (code === 1 && cliOut) {
+    const distDir = process.env.FINBOT_DIST_DIR ? resolve(process.env.FINBOT_DIST_DIR) : DIST_DIR;
+    if (resolve(cliOut) !== distDir) rmSync(cliOut, { recursive: true, force: true });
+    return 0;
+  }
+  return code;
+}
+
+function run(argv: readonly string[]): number {
   try {
     return main(argv);
   } catch (err) {
     if (err instanceof SettingsError) {
-      process.stderr.write(`error: invalid settings: ${err.message}\ndist/ was left unchanged.\n`);
-    } else {
-      const e = err as Error;
-      process.stderr.write(`error: synth failed: ${e.message}\n${process.env.DEBUG ? `${e.stack}\n` : ''}dist/ was left unchanged.\n`);
+      const n = err.problems.length;
+      const head = n === 1 ? 'error: invalid settings: ' : `error: invalid settings (${n} problems):\n  `;
+      process.stderr.write(`${head}${err.problems.length === 1 ? err.message : err.message.split('\n').join('\n  ')}\ndist/ was left unchanged.\n`);
+      return 1;
     }
-    return 1;
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n\n${HELP}\n`);
+      return 2;
+    }
+    if (err instanceof Refused || err instanceof DistLockedError) {
+      process.stderr.write(`error: ${err.message}\ndist/ was left unchanged.\n`);
+      return 1;
+    }
+    const e = err as Error;
+    const verbose = argv.includes('--verbose') || Boolean(process.env.DEBUG);
+    process.stderr.write(`error: synth failed: ${e?.message ?? String(err)}\n`);
+    if (!verbose) {
+      process.stderr.write('dist/ was left unchanged. Run with --verbose for the stack trace into the TypeScript sources.\n');
+      return 1;
+    }
+    if (/\.ts:\d+:\d+\)?$/m.test(e?.stack ?? '') || process.env.FINBOT_FROM_SOURCES) {
+      process.stderr.write(`${e.stack}\ndist/ was left unchanged.\n`);
+      return 1;
+    }
+    // Running from the bundle: its stack points into generated code. Run again from the TypeScript sources
+    // (tsx maps every frame to its .ts line), which fails the same way before anything is written.
+    process.stderr.write('note: running again from the TypeScript sources for a source-mapped stack trace\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main.ts'), ...argv], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, FINBOT_FROM_SOURCES: '1', FINBOT_CONFIG_DIR: process.env.FINBOT_CONFIG_DIR ? resolve(process.env.FINBOT_CONFIG_DIR) : '', FINBOT_DIST_DIR: process.env.FINBOT_DIST_DIR ? resolve(process.env.FINBOT_DIST_DIR) : '' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    return r.status ?? 1;
   }
 }
 

@@ -6,7 +6,20 @@
  * `npm run schema` writes `config/settings.schema.json` from this file for editors.
  */
 import { z } from 'zod';
-import { tryParseQuantity } from './quantity';
+import {
+  cpuQuantity,
+  dnsLabel as dnsLabelOf,
+  hostname,
+  imageRepository,
+  imageTag,
+  int32,
+  memoryQuantity,
+  awsRegion,
+  port as anyPort,
+  registryHost,
+  resourcesSchema,
+  type ResourceSettings,
+} from './fields';
 import { dataSchema } from './sections/data';
 import { clusterSchema } from './sections/cluster';
 import { gitopsSchema } from './sections/gitops';
@@ -17,80 +30,73 @@ import { edgeSchema } from './sections/edge';
 import { meshSchema } from './sections/mesh';
 import { capacitySchema } from './sections/capacity';
 
-/** Kubernetes resource quantity for memory/storage (binary or decimal SI suffix), e.g. `256Mi`, `10Gi`. */
-export const memoryQuantity = z
-  .string()
-  .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, {
-    message: 'must be a Kubernetes quantity such as 256Mi, 1Gi or 10Gi (note: "MB"/"GB" are not Kubernetes units; use Mi/Gi)',
-  });
-
-/** Kubernetes CPU quantity: whole/decimal cores or millicores, e.g. `250m`, `0.5`, `2`. */
-export const cpuQuantity = z
-  .string()
-  .regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, { message: 'must be a CPU quantity such as 250m, 0.5 or 2' });
+export { cpuQuantity, hostname, memoryQuantity, resourcesSchema, type ResourceSettings };
 
 /** A DNS-1123 label: Kubernetes object and namespace names. */
-export const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS-1123 label (lower case letters, digits, "-"; at most 63)' });
+export const dnsLabel = dnsLabelOf();
 
-/** A DNS host name such as api.finbot.com. */
-export const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a fully qualified host name such as api.finbot.com' });
+/**
+ * Characters the output adds around an extra worker's name: `finbot-<name>-metrics` (its metrics Service, the
+ * longest name made from it; a Service name is a DNS-1035/1123 label of at most 63).
+ */
+export const EXTRA_WORKER_RESERVED = 'finbot-'.length + '-metrics'.length;
+
+/**
+ * Extra worker names that would give objects the fixed components already own (`finbot-api`, `finbot-api-blue`,
+ * `finbot-web-metrics`, ...) or names another worker's derived objects take.
+ */
+export function extraWorkerNameClash(name: string): string | undefined {
+  if (['api', 'web', 'worker'].includes(name)) return `"${name}" is a component of apps.yaml already (finbot-${name}); choose another name`;
+  const prefix = /^(api|web|worker)-/.exec(name);
+  if (prefix) return `"${name}" starts with "${prefix[1]}-": finbot-${name} could collide with the objects of finbot-${prefix[1]} (e.g. finbot-api-preview, finbot-web-metrics); choose another name`;
+  const suffix = /-(metrics|hpa)$/.exec(name);
+  if (suffix) return `"${name}" ends with "-${suffix[1]}": finbot-${name} could collide with another worker's finbot-<name>-${suffix[1]}; choose another name`;
+  return undefined;
+}
 
 /** A container image, split so that tags can be bumped and checked: never `latest`. */
 export const imageSchema = z.strictObject({
   /** Registry host, e.g. docker.io or 123456789012.dkr.ecr.us-west-2.amazonaws.com. */
-  registry: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/, { message: 'must be a registry host such as docker.io' }),
+  registry: registryHost,
   /** Repository path, e.g. finbot/api. */
-  repository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { message: 'must be a repository path such as finbot/api' }),
-  /** An immutable tag (never `latest`). */
-  tag: z
-    .string()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'must be a valid image tag such as v4.0.0' })
-    .refine((t) => t.toLowerCase() !== 'latest', { message: '"latest" is not allowed: pin an immutable tag such as v4.0.0' }),
+  repository: imageRepository,
+  /** An immutable tag (never `latest`), optionally pinned by digest: `v4.0.0` or `v4.0.0@sha256:<hex>`. */
+  tag: imageTag,
 });
 export type ImageSettings = z.infer<typeof imageSchema>;
 
-const resourceAmounts = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
-
-/** Requests and limits; limits may not be below requests (checked in `load.ts` with the field path). */
-export const resourcesSchema = z.strictObject({ requests: resourceAmounts, limits: resourceAmounts });
-export type ResourceSettings = z.infer<typeof resourcesSchema>;
-
-const percent = z.number().int().min(1).max(100);
+const percent = int32(1, 100);
 
 /** HorizontalPodAutoscaler (autoscaling/v2) bounds and targets. */
 export const autoscalingSchema = z.strictObject({
-  minReplicas: z.number().int().min(1),
-  maxReplicas: z.number().int().min(1),
+  minReplicas: int32(1),
+  maxReplicas: int32(1),
   cpuUtilization: percent,
   memoryUtilization: percent.optional(),
   /** scaleDown: stabilization window (s) and the share of pods that may go per minute. */
-  scaleDown: z.strictObject({ stabilizationWindowSeconds: z.number().int().min(0).max(3600), percentPerMinute: percent }),
+  scaleDown: z.strictObject({ stabilizationWindowSeconds: int32(0, 3600), percentPerMinute: percent }),
   /** scaleUp: stabilization window (s) and the share of pods that may be added per minute. */
-  scaleUp: z.strictObject({ stabilizationWindowSeconds: z.number().int().min(0).max(3600), percentPerMinute: z.number().int().min(1).max(1000) }),
+  scaleUp: z.strictObject({ stabilizationWindowSeconds: int32(0, 3600), percentPerMinute: int32(1, 1000) }),
 });
 export type AutoscalingSettings = z.infer<typeof autoscalingSchema>;
 
 const probe = z.strictObject({
   path: z.string().startsWith('/'),
-  initialDelaySeconds: z.number().int().min(0),
-  periodSeconds: z.number().int().min(1),
-  timeoutSeconds: z.number().int().min(1).default(1),
-  failureThreshold: z.number().int().min(1).default(3),
+  initialDelaySeconds: int32(0),
+  periodSeconds: int32(1),
+  timeoutSeconds: int32(1).default(1),
+  failureThreshold: int32(1).default(3),
 });
 export type ProbeSettings = z.infer<typeof probe>;
 
-const port = z.number().int().min(1024, { message: 'must be an unprivileged port (1024-65535): pods run as non-root' }).max(65535);
+const port = z.number().int().min(1024, { message: 'must be an unprivileged port (1024-65535): pods run as non-root' }).max(65535, { message: 'must be a port between 1024 and 65535' });
 
 /** Settings of a component whose image is `image` (with or without a tag, see {@link apiAppSchema}). */
 function appSchemaWith<Image extends z.ZodType>(image: Image) {
   return z.strictObject({
   image,
-  /** Replicas when no HPA is active; with an HPA this is the starting count. */
-  replicas: z.number().int().min(0),
+  /** Replicas of the Deployment; only without `autoscaling` (an HPA owns the count otherwise). */
+  replicas: int32(0).optional(),
   resources: resourcesSchema,
   autoscaling: autoscalingSchema.optional(),
   /** Port the container serves HTTP on; absent for a worker without a Service. */
@@ -102,20 +108,22 @@ function appSchemaWith<Image extends z.ZodType>(image: Image) {
   /** Extra plain (non-secret) environment variables. */
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
   /** PodDisruptionBudget: at most this many pods unavailable during voluntary disruptions. */
-  maxUnavailable: z.number().int().min(1).default(1),
+  maxUnavailable: int32(1).default(1),
 }).superRefine((app, ctx) => {
-  for (const r of ['cpu', 'memory'] as const) {
-    const limit = tryParseQuantity(app.resources.limits[r]);
-    const request = tryParseQuantity(app.resources.requests[r]);
-    if (limit !== undefined && request !== undefined && limit < request) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['resources', 'limits', r],
-        message: `limit ${app.resources.limits[r]} is below the request ${app.resources.requests[r]}: raise the limit or lower the request`,
-      });
-    }
-  }
   const hpa = app.autoscaling;
+  if (hpa && app.replicas !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['replicas'],
+      message: `replicas ${app.replicas} has no effect: an HPA manages this Deployment (autoscaling.minReplicas ${hpa.minReplicas} .. maxReplicas ${hpa.maxReplicas}); remove replicas, or remove autoscaling to fix the count`,
+    });
+  }
+  if (!hpa && app.replicas === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['replicas'], message: 'required field is missing: without autoscaling, give replicas (the Deployment\'s pod count)' });
+  }
+  if (app.port !== undefined && app.port === app.metricsPort) {
+    ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: `metricsPort ${app.metricsPort} is also port: give metrics a port of its own` });
+  }
   if (hpa && hpa.minReplicas > hpa.maxReplicas) {
     ctx.addIssue({
       code: 'custom',
@@ -140,9 +148,9 @@ export const platformSchema = z.strictObject({
   /** The cluster this environment runs in (one cluster per environment). */
   clusterName: dnsLabel,
   /** Cloud region. */
-  region: z.string().regex(/^[a-z]{2}-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as us-west-2' }),
+  region: awsRegion,
   /** Zones the cluster's node groups span (topology spread uses the zone label). */
-  zones: z.array(z.string()).min(1),
+  zones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]$/, { message: 'must be an availability zone such as us-west-2a' })).min(1),
   namespaces: z.strictObject({
     /** Where api/web/worker run. */
     app: dnsLabel,
@@ -167,7 +175,12 @@ export const appsSchema = z.strictObject({
   web: appSchema,
   worker: appSchema,
   /** Additional background workers, keyed by a short name (deployed as finbot-<name>). */
-  extraWorkers: z.record(dnsLabel, appSchema).default({}),
+  extraWorkers: z.record(dnsLabelOf(EXTRA_WORKER_RESERVED, 'a DNS-1123 label (it names finbot-<name>)'), appSchema).default({}),
+}).superRefine((apps, ctx) => {
+  for (const name of Object.keys(apps.extraWorkers)) {
+    const clash = extraWorkerNameClash(name);
+    if (clash) ctx.addIssue({ code: 'custom', path: ['extraWorkers', name], message: clash });
+  }
 });
 export type AppsSettings = z.infer<typeof appsSchema>;
 
@@ -186,7 +199,7 @@ export const validationSettingsSchema = z.strictObject({
         /** Destination Service as "namespace/service". */
         to: namespacedName,
         /** Service port number or name. */
-        port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]),
+        port: z.union([anyPort, z.string().regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, { message: 'must be a port number or an IANA_SVC_NAME such as http (at most 15)' })]),
       }),
     )
     .default([]),
@@ -231,11 +244,45 @@ export const sectionSchemas = {
 } as const;
 
 /** The whole settings model of one environment. */
-export const settingsSchema = z.strictObject({
-  /** Environment name; taken from the folder name, not written in a file. */
-  name: dnsLabel,
-  ...sectionSchemas,
-});
+export const settingsSchema = z
+  .strictObject({
+    /** Environment name; taken from the folder name, not written in a file. */
+    name: dnsLabel,
+    ...sectionSchemas,
+  })
+  .superRefine((s, ctx) => {
+    // Rules that span sections: each issue names the file and field to change.
+    if (!s.platform.istioInjection) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['platform', 'istioInjection'],
+        message: 'must be true: the mesh (mesh.yaml) enforces STRICT mTLS in the app namespace, and pods without sidecars would refuse all traffic',
+      });
+    }
+    const zones = s.platform.zones.length;
+    if (s.cluster.nodeGroups.minSize < zones) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster', 'nodeGroups', 'minSize'],
+        message: `minSize ${s.cluster.nodeGroups.minSize} is below the number of zones in platform.yaml (${zones}): zone-spread pods need a node in every zone; raise minSize to at least ${zones}`,
+      });
+    }
+    if (s.edge.hosts.api === s.edge.hosts.web) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['edge', 'hosts', 'web'],
+        message: `"${s.edge.hosts.web}" is also hosts.api: each host routes to one app; give the web frontend a host of its own`,
+      });
+    }
+    const hpa = s.apps.api.autoscaling;
+    if (hpa && s.release.api.idleReplicas > hpa.maxReplicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['release', 'api', 'idleReplicas'],
+        message: `idleReplicas ${s.release.api.idleReplicas} is above apps.yaml api.autoscaling.maxReplicas ${hpa.maxReplicas}; lower idleReplicas`,
+      });
+    }
+  });
 
 /** Validated settings of one environment, as charts receive them. */
 export type Settings = z.infer<typeof settingsSchema>;

@@ -182,9 +182,11 @@ export class FinbotApp extends Construct {
 
     const idle: Colour | undefined = bg ? (bg.active === 'blue' ? 'green' : 'blue') : undefined;
     // Blue-green: every colour gets a PDB (even the idle one with 1 pod: maxUnavailable still lets drains through).
+    // Without an HPA the settings give the count; with one it is unused (the HPA owns it).
+    const replicas = s.replicas ?? hpa?.minReplicas ?? 1;
     const plans: WorkloadPlan[] = bg && idle
       ? [
-        { colour: bg.active, live: true, tag: bg.tags[bg.active], replicas: s.replicas, autoscaling: hpa, pdb: true },
+        { colour: bg.active, live: true, tag: bg.tags[bg.active], replicas, autoscaling: hpa, pdb: true },
         {
           colour: idle,
           live: false,
@@ -195,7 +197,7 @@ export class FinbotApp extends Construct {
           pdb: true,
         },
       ]
-      : [{ live: true, tag: s.image.tag!, replicas: s.replicas, autoscaling: hpa, pdb: (hpa ? hpa.minReplicas : s.replicas) >= 2 }];
+      : [{ live: true, tag: s.image.tag!, replicas, autoscaling: hpa, pdb: (hpa ? hpa.minReplicas : replicas) >= 2 }];
     this.activeColour = bg?.active;
     this.idleColour = idle;
     // Objects are created in the order Deployments, Services, HPAs, PDBs (stable output order).
@@ -236,7 +238,8 @@ export class FinbotApp extends Construct {
     const name = `${props.name}${idSuffix}`;
     const labelProps = { name: props.name, component: props.component, environment: props.environment, colour: w.colour };
     const selector = selectorLabels(labelProps);
-    const podLabels = labels({ ...labelProps, version: w.tag });
+    // A tag may carry a digest (v4.1.0@sha256:…): the version label takes the tag part.
+    const podLabels = labels({ ...labelProps, version: w.tag.split('@')[0] });
     const metadata = { name, namespace: props.namespace, labels: labels(labelProps) };
     const maxPods = hpa ? hpa.maxReplicas : w.replicas;
     const spreadKeys = props.spreadTopologyKeys ?? [ZONE_KEY, HOST_KEY];

@@ -5,13 +5,11 @@
  * @see https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/#node-allocatable
  */
 import { z } from 'zod';
+import { cpuQuantity, memoryQuantity } from '../fields';
 import { tryParseQuantity } from '../quantity';
 
-// Own quantity checks (not schema.ts's): schema.ts imports this file, and a cycle would leave them undefined.
-const cpu = z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, { message: 'must be a CPU quantity such as 3920m or 4' });
-const memory = z
-  .string()
-  .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)$/, { message: 'must be a memory quantity such as 14Gi or 15000Mi (note: "MB"/"GB" are not Kubernetes units; use Mi/Gi)' });
+const cpu = cpuQuantity;
+const memory = memoryQuantity;
 
 /** capacity.yaml. */
 export const capacitySchema = z.strictObject({

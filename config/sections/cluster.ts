@@ -2,11 +2,11 @@
  * cluster.yaml: facts of the environment's Kubernetes cluster that the cluster-level objects need — the
  * Kubernetes minor, the node-group bounds, the cluster-autoscaler and the `fast-ssd` StorageClass.
  *
- * Imports nothing from `../schema` on purpose: schema.ts imports this file, and a cycle would leave one of
- * the two half-initialised depending on which is loaded first.
+ * Shared field rules come from `../fields` (schema.ts imports this file; no cycle).
  * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
  */
 import { z } from 'zod';
+import { dnsSubdomain, goDuration, int32 } from '../fields';
 
 /** `1.33`-style Kubernetes minor version of the cluster's control plane. */
 const kubernetesVersion = z.string().regex(/^1\.[0-9]{1,3}$/, { message: 'must be a Kubernetes minor version such as "1.33" (quote it in YAML)' });
@@ -17,7 +17,7 @@ const roleArn = z
   .regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/, { message: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/finbot-cluster-autoscaler' });
 
 /** A Go duration as the cluster-autoscaler flags take it, e.g. `10m`, `90s`, `1h`. */
-const duration = z.string().regex(/^[0-9]+(s|m|h)$/, { message: 'must be a duration such as 10m, 90s or 1h' });
+const duration = goDuration;
 
 /** The minor version (`1.33`) of a cluster-autoscaler release tag (`v1.33.0`), or undefined. */
 export function autoscalerMinor(tag: string): string | undefined {
@@ -33,7 +33,7 @@ export const clusterSchema = z
      * Bounds of the worker node groups (design document: min 3, max 20). The Auto Scaling groups carry them
      * (infrastructure code); the autoscaler discovers the groups by tag and respects their bounds.
      */
-    nodeGroups: z.strictObject({ minSize: z.number().int().min(1), maxSize: z.number().int().min(1) }),
+    nodeGroups: z.strictObject({ minSize: int32().min(1), maxSize: int32().min(1) }),
     /** The cluster-autoscaler in kube-system (image registry.k8s.io/autoscaling/cluster-autoscaler). */
     autoscaler: z.strictObject({
       /** Release tag, `v<kubernetesVersion>.<patch>`, e.g. v1.33.0. */
@@ -47,13 +47,13 @@ export const clusterSchema = z
     }),
     /** The StorageClass (EBS CSI) the data tier's volumes use; the design document names it fast-ssd. */
     storageClass: z.strictObject({
-      name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be a DNS-1123 subdomain such as fast-ssd' }),
+      name: dnsSubdomain,
       /** EBS volume type. */
       type: z.enum(['gp3', 'io2', 'io1']),
       /** Provisioned IOPS (gp3: 3000-16000). */
-      iops: z.number().int().min(100).max(256000),
+      iops: int32().min(100).max(256000),
       /** Throughput in MiB/s (gp3 only: 125-1000). */
-      throughput: z.number().int().min(125).max(1000).optional(),
+      throughput: int32().min(125).max(1000).optional(),
       /** Retain keeps the EBS volume when its claim is deleted (data safety); Delete removes it. */
       reclaimPolicy: z.enum(['Retain', 'Delete']),
       /** Filesystem created on the volume. */

@@ -2,17 +2,30 @@
  * data.yaml: the data tier — the CloudNativePG Postgres cluster (backups through the Barman Cloud plugin,
  * optional replica cluster in a second region) and the OpsTree Redis cluster.
  *
- * The shared primitives of `../schema` are referenced through `z.lazy`: schema.ts imports this file, so
- * reading them eagerly here would hit the import cycle before they are initialised.
+ * The shared field rules come from `../fields` (schema.ts imports this file; no cycle).
  */
 import { z } from 'zod';
-import { tryParseQuantity } from '../quantity';
-import { dnsLabel, imageSchema, memoryQuantity, resourcesSchema, type ResourceSettings } from '../schema';
+import { awsRegion, cnpgSchedule, dns1035Label, dnsLabel, dnsSubdomain, imageRepository, imageTag, int32, memoryQuantity, registryHost, resourcesSchema } from '../fields';
 
-const name = z.lazy(() => dnsLabel);
-const quantity = z.lazy(() => memoryQuantity);
-const image = z.lazy(() => imageSchema);
-const resources = z.lazy(() => resourcesSchema);
+const name = dnsLabel();
+const quantity = memoryQuantity;
+const image = z.strictObject({ registry: registryHost, repository: imageRepository, tag: imageTag });
+const resources = resourcesSchema;
+
+/**
+ * A CloudNativePG Cluster name: a DNS-1035 label of at most 50 characters (the webhook's validateName, so that
+ * the names it derives, `<name>-rw`, `<name>-replication`, `<name>-superuser`, fit).
+ * @see cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go (validateName)
+ */
+const cnpgClusterName = dns1035Label(50, 'CloudNativePG refuses longer cluster names');
+
+/**
+ * A RedisCluster name: the operator names objects `<name>-follower-additional` (Services) and the StatefulSet
+ * `<name>-follower`, whose pods carry `controller-revision-hash: <name>-follower-<hash>` (a label value, 63 at
+ * most): 20 characters are taken.
+ * @see OT-CONTAINER-KIT/redis-operator v0.26.0 internal/k8sutils/redis-cluster.go (serviceName+"-additional", cr.Name+"-"+RedisServiceRole)
+ */
+const redisClusterName = dnsLabel('-follower-additional'.length, 'a DNS-1123 label (the operator derives <name>-follower-additional)');
 
 const s3Path = z
   .string()
@@ -25,16 +38,10 @@ export const postgresBackupSchema = z.strictObject({
     .string()
     .regex(/^[1-9][0-9]*[dwm]$/, { message: 'must be a Barman retention policy such as 30d, 4w or 3m' })
     .describe('How long base backups and WAL are kept (Barman: <n>d|w|m)'),
-  schedule: z
-    .string()
-    .regex(/^\S+( \S+){5}$/, { message: 'must be a six-field cron expression with seconds first, such as "0 0 2 * * *" (CNPG uses robfig/cron with seconds)' })
+  schedule: cnpgSchedule
     .describe('When the full (base) backup runs: six fields, seconds first'),
-  rpoMinutes: z.number().int().min(1).describe('Recovery point objective in minutes (design document: 1 h = 60)'),
-  archiveTimeoutMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(60)
+  rpoMinutes: int32(1).describe('Recovery point objective in minutes (design document: 1 h = 60)'),
+  archiveTimeoutMinutes: int32(1, 60)
     .describe('PostgreSQL archive_timeout: the longest a WAL segment may stay open before it is switched and archived'),
   walCompression: z.enum(['gzip', 'bzip2', 'lz4', 'snappy', 'xz', 'zstd']).describe('Compression of archived WAL files'),
   dataCompression: z.enum(['gzip', 'bzip2', 'lz4', 'snappy']).describe('Compression of base backups'),
@@ -43,9 +50,9 @@ export const postgresBackupSchema = z.strictObject({
 /** The optional replica cluster in a second region, fed from the primary's object store. */
 export const disasterRecoverySchema = z.strictObject({
   enabled: z.boolean().describe('Render the replica cluster (dist/<env>/data-dr.yaml, applied to the DR region\'s cluster)'),
-  name: name.describe('Name of the replica Cluster, e.g. finbot-postgres-dr'),
-  region: z.string().regex(/^[a-z]{2}-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as us-east-1' }).describe('Region the replica runs in'),
-  instances: z.number().int().min(1).max(9).describe('Instances of the replica cluster (1 designated primary + standbys)'),
+  name: cnpgClusterName.describe('Name of the replica Cluster, e.g. finbot-postgres-dr'),
+  region: awsRegion.describe('Region the replica runs in'),
+  instances: int32(1, 9).describe('Instances of the replica cluster (1 designated primary + standbys)'),
   destinationPath: s3Path.describe('The replica\'s own archive, used once it is promoted; must differ from backup.destinationPath'),
   promote: z
     .boolean()
@@ -54,9 +61,9 @@ export const disasterRecoverySchema = z.strictObject({
 
 /** postgresql.cnpg.io/v1 Cluster settings. */
 export const postgresSchema = z.strictObject({
-  name: name.describe('Cluster name; the read-write Service is <name>-rw'),
+  name: cnpgClusterName.describe('Cluster name; the read-write Service is <name>-rw'),
   image: image.describe('PostgreSQL operand image (ghcr.io/cloudnative-pg/postgresql), pinned'),
-  instances: z.number().int().min(1).max(9).describe('PostgreSQL instances: one primary, the rest streaming standbys'),
+  instances: int32(1, 9).describe('PostgreSQL instances: one primary, the rest streaming standbys'),
   primaryUpdateStrategy: z.enum(['unsupervised', 'supervised']),
   storageSize: quantity.describe('PVC size of each instance'),
   resources,
@@ -71,13 +78,11 @@ export const postgresSchema = z.strictObject({
 
 /** redis.redis.opstreelabs.in/v1beta2 RedisCluster settings. */
 export const redisSchema = z.strictObject({
-  name: name.describe('RedisCluster name; the leaders\' Service is <name>-leader'),
+  name: redisClusterName.describe('RedisCluster name; the leaders\' Service is <name>-leader'),
   image: image.describe('Redis image (quay.io/opstree/redis), pinned; its major version must match clusterVersion'),
   exporterImage: image.describe('redis_exporter sidecar image, pinned'),
   clusterVersion: z.enum(['v6', 'v7', 'v8']).describe('Major Redis version the operator configures for'),
-  clusterSize: z
-    .number()
-    .int()
+  clusterSize: int32()
     .min(3, { message: 'a Redis cluster needs at least 3 leaders (clusterSize counts leaders in v1beta2; each gets one follower)' })
     .describe('Number of leaders (v1beta2); the operator adds as many followers, one per leader'),
   storageSize: quantity.describe('PVC size of each Redis pod (/data)'),
@@ -91,7 +96,7 @@ export const redisSchema = z.strictObject({
 /** data.yaml as a whole. */
 export const dataSchema = z
   .strictObject({
-    storageClass: name.describe('StorageClass of every data PVC (made by the cluster chart), e.g. fast-ssd'),
+    storageClass: dnsSubdomain.describe('StorageClass of every data PVC (made by the cluster chart), e.g. fast-ssd'),
     operatorNamespaces: z.strictObject({
       cnpg: name.describe('Namespace of the CloudNativePG operator and the Barman Cloud plugin'),
       redis: name.describe('Namespace of the OpsTree redis-operator'),
@@ -100,23 +105,6 @@ export const dataSchema = z
     redis: redisSchema,
   })
   .superRefine((data, ctx) => {
-    const limitsCheck = (r: ResourceSettings, path: Array<string>) => {
-      for (const k of ['cpu', 'memory'] as const) {
-        const limit = tryParseQuantity(r.limits[k]);
-        const request = tryParseQuantity(r.requests[k]);
-        if (limit !== undefined && request !== undefined && limit < request) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path, 'limits', k],
-            message: `limit ${r.limits[k]} is below the request ${r.requests[k]}: raise the limit or lower the request`,
-          });
-        }
-      }
-    };
-    limitsCheck(data.postgres.resources, ['postgres', 'resources']);
-    limitsCheck(data.redis.resources, ['redis', 'resources']);
-    limitsCheck(data.redis.exporterResources, ['redis', 'exporterResources']);
-
     const b = data.postgres.backup;
     if (b.archiveTimeoutMinutes >= b.rpoMinutes) {
       ctx.addIssue({

@@ -4,18 +4,13 @@
  * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/
  */
 import { z } from 'zod';
+import { cidr, dnsSubdomain, hostname, int32 } from '../fields';
 
-/** A DNS host name such as api.finbot.com (same rule as `hostname` in schema.ts; no import back: cycle). */
-const host = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a fully qualified host name such as api.finbot.com' });
+const host = hostname;
 
-/** An IPv4 or IPv6 CIDR such as 173.245.48.0/20 or 2400:cb00::/32. */
-export const cidr = z.string().regex(/^(([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])|[0-9a-f:]+:[0-9a-f:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$/, {
-  message: 'must be an IPv4 or IPv6 CIDR such as 173.245.48.0/20 or 2400:cb00::/32',
-});
+export { cidr };
 
-const seconds = (max: number) => z.number().int().min(1).max(max);
+const seconds = (max: number) => int32().min(1).max(max);
 
 /** The values nginx's proxy_next_upstream accepts (ingress-nginx passes them through). */
 export const NEXT_UPSTREAM_CONDITIONS = [
@@ -25,12 +20,12 @@ export const NEXT_UPSTREAM_CONDITIONS = [
 /** edge.yaml. */
 export const edgeSchema = z.strictObject({
   /** IngressClass of the NGINX Ingress controller. */
-  ingressClassName: z.string().min(1),
+  ingressClassName: dnsSubdomain,
   /**
    * ServiceAccount of the controller pods (in the ingress namespace); the mesh allows this identity to reach
    * web and api.
    */
-  controllerServiceAccount: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a ServiceAccount name such as ingress-nginx' }),
+  controllerServiceAccount: dnsSubdomain,
   /** Public host names. */
   hosts: z.strictObject({
     /** The API (design document: api.finbot.com). */
@@ -54,8 +49,8 @@ export const edgeSchema = z.strictObject({
   }),
   /** Per-client rate limit of the API host (design: rate=1000r/m burst=50 nodelay). */
   rateLimit: z.strictObject({
-    requestsPerMinute: z.number().int().min(60, { message: 'must be at least 60 (ingress-nginx limits per second or per minute in whole requests)' }).max(600000),
-    burst: z.number().int().min(0).max(100000),
+    requestsPerMinute: int32().min(60, { message: 'must be at least 60 (ingress-nginx limits per second or per minute in whole requests)' }).max(600000),
+    burst: int32().min(0).max(100000),
   }),
   /** Upstream timeouts in seconds (design: connect 5, send 10, read 10). */
   timeouts: z.strictObject({ connectSeconds: seconds(600), sendSeconds: seconds(3600), readSeconds: seconds(3600) }),
@@ -63,9 +58,9 @@ export const edgeSchema = z.strictObject({
   nextUpstream: z.strictObject({
     on: z.array(z.enum(NEXT_UPSTREAM_CONDITIONS)).min(1),
     /** Attempts in all (the mesh retries too: keep this small). */
-    tries: z.number().int().min(1).max(10),
+    tries: int32().min(1).max(10),
   }),
   /** Strict-Transport-Security (design: max-age=31536000; includeSubDomains). */
-  hsts: z.strictObject({ maxAgeSeconds: z.number().int().min(0), includeSubDomains: z.boolean(), preload: z.boolean() }),
+  hsts: z.strictObject({ maxAgeSeconds: int32().min(0), includeSubDomains: z.boolean(), preload: z.boolean() }),
 });
 export type EdgeSettings = z.infer<typeof edgeSchema>;

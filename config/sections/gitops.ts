@@ -2,12 +2,19 @@
  * gitops.yaml: how Argo CD delivers dist/<env> (repository, revision, sync policy) and what the
  * environment's synthetic monitoring probes from outside.
  *
- * Imports nothing from `../schema` on purpose: schema.ts imports this file (no import cycle).
+ * Shared field rules come from `../fields` (schema.ts imports this file; no cycle).
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/
  */
 import { z } from 'zod';
+import { dnsLabel as dnsLabelOf, promDurationSeconds } from '../fields';
 
-const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS-1123 label (lower case letters, digits, "-"; at most 63)' });
+const dnsLabel = dnsLabelOf();
+
+/**
+ * The blackbox Probes' scrape timeout in seconds (constructs/blackbox-exporter.ts PROBE_TIMEOUT_SECONDS):
+ * Prometheus refuses a scrape config whose timeout exceeds its interval.
+ */
+export const PROBE_SCRAPE_TIMEOUT_SECONDS = 15;
 
 /** One public endpoint the blackbox exporter probes over HTTPS. */
 const probeTarget = z.strictObject({
@@ -36,7 +43,12 @@ export const gitopsSchema = z
     /** Synthetic monitoring (Prometheus Probes through a blackbox exporter). */
     probes: z.strictObject({
       /** Probe interval, e.g. 60s. */
-      interval: z.string().regex(/^[0-9]+(s|m)$/, { message: 'must be a duration such as 30s or 1m' }),
+      interval: z
+        .string()
+        .regex(/^[0-9]+(s|m)$/, { message: 'must be a duration in seconds or minutes such as 30s or 1m' })
+        .refine((d) => promDurationSeconds(d) >= PROBE_SCRAPE_TIMEOUT_SECONDS, {
+          message: `must be at least ${PROBE_SCRAPE_TIMEOUT_SECONDS}s: the probe's scrape timeout is ${PROBE_SCRAPE_TIMEOUT_SECONDS}s and Prometheus refuses a timeout longer than the interval`,
+        }),
       /** Public endpoints (hosts from edge.yaml). */
       targets: z.array(probeTarget).min(1, { message: 'give at least one public endpoint to probe' }),
     }),

@@ -5,6 +5,7 @@
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry
  */
 import { z } from 'zod';
+import { dnsSubdomain, int32 } from '../fields';
 
 /** Envoy retry conditions that Istio's `retryOn` accepts; 4xx conditions are deliberately absent. */
 export const RETRY_ON = [
@@ -15,29 +16,29 @@ export const RETRY_ON = [
 /** mesh.yaml. */
 export const meshSchema = z.strictObject({
   /** Istio trust domain: identities are `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. */
-  trustDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be a trust domain such as cluster.local' }),
+  trustDomain: dnsSubdomain,
   /** Envoy load balancing (design: least_conn → LEAST_REQUEST). */
   loadBalancer: z.enum(['LEAST_REQUEST', 'ROUND_ROBIN', 'RANDOM']),
   /** Limits per upstream host set, so one slow service cannot exhaust its callers. */
   connectionPool: z.strictObject({
-    maxConnections: z.number().int().min(1),
-    connectTimeoutSeconds: z.number().int().min(1).max(60),
-    http1MaxPendingRequests: z.number().int().min(1),
-    http2MaxRequests: z.number().int().min(1),
+    maxConnections: int32().min(1),
+    connectTimeoutSeconds: int32().min(1).max(60),
+    http1MaxPendingRequests: int32().min(1),
+    http2MaxRequests: int32().min(1),
   }),
   /** Circuit breaking by ejecting failing pods (opossum: resetTimeout 30000, errorThresholdPercentage 50). */
   outlierDetection: z.strictObject({
-    consecutive5xxErrors: z.number().int().min(1),
-    intervalSeconds: z.number().int().min(1),
-    baseEjectionSeconds: z.number().int().min(1),
-    maxEjectionPercent: z.number().int().min(1).max(100),
+    consecutive5xxErrors: int32().min(1),
+    intervalSeconds: int32().min(1),
+    baseEjectionSeconds: int32().min(1),
+    maxEjectionPercent: int32().min(1).max(100),
   }),
   /** Whole-request timeout of a call through the mesh (design: proxy_read_timeout 10s). */
-  requestTimeoutSeconds: z.number().int().min(1).max(300),
+  requestTimeoutSeconds: int32().min(1).max(300),
   /** Retries (design: retries 3, never on 4xx). */
   retries: z.strictObject({
-    attempts: z.number().int().min(0).max(10),
-    perTryTimeoutSeconds: z.number().int().min(1),
+    attempts: int32().min(0).max(10),
+    perTryTimeoutSeconds: int32().min(1),
     retryOn: z.array(z.enum(RETRY_ON)).min(1)
       .refine((r) => !r.includes('retriable-4xx'), { message: 'retriable-4xx is not allowed: the design document never retries 4xx errors' }),
   }),

@@ -4,29 +4,11 @@
  * @see https://prometheus-operator.dev/docs/api-reference/api/
  */
 import { z } from 'zod';
-import { tryParseQuantity } from '../quantity';
-
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS-1123 label (lower case letters, digits, "-"; at most 63)' });
-const memory = z
-  .string()
-  .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, {
-    message: 'must be a Kubernetes quantity such as 256Mi, 1Gi or 10Gi (note: "MB"/"GB" are not Kubernetes units; use Mi/Gi)',
-  });
-const cpu = z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, { message: 'must be a CPU quantity such as 250m, 0.5 or 2' });
-const amounts = z.strictObject({ cpu, memory });
-
+import { dnsLabel as dnsLabelOf, dnsSubdomain, int32, memoryQuantity, promDuration, resourcesSchema } from '../fields';
+const dnsLabel = dnsLabelOf();
+const memory = memoryQuantity;
 /** Requests and limits; a limit below its request is an error naming the field. */
-const resources = z.strictObject({ requests: amounts, limits: amounts }).superRefine((r, ctx) => {
-  for (const k of ['cpu', 'memory'] as const) {
-    const limit = tryParseQuantity(r.limits[k]);
-    const request = tryParseQuantity(r.requests[k]);
-    if (limit !== undefined && request !== undefined && limit < request) {
-      ctx.addIssue({ code: 'custom', path: ['limits', k], message: `limit ${r.limits[k]} is below the request ${r.requests[k]}: raise the limit or lower the request` });
-    }
-  }
-});
+const resources = resourcesSchema;
 export type ObservabilityResources = z.infer<typeof resources>;
 
 /** A pinned version tag (never `latest`). */
@@ -35,10 +17,7 @@ const version = z
   .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+$/, { message: 'must be a pinned version such as v3.5.0 or 2.10.0 ("latest" and floating tags are not allowed)' });
 
 /** A persistent volume: size and StorageClass. */
-const volume = z.strictObject({ size: memory, storageClassName: dnsLabel });
-
-/** A Prometheus duration, e.g. 30d, 12h. */
-const promDuration = z.string().regex(/^([0-9]+(y|w|d|h|m|s|ms))+$/, { message: 'must be a Prometheus duration such as 30d, 12h or 5m' });
+const volume = z.strictObject({ size: memory, storageClassName: dnsSubdomain });
 
 /** observability.yaml. */
 export const observabilitySchema = z.strictObject({
@@ -54,7 +33,7 @@ export const observabilitySchema = z.strictObject({
   prometheus: z.strictObject({
     /** Prometheus version the operator runs. */
     version,
-    replicas: z.number().int().min(1),
+    replicas: int32().min(1),
     /** How long samples are kept (design document: 30d). */
     retention: promDuration,
     storage: volume,
@@ -62,7 +41,7 @@ export const observabilitySchema = z.strictObject({
   }),
   alertmanager: z.strictObject({
     version,
-    replicas: z.number().int().min(1),
+    replicas: int32().min(1),
     resources,
   }),
   /** Alert thresholds (PrometheusRules). */
@@ -78,13 +57,13 @@ export const observabilitySchema = z.strictObject({
     /** p95 latency of the API in seconds above which it warns. */
     latencyP95Seconds: z.number().positive(),
     /** Container restarts in 15 minutes above which it warns. */
-    podRestarts15m: z.number().int().min(1),
+    podRestarts15m: int32().min(1),
     /** Postgres replica lag in seconds above which it pages. */
-    replicationLagSeconds: z.number().int().min(1),
+    replicationLagSeconds: int32().min(1),
     /** Recovery point objective in hours (design document: 1 h); older backups/WAL page. */
     rpoHours: z.number().positive(),
     /** Days before a certificate expires that it warns. */
-    certificateExpiryDays: z.number().int().min(1),
+    certificateExpiryDays: int32().min(1),
     /** Where docs/runbooks/ of this repository is browsable; each alert links `<base>/<alert>.md`. */
     runbookBaseUrl: z.string().regex(/^https:\/\/[^\s]+[^/]$/, { message: 'must be an https URL without a trailing "/" such as https://github.com/finbot/finbot-deploy/blob/main/docs/runbooks' }),
   }),
@@ -95,11 +74,13 @@ export const observabilitySchema = z.strictObject({
   tracing: z.strictObject({
     /** Jaeger v2 image tag (jaegertracing/jaeger). */
     jaegerVersion: version.refine((v) => v.replace(/^v/, '').startsWith('2.'), { message: 'must be a Jaeger v2 version such as 2.10.0 (Jaeger v1 reached end of life on 2025-12-31)' }),
-    collector: z.strictObject({ replicas: z.number().int().min(1), resources }),
-    query: z.strictObject({ replicas: z.number().int().min(1), resources }),
+    collector: z.strictObject({ replicas: int32().min(1), resources }),
+    query: z.strictObject({ replicas: int32().min(1), resources }),
     elasticsearch: z.strictObject({
       version,
-      nodeCount: z.number().int().min(1),
+      nodeCount: int32(1).refine((n) => n !== 2, {
+        message: '2 master-eligible nodes cannot elect a master when one is down (a quorum of 2 needs both): use 1 or 3',
+      }),
       storage: volume,
       resources,
     }),

@@ -4,15 +4,10 @@
  * `npm run set-image` writes the idle colour's tag; `npm run promote` flips `active`.
  */
 import { z } from 'zod';
+import { imageTag, int32 } from '../fields';
 
-/**
- * An immutable image tag, never `latest`. Same rule as `imageSchema.tag` in schema.ts, repeated here because
- * schema.ts imports this section (importing back would be a cycle).
- */
-export const imageTagSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'must be a valid image tag such as v4.0.0' })
-  .refine((t) => t.toLowerCase() !== 'latest', { message: '"latest" is not allowed: pin an immutable tag such as v4.0.0' });
+/** An immutable image tag (never `latest`), optionally pinned by digest: the shared rule of ../fields. */
+export const imageTagSchema = imageTag;
 
 /** The two colours of a blue-green release. */
 export const COLOURS = ['blue', 'green'] as const;
@@ -39,9 +34,9 @@ export const blueGreenSchema = z.strictObject({
    * Pods of the idle colour (serving `finbot-api-preview` and any canary share). 0 saves the cost but leaves
    * nothing to smoke-test; its HPA keeps at least this many.
    */
-  idleReplicas: z.number().int().min(0).max(100),
+  idleReplicas: int32().min(0).max(100),
   /** Percent of the mesh traffic to `finbot-api` that goes to the idle colour (0 = none). */
-  canaryPercent: z.number().int().min(0, { message: 'must be between 0 and 100' }).max(100, { message: 'must be between 0 and 100' }),
+  canaryPercent: int32().min(0, { message: 'must be between 0 and 100' }).max(100, { message: 'must be between 0 and 100' }),
 }).superRefine((r, ctx) => {
   const idle = otherColour(r.active);
   if (r.canaryPercent > 0 && r.idleReplicas === 0) {

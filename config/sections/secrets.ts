@@ -4,23 +4,12 @@
  * @see https://external-secrets.io/latest/provider/hashicorp-vault/
  */
 import { z } from 'zod';
+import { awsRegion, dnsLabel as dnsLabelOf, dnsSubdomain, goDuration, goDurationSeconds, hostPort, httpsUrl } from '../fields';
 
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a DNS-1123 label (lower case letters, digits, "-"; at most 63)' });
-
-/** An https URL with host and port, e.g. https://vault.finbot.com:8200. */
-const httpsUrl = z
-  .string()
-  .regex(/^https:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/, {
-    message: 'must be an https URL with a host and optional port such as https://vault.finbot.com:8200 (Vault tokens must never travel over plain http)',
-  });
+const dnsLabel = dnsLabelOf();
 
 /** A Go duration as ESO reads it (refreshInterval), e.g. 15s, 1m, 1h. */
-const duration = z
-  .string()
-  .regex(/^([0-9]+(ms|s|m|h))+$/, { message: 'must be a duration such as 15s, 1m or 1h' })
-  .refine((d) => !/^0+(ms|s|m|h)$/.test(d), { message: '0 disables refreshing: use a duration such as 15s, 1m or 1h' });
+const duration = goDuration.refine((d) => goDurationSeconds(d) > 0, { message: '0 disables refreshing: use a duration such as 15s, 1m or 1h' });
 
 /** A path of a KV v2 secret below the store's mount, e.g. finbot/database. */
 const vaultKey = z
@@ -31,12 +20,12 @@ const vaultKey = z
 export const vaultServerSchema = z.strictObject({
   /** Consul storage backend: address (host:port) and key prefix. */
   consul: z.strictObject({
-    address: z.string().regex(/^[a-z0-9.-]+:[0-9]{1,5}$/, { message: 'must be host:port such as consul:8500' }),
+    address: hostPort,
     path: z.string().regex(/^[a-z0-9_-]+\/$/, { message: 'must be a key prefix ending in "/" such as vault/' }),
   }),
   /** Auto-unseal with AWS KMS. */
   awskms: z.strictObject({
-    region: z.string().regex(/^[a-z]{2}-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as us-west-2' }),
+    region: awsRegion,
     kmsKeyId: z.string().regex(/^(alias\/[A-Za-z0-9/_-]+|[0-9a-f-]{36}|arn:aws:kms:.+)$/, {
       message: 'must be a KMS key alias (alias/vault-unseal-key), key id or key ARN',
     }),
@@ -70,7 +59,7 @@ export const secretsSchema = z.strictObject({
      * CA bundle of Vault's TLS certificate, from a ConfigMap in each namespace; leave out when Vault's
      * certificate is signed by a public CA the controller already trusts.
      */
-    caConfigMap: z.strictObject({ name: dnsLabel, key: z.string().min(1) }).optional(),
+    caConfigMap: z.strictObject({ name: dnsSubdomain, key: z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: 'must be a ConfigMap key: letters, digits, "-", "_" and "."' }) }).optional(),
   }),
   /** How often the controller re-reads Vault (design document: 15s). */
   refreshInterval: duration,

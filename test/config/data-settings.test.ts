@@ -98,7 +98,7 @@ describe('data.yaml settings', () => {
     edit('production', 'schedule: "0 0 2 * * *"', 'schedule: "0 2 * * *"');
     const e = errorOf('production');
     expect(e.field).toBe('postgres.backup.schedule');
-    expect(e.problem).toContain('six-field cron expression with seconds first');
+    expect(e.problem).toContain('CloudNativePG reads seconds first: write six fields');
   });
 
   it('rejects a retention policy Barman does not understand', () => {

@@ -107,7 +107,7 @@ describe('edge.yaml', () => {
 
   it('rejects a bad controller ServiceAccount', () => {
     edit('production', 'edge', 'controllerServiceAccount: ingress-nginx', 'controllerServiceAccount: Ingress_Nginx');
-    expect(errorOf('production').message).toContain('controllerServiceAccount: must be a ServiceAccount name such as ingress-nginx');
+    expect(errorOf('production').message).toContain('controllerServiceAccount: "Ingress_Nginx" must be a DNS-1123 subdomain');
   });
 
   it('rejects a client IP header that is not a header name', () => {
@@ -149,6 +149,6 @@ describe('mesh.yaml', () => {
     edit('staging', 'mesh', 'trustDomain: cluster.local', 'trustDomain: Cluster_Local');
     const e = errorOf('staging');
     expect(e.field).toBe('trustDomain');
-    expect(e.message).toContain('must be a trust domain such as cluster.local');
+    expect(e.message).toContain('trustDomain: "Cluster_Local" must be a DNS-1123 subdomain');
   });
 });

@@ -85,7 +85,7 @@ export function planPromote(settings: Settings): Plan {
   const edits: SettingsEdit[] = [{ section: 'release', path: ['api', 'active'], value: to }];
   if (release.canaryPercent > 0) edits.push({ section: 'release', path: ['api', 'canaryPercent'], value: '0' });
   const same = release.colours[to].tag === release.colours[from].tag ? ' (same tag as before: nothing new goes live)' : '';
-  const liveMin = settings.apps.api.autoscaling?.minReplicas ?? settings.apps.api.replicas;
+  const liveMin = settings.apps.api.autoscaling?.minReplicas ?? settings.apps.api.replicas ?? 1;
   const capacity = release.idleReplicas < liveMin
     ? ` Note: ${to} runs ${release.idleReplicas} pod(s) and its HPA now wants at least ${liveMin}; until they are ready it serves all traffic with fewer pods (raise idleReplicas or run a canary first to avoid that).`
     : '';

@@ -22,7 +22,11 @@ class FinbotValidation {
     if (this.properties.configDir) env.FINBOT_CONFIG_DIR = resolve(this.properties.configDir);
     const r = spawnSync('sh', [LAUNCHER, 'validate', '--cdk8s-plugin', ...context.manifests], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) {
-      throw new Error(`validation could not run (exit code ${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').trim()}`);
+      // One line, no stack trace: the CLI prints a thrown error's stack, so report a failure instead.
+      const why = (r.stderr || r.error?.message || '').trim().split('\n').filter(Boolean).join(' / ');
+      process.stderr.write(`error: the validation could not run (exit code ${r.status ?? r.signal}): ${why}\n`);
+      context.report.submit('failure', { error: why });
+      return;
     }
     if (r.stderr) process.stderr.write(r.stderr);
     const report = JSON.parse(r.stdout);
