@@ -56,10 +56,10 @@ function display(path: string): string {
 }
 
 /** Runs `npm run validate` (from its startup snapshot) on staged output; throws when it finds violations. */
-function validateStaged(stagingDir: string, envs: readonly string[], configDir: string): number {
+function validateStaged(stagingDir: string, envs: readonly string[], configDir: string, env: Env): number {
   const started = performance.now();
   const r = spawnSync('sh', [join(REPO_ROOT, 'fast-start', 'run.sh'), 'validate', ...envs], {
-    env: { ...process.env, FINBOT_DIST_DIR: stagingDir, FINBOT_CONFIG_DIR: configDir },
+    env: { ...env, FINBOT_DIST_DIR: stagingDir, FINBOT_CONFIG_DIR: configDir },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -71,58 +71,59 @@ function validateStaged(stagingDir: string, envs: readonly string[], configDir: 
   throw new Refused(`the validation could not run (exit code ${r.status ?? r.signal}):\n${report}`);
 }
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[], io: Io): number {
+  const env = io.env;
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${HELP}\n`);
+    io.out(`${HELP}\n`);
     return 0;
   }
   const unknown = argv.filter((a) => a.startsWith('-') && !OPTIONS.has(a));
   if (unknown.length > 0) throw new UsageError(`unknown option(s) ${unknown.join(', ')}`);
   const args = argv.filter((a) => !a.startsWith('-'));
-  const requested = args.length > 0 ? args : (process.env.FINBOT_ENV?.split(',').filter(Boolean) ?? []);
-  const configDir = process.env.FINBOT_CONFIG_DIR ? resolve(process.env.FINBOT_CONFIG_DIR) : ENVIRONMENTS_DIR;
-  const distDir = process.env.FINBOT_DIST_DIR ? resolve(process.env.FINBOT_DIST_DIR) : DIST_DIR;
+  const requested = args.length > 0 ? args : (env.FINBOT_ENV?.split(',').filter(Boolean) ?? []);
+  const configDir = env.FINBOT_CONFIG_DIR ? resolve(env.FINBOT_CONFIG_DIR) : ENVIRONMENTS_DIR;
+  const distDir = env.FINBOT_DIST_DIR ? resolve(env.FINBOT_DIST_DIR) : DIST_DIR;
   const toStdout = argv.includes('--stdout');
   const started = performance.now();
   const all = listEnvironments(configDir);
-  const envs = requested.length > 0 ? requested : all;
+  const names = requested.length > 0 ? requested : all;
 
-  const settings = loadAllSettings(envs, configDir);
+  const settings = loadAllSettings(names, configDir);
   const rendered = new Map<string, RenderedEnvironment>();
   const renderMs = new Map<string, number>();
-  for (const [env, s] of settings) {
+  for (const [name, s] of settings) {
     const t = performance.now();
-    rendered.set(env, renderEnvironment(buildEnvironment(s)));
-    renderMs.set(env, performance.now() - t);
+    rendered.set(name, renderEnvironment(buildEnvironment(s)));
+    renderMs.set(name, performance.now() - t);
   }
 
   if (toStdout) {
     // helm template style: one stream, each file's documents after a `# Source:` comment.
     const out: string[] = [];
-    for (const [env, files] of rendered) {
-      for (const [name, text] of files) out.push(`---\n# Source: ${env}/${name}\n${text}`);
+    for (const [name, files] of rendered) {
+      for (const [file, text] of files) out.push(`---\n# Source: ${name}/${file}\n${text}`);
     }
-    process.stdout.write(out.join(''));
+    io.out(out.join(''));
     return 0;
   }
 
   let validationMs: number | undefined;
   const changes = writeDist(distDir, rendered, {
     prune: requested.length === 0,
-    check: argv.includes('--no-validate') ? undefined : (staging, names) => {
-      validationMs = validateStaged(staging, names, configDir);
+    check: argv.includes('--no-validate') ? undefined : (staging, staged) => {
+      validationMs = validateStaged(staging, staged, configDir, env);
     },
-    notify: (m) => process.stderr.write(`note: ${m}\n`),
-    afterRename: crashHook(),
+    notify: (m) => io.err(`note: ${m}\n`),
+    afterRename: crashHook(env),
   });
   // The cdk8s CLI runs its validation plugins on what the app leaves in CDK8S_OUTDIR.
-  const cliOut = process.env.CDK8S_OUTDIR;
+  const cliOut = env.CDK8S_OUTDIR;
   if (cliOut && resolve(cliOut) !== distDir) mirror(distDir, rendered.keys(), cliOut);
 
   const lines = changes.map((c) => changeLine(c, renderMs.get(c.env)));
   const total = performance.now() - started;
   const checked = validationMs === undefined ? 'not validated (--no-validate)' : `validated in ${Math.round(validationMs)} ms`;
-  process.stderr.write(`${lines.join('\n')}\n${display(distDir)}/: ${changes.some((c) => c.status !== 'unchanged') ? 'updated' : 'unchanged'}, ${checked}, ${Math.round(total)} ms in all\n`);
+  io.err(`${lines.join('\n')}\n${display(distDir)}/: ${changes.some((c) => c.status !== 'unchanged') ? 'updated' : 'unchanged'}, ${checked}, ${Math.round(total)} ms in all\n`);
   return 0;
 }
 
@@ -130,64 +131,83 @@ function main(argv: readonly string[]): number {
  * For the kill tests (test/synth/interrupt.test.ts): FINBOT_TEST_KILL_AFTER_RENAME=N kills this process with
  * SIGKILL right after the N-th rename of the swap, as a power cut or `kill -9` would.
  */
-function crashHook(): ((n: number) => void) | undefined {
-  const at = Number(process.env.FINBOT_TEST_KILL_AFTER_RENAME);
+function crashHook(env: Env): ((n: number) => void) | undefined {
+  const at = Number(env.FINBOT_TEST_KILL_AFTER_RENAME);
   if (!Number.isInteger(at) || at < 1) return undefined;
   return (n) => {
     if (n === at) process.kill(process.pid, 'SIGKILL');
   };
 }
 
+/** Environment variables the command reads. */
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where the command reads its environment and writes its output (tests pass their own). */
+export interface Io {
+  readonly env: Env;
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+}
+
+const PROCESS_IO: Io = { env: process.env, out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
 /** Runs the synth with command-line arguments (without node and script); returns the exit code. */
-export function cli(argv: readonly string[]): number {
-  const code = run(argv);
+export function cli(argv: readonly string[], io: Io = PROCESS_IO): number {
+  const env = io.env;
+  const code = run(argv, io);
   // Under the cdk8s CLI (CDK8S_OUTDIR set), a non-zero exit makes the CLI print a JavaScript stack trace after
   // our message. Leaving no output folder instead makes it print one line ("app expected to create ...") and
   // exit 1: the same refusal, without the stack.
-  const cliOut = process.env.CDK8S_OUTDIR;
+  const cliOut = env.CDK8S_OUTDIR;
   if (code === 1 && cliOut) {
-    const distDir = process.env.FINBOT_DIST_DIR ? resolve(process.env.FINBOT_DIST_DIR) : DIST_DIR;
+    const distDir = env.FINBOT_DIST_DIR ? resolve(env.FINBOT_DIST_DIR) : DIST_DIR;
     if (resolve(cliOut) !== distDir) rmSync(cliOut, { recursive: true, force: true });
     return 0;
   }
   return code;
 }
 
-function run(argv: readonly string[]): number {
+function run(argv: readonly string[], io: Io): number {
+  const env = io.env;
   try {
-    return main(argv);
+    return main(argv, io);
   } catch (err) {
     if (err instanceof SettingsError) {
       const n = err.problems.length;
       const head = n === 1 ? 'error: invalid settings: ' : `error: invalid settings (${n} problems):\n  `;
-      process.stderr.write(`${head}${err.problems.length === 1 ? err.message : err.message.split('\n').join('\n  ')}\ndist/ was left unchanged.\n`);
+      io.err(`${head}${err.problems.length === 1 ? err.message : err.message.split('\n').join('\n  ')}\ndist/ was left unchanged.\n`);
       return 1;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n\n${HELP}\n`);
+      io.err(`error: ${err.message}\n\n${HELP}\n`);
       return 2;
     }
     if (err instanceof Refused || err instanceof DistLockedError) {
-      process.stderr.write(`error: ${err.message}\ndist/ was left unchanged.\n`);
+      io.err(`error: ${err.message}\ndist/ was left unchanged.\n`);
       return 1;
     }
     const e = err as Error;
-    const verbose = argv.includes('--verbose') || Boolean(process.env.DEBUG);
-    process.stderr.write(`error: synth failed: ${e?.message ?? String(err)}\n`);
+    const verbose = argv.includes('--verbose') || Boolean(env.DEBUG);
+    io.err(`error: synth failed: ${e?.message ?? String(err)}\n`);
     if (!verbose) {
-      process.stderr.write('dist/ was left unchanged. Run with --verbose for the stack trace into the TypeScript sources.\n');
+      io.err('dist/ was left unchanged. Run with --verbose for the stack trace into the TypeScript sources.\n');
       return 1;
     }
-    if (/\.ts:\d+:\d+\)?$/m.test(e?.stack ?? '') || process.env.FINBOT_FROM_SOURCES) {
-      process.stderr.write(`${e.stack}\ndist/ was left unchanged.\n`);
+    if (/\.ts:\d+:\d+\)?$/m.test(e?.stack ?? '') || env.FINBOT_FROM_SOURCES) {
+      io.err(`${e.stack}\ndist/ was left unchanged.\n`);
       return 1;
     }
     // Running from the bundle: its stack points into generated code. Run again from the TypeScript sources
     // (tsx maps every frame to its .ts line), which fails the same way before anything is written.
-    process.stderr.write('note: running again from the TypeScript sources for a source-mapped stack trace\n');
+    io.err('note: running again from the TypeScript sources for a source-mapped stack trace\n');
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main.ts'), ...argv], {
       cwd: REPO_ROOT,
-      env: { ...process.env, FINBOT_FROM_SOURCES: '1', FINBOT_CONFIG_DIR: process.env.FINBOT_CONFIG_DIR ? resolve(process.env.FINBOT_CONFIG_DIR) : '', FINBOT_DIST_DIR: process.env.FINBOT_DIST_DIR ? resolve(process.env.FINBOT_DIST_DIR) : '' },
+      env: {
+        ...Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'VITEST')),
+        FINBOT_FROM_SOURCES: '1',
+        FINBOT_CONFIG_DIR: env.FINBOT_CONFIG_DIR ? resolve(env.FINBOT_CONFIG_DIR) : '',
+        FINBOT_DIST_DIR: env.FINBOT_DIST_DIR ? resolve(env.FINBOT_DIST_DIR) : '',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     return r.status ?? 1;
@@ -207,4 +227,5 @@ export function warmUp(): void {
   }
 }
 
-if (!startupSnapshot.isBuildingSnapshot()) process.exitCode = cli(process.argv.slice(2));
+// Runs as a program, not when a test imports it (vitest sets VITEST) or a snapshot is being built.
+if (!startupSnapshot.isBuildingSnapshot() && !process.env.VITEST) process.exitCode = cli(process.argv.slice(2));

@@ -26,10 +26,7 @@ export class ClusterChart extends Chart {
     super(scope, id);
     const { settings, namespaces } = props;
     const cluster = settings.cluster;
-    const zones = settings.platform.zones.length;
-    if (cluster.nodeGroups.minSize < zones) {
-      throw new Error(`${settings.name}: cluster.nodeGroups.minSize ${cluster.nodeGroups.minSize} is below the number of zones (${zones}); zone-spread pods need a node in every zone — raise minSize to at least ${zones}`);
-    }
+    // nodeGroups.minSize >= the number of zones: checked by the settings model (config/schema.ts).
     this.autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
       clusterName: settings.platform.clusterName,
       kubernetesVersion: cluster.kubernetesVersion,

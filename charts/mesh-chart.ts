@@ -47,9 +47,7 @@ export class MeshChart extends Chart {
   constructor(scope: Construct, id: string, props: MeshChartProps) {
     super(scope, id);
     const { settings, namespaces, apps, edge } = props;
-    if (!settings.platform.istioInjection) {
-      throw new Error(`${settings.name}: the mesh chart needs platform.istioInjection: true (STRICT mTLS without sidecars would refuse all traffic)`);
-    }
+    // platform.istioInjection is true: the settings model refuses false (STRICT mTLS without sidecars).
     const mesh = settings.mesh;
     const namespace = namespaces.app.name;
     const finbotPods = { [APP_LABEL]: APP_LABEL_VALUE };

@@ -232,6 +232,9 @@ export function parseSettings(env: string, raw: Record<string, unknown>, dir: st
     if (issue.code === 'unrecognized_keys') {
       message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against config/settings.schema.json`;
       if (source) position = positionOf(positions.get(source.file)!, [...rest, issue.keys[0]]) ?? position;
+    } else if (issue.code === 'invalid_key') {
+      // A record key (e.g. an extra worker's name): the key's own rule says what is wrong.
+      message = `the name ${issue.issues.map((i) => i.message).join('; ')}`;
     } else if (issue.code === 'invalid_type' && message.includes('received undefined')) {
       message = `required field is missing (${message})`;
     }

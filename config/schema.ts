@@ -166,6 +166,15 @@ export const platformSchema = z.strictObject({
   }),
   /** Inject Istio sidecars into the app namespace. */
   istioInjection: z.boolean(),
+}).superRefine((p, ctx) => {
+  // Each namespace gets its own Pod Security level, NetworkPolicies and `name:` label: two roles in one
+  // namespace would merge both sets of policies (and make one role's label lie).
+  const seen = new Map<string, string>();
+  for (const [role, ns] of Object.entries(p.namespaces)) {
+    const other = seen.get(ns);
+    if (other) ctx.addIssue({ code: 'custom', path: ['namespaces', role], message: `"${ns}" is also namespaces.${other}: every role needs a namespace of its own` });
+    seen.set(ns, role);
+  }
 });
 export type PlatformSettings = z.infer<typeof platformSchema>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEnvironment } from '../../charts/environment';
+import { settingsSchema } from '../../config/schema';
 import { chartObjects, find, settingsOf } from '../helpers';
 
 describe('cluster chart (production): design document values', () => {
@@ -54,9 +54,11 @@ describe('cluster chart (production): design document values', () => {
     expect(d.spec.template.spec.containers[0].command).toContain('--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/finbot-staging-cluster');
   });
 
-  it('refuses fewer minimum nodes than zones', () => {
+  it('fewer minimum nodes than zones is refused by the settings model, naming cluster.nodeGroups.minSize', () => {
     const s = settingsOf('production');
-    s.cluster.nodeGroups.minSize = 2;
-    expect(() => buildEnvironment(s)).toThrow('production: cluster.nodeGroups.minSize 2 is below the number of zones (3)');
+    s.cluster.nodeGroups.minSize = s.platform.zones.length - 1;
+    const r = settingsSchema.safeParse(s);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('cluster.nodeGroups.minSize');
   });
 });

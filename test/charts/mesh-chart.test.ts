@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { settingsSchema } from '../../config/schema';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 const prod = () => synthObjects('production');
@@ -123,9 +124,10 @@ describe('mesh chart: NetworkPolicies let the mesh work', () => {
     }
   });
 
-  it('refuses an environment without sidecar injection', () => {
+  it('an environment without sidecar injection is refused by the settings model, naming platform.istioInjection', () => {
     const s = settingsOf('staging');
     s.platform.istioInjection = false;
-    expect(() => buildEnvironment(s)).toThrow('the mesh chart needs platform.istioInjection: true');
+    const r = settingsSchema.safeParse(s);
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('platform.istioInjection');
   });
 });
