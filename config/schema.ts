@@ -186,6 +186,11 @@ export const appsSchema = z.strictObject({
   /** Additional background workers, keyed by a short name (deployed as finbot-<name>). */
   extraWorkers: z.record(dnsLabelOf(EXTRA_WORKER_RESERVED, 'a DNS-1123 label (it names finbot-<name>)'), appSchema).default({}),
 }).superRefine((apps, ctx) => {
+  for (const c of ['api', 'web'] as const) {
+    if (apps[c].port === undefined) {
+      ctx.addIssue({ code: 'custom', path: [c, 'port'], message: `required field is missing: ${c} serves HTTP (edge.yaml routes hosts.${c} to it, the mesh routes to it); give the container port` });
+    }
+  }
   for (const name of Object.keys(apps.extraWorkers)) {
     const clash = extraWorkerNameClash(name);
     if (clash) ctx.addIssue({ code: 'custom', path: ['extraWorkers', name], message: clash });
