@@ -150,6 +150,11 @@ export interface Io {
 }
 
 const PROCESS_IO: Io = { env: process.env, out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+// `npm run synth -- ENV --stdout | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 /** Runs the synth with command-line arguments (without node and script); returns the exit code. */
 export function cli(argv: readonly string[], io: Io = PROCESS_IO): number {
@@ -203,7 +208,7 @@ function run(argv: readonly string[], io: Io): number {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main.ts'), ...argv], {
       cwd: REPO_ROOT,
       env: {
-        ...Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'VITEST')),
+        ...env,
         FINBOT_FROM_SOURCES: '1',
         FINBOT_CONFIG_DIR: env.FINBOT_CONFIG_DIR ? resolve(env.FINBOT_CONFIG_DIR) : '',
         FINBOT_DIST_DIR: env.FINBOT_DIST_DIR ? resolve(env.FINBOT_DIST_DIR) : '',
@@ -227,5 +232,7 @@ export function warmUp(): void {
   }
 }
 
-// Runs as a program, not when a test imports it (vitest sets VITEST) or a snapshot is being built.
-if (!startupSnapshot.isBuildingSnapshot() && !process.env.VITEST) process.exitCode = cli(process.argv.slice(2));
+// Runs as a program (node main.ts, the bundle .build/main.mjs through fast-start/synth.mjs), not when a test
+// imports it or a snapshot is being built (the snapshot's prelude calls cli itself).
+const entry = process.argv[1] ?? '';
+if (!startupSnapshot.isBuildingSnapshot() && /(^|[/\\])(main\.(ts|mjs|cjs)|synth\.mjs)$/.test(entry)) process.exitCode = cli(process.argv.slice(2));

@@ -1,6 +1,6 @@
 /** The synth command as users run it: deterministic, all-or-nothing, clear errors. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,10 @@ const SYNTH = join(REPO_ROOT, 'fast-start', 'synth.mjs');
 
 function run(env: Record<string, string>, args: string[] = []) {
   return spawnSync('sh', [LAUNCHER, 'synth', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+}
+
+function validate(env: Record<string, string>, args: string[] = []) {
+  return spawnSync('sh', [LAUNCHER, 'validate', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
 }
 
 function readTree(dir: string): Record<string, string> {
@@ -35,7 +39,8 @@ afterAll(() => {
   rmSync(config, { recursive: true, force: true });
 });
 
-describe('synth', () => {
+// Each case runs the real command (render, then the validation from its snapshot): slow on a loaded machine.
+describe('synth', { timeout: 300_000 }, () => {
   it('two synths give byte-identical output, equal to the committed dist/', () => {
     const a = join(work, 'a');
     const b = join(work, 'b');
@@ -107,5 +112,123 @@ describe('synth', () => {
     const r = spawnSync(process.execPath, [SYNTH], { cwd: REPO_ROOT, env: { ...process.env, FINBOT_DIST_DIR: dist, FINBOT_NO_SNAPSHOT: '1' }, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(readTree(dist)).toEqual(readTree(join(REPO_ROOT, 'dist')));
+  });
+
+  it('prints per environment what changed (files, objects) and the time', () => {
+    const dist = join(work, 'report');
+    cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
+    const file = join(config, 'staging', 'apps.yaml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace(/maxReplicas: (\d+)/, (_m, n) => `maxReplicas: ${Number(n) + 1}`));
+    const r = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config });
+    writeFileSync(file, original);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^production: unchanged \(rendered in \d+ ms\)$/m);
+    // The api's maxReplicas: the HPAs of both colours change.
+    expect(r.stderr).toMatch(/^staging: written: 1 file\(s\) changed \(apps\.yaml\), 2 object\(s\) changed \(2 modified\) \(rendered in \d+ ms\)$/m);
+    expect(r.stderr).toMatch(/validated in \d+ ms, \d+ ms in all/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('ENV --stdout renders to stdout (helm template style) and does not touch dist/', () => {
+    const dist = join(work, 'stdout-dist');
+    const r = run({ FINBOT_DIST_DIR: dist }, ['staging', '--stdout']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(dist)).toBe(false);
+    expect(r.stderr).not.toContain('Warning');
+    const committed = readdirSync(join(REPO_ROOT, 'dist', 'staging')).sort();
+    const parts = r.stdout.split(/^---\n# Source: /m).filter(Boolean);
+    const byFile = Object.fromEntries(parts.map((p) => [p.slice(0, p.indexOf('\n')), p.slice(p.indexOf('\n') + 1)]));
+    expect(Object.keys(byFile).sort()).toEqual(committed.map((f) => `staging/${f}`));
+    for (const f of committed) expect(byFile[`staging/${f}`]).toBe(readFileSync(join(REPO_ROOT, 'dist', 'staging', f), 'utf8'));
+  });
+
+  it('--help prints only help; an unknown option is a usage error (exit 2)', () => {
+    const dist = join(work, 'help');
+    const r = run({ FINBOT_DIST_DIR: dist }, ['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--no-validate');
+    expect(r.stderr).toBe('');
+    expect(existsSync(dist)).toBe(false);
+    const u = run({ FINBOT_DIST_DIR: dist }, ['--stdotu']);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toContain('unknown option(s) --stdotu');
+    expect(existsSync(dist)).toBe(false);
+  });
+
+  it('output that fails the checks of npm run validate is refused (dist/ untouched); --no-validate writes it', () => {
+    const dist = join(work, 'refused');
+    cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
+    const before = readTree(dist);
+    const file = join(config, 'production', 'validation.yaml');
+    const original = readFileSync(file, 'utf8');
+    // A connection no NetworkPolicy allows: kube-dns never calls the api.
+    writeFileSync(file, original.replace('connections: []', 'connections: [{ from: "peer:kube-dns", to: "production/finbot-api", port: 3001 }]'));
+    try {
+      const r = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toContain('the output fails the checks of npm run validate');
+      expect(r.stderr).toContain('dist/ was left unchanged');
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(readTree(dist)).toEqual(before);
+      const forced = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config }, ['--no-validate']);
+      expect(forced.status, forced.stderr).toBe(0);
+      expect(forced.stderr).toContain('not validated (--no-validate)');
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('killed between renames: npm run validate rolls dist/ back with a message, the next synth writes it whole', () => {
+    const dist = join(work, 'killed');
+    cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
+    const before = readTree(dist);
+    const file = join(config, 'production', 'apps.yaml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace(/maxReplicas: (\d+)/, (_m, n) => `maxReplicas: ${Number(n) + 1}`));
+    const sfile = join(config, 'staging', 'apps.yaml');
+    const soriginal = readFileSync(sfile, 'utf8');
+    writeFileSync(sfile, soriginal.replace(/maxReplicas: (\d+)/, (_m, n) => `maxReplicas: ${Number(n) + 1}`));
+    try {
+      // Rename 1 moves dist/production aside: dist/ lacks production until it is repaired.
+      const killed = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config, FINBOT_TEST_KILL_AFTER_RENAME: '1' });
+      expect(killed.signal ?? killed.status).not.toBe(0);
+      expect(existsSync(join(dist, 'production'))).toBe(false);
+      const v = validate({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config });
+      expect(v.stderr).toMatch(/note: dist\/ was left half-replaced by an interrupted synth \(pid \d+\); restored the previous dist\/production/);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+      expect(readTree(dist)).toEqual(before);
+      const again = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config });
+      expect(again.status, again.stderr).toBe(0);
+      expect(readFileSync(join(dist, 'production', 'apps.yaml'), 'utf8')).not.toBe(before['/production/apps.yaml']);
+      expect(readdirSync(dist).filter((e) => e.startsWith('.'))).toEqual([]);
+    } finally {
+      writeFileSync(file, original);
+      writeFileSync(sfile, soriginal);
+    }
+  });
+
+  it('npm run validate refuses a dist/ that lacks an environment of config/environments', () => {
+    const dist = join(work, 'lacking');
+    cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
+    rmSync(join(dist, 'production'), { recursive: true });
+    const v = validate({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config });
+    expect(v.status).toBe(2);
+    expect(v.stderr).toContain('lacks production/ although config/environments has it');
+  });
+
+  it('a code error is one line by default; --verbose shows the stack into the TypeScript sources', () => {
+    // dist/ is a file: writing fails with an error no settings check foresees.
+    const dist = join(work, 'dist-is-a-file');
+    writeFileSync(dist, 'not a folder\n');
+    const plain = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config }, ['--no-validate']);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toContain('error: synth failed:');
+    expect(plain.stderr).toContain('Run with --verbose');
+    expect(plain.stderr).not.toMatch(/^\s+at /m);
+    const verbose = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config }, ['--no-validate', '--verbose']);
+    expect(verbose.status).toBe(1);
+    expect(verbose.stderr).toMatch(/^\s+at .*(model[/\\]dist-journal|synth[/\\]write-dist)\.ts:\d+:\d+/m);
+    expect(readFileSync(dist, 'utf8')).toBe('not a folder\n');
   });
 });
