@@ -227,4 +227,29 @@ describe('bad settings are refused through the synth command', () => {
     expect(r.err).toContain('staging/platform.yaml: istioInjection');
     expect(readTree(dist)).toEqual(before);
   });
+
+  it('values at the limits are accepted, and the output passes the checks of npm run validate', () => {
+    const atLimit = mkdtempSync(join(tmpdir(), 'finbot-limit-dist-'));
+    const digest = `v4.1.0@sha256:${'0123456789abcdef'.repeat(4)}`;
+    const undos = [
+      extraWorker(`w${long(63 - 15 - 1)}`)(),
+      replace('staging', 'apps', 'finbot/web, tag: v4.0.0', `finbot/web, tag: ${digest}`)(),
+      replace('staging', 'apps', 'finbot/worker, tag: v4.0.0', `finbot/worker, tag: v${long(62, '1')}`)(),
+      replace('staging', 'release', 'green: { tag: v4.0.0 }', `green: { tag: "${digest}" }`)(),
+      replace('staging', 'data', 'name: finbot-postgres-primary', `name: p${long(49)}`)(),
+      replace('staging', 'data', 'name: finbot-redis-cluster', `name: r${long(42)}`)(),
+    ];
+    try {
+      let err = '';
+      const r = cli(['staging'], { env: { ...process.env, FINBOT_CONFIG_DIR: config, FINBOT_DIST_DIR: atLimit }, out: () => {}, err: (s) => { err += s; } });
+      expect(r, err).toBe(0);
+      const apps = readFileSync(join(atLimit, 'staging', 'apps.yaml'), 'utf8');
+      expect(apps).toContain(`image: docker.io/finbot/web:${digest}`);
+      expect(apps).toContain('app.kubernetes.io/version: v4.1.0');
+      expect(apps).toContain(`name: finbot-w${long(47)}-metrics`);
+    } finally {
+      for (const u of undos.reverse()) u();
+      rmSync(atLimit, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
