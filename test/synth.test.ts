@@ -231,4 +231,24 @@ describe('synth', { timeout: 300_000 }, () => {
     expect(verbose.stderr).toMatch(/^\s+at .*(model[/\\]dist-journal|synth[/\\]write-dist)\.ts:\d+:\d+/m);
     expect(readFileSync(dist, 'utf8')).toBe('not a folder\n');
   });
+
+  it('npx cdk8s synth with a bad setting: the same one-line message, no JavaScript stack trace, exit 1', () => {
+    const out = join(work, 'cli-bad-out');
+    const file = join(config, 'production', 'mesh.yaml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace(/maxConnections: \d+/, 'maxConnections: 2147483648'));
+    try {
+      const r = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', out], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, FINBOT_DIST_DIR: join(work, 'cli-bad-dist'), FINBOT_CONFIG_DIR: config, CDK8S_CHECK_UPGRADE: 'false' },
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/error: invalid settings: production: .*mesh\.yaml: connectionPool\.maxConnections: must be at most 2147483647/);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(existsSync(join(work, 'cli-bad-dist'))).toBe(false);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
 });
