@@ -149,15 +149,28 @@ export interface Io {
   readonly err: (s: string) => void;
 }
 
-const PROCESS_IO: Io = { env: process.env, out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
-// `npm run synth -- ENV --stdout | head`: a closed pipe ends the output, not with a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
+/** The process's own environment and streams, read at run time (a startup snapshot cannot hold process.env). */
+function processIo(): Io {
+  return { env: process.env, out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+}
+let pipeHandled = false;
+/**
+ * `npm run synth -- ENV --stdout | head`: a closed pipe ends the output, not with a stack trace. Installed at run
+ * time, never at load: a startup snapshot cannot hold listeners on process.stdout.
+ */
+function quietOnClosedPipe(): void {
+  if (pipeHandled) return;
+  pipeHandled = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 /** Runs the synth with command-line arguments (without node and script); returns the exit code. */
-export function cli(argv: readonly string[], io: Io = PROCESS_IO): number {
+export function cli(argv: readonly string[], given?: Io): number {
+  if (given === undefined) quietOnClosedPipe();
+  const io = given ?? processIo();
   const env = io.env;
   const code = run(argv, io);
   // Under the cdk8s CLI (CDK8S_OUTDIR set), a non-zero exit makes the CLI print a JavaScript stack trace after

@@ -7,7 +7,6 @@
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { tryParseQuantity } from './quantity';
 
@@ -127,7 +126,7 @@ export const imageTag = z.string().superRefine((v, ctx) => {
     return;
   }
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
-    ctx.addIssue({ code: 'custom', message: `"${tag}" must be a valid image tag such as v4.0.0 (letters, digits, "_", "." and "-", at most 128)` });
+    ctx.addIssue({ code: 'custom', message: `must be a valid image tag such as v4.0.0 (letters, digits, "_", "." and "-", at most 128; got "${tag}")` });
   } else if (!isLabelValue(tag)) {
     ctx.addIssue({ code: 'custom', message: `"${tag}" becomes the pods' app.kubernetes.io/version label: at most 63 characters, starting and ending with a letter or digit` });
   } else if (tag.toLowerCase() === 'latest') {
@@ -140,10 +139,33 @@ export function tagOf(tagSetting: string): string {
   return tagSetting.split('@')[0];
 }
 
+/** Whether a string is a dotted IPv4 address as Go's net.ParseIP reads it (octets 0-255, no leading zeros). */
+function isIPv4(a: string): boolean {
+  const parts = a.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+/** Whether a string is an IPv6 address (hex groups, one `::` at most, an IPv4 tail allowed). */
+function isIPv6(a: string): boolean {
+  const halves = a.split('::');
+  if (halves.length > 2) return false;
+  const groups = (h: string) => (h === '' ? [] : h.split(':'));
+  const all = halves.flatMap(groups);
+  let count = all.length;
+  const last = all[all.length - 1];
+  if (last !== undefined && last.includes('.')) {
+    if (!isIPv4(last)) return false;
+    all.pop();
+    count += 1;
+  }
+  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? count <= 7 : count === 8;
+}
+
 /** An IPv4 or IPv6 CIDR whose address parses (octets 0-255, no leading zeros) and whose prefix fits. */
 export const cidr = z.string().superRefine((v, ctx) => {
   const m = /^([^/]+)\/([0-9]{1,3})$/.exec(v);
-  const ok = m !== null && ((isIPv4(m[1]) && !/(^|\.)0[0-9]/.test(m[1]) && Number(m[2]) <= 32) || (isIPv6(m[1]) && Number(m[2]) <= 128));
+  const ok = m !== null && ((isIPv4(m[1]) && Number(m[2]) <= 32) || (isIPv6(m[1]) && Number(m[2]) <= 128));
   if (!ok) ctx.addIssue({ code: 'custom', message: `"${v}" must be an IPv4 or IPv6 CIDR such as 173.245.48.0/20 or 2400:cb00::/32 (octets 0-255, prefix up to 32 / 128)` });
 });
 

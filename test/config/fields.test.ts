@@ -102,8 +102,8 @@ describe('numbers, ports, addresses, durations', () => {
   });
 
   it('CIDRs: octets 0-255 without leading zeros, prefixes up to 32 / 128', () => {
-    for (const good of ['173.245.48.0/20', '0.0.0.0/0', '2400:cb00::/32', '::/0']) expect(ok(cidr, good), good).toBe(true);
-    for (const bad of ['999.245.48.0/20', '173.245.48.0/33', '173.245.048.0/20', '173.245.48.0', '2400:cb00::/129', 'x/1']) expect(ok(cidr, bad), bad).toBe(false);
+    for (const good of ['173.245.48.0/20', '0.0.0.0/0', '2400:cb00::/32', '::/0', '1:2:3:4:5:6:7:8/64', '::ffff:10.0.0.0/104']) expect(ok(cidr, good), good).toBe(true);
+    for (const bad of ['999.245.48.0/20', '173.245.48.0/33', '173.245.048.0/20', '173.245.48.0', '2400:cb00::/129', 'x/1', '1::2::3/64', '1:2:3:4:5:6:7:8:9/64', 'g::/16']) expect(ok(cidr, bad), bad).toBe(false);
   });
 
   it('Go and Prometheus durations', () => {

@@ -27,7 +27,7 @@ describe('loadSettings', () => {
   });
 
   it('rejects an unknown field with file and path', () => {
-    edit('production', 'apps', 'replicas: 3\n  port: 3001', 'replicas: 3\n  replcias: 4\n  port: 3001');
+    edit('production', 'apps', '  port: 3001', '  replcias: 4\n  port: 3001');
     const e = errorOf('production');
     expect(e.file).toMatch(/production[/\\]apps\.yaml$/);
     expect(e.field).toBe('api');
@@ -35,11 +35,11 @@ describe('loadSettings', () => {
   });
 
   it('rejects a wrong type', () => {
-    edit('staging', 'apps', 'replicas: 2', 'replicas: two');
+    edit('staging', 'apps', /maxReplicas: \d+/, 'maxReplicas: two');
     const e = errorOf('staging');
     expect(e.environment).toBe('staging');
-    expect(e.field).toBe('api.replicas');
-    expect(e.message).toMatch(/expected number/);
+    expect(e.field).toBe('api.autoscaling.maxReplicas');
+    expect(e.message).toMatch(/must be a whole number/);
   });
 
   it('rejects a bad quantity such as 512MB and says which unit to use', () => {

@@ -16,7 +16,8 @@ import { SNAPSHOT_NODE_FLAGS as FLAGS } from '../../fast-start/snapshot.mjs';
 /** The V8 flags every snapshot is built and run with. */
 const SNAPSHOT_NODE_FLAGS = FLAGS as string[];
 
-const COPIED = ['cdk8s.yaml', 'main.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'charts', 'constructs', 'config', 'imports', 'model', 'synth', 'fast-start'];
+// validation/: synth runs the checks of npm run validate (fast-start/run.sh validate) before it writes.
+const COPIED = ['cdk8s.yaml', 'main.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'charts', 'constructs', 'config', 'imports', 'model', 'synth', 'validation', 'fast-start'];
 
 function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -31,6 +31,13 @@ describe('planSetImage', () => {
     expect(() => planSetImage(settings(), 'api', 'latest')).toThrow('invalid tag "latest": "latest" is not allowed: pin an immutable tag such as v4.0.0');
     expect(() => planSetImage(settings(), 'api', 'v1 beta')).toThrow('invalid tag "v1 beta": must be a valid image tag such as v4.0.0');
   });
+
+  it('accepts a digest wherever a tag goes (tag@sha256:...), as validation recommends digest pinning', () => {
+    const pinned = `v4.1.0@sha256:${'ab'.repeat(32)}`;
+    expect(planSetImage(settings(), 'api', pinned).edits[0].value).toBe(pinned);
+    expect(planSetImage(settings(), 'web', pinned).edits[0].value).toBe(pinned);
+    expect(() => planSetImage(settings(), 'web', 'v4.1.0@sha256:abc')).toThrow('malformed digest');
+  });
 });
 
 describe('planPromote', () => {
