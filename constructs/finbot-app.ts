@@ -316,7 +316,7 @@ export class FinbotApp extends Construct {
   private scale(props: FinbotAppProps, w: WorkloadPlan, selector: Record<string, string>, name: string): Pick<Workload, 'hpa' | 'pdb'> {
     const idSuffix = w.colour !== undefined ? `-${w.colour}` : '';
     const metadata = { name, namespace: props.namespace, labels: labels({ name: props.name, component: props.component, environment: props.environment, colour: w.colour }) };
-    const hpa = w.autoscaling ? this.autoscaler(w.autoscaling, metadata, name, idSuffix) : undefined;
+    const hpa = w.autoscaling ? this.autoscaler(w.autoscaling, metadata, name, idSuffix, props.name) : undefined;
     const pdb = w.pdb
       ? new KubePodDisruptionBudget(this, `PodDisruptionBudget${idSuffix}`, {
         metadata,
@@ -330,10 +330,14 @@ export class FinbotApp extends Construct {
     return { hpa, pdb };
   }
 
-  private autoscaler(hpa: AutoscalingSettings, metadata: k8s.ObjectMeta, target: string, idSuffix: string): k8s.KubeHorizontalPodAutoscalerV2 {
+  private autoscaler(hpa: AutoscalingSettings, metadata: k8s.ObjectMeta, target: string, idSuffix: string, container: string): k8s.KubeHorizontalPodAutoscalerV2 {
+    // ContainerResource, not Resource: with an Istio sidecar a Resource target averages the app and istio-proxy
+    // containers of each pod, so "70 % CPU" would not mean the app's 70 %. ContainerResource is GA since
+    // Kubernetes 1.30 (HPAContainerMetrics) and on by default since 1.27.
+    // @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#container-resource-metrics
     const metric = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
-      type: 'Resource',
-      resource: { name, target: { type: 'Utilization', averageUtilization } },
+      type: 'ContainerResource',
+      containerResource: { name, container, target: { type: 'Utilization', averageUtilization } },
     });
     return new KubeHorizontalPodAutoscalerV2(this, `HorizontalPodAutoscaler${idSuffix}`, {
       metadata: { ...metadata, name: `${target}-hpa` },

@@ -124,11 +124,11 @@ describe('edge.yaml', () => {
 });
 
 describe('mesh.yaml', () => {
-  it('loads the design values', () => {
-    const m = loadSettings('production', scratch.dir).mesh;
-    expect(m.outlierDetection).toEqual({ consecutive5xxErrors: 5, intervalSeconds: 10, baseEjectionSeconds: 30, maxEjectionPercent: 50 });
-    expect(m.retries).toEqual({ attempts: 3, perTryTimeoutSeconds: 3, retryOn: ['5xx', 'reset', 'connect-failure', 'refused-stream'] });
-    expect(m.requestTimeoutSeconds).toBe(10);
+  it('rejects retrying a non-idempotent method on a response (it could repeat a write)', () => {
+    edit('production', 'mesh', 'idempotentMethods: [GET, HEAD, OPTIONS]', 'idempotentMethods: [GET, POST]');
+    const e = errorOf('production');
+    expect(e.field).toBe('retries.idempotentMethods[1]');
+    expect(e.message).toContain('POST and PATCH are never retried on a response');
   });
 
   it('rejects retrying 4xx', () => {
