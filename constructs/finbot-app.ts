@@ -49,6 +49,12 @@ export interface BlueGreenProps {
    * maxReplicas (it scales up under a canary share); 0 = scaled to zero, no HPA.
    */
   readonly idleReplicas: number;
+  /**
+   * A blue-green handover in progress: the idle colour keeps at least this many pods (its HPA floor), so that
+   * it can take the live colour's traffic at the switch, and the previous colour can take it back after it.
+   * @default 0 (no handover: the idle colour runs idleReplicas)
+   */
+  readonly handoverReplicas?: number;
 }
 
 /** The objects of one Deployment of a component (the only one, or one colour of a blue-green pair). */
@@ -163,6 +169,9 @@ export class FinbotApp extends Construct {
     if (bg && (!Number.isInteger(bg.idleReplicas) || bg.idleReplicas < 0)) {
       throw new Error(`${props.name}: blueGreen.idleReplicas must be a whole number >= 0, got ${bg.idleReplicas}`);
     }
+    if (bg && hpa && (bg.handoverReplicas ?? 0) > hpa.maxReplicas) {
+      throw new Error(`${props.name}: blueGreen.handoverReplicas (${bg.handoverReplicas}) is above autoscaling.maxReplicas (${hpa.maxReplicas}); the colour could never run that many`);
+    }
     if (bg && hpa && bg.idleReplicas > hpa.maxReplicas) {
       throw new Error(`${props.name}: blueGreen.idleReplicas (${bg.idleReplicas}) is above autoscaling.maxReplicas (${hpa.maxReplicas}); lower idleReplicas`);
     }
@@ -181,6 +190,7 @@ export class FinbotApp extends Construct {
     });
 
     const idle: Colour | undefined = bg ? (bg.active === 'blue' ? 'green' : 'blue') : undefined;
+    const idleFloor = bg ? Math.max(bg.idleReplicas, bg.handoverReplicas ?? 0) : 0;
     // Blue-green: every colour gets a PDB (even the idle one with 1 pod: maxUnavailable still lets drains through).
     const plans: WorkloadPlan[] = bg && idle
       ? [
@@ -189,9 +199,10 @@ export class FinbotApp extends Construct {
           colour: idle,
           live: false,
           tag: bg.tags[idle],
-          replicas: bg.idleReplicas,
-          // The idle colour keeps idleReplicas pods and may grow to the same maximum under a canary share.
-          autoscaling: hpa && bg.idleReplicas > 0 ? { ...hpa, minReplicas: bg.idleReplicas } : undefined,
+          replicas: idleFloor,
+          // The idle colour keeps idleReplicas pods (more during a handover) and may grow to the same maximum
+          // under a canary share.
+          autoscaling: hpa && idleFloor > 0 ? { ...hpa, minReplicas: idleFloor } : undefined,
           pdb: true,
         },
       ]
