@@ -141,7 +141,10 @@ export class FinbotApp extends Construct {
   readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
   /** PDB of the live Deployment. */
   readonly pdb?: k8s.KubePodDisruptionBudget;
-  /** Every Deployment: one, or both colours (live first). */
+  /**
+   * Every Deployment: one, or both colours in colour order (blue, green) whichever is live, so that a promotion
+   * changes values in the output, never its order.
+   */
   readonly workloads: readonly Workload[];
   /** Blue-green only: `<name>-preview`, selecting the idle colour (smoke tests before promotion). */
   readonly previewService?: k8s.KubeService;
@@ -207,10 +210,12 @@ export class FinbotApp extends Construct {
         },
       ]
       : [{ live: true, tag: s.image.tag!, replicas: s.replicas, autoscaling: hpa, pdb: (hpa ? hpa.minReplicas : s.replicas) >= 2 }];
+    plans.sort((a, b) => compareText(a.colour ?? '', b.colour ?? ''));
     this.activeColour = bg?.active;
     this.idleColour = idle;
     // Objects are created in the order Deployments, Services, HPAs, PDBs (stable output order).
     const deployed = plans.map((plan) => ({ plan, ...this.deploy(props, plan) }));
+    const liveDeployed = deployed.find((d) => d.plan.live)!;
     const ports: k8s.ServicePort[] = [
       ...(s.port !== undefined ? [{ name: HTTP_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }] : []),
       { name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP', appProtocol: 'http' },
@@ -221,18 +226,18 @@ export class FinbotApp extends Construct {
         type: 'ClusterIP',
         // A worker's Service exists only to be scraped: headless, no virtual IP.
         ...(s.port === undefined ? { clusterIp: 'None' } : {}),
-        selector: deployed[0].selector,
+        selector: liveDeployed.selector,
         ports,
       },
     });
     if (bg) {
       this.previewService = new KubeService(this, 'PreviewService', {
         metadata: { ...metadata, name: `${props.name}-preview` },
-        spec: { type: 'ClusterIP', selector: deployed[1].selector, ports },
+        spec: { type: 'ClusterIP', selector: deployed.find((d) => !d.plan.live)!.selector, ports },
       });
     }
     this.workloads = deployed.map(({ plan, ...d }) => ({ ...d, ...this.scale(props, plan, d.selector, d.deployment.name) }));
-    const live = this.workloads[0];
+    const live = this.workloads.find((w) => w.live)!;
     this.deployment = live.deployment;
     this.hpa = live.hpa;
     this.pdb = live.pdb;
