@@ -50,7 +50,7 @@ describe('MeshTraffic', () => {
     const { t, objs } = traffic({ blueGreen: true, change: { canaryPercent: 25 } });
     const colours = find(objs, 'Service', 'svc-colours');
     expect(colours.spec.selector).toEqual({ 'app.kubernetes.io/name': 'svc', 'app.kubernetes.io/instance': 'e' });
-    expect(find(objs, 'DestinationRule', 'svc-colours').spec.subsets.map((s: any) => [s.name, s.labels['finbot.io/colour']])).toEqual([['green', 'green'], ['blue', 'blue']]);
+    expect(find(objs, 'DestinationRule', 'svc-colours').spec.subsets.map((s: any) => [s.name, s.labels['finbot.io/colour']])).toEqual([['blue', 'blue'], ['green', 'green']]);
     expect(t.destinations).toEqual([
       { host: 'svc-colours.ns.svc.cluster.local', subset: 'green', weight: 75 },
       { host: 'svc-colours.ns.svc.cluster.local', subset: 'blue', weight: 25 },
