@@ -8,6 +8,7 @@
  */
 import type { PodPort } from '../../model/cluster-model';
 import type { KubeObject } from '../../model/kube-object';
+import { groupKind } from '../../model/object-id';
 import { evaluate, policiesOf, type Policy } from '../../model/network-policy';
 import { matchesMap, type Labels } from '../../model/selectors';
 import { compareText } from '../../model/text-order';
@@ -79,9 +80,6 @@ const DATA_STORES: Record<string, { labels: (name: string) => Labels; port: numb
   'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: (name) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': name }), port: 9200, services: (name) => [`${name}-es-http`] },
 };
 
-function groupKind(o: KubeObject): string {
-  return `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`;
-}
 
 function nodeId(o: KubeObject): string {
   return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -175,7 +173,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
 
   const workloads = sorted.filter((o) => WORKLOAD_KINDS.has(o.kind)) as Json[];
   const services = sorted.filter((o) => o.kind === 'Service') as Json[];
-  const stores = sorted.filter((o) => DATA_STORES[groupKind(o)] !== undefined) as Json[];
+  const stores = sorted.filter((o) => DATA_STORES[groupKind(o.apiVersion, o.kind)] !== undefined) as Json[];
   const hpas = new Map((sorted.filter((o) => o.kind === 'HorizontalPodAutoscaler') as Json[]).map((h) => [`${h.metadata.namespace}/${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`, h]));
   const podLabels = (w: Json): Labels => w.spec?.template?.metadata?.labels ?? {};
   const endpointOf = (w: Json): Endpoint => ({
@@ -183,7 +181,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
     labels: podLabels(w),
     ports: ((w.spec?.template?.spec?.containers ?? []) as Json[]).flatMap((c) => ((c.ports ?? []) as Json[]).map((p) => ({ name: p.name, port: p.containerPort, protocol: p.protocol ?? 'TCP' }))),
   });
-  const storeEndpoint = (s: Json): Endpoint => ({ namespace: s.metadata.namespace ?? '', labels: DATA_STORES[groupKind(s as KubeObject)].labels(s.metadata.name) });
+  const storeEndpoint = (s: Json): Endpoint => ({ namespace: s.metadata.namespace ?? '', labels: DATA_STORES[groupKind(s.apiVersion, s.kind)].labels(s.metadata.name) });
   const backends = (svc: Json) => workloads.filter((w) => w.metadata.namespace === svc.metadata.namespace && svc.spec?.selector && matchesMap(svc.spec.selector, podLabels(w)));
 
   // The ingress controller's pods: in the namespace labelled name=ingress-nginx (or so named).
@@ -243,7 +241,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
     // after the store is read. A NetworkPolicy that merely allows the port is not use: the app-wide egress
     // policy lets every app pod reach the databases, but only the pods configured for one connect to it.
     for (const s of stores) {
-      const store = DATA_STORES[groupKind(s as KubeObject)];
+      const store = DATA_STORES[groupKind(s.apiVersion, s.kind)];
       const ns = s.metadata.namespace ?? '';
       const hosts = store.services(s.metadata.name).map((svc) => new RegExp(`(^|[/@])${escape(svc)}(\\.${escape(ns)}(\\.svc)?${ns === w.metadata.namespace ? '|' : ''})([.:/]|$)`));
       const namesHost = env.some((v) => hosts.some((h) => h.test(v)));
