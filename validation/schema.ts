@@ -110,30 +110,31 @@ function document(id: string): object {
 }
 
 type AjvInstance = { addSchema(schema: object, key: string): unknown; compile(schema: object): Validate };
-let ajv: AjvInstance | undefined;
-let standalone: ((ajv: never, fn: Validate) => string) | undefined;
+type Compiler = { ajv: AjvInstance; standalone: (ajv: never, fn: Validate) => string; added: Set<string> };
+let compiler: Promise<Compiler> | undefined;
+
+/** One Ajv for the process, made at the first compile (validations of many objects run concurrently). */
+function ajvCompiler(): Promise<Compiler> {
+  compiler ??= (async () => {
+    const { default: Ajv } = await import('ajv');
+    const { default: standalone } = (await import('ajv/dist/standalone/index.js')) as unknown as { default: Compiler['standalone'] };
+    return { ajv: new Ajv(AJV_OPTIONS) as unknown as AjvInstance, standalone, added: new Set<string>() };
+  })();
+  return compiler;
+}
 
 /** Compiles one entry with Ajv and writes its standalone code into the cache. */
 async function compile(entry: IndexEntry, file: string): Promise<Validate> {
-  if (!ajv || !standalone) {
-    const { default: Ajv } = await import('ajv');
-    ({ default: standalone } = (await import('ajv/dist/standalone/index.js')) as unknown as { default: (ajv: never, fn: Validate) => string });
-    ajv = new Ajv(AJV_OPTIONS) as unknown as AjvInstance;
+  const { ajv, standalone, added } = await ajvCompiler();
+  // Referenced documents (Kubernetes definitions) are added once under their id; a CRD's own document is
+  // compiled as the root, a built-in kind as a reference into its version's definitions.
+  const referenced = entry.ref === '#' ? entry.uses.slice(1) : entry.uses;
+  for (const id of referenced) {
+    if (added.has(id)) continue;
+    ajv.addSchema(document(id), id);
+    added.add(id);
   }
-  // The referenced documents (Kubernetes definitions) are added once under their id; the entry's own
-  // document is compiled as the root.
-  for (const id of entry.uses.slice(1)) {
-    if (!documents.has(`ajv:${id}`)) {
-      ajv.addSchema(document(id), id);
-      documents.set(`ajv:${id}`, {});
-    }
-  }
-  const root = entry.ref === '#' ? document(entry.schema) : { $ref: `${entry.schema}${entry.ref}` };
-  if (entry.ref !== '#' && !documents.has(`ajv:${entry.schema}`)) {
-    ajv.addSchema(document(entry.schema), entry.schema);
-    documents.set(`ajv:${entry.schema}`, {});
-  }
-  const fn = ajv.compile(root);
+  const fn = ajv.compile(entry.ref === '#' ? document(entry.schema) : { $ref: `${entry.schema}${entry.ref}` });
   mkdirSync(CACHE_DIR, { recursive: true });
   // Parallel test workers may compile the same schema: write a private file, then rename it into place.
   const tmp = `${file}.${process.pid}.tmp`;
@@ -160,9 +161,20 @@ export function schemasOf(apiVersion: string, kind: string): readonly IndexEntry
   return schemaIndex().kinds[`${apiVersion}/${kind}`] ?? [];
 }
 
-/** Compiles (or loads) the validators of the given `apiVersion/kind` keys now: for a global test setup. */
-export async function prepareValidators(keys: Iterable<string>): Promise<void> {
-  for (const key of keys) for (const entry of schemaIndex().kinds[key] ?? []) await validatorOf(entry);
+/**
+ * Compiles the validators of the given `apiVersion/kind` keys that are not in the cache yet (without loading
+ * the cached ones): for a global test setup. Returns how many it compiled.
+ */
+export async function prepareValidators(keys: Iterable<string>): Promise<number> {
+  let compiled = 0;
+  for (const key of keys) {
+    for (const entry of schemaIndex().kinds[key] ?? []) {
+      if (existsSync(join(CACHE_DIR, `${cacheKey(entry)}.cjs`))) continue;
+      await validatorOf(entry);
+      compiled++;
+    }
+  }
+  return compiled;
 }
 
 /** Converts a JSON pointer (`/a/0/b`) into a path (`a[0].b`). */
