@@ -59,11 +59,29 @@ const CACHE_DIR = join(REPO_ROOT, '.build', 'schema-validators');
  */
 const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, code: { source: true } } as const;
 
-let index: SchemaIndex | undefined;
+let index: { text: string; parsed: SchemaIndex } | undefined;
 /** imports/schemas/index.json. */
 export function schemaIndex(): SchemaIndex {
-  index ??= JSON.parse(readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8')) as SchemaIndex;
-  return index;
+  if (!index) {
+    const text = readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8');
+    index = { text, parsed: JSON.parse(text) as SchemaIndex };
+  }
+  return index.parsed;
+}
+
+/**
+ * Drops what this process holds of imports/schemas when index.json changed since it was read (a long-lived
+ * process, or a heap restored from a startup snapshot, must not validate with the schemas it was built with).
+ * The index names every schema file by its sha256, so comparing its text is enough. Called once per run.
+ */
+export function refreshSchemas(): void {
+  if (!index) return;
+  const text = readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8');
+  if (text === index.text) return;
+  index = undefined;
+  documents.clear();
+  validators.clear();
+  compiler = undefined;
 }
 
 let ajvVersion: string | undefined;

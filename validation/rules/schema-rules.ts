@@ -1,6 +1,6 @@
 /** Schema rules: every object valid and strict against its schema (see validation/schema.ts). */
 import { finding, type Rule, type RuleContext } from '../rule';
-import { schemaCheck, type SchemaProblem } from '../schema';
+import { refreshSchemas, schemaCheck, type SchemaProblem } from '../schema';
 import type { Finding } from '../types';
 
 const cache = new WeakMap<RuleContext, Promise<Array<{ index: number; problem: SchemaProblem }>>>();
@@ -9,6 +9,7 @@ const cache = new WeakMap<RuleContext, Promise<Array<{ index: number; problem: S
 function problems(ctx: RuleContext): Promise<Array<{ index: number; problem: SchemaProblem }>> {
   let p = cache.get(ctx);
   if (!p) {
+    refreshSchemas();
     p = Promise.all(ctx.objects.map(async (s, index) => (await schemaCheck(s.object)).map((problem) => ({ index, problem })))).then((x) => x.flat());
     cache.set(ctx, p);
   }
