@@ -26,7 +26,10 @@ export default defineConfig({
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
     coverage: { exclude: ['imports/**', 'dist/**'] },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: PROCESS_TESTS } },
+      // Pure tests share one module graph per worker (isolate: false): loading cdk8s, the charts and the
+      // compiled validators once per worker instead of once per file is most of the unit project's time.
+      // A unit test therefore must not leave module state behind (no vi.mock; caches must stay valid).
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: PROCESS_TESTS, isolate: false } },
       { extends: true, test: { name: 'processes', include: PROCESS_TESTS } },
     ],
   },
