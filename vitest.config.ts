@@ -1,13 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that start processes (node, sh, npm, the cdk8s CLI, Chromium, dependency-cruiser): their own project,
+ * so `vitest run --project unit` is the fast, pure set. test/test-projects.test.ts checks that every test file
+ * that imports node:child_process is listed here (git-only ones aside).
+ */
+export const PROCESS_TESTS = [
+  'test/fast-start/snapshot.test.ts',
+  'test/synth.test.ts',
+  'test/tools/cli.test.ts',
+  'test/tools/diagram-render.test.ts',
+  'test/tools/release-commands.test.ts',
+  'test/validation/environments.test.ts',
+  'test/layers.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Synthesizing full environments and validating schemas takes a few seconds on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Builds the compiled schema validators once, before any worker starts (validation/schema.ts).
+    globalSetup: ['test/global-setup.ts'],
     // In CI also write a machine-readable result, from which .ci/run prints a plain summary line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
     coverage: { exclude: ['imports/**', 'dist/**'] },
+    projects: [
+      // Pure tests share one module graph per worker (isolate: false): loading cdk8s, the charts and the
+      // compiled validators once per worker instead of once per file is most of the unit project's time.
+      // A unit test therefore must not leave module state behind (no vi.mock; caches must stay valid).
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: PROCESS_TESTS, isolate: false } },
+      { extends: true, test: { name: 'processes', include: PROCESS_TESTS } },
+    ],
   },
 });

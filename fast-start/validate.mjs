@@ -3,8 +3,7 @@
 // Bundles validation/cli.ts with esbuild into .build/validation/cli.mjs when a source is newer than the
 // bundle and runs its main. Then it brings the validation's startup snapshot up to date
 // (.build/validate.blob, fast-start/snapshot.mjs): a CommonJS bundle of fast-start/validation-main.ts with
-// every dependency inside, and — since a snapshot has no `import()` — the kubernetes-models modules of
-// the kinds that are in dist/ now, bundled as a table. The heap is snapshotted after validating dist/
+// every dependency inside (Ajv included, for a kind whose validator is not compiled yet). The heap is snapshotted after validating dist/
 // once, so a run from it starts with every validator compiled. Arguments pass through; --help explains.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -83,31 +82,22 @@ function distKinds() {
 export async function ensureValidationSnapshot() {
   const sourcesAt = Math.max(...SNAPSHOT_SOURCES.filter((s) => existsSync(join(root, s))).map((s) => newestFile(join(root, s))));
   const kinds = distKinds();
-  const packages = JSON.parse(readFileSync(join(root, 'validation', 'model-packages.json'), 'utf8'));
-  const specifiers = [];
-  // As validation/schema.ts modelSpecifiers(): a group without a dot (core) is only in kubernetes-models.
-  for (const key of [...kinds, 'v1/Pod', 'v1/PersistentVolumeClaim']) {
-    const kind = key.slice(key.lastIndexOf('/') + 1);
-    const apiVersion = key.slice(0, key.lastIndexOf('/'));
-    const candidates = apiVersion.split('/')[0].includes('.') && !apiVersion.includes('k8s.io') ? packages.slice(1) : packages;
-    for (const pkg of candidates) if (existsSync(join(root, 'node_modules', pkg, apiVersion, `${kind}.js`))) specifiers.push(`${pkg}/${apiVersion}/${kind}`);
-  }
-  const crdDir = join(buildDir, 'crd-validators');
+  // The compiled schema validators (validation/schema.ts) the warm-up loads into the heap.
+  const crdDir = join(buildDir, 'schema-validators');
   const crdValidators = existsSync(crdDir) ? readdirSync(crdDir).filter((f) => f.endsWith('.cjs')).sort() : [];
   const extra = { kinds, crdValidators };
   const cjsFile = join(outDir, 'snapshot.cjs');
   const bundleStamp = join(outDir, 'snapshot.cjs.json');
-  const key = createHash('sha256').update(JSON.stringify({ sourcesAt, specifiers, kinds })).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify({ sourcesAt, kinds, crdValidators })).digest('hex').slice(0, 16);
   let built;
   try {
     built = JSON.parse(readFileSync(bundleStamp, 'utf8')).key;
   } catch {}
   if (built !== key || !existsSync(cjsFile)) {
     const esbuild = await import('esbuild');
-    const table = [...new Set(specifiers)].map((s) => `  ${JSON.stringify(s)}: () => import(${JSON.stringify(s)}),`).join('\n');
     const result = await esbuild.build({
       stdin: {
-        contents: `import { run, useBundledModels, warmUp } from './fast-start/validation-main.ts';\nuseBundledModels(${JSON.stringify([...kinds, 'v1/Pod', 'v1/PersistentVolumeClaim'])}, {\n${table}\n});\nexport { run, warmUp };\n`,
+        contents: `export { run, warmUp } from './fast-start/validation-main.ts';\n`,
         resolveDir: root,
         sourcefile: 'validation-snapshot-entry.ts',
         loader: 'ts',

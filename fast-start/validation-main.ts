@@ -1,11 +1,8 @@
 /**
- * Entry of the validation's startup snapshot. fast-start/validate.mjs bundles it, with the model modules of
- * the kinds in dist/ registered through {@link useBundledModels}, and fast-start/snapshot.mjs snapshots
- * the heap after {@link warmUp}. fast-start/run.sh validate runs it; see docs/tools.md.
+ * Entry of the validation's startup snapshot. fast-start/validate.mjs bundles it and fast-start/snapshot.mjs
+ * snapshots the heap after {@link warmUp}. fast-start/run.sh validate runs it; see docs/tools.md.
  */
 import { main } from '../validation/cli';
-
-export { useBundledModels } from '../validation/schema';
 
 /** Validates dist/ once, output dropped: loads and compiles every validator dist/ needs, fills the caches. */
 export async function warmUp(): Promise<void> {

@@ -7,6 +7,7 @@
  * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md.
  */
 import { arr } from './shape';
+import { apiGroup } from './object-id';
 import { externalPeers, type ExternalPeer } from './external-peers';
 import type { Labels } from './selectors';
 import type { KubeObject, SourcedObject } from './kube-object';
@@ -82,7 +83,7 @@ function derivedFrom(s: SourcedObject): Derived {
   const o = s.object;
   const ns = o.metadata.namespace ?? 'default';
   const name = o.metadata.name ?? '';
-  const group = o.apiVersion.split('/')[0];
+  const group = apiGroup(o.apiVersion);
   const out: Derived = { pods: [], services: [], secrets: [] };
   const pod = (what: string, labels: Labels, ports: PodPort[]) => out.pods.push({ description: `${o.kind} ${ns}/${name} (${what})`, namespace: ns, labels, ports, origin: s });
   // Operators label their Services with (at least) the labels they select on; ServiceMonitors rely on it.

@@ -9,6 +9,7 @@
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
  */
 import type { KubeObject } from '../model/kube-object';
+import { groupKind } from '../model/object-id';
 
 /** The annotation Argo CD orders a sync by (lowest wave first; each wave must be healthy before the next). */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -114,12 +115,6 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
   'networking.istio.io/VirtualService': WAVES.afterWorkload,
   'gateway.networking.k8s.io/HTTPRoute': WAVES.afterWorkload,
 };
-
-/** `<group>/<Kind>` of an object (`<Kind>` for the core group), the key of {@link SYNC_WAVES}. */
-export function groupKind(apiVersion: string, kind: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? kind : `${apiVersion.slice(0, slash)}/${kind}`;
-}
 
 /** The wave of a kind: its entry in {@link SYNC_WAVES}, else {@link DEFAULT_SYNC_WAVE}. */
 export function syncWaveOf(apiVersion: string, kind: string): number {

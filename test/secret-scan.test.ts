@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as yaml from 'js-yaml';
 import { REPO_ROOT } from '../config/paths';
 import { entropy, scanText } from '../validation/secret-scan';
+import { credentialReason } from '../validation/rules/workload-policy';
 import { ENVIRONMENTS } from './helpers';
 import { renderEnvironment } from '../synth/render';
 import { buildEnvironment } from '../charts/environment';
@@ -54,6 +55,17 @@ describe('secret scanner', () => {
       'remoteRef: { key: finbot/redis, property: password }', 'secretKey: redis-password', 'passwordSecret: finbot-redis-password',
     ].join('\n');
     expect(scanText('clean.yaml', clean)).toEqual([]);
+  });
+
+  it('is the one detector: the file scan and the policy rule find the same patterns (the union of both former lists)', () => {
+    const stripe = ['sk_', 'live_', 'Q3EGRZ7KPL2MXVN4abcd'].join('');
+    const sessionKey = ['AS', 'IA', 'Q3EGRZ7KPL2MXVN4'].join('');
+    const jwtOtherPayload = ['ey', 'JhbGciOiJIUzI1NiJ9', '.', 'c2Vjb25kLXBhcnQ', '.', 'c2lnbmF0dXJlLXZhbHVl'].join('');
+    const urlWithQuote = ['redis://default:p', "'", 'w@cache:6379'].join('');
+    for (const value of [stripe, sessionKey, jwtOtherPayload, urlWithQuote, fake.awsKeyId, fake.privateKey, fake.jwt]) {
+      expect(scanText('x.txt', `config ${value}`), value).not.toEqual([]);
+      expect(credentialReason('CONFIG', value), value).toContain('looks like a secret');
+    }
   });
 
   it('entropy: random strings score high, words low', () => {

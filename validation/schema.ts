@@ -1,20 +1,23 @@
 /**
- * Validates Kubernetes objects against their schemas, offline and strictly (an unknown field is a problem):
- *  - core kinds and the CRDs packaged as @kubernetes-models/* with the kubernetes-models validators; those
- *    ignore unknown properties, so unknown fields are found by recording what the validator reads
- *    (strict-walk.ts),
- *  - CRDs imported with `npm run import` against the openAPIV3Schema saved in imports/schemas/, closed with
- *    `additionalProperties: false` except where the CRD says `x-kubernetes-preserve-unknown-fields`; their
- *    metadata against the ObjectMeta schema.
+ * Validates Kubernetes objects against the strict schemas `npm run import` writes into imports/schemas/
+ * (tools/import-crds.ts, tools/import/strict-schema.ts): one Ajv path for every kind. Objects are closed (an
+ * unknown field is a problem) except where the upstream schema keeps unknown fields; built-in kinds are
+ * validated against every Kubernetes version in cdk8s.yaml `schemas.kubernetes` and a problem names the
+ * versions it is one in; custom resources against their CRD's schema.
+ *
+ * Compiling a large schema with Ajv takes up to a second (PodSpec, CNPG Cluster, ECK), so each compiled
+ * validator is kept as Ajv "standalone" code in .build/schema-validators/<hash>.cjs, keyed by the content of
+ * the schema files it uses (their sha256 in imports/schemas/index.json), the pointer, Ajv's version and options.
+ * Tests build them once in a vitest global setup (test/global-setup.ts); `npm run validate` builds the missing
+ * ones at its first run. Deleting the folder is always safe.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { REPO_ROOT } from '../config/paths';
-import { isHandover, SnapshotHandover } from '../fast-start/snapshot-handover';
-import MODEL_PACKAGE_LIST from './model-packages.json';
-import { closeSchema, pointerToPath, withUnknownFields } from './strict-walk';
+import { QUANTITY_PATTERN } from '../model/quantity';
+
 
 /** Any object with apiVersion and kind. */
 export interface TypedObject {
@@ -32,213 +35,241 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
+/** One schema an apiVersion/kind is validated against (written by tools/import-crds.ts). */
+interface IndexEntry {
+  readonly schema: string;
+  readonly ref: string;
+  readonly label: string;
+  readonly uses: readonly string[];
+}
+
+interface SchemaIndex {
+  readonly files: Readonly<Record<string, { readonly path: string; readonly sha256: string }>>;
+  readonly kinds: Readonly<Record<string, readonly IndexEntry[]>>;
+}
+
+/** A compiled validator: Ajv's function shape. */
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+const SCHEMAS_DIR = join(REPO_ROOT, 'imports', 'schemas');
+const CACHE_DIR = join(REPO_ROOT, '.build', 'schema-validators');
 /**
- * Packages with kubernetes-models classes at `<package>/<apiVersion>/<Kind>`, in lookup order (a JSON file:
- * fast-start/validate.mjs reads it too, to bundle the models for the startup snapshot).
- */
-const MODEL_PACKAGES: readonly string[] = MODEL_PACKAGE_LIST;
-
-type Validator = (data: object) => void;
-type ModelClass = { prototype: { validate(this: object): void } };
-type ModelModule = Record<string, ModelClass>;
-
-/** The module specifiers that may hold the model of a kind, in lookup order. */
-export function modelSpecifiers(apiVersion: string, kind: string): string[] {
-  // A core group has no dot ("v1", "apps/v1"); only kubernetes-models has those.
-  const packages = apiVersion.split('/')[0].includes('.') && !apiVersion.includes('k8s.io') ? MODEL_PACKAGES.slice(1) : MODEL_PACKAGES;
-  return packages.map((pkg) => `${pkg}/${apiVersion}/${kind}`);
-}
-
-/**
- * The startup snapshot of the validation (fast-start/validate.mjs) has no `import()`: its bundle holds the model
- * modules of the kinds that were in dist/ when it was built, registered here. Any other kind, or a CRD
- * validator not compiled yet, makes it hand over to the plain bundle ({@link SnapshotHandover}).
- */
-let bundledModels: { kinds: ReadonlySet<string>; modules: ReadonlyMap<string, () => Promise<ModelModule>> } | undefined;
-
-/** Registers the bundled model modules (specifier → loader) that cover `kinds` (`apiVersion/Kind`). */
-export function useBundledModels(kinds: readonly string[], modules: Readonly<Record<string, () => Promise<unknown>>>): void {
-  bundledModels = { kinds: new Set(kinds), modules: new Map(Object.entries(modules) as Array<[string, () => Promise<ModelModule>]>) };
-}
-
-async function importModel(specifier: string, key: string): Promise<ModelModule> {
-  if (!bundledModels) return (await import(specifier)) as ModelModule;
-  if (!bundledModels.kinds.has(key)) throw new SnapshotHandover(`the model of ${key}`);
-  const load = bundledModels.modules.get(specifier);
-  if (!load) throw new Error(`no module ${specifier}`);
-  return load();
-}
-const modelCache = new Map<string, Validator | null>();
-// Ajv is loaded only when an imported CRD is validated: it is the largest module here.
-let ajv: { compile(schema: object): ValidateFunction } | undefined;
-const crdCache = new Map<string, ValidateFunction | null>();
-let objectMeta: Validator | null | undefined;
-
-async function model(apiVersion: string, kind: string): Promise<Validator | null> {
-  const key = `${apiVersion}/${kind}`;
-  if (modelCache.has(key)) return modelCache.get(key)!;
-  let found: Validator | null = null;
-  for (const specifier of modelSpecifiers(apiVersion, kind)) {
-    try {
-      const cls = (await importModel(specifier, key))[kind];
-      if (cls) {
-        found = (data) => cls.prototype.validate.call(data);
-        break;
-      }
-    } catch (err) {
-      if (isHandover(err)) throw err;
-      // not in this package
-    }
-  }
-  modelCache.set(key, found);
-  return found;
-}
-
-async function metaValidator(): Promise<Validator | null> {
-  if (objectMeta !== undefined) return objectMeta;
-  try {
-    const pod = (await importModel('kubernetes-models/v1/Pod', 'v1/Pod')).Pod;
-    // Validate metadata by wrapping it in a minimal Pod: the Pod schema references ObjectMeta.
-    objectMeta = (data) => pod.prototype.validate.call({ apiVersion: 'v1', kind: 'Pod', metadata: data });
-  } catch (err) {
-    if (isHandover(err)) throw err;
-    objectMeta = null;
-  }
-  return objectMeta;
-}
-
-/**
- * Compiling a large CRD schema with Ajv takes up to half a second (CNPG Cluster, ECK, Redis, Grafana), so
- * each compiled validator is kept as Ajv "standalone" code in .build/crd-validators/<hash>.cjs, keyed by the
- * closed schema and the Ajv options: later runs (every synth with the plugin, every test worker) load it.
+ * allErrors: report every problem of an object at once. Formats are not checked (the API server checks few, and
+ * int32 ranges are in the schemas); `strict: false` because the schemas carry x-kubernetes-* keywords.
  */
 const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, code: { source: true } } as const;
-const CRD_CACHE_DIR = join(REPO_ROOT, '.build', 'crd-validators');
 
-/**
- * Loads a cached standalone validator without the module loader (there is none in a startup snapshot). Its
- * only import is Ajv's `ucs2length` (string length in code points, for minLength/maxLength), given here.
- */
-function loadStandalone(file: string): ValidateFunction {
-  const module = { exports: {} as unknown };
-  const runtime: Record<string, unknown> = { 'ajv/dist/runtime/ucs2length': { default: (s: string) => [...s].length } };
-  const require = (id: string) => {
-    if (id in runtime) return runtime[id];
-    throw new Error(`${file}: unexpected require("${id}"); delete .build/crd-validators to recompile`);
-  };
-  new Function('module', 'exports', 'require', readFileSync(file, 'utf8'))(module, module.exports, require);
-  return module.exports as ValidateFunction;
+let index: { text: string; parsed: SchemaIndex } | undefined;
+/** imports/schemas/index.json. */
+export function schemaIndex(): SchemaIndex {
+  if (!index) {
+    const text = readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8');
+    index = { text, parsed: JSON.parse(text) as SchemaIndex };
+  }
+  return index.parsed;
 }
 
-async function crdValidator(apiVersion: string, kind: string): Promise<ValidateFunction | null> {
-  const key = `${apiVersion}/${kind}`;
-  if (crdCache.has(key)) return crdCache.get(key)!;
-  const file = join(REPO_ROOT, 'imports', 'schemas', apiVersion, `${kind}.json`);
-  let fn: ValidateFunction | null = null;
-  if (existsSync(file)) {
-    const schema = closeSchema(JSON.parse(readFileSync(file, 'utf8'))) as object;
-    const hash = createHash('sha256').update(JSON.stringify(AJV_OPTIONS)).update(JSON.stringify(schema)).digest('hex').slice(0, 20);
-    const cached = join(CRD_CACHE_DIR, `${hash}.cjs`);
-    if (existsSync(cached)) {
-      fn = loadStandalone(cached);
-    } else {
-      if (bundledModels) throw new SnapshotHandover(`Ajv, to compile the schema of ${key}`);
-      if (!ajv) {
-        const { default: Ajv } = await import('ajv');
-        ajv = new Ajv(AJV_OPTIONS);
-      }
-      fn = ajv.compile(schema);
-      const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
-      mkdirSync(CRD_CACHE_DIR, { recursive: true });
-      // Parallel test workers may compile the same schema: write a private file, then rename it into place.
-      const tmp = `${cached}.${process.pid}.tmp`;
-      writeFileSync(tmp, standaloneCode(ajv as never, fn));
-      renameSync(tmp, cached);
-    }
+/**
+ * Drops what this process holds of imports/schemas when index.json changed since it was read (a long-lived
+ * process, or a heap restored from a startup snapshot, must not validate with the schemas it was built with).
+ * The index names every schema file by its sha256, so comparing its text is enough. Called once per run.
+ */
+export function refreshSchemas(): void {
+  if (!index) return;
+  const text = readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8');
+  if (text === index.text) return;
+  index = undefined;
+  documents.clear();
+  validators.clear();
+  compiler = undefined;
+}
+
+let ajvVersion: string | undefined;
+function cacheKey(entry: IndexEntry): string {
+  ajvVersion ??= (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'ajv', 'package.json'), 'utf8')) as { version: string }).version;
+  const files = schemaIndex().files;
+  const inputs = entry.uses.map((id) => `${id}:${files[id].sha256}`);
+  return createHash('sha256').update(JSON.stringify({ ajvVersion, AJV_OPTIONS, inputs, ref: entry.ref })).digest('hex').slice(0, 24);
+}
+
+/** Deep equality of JSON values (what Ajv's runtime `equal` does, for enums and uniqueItems). */
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** The modules Ajv's standalone code may require, given here (no module loader needed, e.g. in a snapshot). */
+const RUNTIME: Readonly<Record<string, unknown>> = {
+  'ajv/dist/runtime/ucs2length': { default: (s: string) => [...s].length },
+  'ajv/dist/runtime/equal': { default: equal },
+};
+
+function loadStandalone(file: string): Validate {
+  const module = { exports: {} as unknown };
+  const require = (id: string) => {
+    if (id in RUNTIME) return RUNTIME[id];
+    throw new Error(`${file}: unexpected require("${id}"); delete .build/schema-validators to recompile`);
+  };
+  new Function('module', 'exports', 'require', readFileSync(file, 'utf8'))(module, module.exports, require);
+  return module.exports as Validate;
+}
+
+const documents = new Map<string, object>();
+function document(id: string): object {
+  let doc = documents.get(id);
+  if (!doc) {
+    doc = JSON.parse(readFileSync(join(SCHEMAS_DIR, schemaIndex().files[id].path), 'utf8')) as object;
+    documents.set(id, doc);
   }
-  crdCache.set(key, fn);
+  return doc;
+}
+
+type AjvInstance = { addSchema(schema: object, key: string): unknown; compile(schema: object): Validate };
+type Compiler = { ajv: AjvInstance; standalone: (ajv: never, fn: Validate) => string; added: Set<string> };
+let compiler: Promise<Compiler> | undefined;
+
+/** One Ajv for the process, made at the first compile (validations of many objects run concurrently). */
+function ajvCompiler(): Promise<Compiler> {
+  compiler ??= (async () => {
+    const { default: Ajv } = await import('ajv');
+    const { default: standalone } = (await import('ajv/dist/standalone/index.js')) as unknown as { default: Compiler['standalone'] };
+    return { ajv: new Ajv(AJV_OPTIONS) as unknown as AjvInstance, standalone, added: new Set<string>() };
+  })();
+  return compiler;
+}
+
+/** Compiles one entry with Ajv and writes its standalone code into the cache. */
+async function compile(entry: IndexEntry, file: string): Promise<Validate> {
+  const { ajv, standalone, added } = await ajvCompiler();
+  // Referenced documents (Kubernetes definitions) are added once under their id; a CRD's own document is
+  // compiled as the root, a built-in kind as a reference into its version's definitions.
+  const referenced = entry.ref === '#' ? entry.uses.slice(1) : entry.uses;
+  for (const id of referenced) {
+    if (added.has(id)) continue;
+    ajv.addSchema(document(id), id);
+    added.add(id);
+  }
+  const fn = ajv.compile(entry.ref === '#' ? document(entry.schema) : { $ref: `${entry.schema}${entry.ref}` });
+  mkdirSync(CACHE_DIR, { recursive: true });
+  // Parallel test workers may compile the same schema: write a private file, then rename it into place.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, standalone(ajv as never, fn));
+  renameSync(tmp, file);
   return fn;
 }
 
-function fromAjv(errors: readonly ErrorObject[], prefix = ''): SchemaProblem[] {
-  return errors.map((e) => {
-    const path = pointerToPath(e.instancePath);
-    const full = prefix && path ? `${prefix}.${path}` : prefix || path;
-    if (e.keyword === 'additionalProperties') {
-      const field = String((e.params as { additionalProperty?: unknown }).additionalProperty);
-      return { kind: 'unknown-field' as const, path: full ? `${full}.${field}` : field, message: `unknown field "${field}"` };
-    }
-    return { kind: 'invalid' as const, path: full, message: e.message ?? 'is invalid' };
-  });
+const validators = new Map<string, Promise<Validate>>();
+/** The compiled validator of one index entry: from memory, the cache, or compiled now. */
+function validatorOf(entry: IndexEntry): Promise<Validate> {
+  const key = cacheKey(entry);
+  let v = validators.get(key);
+  if (!v) {
+    const file = join(CACHE_DIR, `${key}.cjs`);
+    v = existsSync(file) ? Promise.resolve(loadStandalone(file)) : compile(entry, file);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+/** The schemas `apiVersion/kind` is validated against (empty: no schema known). */
+export function schemasOf(apiVersion: string, kind: string): readonly IndexEntry[] {
+  return schemaIndex().kinds[`${apiVersion}/${kind}`] ?? [];
 }
 
 /**
- * Fields the upstream API has but whose compiled kubernetes-models validator never reads (a property with no
- * constraints compiles to no check), so the read-tracking strictness would call them unknown. Keyed by
- * `apiVersion/kind`, values are paths. Each entry is a checked fact about the upstream CRD.
+ * Compiles the validators of the given `apiVersion/kind` keys that are not in the cache yet (without loading
+ * the cached ones): for a global test setup. Returns how many it compiled.
  */
-const MODEL_FIELDS_NOT_READ: Readonly<Record<string, readonly string[]>> = {
-  // AppProjectSpec.description exists in Argo CD (and in the model's .d.ts) but not in its compiled validator.
-  'argoproj.io/v1alpha1/AppProject': ['spec.description'],
-};
-
-function runModel(validator: Validator, data: object, prefix = ''): SchemaProblem[] {
-  const { result, unknown } = withUnknownFields(data, (view) => {
-    try {
-      validator(view);
-      return [] as SchemaProblem[];
-    } catch (err) {
-      const errors = (err as { errors?: ErrorObject[] }).errors;
-      if (Array.isArray(errors)) return fromAjv(errors, prefix);
-      return [{ kind: 'invalid' as const, path: prefix, message: (err as Error).message }];
+export async function prepareValidators(keys: Iterable<string>): Promise<number> {
+  let compiled = 0;
+  for (const key of keys) {
+    for (const entry of schemaIndex().kinds[key] ?? []) {
+      if (existsSync(join(CACHE_DIR, `${cacheKey(entry)}.cjs`))) continue;
+      await validatorOf(entry);
+      compiled++;
     }
-  });
-  const unknownProblems = unknown.map((u): SchemaProblem => {
-    const parent = pointerToPath(u.parent);
-    const inner = parent ? `${parent}.${u.field}` : u.field;
-    return { kind: 'unknown-field', path: prefix ? `${prefix}.${inner}` : inner, message: `unknown field "${u.field}"` };
-  });
-  return [...result, ...unknownProblems];
+  }
+  return compiled;
+}
+
+/** Converts a JSON pointer (`/a/0/b`) into a path (`a[0].b`). */
+export function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p, i) => (/^[0-9]+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join('');
+}
+
+/**
+ * Ajv's errors as problems. A value that matches no branch of an anyOf/oneOf (int-or-string, quantity) gives
+ * one problem, not one per branch.
+ */
+function fromAjv(errors: readonly ErrorObject[]): SchemaProblem[] {
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const inUnion = (e: ErrorObject) => unions.some((u) => u !== e && e.instancePath === u.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`));
+  const out: SchemaProblem[] = [];
+  for (const e of errors) {
+    if (inUnion(e)) continue;
+    const path = pointerToPath(e.instancePath);
+    if (e.keyword === 'additionalProperties') {
+      const field = String((e.params as { additionalProperty?: unknown }).additionalProperty);
+      out.push({ kind: 'unknown-field', path: path ? `${path}.${field}` : field, message: `unknown field "${field}"` });
+    } else if (e.keyword === 'enum') {
+      const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+      out.push({ kind: 'invalid', path, message: `must be equal to one of the allowed values: ${allowed.filter((v) => v !== '').map((v) => JSON.stringify(v)).join(', ')}` });
+    } else if (e === unions.find((u) => u === e)) {
+      const branches = errors.filter((b) => b.instancePath === e.instancePath && b.schemaPath.startsWith(`${e.schemaPath}/`));
+      const types = [...new Set(branches.filter((b) => b.keyword === 'type').map((b) => String((b.params as { type?: unknown }).type)))];
+      const patterns = branches.filter((b) => b.keyword === 'pattern').map((b) => String((b.params as { pattern?: unknown }).pattern));
+      const message = patterns.includes(QUANTITY_PATTERN)
+        ? 'must be a Kubernetes quantity such as 256Mi, 1Gi, 500m or 2'
+        : patterns.length > 0 ? `must be ${types.length > 0 ? `${types.join(' or ')}, or ` : ''}a string matching ${patterns[0]}` : types.length > 0 ? `must be ${types.join(' or ')}` : (e.message ?? 'is invalid');
+      out.push({ kind: 'invalid', path, message });
+    } else {
+      out.push({ kind: 'invalid', path, message: e.message ?? 'is invalid' });
+    }
+  }
+  return out;
 }
 
 /** Every schema problem of one object (strict: unknown fields are problems). */
 export async function schemaCheck(obj: TypedObject): Promise<SchemaProblem[]> {
-  const crd = await crdValidator(obj.apiVersion, obj.kind);
-  if (crd) {
-    const problems = crd(obj) ? [] : fromAjv(crd.errors ?? []);
-    const meta = await metaValidator();
-    if (meta && obj.metadata && typeof obj.metadata === 'object') {
-      // The wrapper Pod reports paths under "metadata", which is where they are in the CR too.
-      problems.push(...runModel(meta, obj.metadata as object, '').map((p) => ({ ...p, path: p.path.startsWith('metadata') ? p.path : `metadata.${p.path}` })).filter((p) => p.path !== 'metadata.apiVersion' && p.path !== 'metadata.kind'));
-    }
-    return problems;
+  const entries = schemasOf(obj.apiVersion, obj.kind);
+  const builtIn = Object.keys(schemaIndex().files).filter((id) => id.startsWith('kubernetes-'));
+  if (entries.length === 0) {
+    return [{ kind: 'unknown-kind', path: '', message: `no schema known for ${obj.apiVersion} ${obj.kind} (not a built-in kind of ${builtIn.map(versionLabel).join(' or ')}, and no CRD in cdk8s.yaml imports:/schemas.crds: — see docs/validation.md)` }];
   }
-  const validator = await model(obj.apiVersion, obj.kind);
-  if (!validator) return [{ kind: 'unknown-kind', path: '', message: `no schema known for ${obj.apiVersion} ${obj.kind} (not in kubernetes-models, @kubernetes-models/* or imports/schemas)` }];
-  const [checked, extra] = await withoutModelQuirks(obj);
-  const notRead = MODEL_FIELDS_NOT_READ[`${obj.apiVersion}/${obj.kind}`] ?? [];
-  return [...runModel(validator, checked).filter((p) => !(p.kind === 'unknown-field' && notRead.includes(p.path))), ...extra];
+  // A problem found against several schemas (Kubernetes versions) is reported once, naming them.
+  const found = new Map<string, { problem: SchemaProblem; labels: string[] }>();
+  const isBuiltIn = entries[0].schema.startsWith('kubernetes-');
+  for (const entry of entries) {
+    const validate = await validatorOf(entry);
+    const problems = validate(obj) ? [] : fromAjv(validate.errors ?? []);
+    for (const p of problems) {
+      const key = `${p.kind}\0${p.path}\0${p.message}`;
+      const seen = found.get(key) ?? { problem: p, labels: [] };
+      if (!seen.labels.includes(entry.label)) seen.labels.push(entry.label);
+      found.set(key, seen);
+    }
+  }
+  // A built-in kind that one version does not serve.
+  if (isBuiltIn) {
+    const served = entries.map((e) => e.schema);
+    const missing = builtIn.filter((id) => !served.includes(id));
+    if (missing.length > 0) found.set('served', { problem: { kind: 'invalid', path: '', message: `${obj.apiVersion} ${obj.kind} is not served by ${missing.map(versionLabel).join(', ')}` }, labels: [] });
+  }
+  const named = (labels: string[]) => `Kubernetes ${labels.map((l) => l.replace(/^Kubernetes /, '')).join(' and ')}`;
+  return [...found.values()].map(({ problem, labels }) => (isBuiltIn && labels.length > 0 ? { ...problem, message: `${problem.message} (${named(labels)})` } : problem));
 }
+
+const versionLabel = (id: string) => `Kubernetes ${id.replace(/^kubernetes-v/, '').replace(/\.0$/, '')}`;
 
 /** Problems of one object against its schema as text; an object of an unknown type is a problem too. */
 export async function schemaProblems(obj: TypedObject): Promise<string[]> {
   return (await schemaCheck(obj)).map((p) => `${p.path || '/'}: ${p.message}`);
-}
-
-/**
- * @kubernetes-models/prometheus-operator requires `apiVersion: monitoring.coreos.com/v1` and
- * `kind: EmbeddedPersistentVolumeClaim` on `spec.storage.volumeClaimTemplate`, which the real CRD does not
- * (it takes a bare claim, as the design document writes it). Validate the claim against the core
- * PersistentVolumeClaim model instead, and the rest of the object against its model.
- */
-async function withoutModelQuirks(obj: TypedObject): Promise<[TypedObject, SchemaProblem[]]> {
-  const spec = obj.spec as { storage?: { volumeClaimTemplate?: Record<string, unknown> } } | undefined;
-  const claim = spec?.storage?.volumeClaimTemplate;
-  if (!obj.apiVersion.startsWith('monitoring.coreos.com/') || !claim || 'kind' in claim) return [obj, []];
-  const pvc = await model('v1', 'PersistentVolumeClaim');
-  const extra = runModel(pvc!, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'claim' }, ...claim }, 'spec.storage.volumeClaimTemplate')
-    .filter((p) => !/\.(apiVersion|kind|metadata\.name)$/.test(p.path));
-  const copy = structuredClone(obj) as TypedObject & { spec: { storage: { volumeClaimTemplate: Record<string, unknown> } } };
-  copy.spec.storage.volumeClaimTemplate = { apiVersion: 'monitoring.coreos.com/v1', kind: 'EmbeddedPersistentVolumeClaim', ...claim };
-  return [copy, extra];
 }

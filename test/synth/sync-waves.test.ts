@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SYNC_WAVE, SYNC_WAVE_ANNOTATION, SYNC_WAVES, groupKind, syncWaveOf, withSyncWaves } from '../../synth/sync-waves';
+import { groupKind } from '../../model/object-id';
+import { DEFAULT_SYNC_WAVE, SYNC_WAVE_ANNOTATION, SYNC_WAVES, syncWaveOf, withSyncWaves } from '../../synth/sync-waves';
 import type { KubeObject } from '../../model/kube-object';
 import { ENVIRONMENTS, synthObjects } from '../helpers';
 

@@ -1,6 +1,6 @@
 /** The architecture graph read from objects, and its SVG. */
 import { describe, expect, it } from 'vitest';
-import { architecture, PolicyIndex, selectorMatches, strictMtlsNamespaces } from '../../tools/diagram/architecture';
+import { architecture, PolicyIndex, strictMtlsNamespaces } from '../../tools/diagram/architecture';
 import { anchors, place, renderDiagram, xml } from '../../tools/diagram/diagram';
 import type { KubeObject } from '../../model/kube-object';
 import { settingsOf, synthObjects } from '../helpers';
@@ -122,10 +122,32 @@ describe('NetworkPolicy evaluation', () => {
     expect(idx.verdict(a, b, 81)).toBe('denied');
   });
 
-  it('matches selectors with matchLabels and matchExpressions', () => {
-    expect(selectorMatches({ matchLabels: { a: '1' }, matchExpressions: [{ key: 'b', operator: 'In', values: ['2'] }] }, { a: '1', b: '2' })).toBe(true);
-    expect(selectorMatches({ matchExpressions: [{ key: 'b', operator: 'DoesNotExist' }] }, { b: '2' })).toBe(false);
-    expect(selectorMatches(undefined, {})).toBe(true);
+  // The diagram's own evaluator ignored protocols and named ports and let an unknown operator match; it now
+  // uses model/network-policy.ts (the validation's evaluator).
+  it('respects the protocol of a rule', () => {
+    const a = { namespace: 'a', labels: { app: 'x' } };
+    const b = { namespace: 'a', labels: { app: 'y' } };
+    const udpOnly = policy('dns-only', 'a', { podSelector: { matchLabels: { app: 'y' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+    const idx = new PolicyIndex([ns('a'), udpOnly]);
+    expect(idx.verdict(a, b, 53)).toBe('denied');
+    expect(idx.verdict(a, b, 53, 'UDP')).toBe('allowed');
+  });
+
+  it('resolves a named port against the destination pod\'s container ports', () => {
+    const a = { namespace: 'a', labels: { app: 'x' } };
+    const b = { namespace: 'a', labels: { app: 'y' }, ports: [{ name: 'http-metrics', port: 9090, protocol: 'TCP' }] };
+    const named = policy('metrics', 'a', { podSelector: { matchLabels: { app: 'y' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 'http-metrics' }] }] });
+    const idx = new PolicyIndex([ns('a'), named]);
+    expect(idx.verdict(a, b, 9090)).toBe('allowed');
+    expect(idx.verdict(a, b, 8080)).toBe('denied');
+  });
+
+  it('an unknown selector operator matches nothing', () => {
+    const a = { namespace: 'a', labels: { app: 'x' } };
+    const b = { namespace: 'a', labels: { app: 'y' } };
+    const deny = policy('deny', 'a', { podSelector: {}, policyTypes: ['Ingress'] });
+    const odd = policy('odd', 'a', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'Matches', values: ['x'] }] } }] }] });
+    expect(new PolicyIndex([ns('a'), deny, odd]).verdict(a, b, 80)).toBe('denied');
   });
 
   it('finds STRICT mTLS per namespace and mesh-wide', () => {

@@ -71,7 +71,7 @@ const CASES: readonly Case[] = [
   { rule: 'policy/secret-values', name: 'Secret with stringData', breakIt: (o) => add(o, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'production' }, stringData: { password: 'hunter2' } }), expect: 'stringData' },
   { rule: 'policy/secret-values', name: 'credential in an env value', breakIt: (o) => { container(o).env.push({ name: 'STRIPE_API_KEY', value: 'abc123' }); }, expect: 'STRIPE_API_KEY' },
   { rule: 'policy/secret-values', name: 'Grafana CR with an inline admin password', breakIt: (o) => add(o, { apiVersion: 'grafana.integreatly.org/v1beta1', kind: 'Grafana', metadata: { name: 'grafana', namespace: 'monitoring' }, spec: { config: { security: { admin_user: 'admin', admin_password: 'admin123' } } } }), expect: 'spec.config.security.admin_password' },
-  { rule: 'policy/secret-values', name: 'password in a URL', breakIt: (o) => { container(o).env.push({ name: 'DATABASE_URL', value: 'postgres://app:s3cret@finbot-postgres-primary-rw.database.svc:5432/app' }); }, expect: 'URL with a password' },
+  { rule: 'policy/secret-values', name: 'password in a URL', breakIt: (o) => { container(o).env.push({ name: 'DATABASE_URL', value: 'postgres://app:s3cret@finbot-postgres-primary-rw.database.svc:5432/app' }); }, expect: 'credentials in a URL' },
 
   // cross-references
   { rule: 'xref/duplicate-object', name: 'the same Service twice', breakIt: (o) => add(o, structuredClone(get(o, 'Service', 'finbot-api'))), expect: 'also defined in dist/production/apps.yaml' },

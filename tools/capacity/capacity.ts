@@ -11,6 +11,7 @@ import type { Settings } from '../../config/schema';
 import type { CapacityInput } from '../../config/sections/capacity';
 import { SIDECAR_RESOURCES, sidecarInjected } from '../../model/operators/istio';
 import type { KubeObject } from '../../model/kube-object';
+import { groupKind } from '../../model/object-id';
 
 /** CPU in cores, memory and storage in bytes. */
 export interface Amounts {
@@ -165,7 +166,7 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
     const { pod, withoutRequests } = podAmounts(o.spec?.template?.spec);
     return [{ minPods: ctx.nodeGroup.min, maxPods: ctx.nodeGroup.max, pod, storagePerPod: 0, containersWithoutRequests: withoutRequests }];
   },
-  '/Pod': (o) => {
+  Pod: (o) => {
     const { pod, withoutRequests } = podAmounts(o.spec);
     return [{ minPods: 1, maxPods: 1, pod, storagePerPod: 0, containersWithoutRequests: withoutRequests }];
   },
@@ -226,10 +227,6 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
   },
 };
 
-function groupKind(o: KubeObject): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-  return `${group}/${o.kind}`;
-}
 
 /**
  * The sidecar of one pod when Istio injects it (model/operators/istio.ts says when). Sizes from the pod's
@@ -266,7 +263,7 @@ export function workloads(objects: readonly KubeObject[], nodeGroup: ExtractCont
   }
   const out: Workload[] = [];
   for (const o of objects as readonly Json[]) {
-    const extractor = EXTRACTORS[groupKind(o as KubeObject)];
+    const extractor = EXTRACTORS[groupKind(o.apiVersion, o.kind)];
     if (!extractor) continue;
     const id = `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     let parts;

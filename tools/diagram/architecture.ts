@@ -6,7 +6,11 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
+import type { PodPort } from '../../model/cluster-model';
 import type { KubeObject } from '../../model/kube-object';
+import { groupKind } from '../../model/object-id';
+import { evaluate, policiesOf, type Policy } from '../../model/network-policy';
+import { matchesMap, type Labels } from '../../model/selectors';
 import { compareText } from '../../model/text-order';
 
 /** Columns of the diagram, left to right. */
@@ -51,12 +55,13 @@ export interface Architecture {
 }
 
 type Json = Record<string, any>;
-type Labels = Record<string, string>;
 
 /** Pods as NetworkPolicies see them. */
 interface Endpoint {
   readonly namespace: string;
   readonly labels: Labels;
+  /** Container ports, to resolve the named ports of policies. */
+  readonly ports?: readonly PodPort[];
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -75,36 +80,21 @@ const DATA_STORES: Record<string, { labels: (name: string) => Labels; port: numb
   'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: (name) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': name }), port: 9200, services: (name) => [`${name}-es-http`] },
 };
 
-function groupKind(o: KubeObject): string {
-  return `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`;
-}
 
 function nodeId(o: KubeObject): string {
   return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-/** `matchLabels` and `matchExpressions` of a label selector against labels. */
-export function selectorMatches(selector: Json | undefined, labels: Labels): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries((selector.matchLabels ?? {}) as Labels)) if (labels[k] !== v) return false;
-  for (const e of (selector.matchExpressions ?? []) as Json[]) {
-    const has = e.key in labels;
-    const inValues = (e.values ?? []).includes(labels[e.key]);
-    if (e.operator === 'In' && !inValues) return false;
-    if (e.operator === 'NotIn' && inValues) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
-
-/** NetworkPolicy evaluation over an environment's policies and namespaces. */
+/**
+ * The NetworkPolicy verdict of connections, from model/network-policy.ts (the one evaluator: protocols,
+ * named ports, endPort, and an unknown selector operator matches nothing).
+ */
 export class PolicyIndex {
-  private readonly policies: Json[];
+  private readonly policies: Policy[];
   private readonly namespaceLabels = new Map<string, Labels>();
 
   constructor(objects: readonly KubeObject[]) {
-    this.policies = objects.filter((o) => o.kind === 'NetworkPolicy') as Json[];
+    this.policies = policiesOf(objects.map((object) => ({ object, file: '' })));
     for (const o of objects) {
       if (o.kind === 'Namespace') this.namespaceLabels.set(o.metadata.name ?? '', { 'kubernetes.io/metadata.name': o.metadata.name ?? '', ...(o.metadata.labels ?? {}) });
     }
@@ -115,42 +105,18 @@ export class PolicyIndex {
     return this.namespaceLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace };
   }
 
-  private peerMatches(peer: Json, policyNamespace: string, other: Endpoint): boolean {
-    if (peer.ipBlock) return false;
-    const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, this.labelsOf(other.namespace)) : other.namespace === policyNamespace;
-    return nsOk && (peer.podSelector ? selectorMatches(peer.podSelector, other.labels) : true);
-  }
-
-  /** The verdict of one side: the policies of `self` on traffic to (Egress) or from (Ingress) `other`. */
-  direction(type: 'Ingress' | 'Egress', self: Endpoint, other: Endpoint, port: number | undefined): Verdict {
-    const applying = this.policies.filter((p) => {
-      if ((p.metadata.namespace ?? '') !== self.namespace || !selectorMatches(p.spec?.podSelector, self.labels)) return false;
-      // Without policyTypes a policy is an Ingress policy, and an Egress one too when it has egress rules.
-      const types: string[] = p.spec?.policyTypes ?? ['Ingress', ...(p.spec?.egress ? ['Egress'] : [])];
-      return types.includes(type);
-    });
-    if (applying.length === 0) return 'open';
-    const key = type === 'Ingress' ? 'ingress' : 'egress';
-    const peersKey = type === 'Ingress' ? 'from' : 'to';
-    for (const p of applying) {
-      for (const rule of (p.spec?.[key] ?? []) as Json[]) {
-        const peers: Json[] | undefined = rule[peersKey];
-        const ports: Json[] | undefined = rule.ports;
-        // Rules that allow everything (no peers and no ports: DNS-style allow-all) do not count as explicit.
-        const peerOk = peers === undefined || peers.length === 0 || peers.some((peer) => this.peerMatches(peer, self.namespace, other));
-        const portOk = ports === undefined || ports.length === 0 || port === undefined || ports.some((pp) => pp.port === port || (pp.endPort !== undefined && port >= pp.port && port <= pp.endPort));
-        if (peerOk && portOk) return 'allowed';
-      }
-    }
-    return 'denied';
-  }
-
-  /** Whether traffic from one pod to another on a port passes both the egress and the ingress side. */
-  verdict(from: Endpoint, to: Endpoint, port?: number): Verdict {
-    const out = this.direction('Egress', from, to, port);
-    const inn = this.direction('Ingress', to, from, port);
-    if (out === 'denied' || inn === 'denied') return 'denied';
-    return out === 'allowed' || inn === 'allowed' ? 'allowed' : 'open';
+  /**
+   * Whether traffic from one pod to a port of another passes both the egress and the ingress side: `open`
+   * when no policy isolates either pod. A port that cannot be resolved is `denied` where a policy isolates
+   * (nothing proves it allowed).
+   */
+  verdict(from: Endpoint, to: Endpoint, port?: number, protocol = 'TCP'): Verdict {
+    const src = { namespace: from.namespace, namespaceLabels: this.labelsOf(from.namespace), podLabels: from.labels, ports: from.ports };
+    const dst = { namespace: to.namespace, namespaceLabels: this.labelsOf(to.namespace), podLabels: to.labels, ports: to.ports };
+    // Port 0 is no port: it only tells whether either side is isolated.
+    const v = evaluate(this.policies, src, dst, { port: port ?? 0, protocol });
+    if (v.egress.isolatedBy.length === 0 && v.ingress.isolatedBy.length === 0) return 'open';
+    return port !== undefined && v.allowed ? 'allowed' : 'denied';
   }
 }
 
@@ -207,12 +173,16 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
 
   const workloads = sorted.filter((o) => WORKLOAD_KINDS.has(o.kind)) as Json[];
   const services = sorted.filter((o) => o.kind === 'Service') as Json[];
-  const stores = sorted.filter((o) => DATA_STORES[groupKind(o)] !== undefined) as Json[];
+  const stores = sorted.filter((o) => DATA_STORES[groupKind(o.apiVersion, o.kind)] !== undefined) as Json[];
   const hpas = new Map((sorted.filter((o) => o.kind === 'HorizontalPodAutoscaler') as Json[]).map((h) => [`${h.metadata.namespace}/${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`, h]));
   const podLabels = (w: Json): Labels => w.spec?.template?.metadata?.labels ?? {};
-  const endpointOf = (w: Json): Endpoint => ({ namespace: w.metadata.namespace ?? '', labels: podLabels(w) });
-  const storeEndpoint = (s: Json): Endpoint => ({ namespace: s.metadata.namespace ?? '', labels: DATA_STORES[groupKind(s as KubeObject)].labels(s.metadata.name) });
-  const backends = (svc: Json) => workloads.filter((w) => w.metadata.namespace === svc.metadata.namespace && svc.spec?.selector && selectorMatches({ matchLabels: svc.spec.selector }, podLabels(w)));
+  const endpointOf = (w: Json): Endpoint => ({
+    namespace: w.metadata.namespace ?? '',
+    labels: podLabels(w),
+    ports: ((w.spec?.template?.spec?.containers ?? []) as Json[]).flatMap((c) => ((c.ports ?? []) as Json[]).map((p) => ({ name: p.name, port: p.containerPort, protocol: p.protocol ?? 'TCP' }))),
+  });
+  const storeEndpoint = (s: Json): Endpoint => ({ namespace: s.metadata.namespace ?? '', labels: DATA_STORES[groupKind(s.apiVersion, s.kind)].labels(s.metadata.name) });
+  const backends = (svc: Json) => workloads.filter((w) => w.metadata.namespace === svc.metadata.namespace && svc.spec?.selector && matchesMap(svc.spec.selector, podLabels(w)));
 
   // The ingress controller's pods: in the namespace labelled name=ingress-nginx (or so named).
   const controllerNs = (sorted.find((o) => o.kind === 'Namespace' && (o.metadata.labels?.name === 'ingress-nginx' || o.metadata.name === 'ingress-nginx'))?.metadata.name) ?? 'ingress-nginx';
@@ -271,7 +241,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
     // after the store is read. A NetworkPolicy that merely allows the port is not use: the app-wide egress
     // policy lets every app pod reach the databases, but only the pods configured for one connect to it.
     for (const s of stores) {
-      const store = DATA_STORES[groupKind(s as KubeObject)];
+      const store = DATA_STORES[groupKind(s.apiVersion, s.kind)];
       const ns = s.metadata.namespace ?? '';
       const hosts = store.services(s.metadata.name).map((svc) => new RegExp(`(^|[/@])${escape(svc)}(\\.${escape(ns)}(\\.svc)?${ns === w.metadata.namespace ? '|' : ''})([.:/]|$)`));
       const namesHost = env.some((v) => hosts.some((h) => h.test(v)));

@@ -6,6 +6,7 @@
 import type { DistObjects } from '../../model/dist-files';
 import type { KubeObject } from '../../model/kube-object';
 import { dump } from 'js-yaml';
+import { apiGroup } from '../../model/object-id';
 import { compareText } from '../../model/text-order';
 
 /** One changed leaf (or a whole added/removed sub-tree). `undefined` means absent. */
@@ -41,8 +42,7 @@ export interface EnvironmentDiff {
 
 /** Identity of an object: API group, kind, namespace, name (the version may change without a new object). */
 export function objectKey(o: KubeObject): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-  return `${group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  return `${apiGroup(o.apiVersion)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

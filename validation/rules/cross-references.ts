@@ -4,7 +4,7 @@
  */
 import { arr } from '../../model/shape';
 import type { ModelPod, ModelService } from '../../model/cluster-model';
-import { objectId } from '../../model/object-id';
+import { apiGroup, objectId } from '../../model/object-id';
 import { finding, type Rule, type RuleContext } from '../rule';
 import { formatSelector, matchesMap, matchesSelector, type LabelSelector, type Labels } from '../../model/selectors';
 import type { Finding, KubeObject, SourcedObject } from '../types';
@@ -105,7 +105,7 @@ export const crossReferenceRules: readonly Rule[] = [
       const out: Finding[] = [];
       for (const s of ctx.objects) {
         const o = s.object;
-        const key = `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : nsOf(o)}/${o.metadata.name}`;
+        const key = `${apiGroup(o.apiVersion)}/${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : nsOf(o)}/${o.metadata.name}`;
         const first = seen.get(key);
         if (first) out.push(finding(s, 'metadata.name', `${objectId(o)} is also defined in ${first.file}`));
         else seen.set(key, s);

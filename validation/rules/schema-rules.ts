@@ -1,6 +1,6 @@
 /** Schema rules: every object valid and strict against its schema (see validation/schema.ts). */
 import { finding, type Rule, type RuleContext } from '../rule';
-import { schemaCheck, type SchemaProblem } from '../schema';
+import { refreshSchemas, schemaCheck, type SchemaProblem } from '../schema';
 import type { Finding } from '../types';
 
 const cache = new WeakMap<RuleContext, Promise<Array<{ index: number; problem: SchemaProblem }>>>();
@@ -9,6 +9,7 @@ const cache = new WeakMap<RuleContext, Promise<Array<{ index: number; problem: S
 function problems(ctx: RuleContext): Promise<Array<{ index: number; problem: SchemaProblem }>> {
   let p = cache.get(ctx);
   if (!p) {
+    refreshSchemas();
     p = Promise.all(ctx.objects.map(async (s, index) => (await schemaCheck(s.object)).map((problem) => ({ index, problem })))).then((x) => x.flat());
     cache.set(ctx, p);
   }
@@ -24,7 +25,7 @@ function ofKind(kind: SchemaProblem['kind']) {
 export const schemaRules: readonly Rule[] = [
   {
     id: 'schema/invalid',
-    description: 'Every object is valid against its schema (types, enums, required fields): kubernetes-models validators for core and packaged CRDs, imports/schemas for imported CRDs.',
+    description: 'Every object is valid against its schema (types, enums, required fields, quantities, patterns): built-in kinds against the OpenAPI definitions of every Kubernetes version in cdk8s.yaml, custom resources against their CRD (imports/schemas).',
     fix: 'Correct the field in the construct or chart that writes it; the message names the schema rule that failed.',
     check: ofKind('invalid'),
   },
@@ -36,8 +37,8 @@ export const schemaRules: readonly Rule[] = [
   },
   {
     id: 'schema/unknown-kind',
-    description: 'Every apiVersion/kind has a schema: core Kubernetes, a @kubernetes-models package, or a CRD imported into imports/schemas.',
-    fix: 'Fix the apiVersion/kind, or add the CRD URL to cdk8s.yaml `imports:` and run `npm run import`.',
+    description: 'Every apiVersion/kind has a schema: a built-in kind of every Kubernetes version in cdk8s.yaml, or a CRD listed in cdk8s.yaml (imports: or schemas.crds:) and imported into imports/schemas.',
+    fix: 'Fix the apiVersion/kind, or add the CRD\'s upstream URL at the pinned release to cdk8s.yaml `schemas.crds:` and run `npm run import`.',
     check: ofKind('unknown-kind'),
   },
 ];

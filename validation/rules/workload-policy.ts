@@ -5,6 +5,7 @@
  */
 import { arr } from '../../model/shape';
 import { finding, type Rule, type RuleContext } from '../rule';
+import { SECRET_VALUE_PATTERNS } from '../secret-scan';
 import type { Finding, KubeObject } from '../types';
 import { containersOf, type ContainerRef } from '../../model/workloads';
 
@@ -15,17 +16,6 @@ export const EDGE_LABEL = 'finbot.io/edge';
 
 /** Env var names that hold credentials. */
 const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY|AUTH_?KEY)/i;
-/** Values that are credentials whatever their name. */
-const CREDENTIAL_VALUES: ReadonlyArray<[RegExp, string]> = [
-  [/AKIA[0-9A-Z]{16}/, 'an AWS access key id'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
-  [/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, 'a URL with a password'],
-  [/\bgh[pousr]_[A-Za-z0-9]{30,}/, 'a GitHub token'],
-  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/\bsk_live_[A-Za-z0-9]{16,}/, 'a Stripe secret key'],
-  [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, 'a JWT'],
-];
-
 /** Names that mention a credential but hold something else (a file, a name, a duration, an id). */
 const NOT_A_CREDENTIAL_NAME = /(_FILE|_PATH|_NAME|_TTL|_URL|_URI|_ENDPOINT|_ID|_HEADER|_ISSUER|_EXPIRY|_EXPIRES|_LENGTH|_ALGORITHM|_REF|_DIR|_MOUNT|_KEY_ID|_ENABLED)$/i;
 /** Keys of custom resource fields that hold a credential as a literal string (e.g. Grafana's admin_password). */
@@ -35,7 +25,7 @@ const PLACEHOLDER = /^(\$\(.+\)|\$\{.+\}|\$__(file|env|vault)\{.+\})$/;
 
 /** Why a value looks like a credential, or undefined. */
 export function credentialReason(name: string, value: string): string | undefined {
-  for (const [re, what] of CREDENTIAL_VALUES) if (re.test(value)) return `the value looks like ${what}`;
+  for (const { what, pattern } of SECRET_VALUE_PATTERNS) if (pattern.test(value)) return `the value looks like a secret (${what})`;
   const literal = value.trim() !== '' && !PLACEHOLDER.test(value.trim()) && !value.startsWith('/') && !/^(true|false|[0-9]+[a-z]?)$/i.test(value);
   if (CREDENTIAL_NAME.test(name) && !NOT_A_CREDENTIAL_NAME.test(name) && literal) return `"${name}" names a credential and has a literal value`;
   return undefined;
@@ -47,8 +37,8 @@ function credentialsIn(value: unknown, path: string, out: Array<[string, string]
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) credentialsIn(v, path ? `${path}.${k}` : k, out);
   else if (typeof value === 'string') {
     const key = path.slice(path.lastIndexOf('.') + 1);
-    const pattern = CREDENTIAL_VALUES.find(([re]) => re.test(value));
-    if (pattern) out.push([path, `value looks like ${pattern[1]}`]);
+    const secret = SECRET_VALUE_PATTERNS.find(({ pattern }) => pattern.test(value));
+    if (secret) out.push([path, `value looks like a secret (${secret.what})`]);
     else if (CREDENTIAL_KEY.test(key) && value.trim() !== '' && !PLACEHOLDER.test(value.trim())) out.push([path, `"${key}" holds a literal credential`]);
   }
 }
@@ -163,8 +153,8 @@ export const workloadPolicyRules: readonly Rule[] = [
         }
         if (o.kind === 'ConfigMap' && o.apiVersion === 'v1') {
           for (const [k, v] of Object.entries(o.data ?? {})) {
-            const why = [...CREDENTIAL_VALUES].find(([re]) => re.test(String(v)));
-            if (why) out.push(finding(s, `data.${k}`, `ConfigMap value looks like ${why[1]}`));
+            const why = SECRET_VALUE_PATTERNS.find(({ pattern }) => pattern.test(String(v)));
+            if (why) out.push(finding(s, `data.${k}`, `ConfigMap value looks like a secret (${why.what})`));
           }
         }
       }
