@@ -12,7 +12,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../config/paths';
-import { isHandover, SnapshotHandover } from '../fast-start/snapshot-handover';
 import MODEL_PACKAGE_LIST from './model-packages.json';
 import { closeSchema, pointerToPath, withUnknownFields } from './strict-walk';
 
@@ -50,23 +49,19 @@ export function modelSpecifiers(apiVersion: string, kind: string): string[] {
 }
 
 /**
- * The startup snapshot of the validation (fast-start/validate.mjs) has no `import()`: its bundle holds the model
- * modules of the kinds that were in dist/ when it was built, registered here. Any other kind, or a CRD
- * validator not compiled yet, makes it hand over to the plain bundle ({@link SnapshotHandover}).
+ * Model modules registered by whoever bundles the validation (specifier → loader); any other specifier is
+ * imported. A bundler that cannot follow a computed `import()` registers the modules it bundled here.
  */
-let bundledModels: { kinds: ReadonlySet<string>; modules: ReadonlyMap<string, () => Promise<ModelModule>> } | undefined;
+let bundledModels: ReadonlyMap<string, () => Promise<ModelModule>> | undefined;
 
-/** Registers the bundled model modules (specifier → loader) that cover `kinds` (`apiVersion/Kind`). */
-export function useBundledModels(kinds: readonly string[], modules: Readonly<Record<string, () => Promise<unknown>>>): void {
-  bundledModels = { kinds: new Set(kinds), modules: new Map(Object.entries(modules) as Array<[string, () => Promise<ModelModule>]>) };
+/** Registers bundled model modules (specifier → loader). */
+export function useBundledModels(modules: Readonly<Record<string, () => Promise<unknown>>>): void {
+  bundledModels = new Map(Object.entries(modules) as Array<[string, () => Promise<ModelModule>]>);
 }
 
-async function importModel(specifier: string, key: string): Promise<ModelModule> {
-  if (!bundledModels) return (await import(specifier)) as ModelModule;
-  if (!bundledModels.kinds.has(key)) throw new SnapshotHandover(`the model of ${key}`);
-  const load = bundledModels.modules.get(specifier);
-  if (!load) throw new Error(`no module ${specifier}`);
-  return load();
+async function importModel(specifier: string): Promise<ModelModule> {
+  const load = bundledModels?.get(specifier);
+  return load ? load() : ((await import(specifier)) as ModelModule);
 }
 const modelCache = new Map<string, Validator | null>();
 // Ajv is loaded only when an imported CRD is validated: it is the largest module here.
@@ -80,13 +75,12 @@ async function model(apiVersion: string, kind: string): Promise<Validator | null
   let found: Validator | null = null;
   for (const specifier of modelSpecifiers(apiVersion, kind)) {
     try {
-      const cls = (await importModel(specifier, key))[kind];
+      const cls = (await importModel(specifier))[kind];
       if (cls) {
         found = (data) => cls.prototype.validate.call(data);
         break;
       }
-    } catch (err) {
-      if (isHandover(err)) throw err;
+    } catch {
       // not in this package
     }
   }
@@ -97,11 +91,10 @@ async function model(apiVersion: string, kind: string): Promise<Validator | null
 async function metaValidator(): Promise<Validator | null> {
   if (objectMeta !== undefined) return objectMeta;
   try {
-    const pod = (await importModel('kubernetes-models/v1/Pod', 'v1/Pod')).Pod;
+    const pod = (await importModel('kubernetes-models/v1/Pod')).Pod;
     // Validate metadata by wrapping it in a minimal Pod: the Pod schema references ObjectMeta.
     objectMeta = (data) => pod.prototype.validate.call({ apiVersion: 'v1', kind: 'Pod', metadata: data });
-  } catch (err) {
-    if (isHandover(err)) throw err;
+  } catch {
     objectMeta = null;
   }
   return objectMeta;
@@ -142,7 +135,6 @@ async function crdValidator(apiVersion: string, kind: string): Promise<ValidateF
     if (existsSync(cached)) {
       fn = loadStandalone(cached);
     } else {
-      if (bundledModels) throw new SnapshotHandover(`Ajv, to compile the schema of ${key}`);
       if (!ajv) {
         const { default: Ajv } = await import('ajv');
         ajv = new Ajv(AJV_OPTIONS);
