@@ -70,7 +70,8 @@ function once(c: Case): { ms: number; cpu?: number } {
 }
 
 const blob = (name: string) => join(REPO_ROOT, '.build', `${name}.blob`);
-const FLAGS = ['--no-opt', '--no-rehash-snapshot', '--verify-snapshot-checksum'];
+// @ts-expect-error: plain JavaScript module without types
+const { SNAPSHOT_NODE_FLAGS: FLAGS } = (await import('../fast-start/snapshot.mjs')) as { SNAPSHOT_NODE_FLAGS: string[] };
 // Timed through node directly (as fast-start/run.sh starts it, the launcher costs < 1 ms), so the hook reports CPU time.
 const fromSnapshot = (name: string, args: string[] = []) => [...FLAGS, '--require', hook, '--snapshot-blob', blob(name), '--', name, ...args];
 

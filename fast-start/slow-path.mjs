@@ -1,7 +1,7 @@
 // The slow path of `fast-start/run.sh <command>`: brings the command's bundle up to date (bundle.mjs), runs
 // the command from it with node's compile cache, then (unless FINBOT_NO_SNAPSHOT is set) makes the startup
 // snapshot fresh for the next run (snapshot.mjs).
-import { createRequire, enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { BUILD_DIR, ensureBundle } from './bundle.mjs';
 import { COMMANDS } from './commands.mjs';
@@ -19,8 +19,8 @@ export async function slowPath(name, args) {
   const command = COMMANDS[name];
   const bundle = await bundleOf(name);
   // node checks each cached entry against the source it compiles, so this cache can never be stale.
-  enableCompileCache(join(BUILD_DIR, 'compile-cache'));
-  const exports = createRequire(import.meta.url)(bundle.file);
+  nodeModule.enableCompileCache?.(join(BUILD_DIR, 'compile-cache'));
+  const exports = nodeModule.createRequire(import.meta.url)(bundle.file);
   if (!command.runsOnLoad) process.exitCode = await exports[command.runExport](args);
   if (!process.env.FINBOT_NO_SNAPSHOT) ensureSnapshot(name, bundle, command.runExport);
 }

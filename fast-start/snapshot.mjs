@@ -22,14 +22,15 @@ import { makeInputDigest } from './content.mjs';
 
 /**
  * The V8 flags of every snapshot, at build and at run (fast-start/run.sh passes the same; a test checks it).
- * `--no-opt`: no TurboFan: these commands run for a fraction of a second, too short for optimized code to
- * pay for its compilation and deoptimizations. `--no-rehash-snapshot`: keep the string hash seed the
+ * `--no-opt` and `--no-maglev`: neither optimizing compiler (TurboFan; Maglev, on by default since Node 22):
+ * these commands run for a fraction of a second, too short for optimized code to pay for its compilation
+ * (on other threads, but on the same two cores) and deoptimizations. `--no-rehash-snapshot`: keep the string hash seed the
  * snapshot was built with instead of rehashing every string and table at start (the seed is still random
  * per build; a per-process seed only defends against hash flooding by untrusted input, and these commands
  * read the repository's own files). `--verify-snapshot-checksum`: a damaged snapshot aborts at start
  * instead of running with a corrupted heap.
  */
-export const SNAPSHOT_NODE_FLAGS = ['--no-opt', '--no-rehash-snapshot', '--verify-snapshot-checksum'];
+export const SNAPSHOT_NODE_FLAGS = ['--no-opt', '--no-maglev', '--no-rehash-snapshot', '--verify-snapshot-checksum'];
 
 /** The exit code of a snapshot that is not for this command or tree (fast-start/run.sh then takes the slow path). */
 export const STALE = 75;
@@ -107,7 +108,7 @@ const BUNDLE = ${JSON.stringify(bundleFile)};
 const app = { exports: {} };
 new vm.Script('(function (exports, require, module, __filename, __dirname) {' + original.readFileSync(BUNDLE, 'utf8') + '\\n})', {
   filename: BUNDLE,
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 }).runInThisContext()(app.exports, (id) => (id === 're2-wasm' ? { RE2: LazyRE2 } : require(id)), app, BUNDLE, path.dirname(BUNDLE));
 
 /** Whether this snapshot may run \`command\` here and now. */
