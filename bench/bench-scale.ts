@@ -2,7 +2,7 @@
  * `npm run bench:scale` (or `npm run bench -- --scale`): how synth time and memory grow with the number of
  * services. For each size N it generates settings with N extra workers in every environment
  * (bench/scale-fixture.ts), then runs the synth as fast-start/run.sh synth does (node from the startup snapshot; the
- * bundle, node .build/main.mjs, if none can be built), all environments, several times, sizes interleaved so background load hits all alike: median wall time, median CPU time (user +
+ * bundle, fast-start/synth.mjs, if none can be built), all environments, several times, sizes interleaved so background load hits all alike: median wall time, median CPU time (user +
  * system, less sensitive to other processes) and max RSS, both from process.resourceUsage() of the synth
  * process itself.
  */
@@ -19,7 +19,7 @@ Usage: npm run bench:scale [-- [--sizes 1,10,50,200] [--runs N] [--markdown] [--
 
   --sizes LIST   extra workers per environment to try (default 1,10,50,200; 0 = the real settings)
   --runs N       runs per size (default 7); the median time and the largest max RSS are reported
-  --markdown     print the table as Markdown (for docs/tools.md)
+  --markdown     print the table as Markdown (for docs/performance.md)
   --progress     progress on stderr even when it is not a terminal
   --keep-env     keep NODE_EXTRA_CA_CERTS (removed by default: node parses that file at every start)
   --help         show this help
@@ -74,14 +74,16 @@ async function main(argv: string[]): Promise<number> {
   const runs = Number(opt('--runs') ?? 7);
   const progress = argv.includes('--progress') || process.stderr.isTTY;
   // @ts-expect-error: plain JavaScript module without types
-  const { ensureApp } = await import('../fast-start/synth.mjs');
-  // @ts-expect-error: plain JavaScript module without types
-  const { SNAPSHOT_NODE_FLAGS } = (await import('../fast-start/snapshot.mjs')) as { SNAPSHOT_NODE_FLAGS: string[] };
-  const app: { bundle: string; snapshot?: string } = await ensureApp();
+  const { SNAPSHOT_NODE_FLAGS, snapshotIsFresh } = (await import('../fast-start/snapshot.mjs')) as { SNAPSHOT_NODE_FLAGS: string[]; snapshotIsFresh(name: string): boolean };
+  // Bring the bundle and the snapshot up to date (the slow path, once).
+  const warm = mkdtempSync(join(tmpdir(), 'finbot-bench-scale-warm-'));
+  spawnSync('sh', [join(REPO_ROOT, 'fast-start', 'run.sh'), 'synth'], { cwd: REPO_ROOT, env: { ...process.env, FINBOT_DIST_DIR: warm }, stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(warm, { recursive: true, force: true });
+  const app = { bundle: join(REPO_ROOT, 'fast-start', 'synth.mjs'), snapshot: snapshotIsFresh('synth') ? join(REPO_ROOT, '.build', 'synth.blob') : undefined };
   const hookDir = mkdtempSync(join(tmpdir(), 'finbot-bench-scale-'));
   const hook = join(hookDir, 'usage.cjs');
   writeFileSync(hook, RSS_HOOK);
-  const command = app.snapshot ? [...SNAPSHOT_NODE_FLAGS, '--require', hook, '--snapshot-blob', app.snapshot, '--'] : ['--require', hook, app.bundle];
+  const command = app.snapshot ? [...SNAPSHOT_NODE_FLAGS, '--require', hook, '--snapshot-blob', app.snapshot, '--', 'synth'] : ['--require', hook, app.bundle];
   // As in bench/bench.mjs: node parses the NODE_EXTRA_CA_CERTS file at every start, the same for every size.
   const env = { ...process.env };
   const caCerts = env.NODE_EXTRA_CA_CERTS !== undefined && !argv.includes('--keep-env');

@@ -1,27 +1,30 @@
 #!/bin/sh
-# Runs a bundled command from its V8 startup snapshot: `sh fast-start/run.sh synth|validate [ARGS...]`.
-# cdk8s.yaml's `app:`, `npm run synth`, `npm run validate` and the validation plugin call it.
+# Runs a bundled command: `sh fast-start/run.sh synth|validate [ARGS...]`. cdk8s.yaml's `app:`,
+# `npm run synth`, `npm run validate` and the validation plugin call it.
 #
-# Fast path: node starts from .build/<command>.blob (built by fast-start/<command>.mjs through
-# fast-start/snapshot.mjs), so nothing is loaded or compiled at start. The snapshot checks that it was built
-# in this folder and that no source is newer; if not, it hands over to fast-start/<command>.mjs, which rebuilds
-# it. If node cannot start from it (another node version, or a damaged file), it is deleted and rebuilt.
-# Without a snapshot, or with NODE_OPTIONS set (a snapshot only loads with the V8 flags it was built with),
-# fast-start/<command>.mjs runs the command from its bundle and builds the snapshot for the next run.
-# FINBOT_NO_SNAPSHOT=1 skips the snapshots (and building them). Shell built-ins only: this runs every time.
+# Fast path: node starts from the command's startup snapshot .build/<command>.blob (fast-start/snapshot.mjs).
+# The snapshot checks, before it runs anything, that it was built for this command, node, V8 flags and
+# folder and from the very bytes of every input; if not it exits 75. The command itself exits 0, 1 or 2. Any
+# other exit code means it did not run from the snapshot (75: stale; 133/134/139: node refused or aborted on
+# a damaged file; 14: built by another node): the slow path fast-start/<command>.mjs then runs the command
+# from its content-addressed bundle and rebuilds the snapshot. Without a snapshot, with NODE_OPTIONS set
+# (a snapshot only loads with the V8 flags it was built with) or with FINBOT_NO_SNAPSHOT=1, the slow path
+# runs directly. The node is the project's own (node_modules/.bin/node, the `node` devDependency) when
+# installed. Shell built-ins only: this runs every time.
 case $0 in */*) dir=${0%/*} ;; *) dir=. ;; esac
 name=$1
 shift
 case $name in synth | validate) ;; *) echo "usage: sh fast-start/run.sh synth|validate [ARGS...]" >&2; exit 2 ;; esac
+node=$dir/../node_modules/.bin/node
+[ -x "$node" ] || node=node
 blob=$dir/../.build/$name.blob
 if [ -z "${NODE_OPTIONS:-}" ] && [ -z "${FINBOT_NO_SNAPSHOT:-}" ] && [ -f "$blob" ]; then
-  # The V8 flags the snapshot was built with (SNAPSHOT_NODE_FLAGS in fast-start/snapshot.mjs).
-  node --no-opt --no-rehash-snapshot --snapshot-blob "$blob" -- "$@"
+  # The V8 flags of every snapshot (SNAPSHOT_NODE_FLAGS in fast-start/snapshot.mjs).
+  "$node" --no-opt --no-maglev --no-rehash-snapshot --verify-snapshot-checksum --snapshot-blob "$blob" -- "$name" "$@"
   rc=$?
-  # The commands exit 0, 1 or 2. 14: node refused the snapshot (built by another node or with other V8
-  # flags); 134/139: node aborted or crashed reading it.
-  case $rc in 14 | 134 | 139) ;; *) exit $rc ;; esac
-  echo "note: node could not start from the startup snapshot $name.blob (exit code $rc); rebuilding it" >&2
-  rm -f "$blob"
+  case $rc in 0 | 1 | 2) exit $rc ;; 75) ;; *)
+    echo "note: node could not start from the startup snapshot $name.blob (exit code $rc); rebuilding it" >&2
+    rm -f "$blob" ;;
+  esac
 fi
-exec node "$dir/$name.mjs" "$@"
+exec "$node" "$dir/$name.mjs" "$@"

@@ -1,138 +1,189 @@
-// V8 startup snapshots of the bundled commands (synth: fast-start/synth.mjs, validation: fast-start/validate.mjs).
+// V8 startup snapshots of the bundled commands: `.build/<command>.blob`, the heap after the command's bundle
+// (bundle.mjs) ran its module code and a warm-up (a real run whose output is dropped). node started with
+// `--snapshot-blob` skips loading, compiling and the first-run work.
 //
-// A snapshot is the heap after the CommonJS bundle of a command ran its module code and a warm-up (a real
-// run whose output is dropped), so node started with `--snapshot-blob` skips loading, compiling and the
-// first-run work. Node builds it with `node --snapshot-blob F --build-snapshot entry.cjs`; the entry can
-// only require built-in modules, so the bundle is evaluated as a function with a `require` that gives
-// built-ins, and `re2-wasm` (WebAssembly, which a snapshot cannot hold) as a stand-in that loads it on
-// first use. Inside the snapshot there is no module loader and no `import()`.
+// A snapshot carries its own key and checks it at every start, before the command runs: the command it was
+// built for, the node version and V8 flags, the folder it was built in, and the bytes of every input — the
+// bundle's inputs (node_modules included) and every file, folder listing or existence check the bundle made
+// while it was built, except the data each run reads again (settings in config/environments, dist/). When
+// anything differs it exits with STALE and runs nothing; fast-start/run.sh then takes the slow path, which
+// rebuilds. A damaged file never runs: V8 verifies the snapshot's checksum at start
+// (`--verify-snapshot-checksum`) and aborts, and fast-start/run.sh treats any exit code other than the
+// command's own (0, 1, 2) as "not run from this snapshot".
 //
-// Never stale: at start the snapshot checks that it lies in the folder it was built in and that no source
-// is newer than what it was built from; otherwise, or when the command throws an error with code
-// FINBOT_SNAPSHOT_HANDOVER (it needs something the snapshot does not hold), it runs the command's slow path
-// (a script that runs the bundle and rebuilds the snapshot) with the same arguments and exit code.
+// Inside a snapshot the bundle's `import()` of a module it does not hold still works at run time: the
+// bundle is compiled with node's default ES module loader for dynamic imports. So the commands need no
+// knowledge of being snapshotted.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { BUILD_DIR, ROOT } from './bundle.mjs';
+import { makeInputDigest } from './content.mjs';
 
 /**
  * The V8 flags of every snapshot, at build and at run (fast-start/run.sh passes the same; a test checks it).
- * `--no-opt`: no TurboFan. These commands run for 0.1–0.5 s; optimizing hot functions (compiled on a
- * background thread, installed and sometimes deoptimized on the main one) costs more than it gains in
- * that time. Measured from the snapshot: both environments 172 → 150 ms, 200 extra workers 535 → 505 ms,
- * validation 247 → 225 ms. Sparkplug, the fast baseline compiler, stays on.
- * `--no-rehash-snapshot`: keep the string hash seed the snapshot was built with. By default V8 picks a new
- * seed at every start and rehashes every string and hash table of the snapshot (~16k strings, every
- * dictionary and Map), which was ~6 of the ~27 ms of deserializing (synth 100 → 95 ms without
- * NODE_EXTRA_CA_CERTS). The seed is still random per build and per machine; a per-process seed defends
- * against hash flooding by untrusted input, and these commands read only the repository's own files.
+ * `--no-opt` and `--no-maglev`: neither optimizing compiler (TurboFan; Maglev, on by default since Node 22):
+ * these commands run for a fraction of a second, too short for optimized code to pay for its compilation
+ * (on other threads, but on the same two cores) and deoptimizations. `--no-rehash-snapshot`: keep the string hash seed the
+ * snapshot was built with instead of rehashing every string and table at start (the seed is still random
+ * per build; a per-process seed only defends against hash flooding by untrusted input, and these commands
+ * read the repository's own files). `--verify-snapshot-checksum`: a damaged snapshot aborts at start
+ * instead of running with a corrupted heap.
  */
-export const SNAPSHOT_NODE_FLAGS = ['--no-opt', '--no-rehash-snapshot'];
+export const SNAPSHOT_NODE_FLAGS = ['--no-opt', '--no-maglev', '--no-rehash-snapshot', '--verify-snapshot-checksum'];
 
-/** Node, platform, CPU and V8 flags: a snapshot only loads in the node, and with the flags, that built it. */
-const NODE = `${process.version} ${process.platform} ${process.arch} ${SNAPSHOT_NODE_FLAGS.join(' ')}`;
+/** The exit code of a snapshot that is not for this command or tree (fast-start/run.sh then takes the slow path). */
+export const STALE = 75;
 
-/**
- * The snapshot entry. `newest` is a function (its source is inlined) giving the newest modification time
- * under a path; `sources` are paths relative to the repository root. The bundle's exports `warmUp` (may be
- * async) and `<mainExport>(args)` (returns an exit code, may be async) are called.
- */
-function entry({ cjs, cjsFile, stamp, sources, newest, slowPath, mainExport }) {
+/** Data every run reads again, relative to the root: never part of a snapshot's key. */
+const RUN_DATA = ['config/environments', 'dist'];
+
+/** The snapshot entry: evaluates the bundle, warms up, records what it read, installs the checked main. */
+function entry({ bundleFile, command, inputs, runExport }) {
   return `// Generated by fast-start/snapshot.mjs: a startup snapshot entry.
 'use strict';
-const { existsSync, readdirSync, realpathSync, statSync } = require('node:fs');
-const { dirname, join } = require('node:path');
-const STAMP = ${JSON.stringify(stamp)};
-const SOURCES = ${JSON.stringify(sources)};
-const newest = (${newest.toString()});
-function loadRe2() {
-  const { createRequire } = require('node:module');
-  return createRequire(join(STAMP.root, 'package.json'))('re2-wasm');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const v8 = require('node:v8');
+const STAMP = ${JSON.stringify({ command, root: ROOT, node: process.version, flags: SNAPSHOT_NODE_FLAGS, inputs })};
+const inputDigest = (${makeInputDigest.toString()})(fs, require('node:crypto'), path);
+const DATA = ${JSON.stringify(RUN_DATA)}.map((d) => path.join(STAMP.root, d) + path.sep);
+
+// While building: every read outside the run-time data joins the inputs, with the digest of the bytes read.
+const seen = new Map(STAMP.inputs.map(([kind, file, digest]) => [kind + '\\0' + file, [kind, file, digest]]));
+const original = { readFileSync: fs.readFileSync, readdirSync: fs.readdirSync, existsSync: fs.existsSync };
+// Code that kept a reference to a wrapper calls straight through once the snapshot is built.
+let building = true;
+function record(kind, target, digest) {
+  if (typeof target !== 'string' && !(target instanceof URL)) return;
+  const abs = path.resolve(target instanceof URL ? require('node:url').fileURLToPath(target) : target);
+  if (DATA.some((d) => abs === d.slice(0, -1) || abs.startsWith(d))) return;
+  const file = path.relative(STAMP.root, abs);
+  if (!seen.has(kind + '\\0' + file)) seen.set(kind + '\\0' + file, [kind, file, digest()]);
 }
+const sha = (data) => require('node:crypto').createHash('sha256').update(data).digest('base64');
+fs.readFileSync = function (target, options) {
+  if (!building || typeof target === 'number') return original.readFileSync.apply(fs, arguments);
+  let raw;
+  try {
+    raw = original.readFileSync(target, typeof options === 'object' && options?.flag ? { flag: options.flag } : undefined);
+  } catch (err) {
+    record('file', target, () => 'missing');
+    throw err;
+  }
+  record('file', target, () => sha(raw));
+  const encoding = typeof options === 'string' ? options : options?.encoding;
+  return encoding ? raw.toString(encoding) : raw;
+};
+fs.readdirSync = function (target) {
+  if (!building) return original.readdirSync.apply(fs, arguments);
+  let names;
+  try {
+    names = original.readdirSync(target);
+  } catch (err) {
+    record('dir', target, () => 'missing');
+    throw err;
+  }
+  record('dir', target, () => sha(names.sort().join('\\0')));
+  return original.readdirSync.apply(fs, arguments);
+};
+fs.existsSync = function (target) {
+  if (!building) return original.existsSync(target);
+  const there = original.existsSync(target);
+  record('exists', target, () => (there ? 'yes' : 'no'));
+  return there;
+};
+
+// re2-wasm (used by some kubernetes-models validators) is WebAssembly, which a snapshot cannot hold: a
+// stand-in loads it on first use.
 class LazyRE2 {
   constructor(source, flags) { this.source = source; this.flags = flags; this.re = undefined; }
-  get real() { return (this.re ??= new (loadRe2().RE2)(this.source, this.flags)); }
+  get real() { return (this.re ??= new (require('node:module').createRequire(path.join(STAMP.root, 'package.json'))('re2-wasm').RE2)(this.source, this.flags)); }
   test(s) { return this.real.test(s); }
   exec(s) { return this.real.exec(s); }
   toString() { return this.real.toString(); }
 }
-const bundleRequire = (id) => (id === 're2-wasm' ? { RE2: LazyRE2 } : require(id));
+const BUNDLE = ${JSON.stringify(bundleFile)};
 const app = { exports: {} };
-(function (exports, require, module, __filename, __dirname) {
-${cjs}
-})(app.exports, bundleRequire, app, ${JSON.stringify(cjsFile)}, ${JSON.stringify(dirname(cjsFile))});
-function handOver(root, args) {
-  const r = require('node:child_process').spawnSync(process.execPath, [join(root, ${JSON.stringify(slowPath)}), ...args], { stdio: 'inherit' });
-  return r.status ?? 1;
+new vm.Script('(function (exports, require, module, __filename, __dirname) {' + original.readFileSync(BUNDLE, 'utf8') + '\\n})', {
+  filename: BUNDLE,
+  importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+}).runInThisContext()(app.exports, (id) => (id === 're2-wasm' ? { RE2: LazyRE2 } : require(id)), app, BUNDLE, path.dirname(BUNDLE));
+
+/** Whether this snapshot may run \`command\` here and now. */
+function fresh(command) {
+  if (command !== STAMP.command || process.version !== STAMP.node) return false;
+  if (!STAMP.flags.every((f) => process.execArgv.includes(f))) return false;
+  const at = process.execArgv.findIndex((a) => a.startsWith('--snapshot-blob'));
+  const blob = process.execArgv[at].includes('=') ? process.execArgv[at].slice(process.execArgv[at].indexOf('=') + 1) : process.execArgv[at + 1];
+  if (path.dirname(path.dirname(fs.realpathSync(blob))) !== STAMP.root) return false;
+  for (const [kind, file, digest] of STAMP.inputs) if (inputDigest(STAMP.root, kind, file) !== digest) return false;
+  return true;
 }
+
 Promise.resolve(app.exports.warmUp()).then(() => {
-  require('node:v8').startupSnapshot.setDeserializeMainFunction(async () => {
+  building = false;
+  Object.assign(fs, original);
+  STAMP.inputs = [...seen.values()];
+  v8.startupSnapshot.setDeserializeMainFunction(async () => {
     // node's argv has no script name when it starts from a snapshot: arguments start at argv[1].
-    const args = process.argv.slice(1);
-    const at = process.execArgv.findIndex((a) => a.startsWith('--snapshot-blob'));
-    const blob = realpathSync(process.execArgv[at].includes('=') ? process.execArgv[at].slice(process.execArgv[at].indexOf('=') + 1) : process.execArgv[at + 1]);
-    const root = dirname(dirname(blob));
-    const fresh = root === STAMP.root && Math.max(...SOURCES.filter((s) => existsSync(join(root, s))).map((s) => newest(join(root, s)))) <= STAMP.sourcesAt;
-    if (!fresh) {
-      process.exitCode = handOver(root, args);
+    const [command, ...args] = process.argv.slice(1);
+    let ok = false;
+    try {
+      ok = command === '--fast-start-probe' ? fresh(args[0]) : fresh(command);
+    } catch {}
+    if (!ok || command === '--fast-start-probe') {
+      process.exitCode = ok ? 0 : ${STALE};
       return;
     }
-    try {
-      process.exitCode = await app.exports[${JSON.stringify(mainExport)}](args);
-    } catch (err) {
-      if (err?.code !== 'FINBOT_SNAPSHOT_HANDOVER') throw err;
-      process.exitCode = handOver(root, args);
-    }
+    // A module the snapshot does not hold is imported at run time; node notes that this loader is experimental.
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (warning) {
+      if (!String(warning?.message ?? warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return emitWarning.apply(process, arguments);
+    };
+    process.exitCode = await app.exports[${JSON.stringify(runExport)}](args);
   });
 });
 `;
 }
 
-/**
- * Builds `<name>.blob` (and `<name>.json`, what it was built from) in `buildDir` from the CommonJS bundle
- * `cjsFile` unless an up-to-date one exists. `sourcesAt` is the newest source time the bundle was checked
- * against; `extra` is anything else the snapshot depends on (a change rebuilds it). Returns the snapshot
- * file, or undefined when none can be built here (the reason is printed once per bundle). `slowPath` is the
- * script (relative to the root) to hand over to; `mainExport` the bundle's export to run.
- */
-export function ensureSnapshot({ name, root, buildDir, cjsFile, sources, newest, slowPath, mainExport, sourcesAt, extra = null }) {
-  const blob = join(buildDir, `${name}.blob`);
-  const stampFile = join(buildDir, `${name}.json`);
-  if (!existsSync(cjsFile)) return undefined;
-  const cjs = readFileSync(cjsFile, 'utf8');
-  const bundleId = createHash('sha256').update(cjs).digest('hex').slice(0, 16);
-  let old;
-  try {
-    old = JSON.parse(readFileSync(stampFile, 'utf8'));
-  } catch {}
-  if (old?.bundleId === bundleId && old.root === root && old.node === NODE && JSON.stringify(old.extra) === JSON.stringify(extra)) {
-    if (old.failed) return undefined;
-    if (existsSync(blob) && old.sourcesAt >= sourcesAt) return blob;
-  }
-  const stamp = { bundleId, root, node: NODE, sourcesAt, extra };
-  const entryFile = join(buildDir, `${name}-entry.${process.pid}.cjs`);
-  const tmp = `${blob}.${process.pid}.tmp`;
-  writeFileSync(entryFile, entry({ cjs, cjsFile, stamp, sources, newest, slowPath, mainExport }));
-  // A snapshot only loads with the V8 flags it was built with: build it without NODE_OPTIONS, as the
-  // launcher (fast-start/run.sh) run it.
+/** node with the snapshot flags and no NODE_OPTIONS (a snapshot only loads with the flags it was built with). */
+function nodeSpawn(args, options = {}) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const r = spawnSync(process.execPath, [...SNAPSHOT_NODE_FLAGS, '--snapshot-blob', tmp, '--build-snapshot', entryFile], { cwd: root, env, encoding: 'utf8' });
+  return spawnSync(process.execPath, [...SNAPSHOT_NODE_FLAGS, ...args], { cwd: ROOT, env, encoding: 'utf8', ...options });
+}
+
+/** Whether `.build/<name>.blob` exists and says it is fresh for `name` here. */
+export function snapshotIsFresh(name) {
+  const blob = join(BUILD_DIR, `${name}.blob`);
+  return existsSync(blob) && nodeSpawn(['--snapshot-blob', blob, '--', '--fast-start-probe', name]).status === 0;
+}
+
+/**
+ * Makes `.build/<name>.blob` fresh for the bundle `{ file, manifest }` unless it already is. The bundle
+ * exports `warmUp()` and `<runExport>(args)` (exit code; both may be async). Returns the snapshot file, or
+ * undefined when node cannot build one here (said once per bundle; the command then runs from its bundle).
+ */
+export function ensureSnapshot(name, bundle, runExport) {
+  const blob = join(BUILD_DIR, `${name}.blob`);
+  if (snapshotIsFresh(name)) return blob;
+  const failed = join(BUILD_DIR, `${name}.blob.failed`);
+  if (existsSync(failed) && readFileSync(failed, 'utf8') === bundle.manifest.body) return undefined;
+  const entryFile = join(BUILD_DIR, `${name}-entry.${process.pid}.cjs`);
+  const tmp = `${blob}.${process.pid}.tmp`;
+  writeFileSync(entryFile, entry({ bundleFile: bundle.file, command: name, inputs: bundle.manifest.inputs, runExport }));
+  const r = nodeSpawn(['--snapshot-blob', tmp, '--build-snapshot', entryFile]);
   rmSync(entryFile, { force: true });
-  const writeStamp = (data) => {
-    const t = `${stampFile}.${process.pid}.tmp`;
-    writeFileSync(t, `${JSON.stringify(data)}\n`);
-    renameSync(t, stampFile);
-  };
   if (r.status !== 0 || !existsSync(tmp)) {
     rmSync(tmp, { force: true });
     const why = (r.stderr || r.error?.message || '').split('\n').find((l) => /Error/.test(l)) ?? `exit code ${r.status}`;
     process.stderr.write(`note: no startup snapshot for ${name}; it runs from the bundle (slower): ${why.trim()}\n`);
-    writeStamp({ ...stamp, failed: true });
+    writeFileSync(failed, bundle.manifest.body);
     return undefined;
   }
+  rmSync(failed, { force: true });
   renameSync(tmp, blob);
-  writeStamp(stamp);
   return blob;
 }

@@ -1,6 +1,6 @@
 /**
- * Entry of the validation's startup snapshot. fast-start/validate.mjs bundles it and fast-start/snapshot.mjs
- * snapshots the heap after {@link warmUp}. fast-start/run.sh validate runs it; see docs/tools.md.
+ * Entry of the validation's bundle (fast-start/commands.mjs): the slow path calls {@link run}; the startup
+ * snapshot is taken after {@link warmUp}. See docs/performance.md.
  */
 import { main } from '../validation/cli';
 
@@ -9,7 +9,7 @@ export async function warmUp(): Promise<void> {
   await main([], {}, () => {}, () => {});
 }
 
-/** `npm run validate` (and the plugin's call) from the snapshot; returns the exit code. */
+/** `npm run validate` (and the plugin's call); returns the exit code. */
 export function run(args: readonly string[]): Promise<number> {
   return main(args, process.env, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
 }

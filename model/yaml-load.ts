@@ -2,8 +2,8 @@
  * A fast reader for the YAML this project writes (synth/yaml-emit.ts, i.e. js-yaml's block style): documents
  * separated by `---`, block mappings and sequences indented by two spaces, `- ` items (with the first key or
  * item on the dash's line), `{}` and `[]`, one scalar per line, literal block scalars (`|`, `|-`, `|2-`).
- * js-yaml's `loadAll` took ~55 of the ~120 ms the validation spent on dist/ (it builds an event stream and
- * resolves every scalar again), while manifests repeat the same few hundred scalars thousands of times.
+ * js-yaml's `loadAll` builds an event stream and resolves every scalar again, while manifests repeat the same
+ * few hundred scalars thousands of times; what this saves per run is in docs/performance.md.
  *
  * The structure is read here; every scalar and key is still read by js-yaml itself — once per distinct
  * text and context, then cached — so types, quoting and escapes (`'yes'`, `"\u00e9"`, `1e3`, `~`) stay

@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import { listEnvironments } from '../config/load';
 import { DIST_DIR, ENVIRONMENTS_DIR } from '../config/paths';
 import { DistLockedError, lockDist, readJournal, recoverDist } from '../model/dist-journal';
-import { isHandover } from '../fast-start/snapshot-handover';
 import { RULES } from './registry';
 import { distManifests } from './manifests';
 import { pluginReport } from './plugin-core';
@@ -82,7 +81,6 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       out(`${JSON.stringify(pluginReport(await validateManifests(argv.slice(1), configDir)))}\n`);
       return 0;
     } catch (e) {
-      if (isHandover(e)) throw e;
       err(`error: ${(e as Error).message}\n`);
       return 2;
     }
@@ -108,7 +106,6 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     out(argv.includes('--json') ? formatJson(results) : formatText(results));
     return results.some((r) => r.violations.length > 0) ? 1 : 0;
   } catch (e) {
-    if (isHandover(e)) throw e;
     err(`error: ${(e as Error).message}\n`);
     return 2;
   }

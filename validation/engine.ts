@@ -1,5 +1,4 @@
 /** Runs rules over the objects of one environment and turns findings into violations. */
-import { isHandover } from '../fast-start/snapshot-handover';
 import { buildClusterModel } from '../model/cluster-model';
 import { isExempt } from './exemptions';
 import { objectId } from '../model/object-id';
@@ -26,7 +25,6 @@ export async function validateObjects(objects: readonly SourcedObject[], options
   try {
     ctx = ruleContext(objects, options);
   } catch (err) {
-    if (isHandover(err)) throw err;
     // Without the model only the schema rules can run; they say what is malformed.
     out.push({ rule: 'engine/model', object: '(output)', file: '', path: '', message: `could not build the cluster model: ${(err as Error).stack ?? String(err)}`, fix: 'Fix the schema violations below; if there are none, fix validation/cluster-model.ts.' });
     ctx = { objects, pods: [], cluster: buildClusterModel([]), options };
@@ -37,8 +35,7 @@ export async function validateObjects(objects: readonly SourcedObject[], options
     try {
       findings = await rule.check(ctx);
     } catch (err) {
-      if (isHandover(err)) throw err;
-      // A rule must never hide other rules' results; its crash is a violation of its own.
+        // A rule must never hide other rules' results; its crash is a violation of its own.
       out.push({ rule: rule.id, object: '(rule)', file: '', path: '', message: `rule crashed: ${(err as Error).stack ?? String(err)}`, fix: 'Fix the rule in validation/rules/ (the output may have a shape it does not expect).' });
       continue;
     }

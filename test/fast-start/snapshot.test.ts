@@ -1,133 +1,253 @@
 /**
- * The startup snapshot that fast-start/run.sh synth starts node from (built by fast-start/synth.mjs): it must write
- * exactly what the bundle writes, and it must never run stale code — after a source edit, in a moved
- * checkout, with NODE_OPTIONS, or when the snapshot file is unusable. Runs in a copy of the repository
- * (node_modules linked), so edits there cannot disturb other tests.
+ * The fast path (fast-start/run.sh: startup snapshot, else the content-addressed bundle) must give exactly
+ * what a cold run gives, whatever happened to the tree or to the cache. Each reproduction of issue #13 is one
+ * case: the tree is changed, then the launcher runs, and its output is compared with a cold run — the app run
+ * from its TypeScript sources with tsx, which uses no fast-start code and no cache.
+ * Runs in a copy of the repository (node_modules linked), so edits there cannot disturb other tests.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
 // @ts-expect-error: plain JavaScript module without types
-import { SNAPSHOT_NODE_FLAGS as FLAGS } from '../../fast-start/snapshot.mjs';
+import { SNAPSHOT_NODE_FLAGS as FLAGS, STALE as STALE_CODE } from '../../fast-start/snapshot.mjs';
 
-/** The V8 flags every snapshot is built and run with. */
 const SNAPSHOT_NODE_FLAGS = FLAGS as string[];
+const STALE = STALE_CODE as number;
+const COPIED = ['cdk8s.yaml', 'main.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'charts', 'constructs', 'config', 'imports', 'model', 'synth', 'validation', 'fast-start', 'dist'];
+const OLD = new Date('2001-01-01T00:00:00Z');
 
-// validation/: synth runs the checks of npm run validate (fast-start/run.sh validate) before it writes.
-const COPIED = ['cdk8s.yaml', 'main.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'charts', 'constructs', 'config', 'imports', 'model', 'synth', 'validation', 'fast-start'];
+type Tree = Record<string, string>;
 
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
+function readTree(dir: string): Tree {
+  const out: Tree = {};
+  if (!existsSync(dir)) return out;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length)] = readFileSync(join(e.parentPath, e.name), 'utf8');
   }
   return out;
 }
 
-function launch(root: string, dist: string, extraEnv: Record<string, string> = {}, args: string[] = []) {
-  const env: Record<string, string | undefined> = { ...process.env, FINBOT_DIST_DIR: dist, ...extraEnv };
-  if (!('NODE_OPTIONS' in extraEnv)) delete env.NODE_OPTIONS;
-  delete env.FINBOT_NO_SNAPSHOT;
-  return spawnSync('sh', [join(root, 'fast-start', 'run.sh'), 'synth', ...args], { cwd: root, env, encoding: 'utf8' });
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, ...extra };
+  if (!('NODE_OPTIONS' in extra)) delete env.NODE_OPTIONS;
+  if (!('FINBOT_NO_SNAPSHOT' in extra)) delete env.FINBOT_NO_SNAPSHOT;
+  return env;
 }
 
-function blobOf(root: string): string {
-  const blobs = readdirSync(join(root, '.build')).filter((f) => f === 'synth.blob');
-  expect(blobs).toHaveLength(1);
-  return join(root, '.build', blobs[0]);
-}
-
-/** Runs node from a snapshot file directly (no launcher, no fallback). */
-function fromBlob(blob: string, dist: string, args: string[] = []) {
-  const env: Record<string, string | undefined> = { ...process.env, FINBOT_DIST_DIR: dist };
-  delete env.NODE_OPTIONS;
-  return spawnSync(process.execPath, [...SNAPSHOT_NODE_FLAGS, '--snapshot-blob', blob, '--', ...args], { env, encoding: 'utf8' });
-}
-
+/** The node the launcher runs (the project's own, the `node` devDependency) — a snapshot loads only in the node that built it. */
+const NODE = existsSync(join(REPO_ROOT, 'node_modules', '.bin', 'node')) ? join(REPO_ROOT, 'node_modules', '.bin', 'node') : process.execPath;
 let work: string;
-let repo: string;
-const committed = readTree(join(REPO_ROOT, 'dist'));
+let runs = 0;
+
+/** What a run left: exit code, stderr without notes, and the files written. */
+interface Outcome {
+  status: number | null;
+  stderr: string;
+  files: Tree;
+}
+
+function outcome(r: ReturnType<typeof spawnSync>, dist: string): Outcome {
+  const stderr = String(r.stderr)
+    .split('\n')
+    // notes of the fast path, and node's deprecation warnings of modules the bundle replaces
+    .filter((l) => !l.startsWith('note: ') && !l.startsWith('(node:') && !l.startsWith('(Use `node'))
+    .join('\n');
+  return { status: r.status, stderr, files: readTree(dist) };
+}
+
+/** `sh fast-start/run.sh synth ARGS` in `root`, into a new output folder. */
+function synth(root: string, args: string[] = ['staging'], extra: Record<string, string> = {}): Outcome {
+  const dist = join(work, `out-${++runs}`);
+  const r = spawnSync('sh', [join(root, 'fast-start', 'run.sh'), 'synth', ...args], { cwd: root, env: cleanEnv({ FINBOT_DIST_DIR: dist, ...extra }), encoding: 'utf8' });
+  return outcome(r, dist);
+}
+
+/** The reference: main.ts run from its sources with tsx (no bundle, no snapshot, no cache). */
+function cold(root: string, args: string[] = ['staging']): Outcome {
+  const dist = join(work, `cold-${++runs}`);
+  const r = spawnSync(NODE, ['--import', 'tsx', join(root, 'main.ts'), ...args], { cwd: root, env: cleanEnv({ FINBOT_DIST_DIR: dist }), encoding: 'utf8' });
+  return outcome(r, dist);
+}
+
+/** node started straight from a snapshot file (no launcher, no slow path). */
+function fromBlob(root: string, blob: string, args: string[]) {
+  const dist = join(work, `blob-${++runs}`);
+  const r = spawnSync(NODE, [...SNAPSHOT_NODE_FLAGS, '--snapshot-blob', blob, '--', ...args], { cwd: root, env: cleanEnv({ FINBOT_DIST_DIR: dist }), encoding: 'utf8' });
+  return { ...outcome(r, dist), stdout: r.stdout };
+}
+
+/** A fresh copy of the repository with its cache warm (snapshot built). */
+function warmCopy(name: string, nodeModules: (repo: string) => void = (repo) => symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'))): string {
+  const repo = join(work, name);
+  for (const e of COPIED) cpSync(join(REPO_ROOT, e), join(repo, e), { recursive: true });
+  nodeModules(repo);
+  const first = synth(repo);
+  expect(first.status, first.stderr).toBe(0);
+  expect(existsSync(join(repo, '.build', 'synth.blob'))).toBe(true);
+  return repo;
+}
+
+/** Replaces text in a file, keeping the file's old modification time (as `touch -d`, `cp -p` or tar leave it). */
+function editKeepingTime(file: string, from: string, to: string, time = OLD): void {
+  const text = readFileSync(file, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+  utimesSync(file, time, time);
+}
+
+const LABELS = ['constructs', 'labels.ts'];
+const PART_OF = "'app.kubernetes.io/part-of': 'finbot'";
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'finbot-snapshot-'));
-  repo = join(work, 'repo');
-  for (const e of COPIED) cpSync(join(REPO_ROOT, e), join(repo, e), { recursive: true });
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'));
+  work = mkdtempSync(join(tmpdir(), 'finbot-fast-start-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('startup snapshot', { timeout: 120_000 }, () => {
-  it('fast-start/run.sh starts node with the V8 flags the snapshots are built with', () => {
-    expect(SNAPSHOT_NODE_FLAGS.length).toBeGreaterThan(0);
-    expect(readFileSync(join(REPO_ROOT, 'fast-start', 'run.sh'), 'utf8')).toContain(`node ${SNAPSHOT_NODE_FLAGS.join(' ')} --snapshot-blob "$blob"`);
+describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () => {
+  it('the launcher starts node with the V8 flags the snapshots are built with', () => {
+    expect(SNAPSHOT_NODE_FLAGS).toContain('--verify-snapshot-checksum');
+    expect(readFileSync(join(REPO_ROOT, 'fast-start', 'run.sh'), 'utf8')).toContain(`"$node" ${SNAPSHOT_NODE_FLAGS.join(' ')} --snapshot-blob "$blob"`);
   });
 
-
-  it('is built on the first synth and then gives the same bytes as the committed dist/', () => {
-    const first = launch(repo, join(work, 'd1'));
-    expect(first.status, first.stderr).toBe(0);
-    expect(readTree(join(work, 'd1'))).toEqual(committed);
-    const blob = blobOf(repo);
-    const stamp = JSON.parse(readFileSync(blob.replace(/\.blob$/, '.json'), 'utf8'));
-    expect(stamp.root).toBe(repo);
-    // node started straight from the snapshot: no launcher, no fallback to the bundle
-    const direct = fromBlob(blob, join(work, 'd2'), ['staging']);
-    expect(direct.status, direct.stderr).toBe(0);
-    expect(readTree(join(work, 'd2'))).toEqual(Object.fromEntries(Object.entries(committed).filter(([f]) => f.startsWith('/staging/'))));
-    // errors from the snapshot are the app's own, with exit code 1
-    const bad = fromBlob(blob, join(work, 'd2'), ['prod']);
+  it('from the snapshot: the committed dist/, errors included, and no stale run', () => {
+    const repo = warmCopy('plain');
+    const blob = join(repo, '.build', 'synth.blob');
+    const all = fromBlob(repo, blob, ['synth']);
+    expect(all.status, all.stderr).toBe(0);
+    expect(all.files).toEqual(readTree(join(REPO_ROOT, 'dist')));
+    const bad = fromBlob(repo, blob, ['synth', 'prod']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('unknown environment "prod"');
+    // A settings change is data, read at every run: the snapshot stays valid and reads the new value.
+    const apps = join(repo, 'config', 'environments', 'staging', 'apps.yaml');
+    const tag = /tag: (v\d[\w.-]*)/.exec(readFileSync(apps, 'utf8'))![1];
+    editKeepingTime(apps, `tag: ${tag}`, 'tag: v9.9.9-edited');
+    const settings = fromBlob(repo, blob, ['synth', 'staging']);
+    expect(settings.status, settings.stderr).toBe(0);
+    expect(settings.files).toEqual(cold(repo).files);
+    expect(settings.files['/staging/apps.yaml']).toContain(':v9.9.9-edited');
   });
 
-  it('node refuses a snapshot without those flags (so the launcher must pass them)', () => {
-    const env: Record<string, string | undefined> = { ...process.env };
-    delete env.NODE_OPTIONS;
-    const r = spawnSync(process.execPath, ['--snapshot-blob', blobOf(repo), '--', '--help'], { env, encoding: 'utf8' });
-    expect(r.status).toBe(14);
+  it('an edit whose file keeps an old modification time (touch -d)', () => {
+    const repo = warmCopy('touch');
+    editKeepingTime(join(repo, ...LABELS), PART_OF, "'app.kubernetes.io/part-of': 'finbot-touched'");
+    // The snapshot refuses to run: its inputs changed.
+    expect(fromBlob(repo, join(repo, '.build', 'synth.blob'), ['synth', 'staging']).status).toBe(STALE);
+    const fast = synth(repo);
+    expect(fast.files['/staging/apps.yaml']).toContain('part-of: finbot-touched');
+    expect(fast).toEqual(cold(repo));
+    // and the rebuilt snapshot has the edit too
+    expect(synth(repo)).toEqual(fast);
   });
 
-  it('after a source edit it is not used until rebuilt: the output has the edit', () => {
-    const labels = join(repo, 'constructs', 'labels.ts');
-    writeFileSync(labels, readFileSync(labels, 'utf8').replace("'app.kubernetes.io/part-of': 'finbot'", "'app.kubernetes.io/part-of': 'finbot-edited'"));
-    const r = launch(repo, join(work, 'd3'));
+  it('a file copied over with its old time (cp -p)', () => {
+    const repo = warmCopy('cp-p');
+    const edited = join(work, 'labels-edited.ts');
+    writeFileSync(edited, readFileSync(join(repo, ...LABELS), 'utf8').replace(PART_OF, "'app.kubernetes.io/part-of': 'finbot-copied'"));
+    utimesSync(edited, OLD, OLD);
+    expect(spawnSync('cp', ['-p', edited, join(repo, ...LABELS)]).status).toBe(0);
+    const fast = synth(repo);
+    expect(fast.files['/staging/apps.yaml']).toContain('part-of: finbot-copied');
+    expect(fast).toEqual(cold(repo));
+  });
+
+  it('a future-dated file, then any edit', () => {
+    const repo = warmCopy('future');
+    const future = new Date('2099-01-01T00:00:00Z');
+    const render = join(repo, 'synth', 'render.ts');
+    utimesSync(render, future, future);
+    expect(synth(repo)).toEqual(cold(repo));
+    const labels = join(repo, ...LABELS);
+    writeFileSync(labels, readFileSync(labels, 'utf8').replace(PART_OF, "'app.kubernetes.io/part-of': 'finbot-after-future'"));
+    const fast = synth(repo);
+    expect(fast.files['/staging/apps.yaml']).toContain('part-of: finbot-after-future');
+    expect(fast).toEqual(cold(repo));
+  });
+
+  it('an edit made while the cache is being rebuilt', () => {
+    const repo = warmCopy('racing');
+    const labels = join(repo, ...LABELS);
+    editKeepingTime(labels, PART_OF, "'app.kubernetes.io/part-of': 'finbot-first'");
+    // The second edit lands after esbuild has read the sources, before the bundle would be published.
+    const marker = join(work, 'racing-edited');
+    const hook = `[ -e '${marker}' ] || { sed -i "s/finbot-first/finbot-second/" '${labels}' && touch -d 2001-01-01 '${labels}' && touch '${marker}'; }`;
+    synth(repo, ['staging'], { FINBOT_FAST_START_TEST_HOOK: hook });
+    expect(existsSync(marker)).toBe(true);
+    const fast = synth(repo);
+    expect(fast.files['/staging/apps.yaml']).toContain('part-of: finbot-second');
+    expect(fast).toEqual(cold(repo));
+  });
+
+  it('an edit under node_modules', () => {
+    // node_modules: links to the real packages, except a private copy of cdk8s-plus-27 to edit.
+    const repo = warmCopy('node-modules', (root) => {
+      mkdirSync(join(root, 'node_modules'));
+      for (const e of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+        if (e === 'cdk8s-plus-27') cpSync(join(REPO_ROOT, 'node_modules', e), join(root, 'node_modules', e), { recursive: true });
+        else symlinkSync(join(REPO_ROOT, 'node_modules', e), join(root, 'node_modules', e));
+      }
+    });
+    const k8s = join(repo, 'node_modules', 'cdk8s-plus-27', 'lib', 'imports', 'k8s.js');
+    const text = readFileSync(k8s, 'utf8');
+    const gvk = "KubeNamespace.GVK = {\n    apiVersion: 'v1',";
+    expect(text).toContain(gvk);
+    editKeepingTime(k8s, gvk, "KubeNamespace.GVK = {\n    apiVersion: 'v1edited',");
+    const fast = synth(repo);
+    expect(fast).toEqual(cold(repo));
+    if (fast.status === 0) expect(fast.files['/staging/platform.yaml']).toContain('apiVersion: v1edited');
+  });
+
+  it('a snapshot with bytes flipped in the middle', () => {
+    const repo = warmCopy('flipped');
+    const blob = join(repo, '.build', 'synth.blob');
+    const bytes = readFileSync(blob);
+    for (let i = 0; i < 64; i++) bytes[(bytes.length >> 1) + i] ^= 0xff;
+    writeFileSync(blob, bytes);
+    const fast = synth(repo);
+    // node aborts at start (V8 prints why); the launcher says so and runs the slow path, which rebuilds
+    expect(fast.status).toBe(0);
+    expect(fast.stderr).toContain('Check failed: VerifyChecksum');
+    const reference = cold(repo);
+    expect(fast.files).toEqual(reference.files);
+    // rebuilt: it runs again, straight from the snapshot
+    const again = fromBlob(repo, blob, ['synth', 'staging']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.files).toEqual(fast.files);
+  });
+
+  it('validate.blob copied over synth.blob', () => {
+    const repo = warmCopy('swapped');
+    const validate = spawnSync('sh', [join(repo, 'fast-start', 'run.sh'), 'validate', 'staging'], { cwd: repo, env: cleanEnv(), encoding: 'utf8' });
+    expect(validate.status, validate.stderr).toBe(0);
+    cpSync(join(repo, '.build', 'validate.blob'), join(repo, '.build', 'synth.blob'));
+    expect(fromBlob(repo, join(repo, '.build', 'synth.blob'), ['synth', 'staging']).status).toBe(STALE);
+    const fast = synth(repo);
+    expect(fast.status).toBe(0);
+    expect(fast).toEqual(cold(repo));
+    expect(Object.keys(fast.files).length).toBeGreaterThan(2);
+  });
+
+  it('a validation rule edited with an old time is run as edited', () => {
+    const repo = warmCopy('validate-edit');
+    const validate = () => spawnSync('sh', [join(repo, 'fast-start', 'run.sh'), 'validate', 'staging'], { cwd: repo, env: cleanEnv(), encoding: 'utf8' });
+    expect(validate().stdout).toContain('validation passed');
+    editKeepingTime(join(repo, 'validation', 'report.ts'), "'validation passed'", "'validation passed (edited)'");
+    const r = validate();
     expect(r.status, r.stderr).toBe(0);
-    const out = readFileSync(join(work, 'd3', 'production', 'apps.yaml'), 'utf8');
-    expect(out).toContain('app.kubernetes.io/part-of: finbot-edited');
-    expect(out).not.toContain('app.kubernetes.io/part-of: finbot\n');
-    // ... and the rebuilt snapshot has it too
-    const direct = fromBlob(blobOf(repo), join(work, 'd4'), ['production']);
-    expect(direct.status, direct.stderr).toBe(0);
-    expect(readFileSync(join(work, 'd4', 'production', 'apps.yaml'), 'utf8')).toBe(out);
+    expect(r.stdout).toContain('validation passed (edited)');
   });
 
-  it('in a moved checkout it reads that checkout, not the one it was built in', () => {
+  it('a moved checkout reads that checkout; NODE_OPTIONS takes the bundle', () => {
+    const repo = warmCopy('origin');
     const moved = join(work, 'moved');
     cpSync(repo, moved, { recursive: true, verbatimSymlinks: true });
-    const apps = join(moved, 'config', 'environments', 'staging', 'apps.yaml');
-    const text = readFileSync(apps, 'utf8');
-    const tag = /tag: (v\d[\w.-]*)/.exec(text)![1];
-    writeFileSync(apps, text.replace(`tag: ${tag}`, 'tag: v9.9.9-moved'));
-    const r = launch(moved, join(work, 'd5'), {}, ['staging']);
-    expect(r.status, r.stderr).toBe(0);
-    expect(readFileSync(join(work, 'd5', 'staging', 'apps.yaml'), 'utf8')).toContain(':v9.9.9-moved');
-    expect(JSON.parse(readFileSync(blobOf(moved).replace(/\.blob$/, '.json'), 'utf8')).root).toBe(moved);
-  });
-
-  it('with NODE_OPTIONS, or an unusable snapshot file, the bundle runs instead', () => {
-    const opts = launch(repo, join(work, 'd6'), { NODE_OPTIONS: '--no-warnings' }, ['production']);
-    expect(opts.status, opts.stderr).toBe(0);
-    const expected = readFileSync(join(work, 'd3', 'production', 'apps.yaml'), 'utf8');
-    expect(readFileSync(join(work, 'd6', 'production', 'apps.yaml'), 'utf8')).toBe(expected);
-    const blob = blobOf(repo);
-    writeFileSync(blob, 'not a snapshot');
-    const broken = launch(repo, join(work, 'd7'), {}, ['production']);
-    expect(broken.status, broken.stderr).toBe(0);
-    expect(broken.stderr).toContain('rebuilding it');
-    expect(readFileSync(join(work, 'd7', 'production', 'apps.yaml'), 'utf8')).toBe(expected);
-    expect(existsSync(blob) && readFileSync(blob).length > 1000).toBe(true);
+    editKeepingTime(join(moved, ...LABELS), PART_OF, "'app.kubernetes.io/part-of': 'finbot-moved'");
+    const fast = synth(moved);
+    expect(fast.files['/staging/apps.yaml']).toContain('part-of: finbot-moved');
+    expect(fast).toEqual(cold(moved));
+    expect(synth(moved, ['staging'], { NODE_OPTIONS: '--no-warnings' })).toEqual(fast);
   });
 });

@@ -42,8 +42,20 @@ describe('setYamlScalar', () => {
   it('refuses a missing key, a mapping as target, and values that would need quoting', () => {
     expect(() => setYamlScalar(text, ['api', 'missing'], 'x')).toThrow('key api.missing not found');
     expect(() => setYamlScalar(text, ['api', 'colours', 'blue', 'nope'], 'x')).toThrow('key api.colours.blue.nope not found');
-    expect(() => setYamlScalar(text, ['web', 'image'], 'x')).toThrow('web.image is not a plain scalar on one line');
+    expect(() => setYamlScalar(text, ['web', 'image'], 'x')).toThrow('web.image is not a scalar');
     expect(() => setYamlScalar(text, ['api', 'active'], 'a: b')).toThrow('refusing to write "a: b": only plain values (letters, digits, . _ -) are edited');
     expect(() => setYamlScalar(text, [], 'x')).toThrow('empty key path');
+  });
+
+  it('keeps every other byte: flow mappings over several lines, comments inside them, quoted values, blank lines', () => {
+    const tricky = `# settings\n\napi:\n  colours: {\n    blue: { tag: "v1.0.0" },  # quoted\n    green: {tag: v1.0.0}\n  }\n\n  note: 'keep: me'   # spaced\n`;
+    const out = setYamlScalar(tricky, ['api', 'colours', 'green', 'tag'], 'v2.0.0');
+    expect(out).toBe(tricky.replace('green: {tag: v1.0.0}', 'green: {tag: v2.0.0}'));
+    expect(setYamlScalar(tricky, ['api', 'colours', 'blue', 'tag'], 'v3')).toBe(tricky.replace('"v1.0.0"', '"v3"'));
+  });
+
+  it('refuses text that is not one valid YAML document', () => {
+    expect(() => setYamlScalar('a: [1, 2\n', ['a'], 'x')).toThrow('not valid YAML');
+    expect(() => setYamlScalar('a: 1\n---\na: 2\n', ['a'], 'x')).toThrow('expected one YAML document, found 2');
   });
 });

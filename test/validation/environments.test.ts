@@ -107,7 +107,7 @@ describe('the startup snapshot of the validation', () => {
     expect(run('sh', [LAUNCHER, 'validate', '--json'], { FINBOT_DIST_DIR: dist }).stdout).toContain('pss/run-as-non-root');
   });
 
-  it('hands a kind it has no model for over to the bundle, which knows it', () => {
+  it('imports the model of a kind it does not hold at run time (a CronJob, not in dist/)', () => {
     const dist = join(work, 'dist-cronjob');
     cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
     expect(readFileSync(join(REPO_ROOT, 'dist', 'staging', 'apps.yaml'), 'utf8')).not.toContain('kind: CronJob');
