@@ -1,8 +1,5 @@
 // The bundled commands: what each one bundles (esbuild), which export runs it and which warms it up.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { ROOT } from './bundle.mjs';
-import { sha256 } from './content.mjs';
 
 /** esbuild options shared by the bundles. */
 function common(outfile) {
@@ -47,42 +44,6 @@ const k8sOnly = {
   },
 };
 
-/** `apiVersion/Kind` of every object in dist/, sorted (top-level keys of each YAML document). */
-function distKinds() {
-  const dist = join(ROOT, 'dist');
-  const kinds = new Set();
-  if (!existsSync(dist)) return [];
-  for (const env of readdirSync(dist)) {
-    if (env.startsWith('.') || !statSync(join(dist, env)).isDirectory()) continue;
-    for (const f of readdirSync(join(dist, env)).filter((n) => n.endsWith('.yaml'))) {
-      for (const doc of readFileSync(join(dist, env, f), 'utf8').split(/^---$/m)) {
-        const apiVersion = /^apiVersion: *['"]?([^'"\n]+)/m.exec(doc)?.[1];
-        const kind = /^kind: *['"]?([^'"\n]+)/m.exec(doc)?.[1];
-        if (apiVersion && kind) kinds.add(`${apiVersion}/${kind}`);
-      }
-    }
-  }
-  return [...kinds].sort();
-}
-
-/**
- * The validation's generated entry. A snapshot cannot import ES modules while it is built, and the
- * validation imports the kubernetes-models module of each kind with a computed specifier, which esbuild
- * cannot follow: so the entry imports the modules of the kinds now in dist/ literally and registers them.
- * Other kinds are imported at run time.
- */
-function validationEntry() {
-  const packages = JSON.parse(readFileSync(join(ROOT, 'validation', 'model-packages.json'), 'utf8'));
-  const specifiers = new Set();
-  for (const key of [...distKinds(), 'v1/Pod', 'v1/PersistentVolumeClaim']) {
-    const kind = key.slice(key.lastIndexOf('/') + 1);
-    const apiVersion = key.slice(0, key.lastIndexOf('/'));
-    for (const pkg of packages) if (existsSync(join(ROOT, 'node_modules', pkg, apiVersion, `${kind}.js`))) specifiers.add(`${pkg}/${apiVersion}/${kind}`);
-  }
-  const table = [...specifiers].sort().map((s) => `  ${JSON.stringify(s)}: () => import(${JSON.stringify(s)}),`).join('\n');
-  return `import { run, useBundledModels, warmUp } from './fast-start/validation-main.ts';\nuseBundledModels({\n${table}\n});\nexport { run, warmUp };\n`;
-}
-
 /**
  * Each command: `entry()` (esbuild entry options and the key of anything generated), `build(esbuild, entry)`,
  * `runExport` (called with the arguments, returns the exit code) and `runsOnLoad` (the bundle runs the
@@ -106,10 +67,9 @@ export const COMMANDS = {
     runsOnLoad: true,
   },
   validate: {
-    entry: () => {
-      const contents = validationEntry();
-      return { key: sha256(contents), options: { stdin: { contents, resolveDir: ROOT, sourcefile: 'validation-entry.ts', loader: 'ts' } } };
-    },
+    // The validation loads its schemas (imports/schemas) and compiled validators with readFileSync at run
+    // time, not through the module loader, so the plain entry bundles everything it needs.
+    entry: () => ({ key: 'fast-start/validation-main.ts', options: { entryPoints: ['fast-start/validation-main.ts'] } }),
     build: (esbuild, entry) => esbuild.build({ ...common('.build/validate.cjs'), ...entry.options, logLevel: 'error' }),
     runExport: 'run',
     runsOnLoad: false,
