@@ -50,15 +50,16 @@ export interface VaultConsumer {
  * The Vault roles and policies this output needs, one per consumer (docs/secrets.md prints them as Vault
  * commands; a test checks every ExternalSecret stays within its store's list).
  */
-export function vaultConsumers(settings: Settings, namespaces: EnvironmentNamespaces): VaultConsumer[] {
+export function vaultConsumers(settings: Settings): VaultConsumer[] {
   const s = settings.secrets;
+  const ns = settings.platform.namespaces;
   const sa = s.secretStore.serviceAccountName;
   return [
-    { consumer: 'app', namespace: namespaces.app.name, serviceAccount: sa, role: s.roles.app, reads: [s.keys.redis] },
-    { consumer: 'database', namespace: namespaces.database.name, serviceAccount: sa, role: s.roles.database, reads: [s.keys.backup.postgres] },
-    { consumer: 'cache', namespace: namespaces.cache.name, serviceAccount: sa, role: s.roles.cache, reads: [s.keys.redis, s.keys.backup.redis] },
-    { consumer: 'vault', namespace: namespaces.vault.name, serviceAccount: sa, role: s.roles.vault, reads: [s.keys.backup.vault] },
-    { consumer: 'vault-snapshot', namespace: namespaces.vault.name, serviceAccount: vaultBackupName(settings), role: s.roles.vaultSnapshot, reads: ['sys/storage/raft/snapshot'] },
+    { consumer: 'app', namespace: ns.app, serviceAccount: sa, role: s.roles.app, reads: [s.keys.redis] },
+    { consumer: 'database', namespace: ns.database, serviceAccount: sa, role: s.roles.database, reads: [s.keys.backup.postgres] },
+    { consumer: 'cache', namespace: ns.cache, serviceAccount: sa, role: s.roles.cache, reads: [s.keys.redis, s.keys.backup.redis] },
+    { consumer: 'vault', namespace: ns.vault, serviceAccount: sa, role: s.roles.vault, reads: [s.keys.backup.vault] },
+    { consumer: 'vault-snapshot', namespace: ns.vault, serviceAccount: vaultBackupName(settings), role: s.roles.vaultSnapshot, reads: ['sys/storage/raft/snapshot'] },
   ];
 }
 
@@ -91,7 +92,7 @@ export class SecretsChart extends Chart {
     const { settings, namespaces, data } = props;
     const s = settings.secrets;
     const environment = settings.name;
-    const consumers = vaultConsumers(settings, namespaces);
+    const consumers = vaultConsumers(settings);
     const roleOf = (consumer: string): string => consumers.find((c) => c.consumer === consumer)!.role;
 
     const storeNamespaces = [namespaces.app.name, namespaces.database.name, namespaces.cache.name, namespaces.vault.name];

@@ -169,18 +169,17 @@ export const dataSchema = z
       });
     }
     const dr = data.postgres.disasterRecovery;
-    if (dr.enabled && bucketOf(dr.destinationPath) === data.backups.bucket) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['postgres', 'disasterRecovery', 'destinationPath'],
-        message: `the replica's archive must be in a bucket of the DR region, not in ${data.backups.bucket}`,
-      });
-    }
     if (dr.enabled && dr.destinationPath.replace(/\/$/, '') === b.destinationPath.replace(/\/$/, '')) {
       ctx.addIssue({
         code: 'custom',
         path: ['postgres', 'disasterRecovery', 'destinationPath'],
         message: `the replica must archive to its own path, not to the primary's ${b.destinationPath}: two clusters writing one archive corrupt it`,
+      });
+    } else if (dr.enabled && bucketOf(dr.destinationPath) === data.backups.bucket) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'disasterRecovery', 'destinationPath'],
+        message: `the replica's archive must be in a bucket of the DR region, not in ${data.backups.bucket}`,
       });
     }
     if (dr.promote && !dr.enabled) {

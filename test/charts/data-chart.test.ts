@@ -8,6 +8,18 @@ const stagingData = chartObjects('staging', 'data');
 const prodApps = chartObjects('production', 'apps');
 
 const policy = (objs: readonly KubeObject[], name: string, ns: string) => find(objs, 'NetworkPolicy', name, ns);
+
+/** app.kubernetes.io/name of the app Deployments whose containers get an env var (from the rendered apps). */
+function credentialHolders(apps: readonly KubeObject[], envName: string): string[] {
+  const names = ofKind(apps, 'Deployment')
+    .filter((d) => d.spec.template.spec.containers.some((c: any) => (c.env ?? []).some((e: any) => e.name === envName)))
+    .map((d) => d.spec.template.metadata.labels['app.kubernetes.io/name'] as string);
+  return [...new Set(names)].sort();
+}
+const appPeer = (name: string) => ({
+  namespaceSelector: { matchLabels: { name: settingsOf('production').platform.namespaces.app, 'finbot.io/environment': 'production' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
+});
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
 
 describe('data chart: Postgres as in the design document (production)', () => {
@@ -142,10 +154,10 @@ describe('data chart: NetworkPolicies of the database namespace (production)', (
     expect(policy(prodData, 'default-deny-all', ns).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
-  it('admits exactly the production app namespace on 5432', () => {
+  it('admits on 5432 exactly the app pods that hold the database credentials (never finbot-web)', () => {
     const p = policy(prodData, 'allow-postgres-from-app', ns).spec;
     expect(p.podSelector).toEqual({ matchLabels: pg });
-    expect(p.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }], ports: tcp(5432) }]);
+    expect(p.ingress).toEqual([{ from: credentialHolders(prodApps, 'DATABASE_URL').map(appPeer), ports: tcp(5432) }]);
   });
 
   it('the CNPG operator (cnpg-system) reaches status 8000 and 5432', () => {
@@ -182,17 +194,19 @@ describe('data chart: NetworkPolicies of the cache namespace (production)', () =
     expect(ofKind(prodData, 'NetworkPolicy').filter((p) => p.metadata.namespace === ns).map((p) => p.metadata.name).sort()).toEqual([
       'allow-dns-egress',
       'allow-prometheus-scrape-redis',
+      'allow-redis-backup-egress',
       'allow-redis-cluster-bus',
       'allow-redis-from-app',
+      'allow-redis-from-backup',
       'allow-redis-from-operator',
       'default-deny-all',
     ]);
   });
 
-  it('admits exactly the production app namespace on 6379', () => {
+  it('admits on 6379 exactly the app pods that hold the Redis password (never finbot-web)', () => {
     const p = policy(prodData, 'allow-redis-from-app', ns).spec;
     expect(p.podSelector).toEqual({ matchLabels: redis });
-    expect(p.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }], ports: tcp(6379) }]);
+    expect(p.ingress).toEqual([{ from: credentialHolders(prodApps, 'REDIS_PASSWORD').map(appPeer), ports: tcp(6379) }]);
   });
 
   it('the redis operator (redis-operator) reaches 6379', () => {
@@ -257,9 +271,9 @@ describe('data chart: staging is smaller and has no second region', () => {
     expect(r.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe('5Gi');
   });
 
-  it('policies admit the staging app namespace, never production\'s', () => {
+  it('policies admit the staging app pods, never production\'s', () => {
     const p = policy(stagingData, 'allow-postgres-from-app', 'staging-database').spec;
-    expect(p.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { name: 'staging', 'finbot.io/environment': 'staging' } } }]);
+    for (const peer of p.ingress[0].from) expect(peer.namespaceSelector.matchLabels).toEqual({ name: 'staging', 'finbot.io/environment': 'staging' });
   });
 
   it('no data-dr output', () => {
