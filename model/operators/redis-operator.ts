@@ -155,3 +155,9 @@ export function redisClusterDerived(name: string, spec: { clusterSize?: number; 
   }
   return { pods, services, secrets: [] };
 }
+
+/** The budgets the operator itself makes for a RedisCluster (`redisLeader.pdb.enabled` / `redisFollower.pdb.enabled`). */
+export function redisOperatorPdbs(name: string, spec: { redisLeader?: { pdb?: { enabled?: boolean } }; redisFollower?: { pdb?: { enabled?: boolean } } }): Array<{ name: string; matchLabels: Record<string, string> }> {
+  const roleSpec = { leader: spec.redisLeader, follower: spec.redisFollower };
+  return REDIS_CLUSTER_ROLES.filter((r) => roleSpec[r]?.pdb?.enabled === true).map((r) => ({ name: redisRoleName(name, r), matchLabels: operatorPdbSelector(name, r) }));
+}
