@@ -1,11 +1,12 @@
 /**
  * The NetworkPolicies of the Vault namespace: default deny, DNS, and exactly what the Vault servers (API
- * 8200 for External Secrets and the snapshot job, 8201 between the raft peers, egress to AWS KMS and the
- * Kubernetes API) and the snapshot job (Vault API, S3) need.
+ * 8200 for External Secrets and the snapshot job, 8201 between the raft peers, egress to AWS KMS, the EKS
+ * Pod Identity Agent and the Kubernetes API) and the snapshot job (Vault API, S3) need.
  * @see https://developer.hashicorp.com/vault/docs/configuration/listener/tcp
  */
 import { Construct } from 'constructs';
 import { VAULT_PORTS } from '../model/operators/vault';
+import { POD_IDENTITY_AGENT } from './cluster-autoscaler';
 import { ANYWHERE, KUBE_API_PORTS, namespaceByName, S3_PORTS } from './data-network-policies';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS } from './network-policy';
 
@@ -50,6 +51,8 @@ export class VaultNetworkPolicies extends Construct {
           { peers: [servers], ports: both },
           // AWS KMS (auto-unseal) on 443; the Kubernetes API (TokenReview, service registration) on 443/6443.
           { peers: ANYWHERE, ports: KUBE_API_PORTS },
+          // AWS credentials for KMS from the EKS Pod Identity Agent on the node.
+          { peers: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ port: POD_IDENTITY_AGENT.port }] },
         ],
       }),
       new AllowPolicy(this, 'BackupEgress', {
