@@ -131,15 +131,34 @@ export const REDIS_PODS_CALL_KUBE_API = false;
 /** Images whose entrypoint writes the Redis config into the root filesystem when the gate is off. */
 export const REDIS_IMAGES_WRITING_CONFIG = ['quay.io/opstree/redis'] as const;
 
+/** The fields that decide how many pods each role gets. */
+export interface RedisClusterSpecCounts {
+  readonly clusterSize?: number;
+  readonly redisLeader?: { readonly replicas?: number };
+  readonly redisFollower?: { readonly replicas?: number };
+}
+
+/**
+ * Pods of a role: `redisLeader.replicas` / `redisFollower.replicas`, defaulting to clusterSize
+ * (api/rediscluster/v1beta2/rediscluster_types.go `GetReplicaCounts`).
+ */
+export function redisRoleReplicas(spec: RedisClusterSpecCounts, role: RedisClusterRole): number {
+  const r = role === 'leader' ? spec.redisLeader : spec.redisFollower;
+  return r?.replicas ?? spec.clusterSize ?? 0;
+}
+
+/** The spec key of a role's settings (redisLeader / redisFollower). */
+export const REDIS_ROLE_SPEC_KEY: Readonly<Record<RedisClusterRole, 'redisLeader' | 'redisFollower'>> = { leader: 'redisLeader', follower: 'redisFollower' };
+
 /**
  * Pods and Services of a RedisCluster: per role a StatefulSet of `leaders` pods (`redisLeader.replicas` /
  * `redisFollower.replicas` default to clusterSize, api/rediscluster/v1beta2 `GetReplicaCounts`), each pod
  * with the role labels plus its StatefulSet pod-name label; per role the three Services of
  * {@link redisRoleServices} selecting the role's pods.
  */
-export function redisClusterDerived(name: string, spec: { clusterSize?: number; redisLeader?: { replicas?: number }; redisFollower?: { replicas?: number } }): DerivedObjects {
+export function redisClusterDerived(name: string, spec: RedisClusterSpecCounts): DerivedObjects {
   const ports = [{ port: REDIS_PORTS.redis, name: 'redis-client' }, { port: REDIS_PORTS.bus, name: 'redis-bus' }, { port: REDIS_PORTS.exporter, name: REDIS_EXPORTER_PORT_NAME }];
-  const counts = { leader: spec.redisLeader?.replicas ?? spec.clusterSize ?? 0, follower: spec.redisFollower?.replicas ?? spec.clusterSize ?? 0 };
+  const counts = { leader: redisRoleReplicas(spec, 'leader'), follower: redisRoleReplicas(spec, 'follower') };
   const pods: Array<DerivedObjects['pods'][number]> = [];
   const services: Array<DerivedObjects['services'][number]> = [];
   for (const role of REDIS_CLUSTER_ROLES) {

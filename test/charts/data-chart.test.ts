@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
 import { schemaProblems } from '../../validation/schema';
-import { chartObjects, find, objectsOf, ofKind, settingsOf, type KubeObject } from '../helpers';
+import { chartObjects, find, objectsOf, ofKind, settingsOf, synthObjects as synthObjectsOf, type KubeObject } from '../helpers';
 
 const prodData = chartObjects('production', 'data');
 const stagingData = chartObjects('staging', 'data');
@@ -377,5 +377,49 @@ describe('data chart: CRD schema validation catches invalid custom resources', (
     const bad = clone(find(prodData, 'PodMonitor', 'finbot-redis-cluster'));
     bad.spec.podMetricsEndpoints = 'redis-exporter';
     expect(await schemaProblems(bad)).not.toEqual([]);
+  });
+});
+
+describe.each(['production', 'staging'])('data chart (%s): Redis snapshot backups', (env) => {
+  const s = settingsOf(env);
+  const objs = synthObjectsOf(env);
+  const cache = s.platform.namespaces.cache;
+  const cj = find(objs, 'CronJob', `${s.data.redis.name}-backup`, cache);
+  const pod = cj.spec.jobTemplate.spec.template.spec;
+
+  it('runs on the settings\' schedule, uploads to the environment\'s own bucket with SSE-KMS', () => {
+    expect(cj.spec.schedule).toBe(s.data.backups.redis.schedule);
+    const upload = pod.containers[0];
+    expect(upload.env).toContainEqual({ name: 'BUCKET', value: s.data.backups.bucket });
+    expect(upload.env).toContainEqual({ name: 'KMS_KEY_ID', value: s.data.backups.kmsKeyId });
+    expect(upload.command.join(' ')).toContain('--sse aws:kms');
+  });
+
+  it('takes the snapshot with redis-cli against every master, password from the Redis Secret (never on the command line)', () => {
+    const snap = pod.initContainers[0];
+    expect(snap.image).toBe(`${s.data.redis.image.registry}/${s.data.redis.image.repository}:${s.data.redis.image.tag}`);
+    expect(snap.command.join(' ')).toContain('--rdb');
+    expect(snap.env).toContainEqual({ name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'finbot-redis-password', key: 'password' } } });
+  });
+
+  it('restricted, no API token; its S3 keys come from an ExternalSecret', () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
+    for (const c of [...pod.initContainers, ...pod.containers]) expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    const credsSecret = pod.containers[0].env.find((e: any) => e.name === 'AWS_ACCESS_KEY_ID').valueFrom.secretKeyRef.name;
+    expect(find(objs, 'ExternalSecret', credsSecret, cache).spec.target.name).toBe(credsSecret);
+  });
+
+  it('the backup alerts watch both snapshot CronJobs with an absence guard', () => {
+    const rules = ofKind(objs, 'PrometheusRule').flatMap((r: any) => r.spec.groups).flatMap((g: any) => g.rules);
+    for (const [alert, ns, cronJob, hours] of [
+      ['RedisBackupTooOld', cache, `${s.data.redis.name}-backup`, s.data.backups.redis.maxAgeHours],
+      ['VaultBackupTooOld', s.platform.namespaces.vault, `${s.secrets.vault.helm.releaseName}-backup`, s.data.backups.vault.maxAgeHours],
+    ] as const) {
+      const r = rules.find((x: any) => x.alert === alert);
+      expect(r.expr).toContain(`namespace="${ns}",job_name=~"${cronJob}-[0-9]+"`);
+      expect(r.expr).toContain(`> ${hours * 3600}`);
+      expect(r.expr).toContain('absent(');
+      expect(() => find(objs, 'CronJob', cronJob, ns)).not.toThrow();
+    }
   });
 });
