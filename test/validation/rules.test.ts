@@ -129,6 +129,9 @@ const CASES: readonly Case[] = [
   { rule: 'policy/placeholder-value', name: 'the old IRSA annotation with account 123456789012', breakIt: (o) => { get(o, 'ServiceAccount', 'cluster-autoscaler', 'kube-system').metadata.annotations = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/finbot-cluster-cluster-autoscaler' }; }, expect: '123456789012' },
   { rule: 'policy/placeholder-value', name: 'an example.com host', breakIt: (o) => { container(o).env.push({ name: 'API_URL', value: 'https://api.example.com' }); }, expect: 'example.com' },
 
+  { rule: 'netpol/data-store-clients', name: 'the old allow-postgres-from-app: the whole app namespace (finbot-web too)', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-postgres-from-app', 'database').spec.ingress[0].from = [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }]; }, expect: 'finbot-web' },
+  { rule: 'netpol/data-store-clients', name: 'Redis admitting the whole app namespace', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-redis-from-app', 'cache').spec.ingress[0].from = [{ namespaceSelector: {} }]; }, expect: 'finbot-web' },
+
   // reachability
   { rule: 'netpol/reachability', name: 'web → api blocked at api ingress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-api-from-web-and-workers'), expect: "destination's ingress" },
   { rule: 'netpol/reachability', name: 'web → api blocked at web egress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-and-workers-to-api'), expect: "source's egress" },
