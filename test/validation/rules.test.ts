@@ -132,6 +132,8 @@ const CASES: readonly Case[] = [
   { rule: 'netpol/data-store-clients', name: 'the old allow-postgres-from-app: the whole app namespace (finbot-web too)', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-postgres-from-app', 'database').spec.ingress[0].from = [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }]; }, expect: 'finbot-web' },
   { rule: 'netpol/data-store-clients', name: 'Redis admitting the whole app namespace', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-redis-from-app', 'cache').spec.ingress[0].from = [{ namespaceSelector: {} }]; }, expect: 'finbot-web' },
 
+  { rule: 'operator/copied-database-password', name: 'the old finbot-secrets: database-url from Vault finbot/database', breakIt: (o) => { const d = get(o, 'ExternalSecret', 'finbot-secrets').spec.data[0]; delete d.sourceRef; d.remoteRef = { key: 'finbot/database', property: 'url' }; }, expect: 'finbot/database' },
+
   // reachability
   { rule: 'netpol/reachability', name: 'web → api blocked at api ingress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-api-from-web-and-workers'), expect: "destination's ingress" },
   { rule: 'netpol/reachability', name: 'web → api blocked at web egress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-and-workers-to-api'), expect: "source's egress" },

@@ -230,3 +230,42 @@ export const dataClientRule: Rule = {
     return out;
   },
 };
+
+/** Env names that carry a database credential. */
+const DB_CREDENTIAL_ENV = /^(DATABASE_URL|DB_URL|DB_PASSWORD|DATABASE_PASSWORD|PGPASSWORD|POSTGRES_PASSWORD)$/;
+
+/** #7: a database password a person copied into Vault, while CloudNativePG maintains it in `<cluster>-app`. */
+export const copiedDatabasePasswordRule: Rule = {
+  id: 'operator/copied-database-password',
+  description: 'When the output has a CloudNativePG Cluster, pods get database credentials from the Secret it maintains (`<cluster>-app`, directly or through an ExternalSecret of the Kubernetes provider), never from a Vault entry a person keeps in step.',
+  fix: 'Fill the key from the CNPG `<cluster>-app` Secret (ESO Kubernetes-provider SecretStore, property fqdn-uri or password) instead of a Vault key.',
+  check: (ctx) => {
+    if (!ctx.objects.some((s) => isKind(s, 'postgresql.cnpg.io', 'Cluster'))) return [];
+    const storeProvider = new Map<string, string>();
+    for (const s of ctx.objects) {
+      if (s.object.kind === 'SecretStore') storeProvider.set(`${nsOf(s.object)}/${s.object.metadata.name}`, Object.keys(specOf(s.object).provider ?? {})[0] ?? '');
+    }
+    /** `namespace/secret:key` → the ExternalSecret (and path) filling it from Vault. */
+    const fromVault = new Map<string, { source: SourcedObject; path: string; key: string }>();
+    for (const s of ctx.objects.filter((x) => x.object.kind === 'ExternalSecret')) {
+      const spec = specOf(s.object);
+      const target = spec.target?.name ?? s.object.metadata.name;
+      arr(spec.data as Spec[] | undefined).forEach((d, i) => {
+        const store = d.sourceRef?.storeRef?.name ?? spec.secretStoreRef?.name;
+        if (storeProvider.get(`${nsOf(s.object)}/${store}`) === 'vault') fromVault.set(`${nsOf(s.object)}/${target}:${d.secretKey}`, { source: s, path: `spec.data[${i}]`, key: d.remoteRef?.key });
+      });
+    }
+    const out: Finding[] = [];
+    for (const t of ctx.pods) {
+      const ns = nsOf(t.source.object);
+      for (const c of [...arr(t.spec.initContainers), ...arr(t.spec.containers)]) {
+        for (const e of arr(c.env)) {
+          const ref = (e.valueFrom as { secretKeyRef?: { name: string; key: string } } | undefined)?.secretKeyRef;
+          const hit = ref && DB_CREDENTIAL_ENV.test(e.name) ? fromVault.get(`${ns}/${ref.name}:${ref.key}`) : undefined;
+          if (hit) out.push(finding(hit.source, hit.path, `${e.name} of ${t.source.object.kind} ${ns}/${t.source.object.metadata.name} comes from Vault key ${hit.key}: a copy of the password CloudNativePG generates, kept in step by hand`));
+        }
+      }
+    }
+    return out.filter((f, i) => out.findIndex((g) => g.path === f.path && g.source === f.source) === i);
+  },
+};
