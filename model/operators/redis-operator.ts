@@ -103,6 +103,8 @@ export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
  *   (statefulset.go `generateInitContainerDef`; mirrored from internal/k8sutils/statefulset_test.go
  *   "init-config container should have SecurityContext"). spec.initContainer.enabled: true would add a
  *   second container `init<sts name>` with spec.initContainer.image: keep it false.
+ * - The generated redis.conf names `pidfile /var/run/redis.pid` (config.go `defaultRedisConfig`); on a
+ *   read-only root redis-server only logs that it cannot write the pid file and carries on.
  */
 export const REDIS_CONFIG_GENERATION = {
   featureGate: 'GenerateConfigInInitContainer',
