@@ -31,7 +31,7 @@ export class ClusterChart extends Chart {
       clusterName: settings.platform.clusterName,
       kubernetesVersion: cluster.kubernetesVersion,
       imageTag: cluster.autoscaler.imageTag,
-      roleArn: cluster.autoscaler.roleArn,
+      podIdentityRole: cluster.autoscaler.podIdentityRole,
       region: settings.platform.region,
       environment: settings.name,
       scaleDownDelayAfterAdd: cluster.autoscaler.scaleDownDelayAfterAdd,

@@ -1,7 +1,7 @@
 /**
  * The data tier (design document "Database Architecture"): the CloudNativePG cluster with its Barman Cloud
- * object store and daily base backup in the database namespace, the Redis cluster in the cache namespace,
- * and the NetworkPolicies of both namespaces.
+ * object store and daily base backup in the database namespace, the Redis cluster with its snapshot backup
+ * CronJob in the cache namespace, and the NetworkPolicies of both namespaces.
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -13,6 +13,9 @@ import type { PolicyPeer } from '../constructs/network-policy';
 import { PostgresCluster } from '../constructs/postgres-cluster';
 import { PostgresScheduledBackup } from '../constructs/postgres-scheduled-backup';
 import { RedisCluster } from '../constructs/redis-cluster';
+import { BACKUP_CREDS_KEYS } from '../constructs/secret-names';
+import { SnapshotBackup } from '../constructs/snapshot-backup';
+import { REDIS_PORTS, redisRoleName } from '../model/operators/redis-operator';
 import { PROMETHEUS_POD_LABELS } from './apps-chart';
 import type { EnvironmentNamespaces } from './platform-chart';
 
@@ -21,13 +24,28 @@ export function imageRef(i: ImageSettings): string {
   return `${i.registry}/${i.repository}:${i.tag}`;
 }
 
-/** The app namespace (clients) and Prometheus (scrapes) as the data namespaces' policies see them. */
-export function dataPolicyPeers(namespaces: EnvironmentNamespaces): { appNamespaceLabels: Record<string, string>; prometheus: PolicyPeer } {
+/**
+ * The app components that connect to Postgres and Redis (the apps chart gives them DATABASE_URL and
+ * REDIS_PASSWORD); finbot-web does not, so it is not admitted. test/charts/data-chart.test.ts checks this list
+ * against the rendered apps.
+ */
+export const DATA_CLIENT_APPS = ['finbot-api', 'finbot-worker'] as const;
+
+/** The data clients (by pod name label, in the app namespace) and Prometheus, as the data namespaces' policies see them. */
+export function dataPolicyPeers(namespaces: EnvironmentNamespaces): { clients: PolicyPeer[]; prometheus: PolicyPeer } {
   return {
-    appNamespaceLabels: namespaces.app.selectorLabels,
+    clients: DATA_CLIENT_APPS.map((name) => ({ namespaceLabels: namespaces.app.selectorLabels, podLabels: { 'app.kubernetes.io/name': name } })),
     prometheus: { namespaceLabels: namespaces.monitoring.selectorLabels, podLabels: { ...PROMETHEUS_POD_LABELS } },
   };
 }
+
+/** Name of the Redis snapshot CronJob (the staleness alert and its S3 credentials use it). */
+export function redisBackupName(settings: Settings): string {
+  return `${settings.data.redis.name}-backup`;
+}
+
+/** The Secret with the S3 keys of the Redis snapshot job (secrets chart fills it from Vault). */
+export const REDIS_BACKUP_CREDS_SECRET = 'redis-backup-creds';
 
 /** Props of {@link DataChart}. */
 export interface DataChartProps {
@@ -41,6 +59,8 @@ export class DataChart extends Chart {
   readonly postgres: PostgresCluster;
   readonly scheduledBackup: PostgresScheduledBackup;
   readonly redis: RedisCluster;
+  /** Daily RDB snapshots of every Redis leader to the environment's bucket. */
+  readonly redisBackup: SnapshotBackup;
   /** What the app tier connects to. */
   readonly endpoints: DataEndpoints;
   readonly databasePolicies: PostgresNetworkPolicies;
@@ -98,13 +118,55 @@ export class DataChart extends Chart {
       storageClass: data.storageClass,
       resources: r.resources,
       exporterResources: r.exporterResources,
-      readOnlyRootFilesystem: r.readOnlyRootFilesystem,
+      configInInitContainer: r.configInInitContainer,
+      operatorImage: imageRef(r.operatorImage),
     });
+    this.redisBackup = this.addRedisBackup(settings, namespaces);
 
     this.endpoints = { postgres: this.postgres.readWrite, redis: this.redis.endpoint };
 
     const peers = dataPolicyPeers(namespaces);
     this.databasePolicies = new PostgresNetworkPolicies(this, 'DatabasePolicies', { ...peers, cluster: this.postgres, operatorNamespace: data.operatorNamespaces.cnpg });
-    this.cachePolicies = new RedisNetworkPolicies(this, 'CachePolicies', { ...peers, cluster: this.redis, operatorNamespace: data.operatorNamespaces.redis });
+    this.cachePolicies = new RedisNetworkPolicies(this, 'CachePolicies', {
+      ...peers, cluster: this.redis, operatorNamespace: data.operatorNamespaces.redis, backupPods: this.redisBackup.podLabels,
+    });
+  }
+
+  /**
+   * RDB snapshot of every master: `redis-cli --rdb` against each node `CLUSTER NODES` lists as master, plus
+   * the CLUSTER NODES output (which node holds which slots) for the restore (docs/data.md).
+   */
+  private addRedisBackup(settings: Settings, namespaces: EnvironmentNamespaces): SnapshotBackup {
+    const b = settings.data.backups;
+    const seed = `${redisRoleName(this.redis.name, 'leader')}.${namespaces.cache.name}.svc.cluster.local`;
+    const script = [
+      `redis-cli -h "$SEED" -p ${REDIS_PORTS.redis} --no-auth-warning cluster nodes > /backup/cluster-nodes.txt`,
+      'masters="$(awk \'$3 ~ /master/ && $3 !~ /fail/ { split($2, a, ":"); print $1 "=" a[1] }\' /backup/cluster-nodes.txt)"',
+      '[ -n "$masters" ] || { echo "no master found in CLUSTER NODES" >&2; exit 1; }',
+      'for m in $masters; do',
+      `  redis-cli -h "\${m#*=}" -p ${REDIS_PORTS.redis} --no-auth-warning --rdb "/backup/\${m%%=*}.rdb"`,
+      'done',
+      'ls -l /backup',
+    ].join('\n');
+    return new SnapshotBackup(this, 'RedisBackup', {
+      name: redisBackupName(settings),
+      namespace: namespaces.cache.name,
+      environment: settings.name,
+      component: 'cache-backup',
+      schedule: b.redis.schedule,
+      snapshot: {
+        image: imageRef(settings.data.redis.image),
+        script,
+        env: { SEED: seed },
+        // redis-cli reads the password from REDISCLI_AUTH (never on the command line).
+        secretEnv: [{ name: 'REDISCLI_AUTH', secretName: this.redis.passwordSecret.name, key: this.redis.passwordSecret.key }],
+      },
+      uploaderImage: imageRef(b.uploaderImage),
+      bucket: b.bucket,
+      prefix: 'redis',
+      kmsKeyId: b.kmsKeyId,
+      region: settings.platform.region,
+      credentials: { secretName: REDIS_BACKUP_CREDS_SECRET, accessKeyIdKey: BACKUP_CREDS_KEYS.accessKeyId, secretAccessKeyKey: BACKUP_CREDS_KEYS.secretAccessKey },
+    });
   }
 }

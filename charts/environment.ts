@@ -66,7 +66,7 @@ export function buildEnvironment(settings: Settings): Environment {
   });
   mesh.addDependency(apps);
   const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data, namespaces: platform.namespaces }) : undefined;
-  const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces });
+  const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces, data });
   secrets.addDependency(platform);
   const observability = new ObservabilityChart(app, 'observability', { settings, namespaces: platform.namespaces, apps });
   observability.addDependency(platform);

@@ -21,6 +21,7 @@ import { FinbotPrometheusRule } from '../constructs/prometheus-rule';
 import { FinbotServiceMonitor } from '../constructs/service-monitor';
 import type { AppsChart } from './apps-chart';
 import { finbotAlertGroups } from './alerts/finbot-alerts';
+import { backupJobAlerts } from './alerts/backup-alerts';
 import { finbotOverviewDashboard, PROMETHEUS_INPUT } from './dashboards/finbot-overview';
 import type { EnvironmentNamespaces } from './platform-chart';
 
@@ -168,7 +169,7 @@ export class ObservabilityChart extends Chart {
       namespace,
       environment,
       runbookBaseUrl: o.alerts.runbookBaseUrl,
-      groups: finbotAlertGroups(o.alerts, { appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name }),
+      groups: finbotAlertGroups(o.alerts, { appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name, backups: backupJobAlerts(settings) }),
     });
 
     // Tracing: Jaeger v2 on the OpenTelemetry operator, Elasticsearch by ECK.

@@ -15,8 +15,7 @@ import { ObjectStore } from './kube-objects';
 import { labels } from './labels';
 import { BACKUP_CREDS_KEYS, BACKUP_CREDS_SECRET } from './secret-names';
 
-/** Name under which CloudNativePG knows the Barman Cloud plugin (Cluster `.spec.plugins[].name`). */
-export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+export { BARMAN_CLOUD_PLUGIN } from '../model/operators/barman-cloud';
 
 /** S3 credentials as references to a Secret's keys. */
 export interface S3CredentialsRef {

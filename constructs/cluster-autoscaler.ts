@@ -1,6 +1,8 @@
 /**
- * The Kubernetes cluster-autoscaler for AWS (Auto Scaling groups found by tag), with its IRSA
- * ServiceAccount, the least-privilege RBAC of the upstream AWS example and a NetworkPolicy for its pods.
+ * The Kubernetes cluster-autoscaler for AWS (Auto Scaling groups found by tag), with its ServiceAccount
+ * (AWS credentials through EKS Pod Identity: no role ARN or account id in the manifests), the
+ * least-privilege RBAC of the upstream AWS example and a NetworkPolicy for its pods.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
  * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
  * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/examples/cluster-autoscaler-autodiscover.yaml
  */
@@ -19,8 +21,14 @@ export const CLUSTER_AUTOSCALER_PORT = 8085;
 export const CLUSTER_AUTOSCALER_IMAGE = 'registry.k8s.io/autoscaling/cluster-autoscaler';
 /** The `nobody` user of the distroless image. */
 const NOBODY = 65534;
-/** The EC2 instance metadata endpoint: IRSA makes it unnecessary, and it hands out node credentials. */
+/** The EC2 instance metadata endpoint: Pod Identity makes it unnecessary, and it hands out node credentials. */
 const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
+/**
+ * The EKS Pod Identity Agent (a host-network DaemonSet) serves credentials at http://169.254.170.23/v1/credentials
+ * (AWS_CONTAINER_CREDENTIALS_FULL_URI, injected by EKS). The autoscaler's vendored aws-sdk-go reads it since
+ * 1.48.7 (kubernetes/autoscaler PR #6379, cluster-autoscaler/cloudprovider/aws/aws-sdk-go, in every release >= 1.28.3).
+ */
+export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
 
 /** CPU/memory of the container. */
 export interface AutoscalerResources {
@@ -36,8 +44,13 @@ export interface ClusterAutoscalerProps {
   readonly kubernetesVersion: string;
   /** Image tag, e.g. `v1.33.0`. */
   readonly imageTag: string;
-  /** IAM role assumed through IRSA (ServiceAccount annotation eks.amazonaws.com/role-arn). */
-  readonly roleArn: string;
+  /**
+   * Name of the IAM role the EKS Pod Identity association (made outside the cluster objects) gives the
+   * ServiceAccount; written as the informational annotation `finbot.io/pod-identity-role` so that the
+   * association to create can be read from the output. Never an ARN.
+   * @default - no annotation
+   */
+  readonly podIdentityRole?: string;
   /** AWS region of the Auto Scaling groups (env AWS_REGION). */
   readonly region: string;
   /** Environment name (label `app.kubernetes.io/instance`). */
@@ -109,45 +122,40 @@ export class ClusterAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
-    const minor = /^v(1\.[0-9]+)\.[0-9]+$/.exec(props.imageTag)?.[1];
-    if (minor === undefined) {
-      throw new Error(`ClusterAutoscaler: imageTag "${props.imageTag}" is not a release tag; use v<minor>.<patch>, e.g. v${props.kubernetesVersion}.0`);
-    }
-    if (minor !== props.kubernetesVersion) {
-      throw new Error(`ClusterAutoscaler: imageTag ${props.imageTag} is for Kubernetes ${minor} but kubernetesVersion is ${props.kubernetesVersion}; use a v${props.kubernetesVersion}.x release (upstream supports only the matching minor)`);
-    }
-    for (const [name, value] of [['scaleDownDelayAfterAdd', props.scaleDownDelayAfterAdd], ['scaleDownUnneededTime', props.scaleDownUnneededTime]] as const) {
-      if (value !== undefined && !DURATION.test(value)) throw new Error(`ClusterAutoscaler: ${name} "${value}" is not a duration; use e.g. 10m, 90s or 1h`);
-    }
+    validateProps(props);
     this.namespace = props.namespace ?? 'kube-system';
     const labelProps = { name: CLUSTER_AUTOSCALER_NAME, component: 'cluster-autoscaler', environment: props.environment, finbotApp: false };
     this.selector = selectorLabels(labelProps);
     const objectLabels = labels(labelProps);
-    const podLabels = labels({ ...labelProps, version: props.imageTag });
     const metadata = { name: CLUSTER_AUTOSCALER_NAME, namespace: this.namespace, labels: objectLabels };
-    const subject = { kind: 'ServiceAccount', name: CLUSTER_AUTOSCALER_NAME, namespace: this.namespace };
+    this.args = autoscalerArgs(props);
+    this.serviceAccount = this.addServiceAccount(props, metadata);
+    const rbac = this.addRbac(metadata, objectLabels);
+    this.clusterRole = rbac.clusterRole;
+    this.role = rbac.role;
+    this.deployment = this.addDeployment(props, metadata, labels({ ...labelProps, version: props.imageTag }));
+    this.networkPolicy = this.addNetworkPolicy(props, objectLabels);
+  }
 
-    this.args = [
-      '--v=4',
-      '--stderrthreshold=info',
-      '--cloud-provider=aws',
-      '--skip-nodes-with-local-storage=false',
-      '--expander=least-waste',
-      `--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${props.clusterName}`,
-      '--balance-similar-node-groups',
-      '--scale-down-enabled=true',
-      `--scale-down-delay-after-add=${props.scaleDownDelayAfterAdd ?? '10m'}`,
-      `--scale-down-unneeded-time=${props.scaleDownUnneededTime ?? '10m'}`,
-    ];
-
-    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { ...metadata, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
+  private addServiceAccount(props: ClusterAutoscalerProps, metadata: { name: string; namespace: string; labels: Record<string, string> }): k8s.KubeServiceAccount {
+    if (props.podIdentityRole !== undefined && !/^[A-Za-z0-9+=,.@_-]{1,64}$/.test(props.podIdentityRole)) {
+      throw new Error(`ClusterAutoscaler: podIdentityRole "${props.podIdentityRole}" is not an IAM role name; give the role's name (not its ARN), e.g. finbot-cluster-cluster-autoscaler`);
+    }
+    return new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: {
+        ...metadata,
+        ...(props.podIdentityRole !== undefined ? { annotations: { 'finbot.io/pod-identity-role': props.podIdentityRole } } : {}),
+      },
       // The autoscaler is a Kubernetes API client (it watches pods and nodes, evicts pods, updates its
-      // lease and status ConfigMap) and authenticates with this ServiceAccount's token. IRSA's AWS web
-      // identity token is a separate projected volume that the EKS pod identity webhook adds.
+      // lease and status ConfigMap) and authenticates with this ServiceAccount's token. Its AWS credentials
+      // come from the EKS Pod Identity Agent, keyed by this ServiceAccount.
       automountServiceAccountToken: true,
     });
-    this.clusterRole = new KubeClusterRole(this, 'ClusterRole', {
+  }
+
+  private addRbac(metadata: { name: string; namespace: string; labels: Record<string, string> }, objectLabels: Record<string, string>) {
+    const subject = { kind: 'ServiceAccount', name: CLUSTER_AUTOSCALER_NAME, namespace: metadata.namespace };
+    const clusterRole = new KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: CLUSTER_AUTOSCALER_NAME, labels: objectLabels },
       rules: CLUSTER_AUTOSCALER_CLUSTER_RULES.map((r) => ({ ...r })),
     });
@@ -156,22 +164,18 @@ export class ClusterAutoscaler extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CLUSTER_AUTOSCALER_NAME },
       subjects: [subject],
     });
-    this.role = new KubeRole(this, 'Role', { metadata, rules: CLUSTER_AUTOSCALER_NAMESPACE_RULES.map((r) => ({ ...r })) });
+    const role = new KubeRole(this, 'Role', { metadata, rules: CLUSTER_AUTOSCALER_NAMESPACE_RULES.map((r) => ({ ...r })) });
     new KubeRoleBinding(this, 'RoleBinding', {
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CLUSTER_AUTOSCALER_NAME },
       subjects: [subject],
     });
+    return { clusterRole, role };
+  }
 
+  private addDeployment(props: ClusterAutoscalerProps, metadata: { name: string; namespace: string }, podLabels: Record<string, string>): k8s.KubeDeployment {
     const res = props.resources ?? DEFAULT_RESOURCES;
-    const probe = (initialDelaySeconds: number): k8s.Probe => ({
-      httpGet: { path: '/health-check', port: k8s.IntOrString.fromNumber(CLUSTER_AUTOSCALER_PORT) },
-      initialDelaySeconds,
-      periodSeconds: 10,
-      timeoutSeconds: 5,
-      failureThreshold: 3,
-    });
-    this.deployment = new KubeDeployment(this, 'Deployment', {
+    return new KubeDeployment(this, 'Deployment', {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         // One active autoscaler per cluster (it also takes a leader lease); no PDB: see annotation below.
@@ -209,8 +213,8 @@ export class ClusterAutoscaler extends Construct {
                   requests: { cpu: k8s.Quantity.fromString(res.requests.cpu), memory: k8s.Quantity.fromString(res.requests.memory) },
                   limits: { cpu: k8s.Quantity.fromString(res.limits.cpu), memory: k8s.Quantity.fromString(res.limits.memory) },
                 },
-                livenessProbe: probe(30),
-                readinessProbe: probe(10),
+                livenessProbe: healthProbe(30),
+                readinessProbe: healthProbe(10),
                 securityContext: restrictedContainerSecurityContext(),
                 // The image's own CA bundle (distroless) is used: no hostPath mount of the node's bundle.
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
@@ -221,8 +225,10 @@ export class ClusterAutoscaler extends Construct {
         },
       },
     });
+  }
 
-    this.networkPolicy = new AllowPolicy(this, 'NetworkPolicy', {
+  private addNetworkPolicy(props: ClusterAutoscalerProps, objectLabels: Record<string, string>): AllowPolicy {
+    return new AllowPolicy(this, 'NetworkPolicy', {
       name: CLUSTER_AUTOSCALER_NAME,
       namespace: this.namespace,
       podLabels: this.selector,
@@ -231,8 +237,49 @@ export class ClusterAutoscaler extends Construct {
       egress: [
         // The Kubernetes API server and the AWS APIs (Auto Scaling, EC2, STS; public or VPC endpoints).
         { peers: [{ ipBlock: { cidr: '0.0.0.0/0', except: [INSTANCE_METADATA_CIDR] } }], ports: [{ port: 443 }] },
+        // AWS credentials from the EKS Pod Identity Agent on the node.
+        { peers: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ port: POD_IDENTITY_AGENT.port }] },
         { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
       ],
     });
   }
+}
+
+function validateProps(props: ClusterAutoscalerProps): void {
+  const minor = /^v(1\.[0-9]+)\.[0-9]+$/.exec(props.imageTag)?.[1];
+  if (minor === undefined) {
+    throw new Error(`ClusterAutoscaler: imageTag "${props.imageTag}" is not a release tag; use v<minor>.<patch>, e.g. v${props.kubernetesVersion}.0`);
+  }
+  if (minor !== props.kubernetesVersion) {
+    throw new Error(`ClusterAutoscaler: imageTag ${props.imageTag} is for Kubernetes ${minor} but kubernetesVersion is ${props.kubernetesVersion}; use a v${props.kubernetesVersion}.x release (upstream supports only the matching minor)`);
+  }
+  for (const [name, value] of [['scaleDownDelayAfterAdd', props.scaleDownDelayAfterAdd], ['scaleDownUnneededTime', props.scaleDownUnneededTime]] as const) {
+    if (value !== undefined && !DURATION.test(value)) throw new Error(`ClusterAutoscaler: ${name} "${value}" is not a duration; use e.g. 10m, 90s or 1h`);
+  }
+}
+
+/** The flags of ./cluster-autoscaler, in order. */
+function autoscalerArgs(props: ClusterAutoscalerProps): string[] {
+  return [
+    '--v=4',
+    '--stderrthreshold=info',
+    '--cloud-provider=aws',
+    '--skip-nodes-with-local-storage=false',
+    '--expander=least-waste',
+    `--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${props.clusterName}`,
+    '--balance-similar-node-groups',
+    '--scale-down-enabled=true',
+    `--scale-down-delay-after-add=${props.scaleDownDelayAfterAdd ?? '10m'}`,
+    `--scale-down-unneeded-time=${props.scaleDownUnneededTime ?? '10m'}`,
+  ];
+}
+
+function healthProbe(initialDelaySeconds: number): k8s.Probe {
+  return {
+    httpGet: { path: '/health-check', port: k8s.IntOrString.fromNumber(CLUSTER_AUTOSCALER_PORT) },
+    initialDelaySeconds,
+    periodSeconds: 10,
+    timeoutSeconds: 5,
+    failureThreshold: 3,
+  };
 }

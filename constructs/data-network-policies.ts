@@ -1,14 +1,16 @@
 /**
  * The NetworkPolicies of a data namespace: default deny, DNS, and exactly the connections a CloudNativePG
- * cluster or an OpsTree Redis cluster needs (clients from the app namespace, its operator, its own members,
- * Prometheus, and for Postgres the Kubernetes API and S3).
+ * cluster or an OpsTree Redis cluster needs (the client pods that use it — never a whole namespace —, its
+ * operator, its own members, Prometheus, for Postgres the Kubernetes API and S3, for Redis its snapshot job).
  * @see https://cloudnative-pg.io/documentation/current/networking/
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { Construct } from 'constructs';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyPeer, type PolicyPort } from './network-policy';
-import { POSTGRES_PORTS, type PostgresCluster } from './postgres-cluster';
-import { REDIS_PORTS, type RedisCluster } from './redis-cluster';
+import { POSTGRES_PORTS } from '../model/operators/cloudnative-pg';
+import { REDIS_PORTS } from '../model/operators/redis-operator';
+import type { PostgresCluster } from './postgres-cluster';
+import type { RedisCluster } from './redis-cluster';
 
 /** Ports of the Kubernetes API: 443 (Service / managed endpoints) and 6443 (apiserver on the nodes). */
 export const KUBE_API_PORTS: readonly PolicyPort[] = [{ port: 443 }, { port: 6443 }];
@@ -25,6 +27,14 @@ export function namespaceByName(name: string): PolicyPeer {
   return { namespaceLabels: { 'kubernetes.io/metadata.name': name } };
 }
 
+/** The client peers, each naming pods (a peer without pod labels would admit a whole namespace). */
+function clientPeers(props: DataNetworkPoliciesProps): PolicyPeer[] {
+  if (props.clients.length === 0) throw new Error('data NetworkPolicies: clients is empty; name the pods that use the data store');
+  const wide = props.clients.find((c) => !c.ipBlock && (!c.podLabels || Object.keys(c.podLabels).length === 0));
+  if (wide) throw new Error(`data NetworkPolicies: client peer ${JSON.stringify(wide)} selects every pod of a namespace; give podLabels of the pods that use the data store`);
+  return [...props.clients];
+}
+
 /** Ports without repeats (S3 and the API share 443). */
 function uniquePorts(ports: readonly PolicyPort[]): PolicyPort[] {
   return ports.filter((p, i) => ports.findIndex((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP')) === i);
@@ -32,8 +42,11 @@ function uniquePorts(ports: readonly PolicyPort[]): PolicyPort[] {
 
 /** What every data namespace's policies have in common. */
 export interface DataNetworkPoliciesProps {
-  /** Labels selecting the app namespace (its clients). */
-  readonly appNamespaceLabels: Record<string, string>;
+  /**
+   * The pods that use the data store (each peer names pods, e.g. finbot-api and finbot-worker in the app
+   * namespace); pods that do not use it (finbot-web) are not admitted.
+   */
+  readonly clients: readonly PolicyPeer[];
   /** The Prometheus pods that scrape metrics. */
   readonly prometheus: PolicyPeer;
   /** Namespace of the operator that manages the cluster. */
@@ -67,7 +80,7 @@ export class PostgresNetworkPolicies extends Construct {
         name: n('allow-postgres-from-app'),
         namespace,
         podLabels: pods,
-        ingress: [{ peers: [{ namespaceLabels: props.appNamespaceLabels }], ports: [{ port: POSTGRES_PORTS.postgres }] }],
+        ingress: [{ peers: clientPeers(props), ports: [{ port: POSTGRES_PORTS.postgres }] }],
       }),
       new AllowPolicy(this, 'FromOperator', {
         name: n('allow-postgres-from-cnpg-operator'),
@@ -103,6 +116,11 @@ export class PostgresNetworkPolicies extends Construct {
 /** Props of {@link RedisNetworkPolicies}. */
 export interface RedisNetworkPoliciesProps extends DataNetworkPoliciesProps {
   readonly cluster: RedisCluster;
+  /**
+   * Labels of the snapshot backup pods (same namespace): they read every leader on 6379 and upload to S3.
+   * @default - no backup job
+   */
+  readonly backupPods?: Record<string, string>;
 }
 
 /** Default deny plus exactly what an OpsTree Redis cluster needs, in the cluster's namespace. */
@@ -122,7 +140,7 @@ export class RedisNetworkPolicies extends Construct {
         name: n('allow-redis-from-app'),
         namespace,
         podLabels: pods,
-        ingress: [{ peers: [{ namespaceLabels: props.appNamespaceLabels }], ports: [{ port: REDIS_PORTS.redis }] }],
+        ingress: [{ peers: clientPeers(props), ports: [{ port: REDIS_PORTS.redis }] }],
       }),
       new AllowPolicy(this, 'FromOperator', {
         name: n('allow-redis-from-operator'),
@@ -144,6 +162,20 @@ export class RedisNetworkPolicies extends Construct {
         podLabels: pods,
         ingress: [{ peers: [props.prometheus], ports: [{ port: REDIS_PORTS.exporter }] }],
       }),
+      ...(props.backupPods ? [
+        new AllowPolicy(this, 'FromBackup', {
+          name: n('allow-redis-from-backup'),
+          namespace,
+          podLabels: pods,
+          ingress: [{ peers: [{ podLabels: props.backupPods }], ports: [{ port: REDIS_PORTS.redis }] }],
+        }),
+        new AllowPolicy(this, 'Backup', {
+          name: n('allow-redis-backup-egress'),
+          namespace,
+          podLabels: props.backupPods,
+          egress: [{ peers: [{ podLabels: pods }], ports: [{ port: REDIS_PORTS.redis }] }, { peers: ANYWHERE, ports: S3_PORTS }],
+        }),
+      ] : []),
     ];
   }
 }

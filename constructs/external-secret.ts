@@ -7,7 +7,6 @@ import { Construct } from 'constructs';
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
-import type { VaultSecretStore } from './vault-secret-store';
 
 /** One key of the target Secret and where it comes from. */
 export interface ExternalSecretKey {
@@ -17,6 +16,11 @@ export interface ExternalSecretKey {
   readonly remoteKey: string;
   /** Property of the Vault secret, e.g. `url`. */
   readonly property: string;
+  /**
+   * Another store of the same namespace to read this key from (ESO `data[].sourceRef.storeRef`).
+   * @default - the ExternalSecret's store
+   */
+  readonly store?: { readonly name: string; readonly namespace: string };
 }
 
 /** Props of {@link FinbotExternalSecret}. */
@@ -24,7 +28,7 @@ export interface FinbotExternalSecretProps {
   /** ExternalSecret name. */
   readonly name: string;
   /** Store to read from; the ExternalSecret is created in the store's namespace. */
-  readonly store: VaultSecretStore;
+  readonly store: { readonly name: string; readonly namespace: string };
   /** Name of the Secret the controller creates (and owns). */
   readonly targetName: string;
   /** Keys of the Secret. */
@@ -55,6 +59,10 @@ export class FinbotExternalSecret extends Construct {
     if (dup !== undefined) {
       throw new Error(`ExternalSecret ${props.name}: secretKey "${dup}" appears twice; each key of the target Secret must come from one place`);
     }
+    const foreign = props.data.find((d) => d.store && d.store.namespace !== props.store.namespace);
+    if (foreign) {
+      throw new Error(`ExternalSecret ${props.name}: key "${foreign.secretKey}" reads from store ${foreign.store?.name} in ${foreign.store?.namespace}; a SecretStore serves only its own namespace (${props.store.namespace})`);
+    }
     this.name = props.name;
     this.namespace = props.store.namespace;
     this.secretName = props.targetName;
@@ -65,7 +73,11 @@ export class FinbotExternalSecret extends Construct {
         refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { name: props.store.name, kind: 'SecretStore' },
         target: { name: props.targetName, creationPolicy: 'Owner' },
-        data: props.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey, property: d.property } })),
+        data: props.data.map((d) => ({
+          secretKey: d.secretKey,
+          remoteRef: { key: d.remoteKey, property: d.property },
+          ...(d.store && d.store.name !== props.store.name ? { sourceRef: { storeRef: { name: d.store.name, kind: 'SecretStore' } } } : {}),
+        })),
       },
     }));
   }

@@ -11,25 +11,19 @@ import {
   ClusterSpecResourcesLimits,
   ClusterSpecResourcesRequests,
 } from '../imports/postgresql.cnpg.io';
-import { BARMAN_CLOUD_PLUGIN, type BarmanObjectStore } from './barman-object-store';
+import { BARMAN_CLOUD_PLUGIN } from '../model/operators/barman-cloud';
+import { cnpgAppSecretName, cnpgClusterPodSelector, cnpgInstanceLabels, cnpgReadWriteHost, CNPG_LABELS, POSTGRES_PORTS } from '../model/operators/cloudnative-pg';
+import type { BarmanObjectStore } from './barman-object-store';
 import type { ServiceEndpoint } from './data-endpoints';
 import { compareText } from '../model/text-order';
 import { Cluster } from './kube-objects';
 import { labels } from './labels';
 import { PodMonitorObject } from './pod-monitor';
 
-/** Ports of a CloudNativePG instance pod. */
-export const POSTGRES_PORTS = {
-  /** PostgreSQL (clients, streaming replication, pg_basebackup of joining instances). */
-  postgres: 5432,
-  /** Instance manager status endpoint the operator polls. */
-  status: 8000,
-  /** Prometheus exporter of the instance manager (container port `metrics`). */
-  metrics: 9187,
-} as const;
+export { POSTGRES_PORTS };
 
 /** Label CloudNativePG puts on every pod (instances and jobs) of a cluster. */
-export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
+export const CNPG_CLUSTER_LABEL = CNPG_LABELS.cluster;
 
 const ZONE_KEY = 'topology.kubernetes.io/zone';
 const HOST_KEY = 'kubernetes.io/hostname';
@@ -99,6 +93,11 @@ export class PostgresCluster extends Construct {
   readonly instances: number;
   /** The read-write Service: always the current primary. */
   readonly readWrite: ServiceEndpoint;
+  /**
+   * The Secret the operator creates and keeps for the initdb owner (`<name>-app`; keys in
+   * model/operators/cloudnative-pg.ts): consumers read the password from it, nobody copies it.
+   */
+  readonly appSecretName: string;
   /** Labels of every pod of the cluster (instances and the operator's jobs), for NetworkPolicies. */
   readonly podSelector: Record<string, string>;
   /** The store WAL is archived to, if any. */
@@ -136,12 +135,13 @@ export class PostgresCluster extends Construct {
     this.namespace = props.namespace;
     this.instances = props.instances;
     this.backupStore = props.backupStore;
-    this.podSelector = { [CNPG_CLUSTER_LABEL]: props.name };
-    this.readWrite = { host: `${props.name}-rw.${props.namespace}.svc.cluster.local`, port: POSTGRES_PORTS.postgres };
+    this.podSelector = cnpgClusterPodSelector(props.name);
+    this.readWrite = { host: cnpgReadWriteHost(props.name, props.namespace), port: POSTGRES_PORTS.postgres };
+    this.appSecretName = cnpgAppSecretName(props.name);
 
     // The operator's pods are not FinBot pods: no `app: finbot` (app policies and monitors select on it).
     const objectLabels = labels({ name: props.name, component: 'database', environment: props.environment, finbotApp: false });
-    const instanceSelector = { [CNPG_CLUSTER_LABEL]: props.name, 'cnpg.io/podRole': 'instance' };
+    const instanceSelector = cnpgInstanceLabels(props.name);
     const database = props.database ?? { name: 'finbot', owner: 'finbot' };
     const replica = props.replicaOf;
 

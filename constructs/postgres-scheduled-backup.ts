@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget } from '../imports/postgresql.cnpg.io';
-import { BARMAN_CLOUD_PLUGIN } from './barman-object-store';
+import { BARMAN_CLOUD_PLUGIN } from '../model/operators/barman-cloud';
 import { ScheduledBackup } from './kube-objects';
 import { labels } from './labels';
 import type { PostgresCluster } from './postgres-cluster';

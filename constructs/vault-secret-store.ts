@@ -3,8 +3,9 @@
  * the ServiceAccount it logs in as.
  *
  * The ServiceAccount has `automountServiceAccountToken: false`: no pod runs as it. The External Secrets
- * controller requests a short-lived token for it through the TokenRequest API (`serviceAccountRef`),
- * audience `vault`, and presents that token to Vault's Kubernetes auth method.
+ * controller requests a short-lived token for it through the TokenRequest API (`serviceAccountRef`) with
+ * exactly the audiences listed there (model/operators/external-secrets.ts), and presents that token to
+ * Vault's Kubernetes auth method, whose role must be bound to the same audience.
  * @see https://external-secrets.io/latest/provider/hashicorp-vault/
  * @see https://external-secrets.io/latest/api/spec/#external-secrets.io/v1.VaultKubernetesAuth
  */
@@ -30,12 +31,17 @@ export interface VaultSecretStoreProps {
   readonly kvVersion?: 'v1' | 'v2';
   /** Mount path of the Kubernetes auth method. @default 'kubernetes' */
   readonly kubernetesAuthMount?: string;
-  /** Vault role bound to the ServiceAccount. */
+  /** Vault role bound to the ServiceAccount (one role per consumer: its policy names only its keys). */
   readonly role: string;
+  /**
+   * Audience of the token ESO requests; the Vault role must be bound to it (`audience=`). Required: without
+   * it the API server's default audience is used and a Vault role with an audience rejects the login.
+   */
+  readonly audience: string;
   /** Name of the ServiceAccount the controller requests tokens for. */
   readonly serviceAccountName: string;
-  /** CA bundle of Vault's certificate from a ConfigMap in the same namespace. @default none (public CA) */
-  readonly caConfigMap?: { readonly name: string; readonly key: string };
+  /** CA of Vault's certificate from a Secret in the same namespace (e.g. a cert-manager Certificate's `ca.crt`). @default none (public CA) */
+  readonly caSecret?: { readonly name: string; readonly key: string };
   /** Store name. @default {@link SECRET_STORE_NAME} */
   readonly name?: string;
 }
@@ -51,6 +57,9 @@ export class VaultSecretStore extends Construct {
     super(scope, id);
     if (!props.server.startsWith('https://')) {
       throw new Error(`VaultSecretStore ${props.namespace}: server "${props.server}" must be an https URL: Vault tokens must not travel in clear text`);
+    }
+    if (!/^[a-z0-9][a-z0-9.:/-]*$/.test(props.audience)) {
+      throw new Error(`VaultSecretStore ${props.namespace}: audience "${props.audience}" is not a token audience; use the audience the Vault role is bound to, e.g. vault`);
     }
     this.name = props.name ?? SECRET_STORE_NAME;
     this.namespace = props.namespace;
@@ -68,12 +77,12 @@ export class VaultSecretStore extends Construct {
             server: props.server,
             path: props.path ?? 'secret',
             version: props.kvVersion ?? 'v2',
-            ...(props.caConfigMap ? { caProvider: { type: 'ConfigMap', name: props.caConfigMap.name, key: props.caConfigMap.key } } : {}),
+            ...(props.caSecret ? { caProvider: { type: 'Secret', name: props.caSecret.name, key: props.caSecret.key } } : {}),
             auth: {
               kubernetes: {
                 mountPath: props.kubernetesAuthMount ?? 'kubernetes',
                 role: props.role,
-                serviceAccountRef: { name: props.serviceAccountName },
+                serviceAccountRef: { name: props.serviceAccountName, audiences: [props.audience] },
               },
             },
           },

@@ -13,6 +13,11 @@ import type { Labels } from './selectors';
 import type { KubeObject, SourcedObject } from './kube-object';
 import { podTemplates, type PodTemplate } from './workloads';
 import type { ModelPod, PodPort } from './pods';
+import { cnpgClusterDerived } from './operators/cloudnative-pg';
+import type { DerivedObjects } from './operators/derived';
+import { externalSecretTarget } from './operators/external-secrets';
+import { redisClusterDerived } from './operators/redis-operator';
+import { isVaultHelmSource, vaultHelmDerived } from './operators/vault';
 
 export type { ModelPod, PodPort };
 
@@ -89,31 +94,39 @@ function derivedFrom(s: SourcedObject): Derived {
   // Operators label their Services with (at least) the labels they select on; ServiceMonitors rely on it.
   const service = (svcName: string, selector: Labels, ports: ServicePortModel[]) =>
     out.services.push({ namespace: ns, name: svcName, selector, ports, labels: { ...selector }, origin: s, derived: true });
+  const fromOperatorModel = (d: DerivedObjects, inNamespace = ns) => {
+    for (const p of d.pods) out.pods.push({ description: `${o.kind} ${ns}/${name} (${p.what})`, namespace: inNamespace, labels: p.labels, ports: p.ports.map((x) => ({ port: x.port, name: x.name, protocol: x.protocol ?? 'TCP' })), origin: s });
+    for (const v of d.services) {
+      out.services.push({ namespace: inNamespace, name: v.name, selector: v.selector, labels: { ...v.selector }, origin: s, derived: true, ports: v.ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.targetPort ?? x.port, protocol: x.protocol ?? 'TCP' })) });
+    }
+    out.secrets.push(...d.secrets.map((x) => `${inNamespace}/${x}`));
+  };
   const key = `${group}/${o.kind}`;
   switch (key) {
-    case 'postgresql.cnpg.io/Cluster': {
-      const labels = { 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance', ...(specOf(o).inheritedMetadata?.labels ?? {}) };
-      pod('CloudNativePG instance', labels, [tcp(5432, 'postgresql'), tcp(9187, 'metrics'), tcp(8000, 'status')]);
-      for (const suffix of ['rw', 'ro', 'r']) service(`${name}-${suffix}`, { 'cnpg.io/cluster': name }, [svcPort(5432, 'postgres', 5432)]);
-      out.secrets.push(...['app', 'superuser', 'ca', 'server', 'replication'].map((x) => `${ns}/${name}-${x}`));
+    case 'postgresql.cnpg.io/Cluster':
+      fromOperatorModel(cnpgClusterDerived(name, specOf(o).inheritedMetadata?.labels ?? {}));
       break;
-    }
     case 'postgresql.cnpg.io/Pooler':
       pod('PgBouncer', { 'cnpg.io/poolerName': name }, [tcp(5432, 'pgbouncer'), tcp(9127, 'metrics')]);
       service(name, { 'cnpg.io/poolerName': name }, [svcPort(5432, 'pgbouncer', 'pgbouncer')]);
       break;
     case 'redis.redis.opstreelabs.in/RedisCluster':
+      fromOperatorModel(redisClusterDerived(name, specOf(o)));
+      break;
     case 'redis.redis.opstreelabs.in/Redis':
     case 'redis.redis.opstreelabs.in/RedisReplication': {
-      const roles = o.kind === 'RedisCluster' ? ['leader', 'follower'] : [''];
-      for (const role of roles) {
-        const app = role ? `${name}-${role}` : name;
-        const labels: Record<string, string> = { app, redis_setup_type: o.kind === 'RedisCluster' ? 'cluster' : o.kind === 'Redis' ? 'standalone' : 'replication' };
-        if (role) labels.role = role;
-        pod(`Redis ${role || 'server'}`, labels, [tcp(6379, 'redis-client'), tcp(9121, 'redis-exporter')]);
-        service(app, { app }, [svcPort(6379, 'redis-client'), svcPort(9121, 'redis-exporter')]);
-        service(`${app}-headless`, { app }, [svcPort(6379, 'redis-client')]);
-        service(`${app}-additional`, { app }, [svcPort(6379, 'redis-client')]);
+      const labels: Record<string, string> = { app: name, redis_setup_type: o.kind === 'Redis' ? 'standalone' : 'replication' };
+      pod('Redis server', labels, [tcp(6379, 'redis-client'), tcp(9121, 'redis-exporter')]);
+      service(name, { app: name }, [svcPort(6379, 'redis-client'), svcPort(9121, 'redis-exporter')]);
+      service(`${name}-headless`, { app: name }, [svcPort(6379, 'redis-client')]);
+      service(`${name}-additional`, { app: name }, [svcPort(6379, 'redis-client')]);
+      break;
+    }
+    case 'argoproj.io/Application': {
+      // A Helm chart an Application installs makes objects in the destination namespace (model/operators/vault.ts).
+      const spec = specOf(o);
+      if (isVaultHelmSource(spec.source)) {
+        fromOperatorModel(vaultHelmDerived(spec.source.helm?.releaseName ?? name), spec.destination?.namespace ?? ns);
       }
       break;
     }
@@ -151,7 +164,7 @@ function derivedFrom(s: SourcedObject): Derived {
       if (specOf(o).secretName) out.secrets.push(`${ns}/${specOf(o).secretName}`);
       break;
     case 'external-secrets.io/ExternalSecret':
-      out.secrets.push(`${ns}/${specOf(o).target?.name ?? name}`);
+      out.secrets.push(`${ns}/${externalSecretTarget(name, specOf(o))}`);
       break;
     case 'bitnami.com/SealedSecret':
       out.secrets.push(`${ns}/${specOf(o).template?.metadata?.name ?? name}`);

@@ -1,6 +1,7 @@
 /** Every rule, by family. To add a rule: write it in rules/<family>.ts and it is picked up from here. */
 import type { Rule } from './rule';
 import { crossReferenceRules } from './rules/cross-references';
+import { copiedDatabasePasswordRule, dataClientRule, operatorBehaviourRules } from './rules/operator-behaviour';
 import { monitoringSelectionRules, operatorReferenceRules } from './rules/operator-references';
 import { podSecurityRules } from './rules/pod-security';
 import { reachabilityRules } from './rules/reachability';
@@ -9,7 +10,7 @@ import { trafficSafetyRules } from './rules/traffic-safety';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules, ...trafficSafetyRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

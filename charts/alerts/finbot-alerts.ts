@@ -7,12 +7,15 @@
  */
 import type { ObservabilitySettings } from '../../config/sections/observability';
 import type { AlertRule } from '../../constructs/prometheus-rule';
+import { backupAlertRules, type BackupJobAlert } from './backup-alerts';
 
 /** Where the alerted workloads run. */
 export interface AlertScope {
   readonly appNamespace: string;
   readonly databaseNamespace: string;
   readonly cacheNamespace: string;
+  /** Snapshot backup CronJobs to alert on when their last success is too old (backup-alerts.ts). @default none */
+  readonly backups?: readonly BackupJobAlert[];
 }
 
 /** Every metric name the rules use, with the exporter that provides it (checked by a test). */
@@ -26,6 +29,7 @@ export const ALERT_METRICS = {
   cnpg_pg_stat_archiver_seconds_since_last_archival: 'CloudNativePG',
   cnpg_collector_last_available_backup_timestamp: 'CloudNativePG',
   redis_up: 'redis_exporter',
+  kube_job_status_completion_time: 'kube-state-metrics',
   certmanager_certificate_expiration_timestamp_seconds: 'cert-manager',
 } as const;
 
@@ -117,6 +121,7 @@ export function finbotAlertGroups(a: ObservabilitySettings['alerts'], s: AlertSc
         },
       ],
     },
+    ...(s.backups?.length ? [{ name: 'finbot.backups', rules: backupAlertRules(s.backups) }] : []),
     {
       name: 'finbot.certificates',
       rules: [

@@ -11,11 +11,6 @@ import { dnsSubdomain, goDuration, int32 } from '../fields';
 /** `1.33`-style Kubernetes minor version of the cluster's control plane. */
 const kubernetesVersion = z.string().regex(/^1\.[0-9]{1,3}$/, { message: 'must be a Kubernetes minor version such as "1.33" (quote it in YAML)' });
 
-/** An IAM role ARN for IRSA. */
-const roleArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/, { message: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/finbot-cluster-autoscaler' });
-
 /** A Go duration as the cluster-autoscaler flags take it, e.g. `10m`, `90s`, `1h`. */
 const duration = goDuration;
 
@@ -38,8 +33,12 @@ export const clusterSchema = z
     autoscaler: z.strictObject({
       /** Release tag, `v<kubernetesVersion>.<patch>`, e.g. v1.33.0. */
       imageTag: z.string().min(1),
-      /** IAM role the ServiceAccount assumes through IRSA (annotation eks.amazonaws.com/role-arn). */
-      roleArn,
+      /**
+       * Name of the IAM role an EKS Pod Identity association gives the ServiceAccount kube-system/cluster-autoscaler
+       * (created outside this repository, docs/cluster-and-gitops.md); documentation only: no account id or ARN
+       * reaches the manifests.
+       */
+      podIdentityRole: z.string().regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, { message: 'must be an IAM role name such as finbot-cluster-cluster-autoscaler (a name, not an ARN)' }),
       /** --scale-down-delay-after-add. */
       scaleDownDelayAfterAdd: duration,
       /** --scale-down-unneeded-time. */

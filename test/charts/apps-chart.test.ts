@@ -122,6 +122,7 @@ describe('platform chart', () => {
         if (['kube-system', 'istio-system'].includes(sel['kubernetes.io/metadata.name'])) continue;
         if (operatorNamespaces.includes(sel['kubernetes.io/metadata.name'])) continue;
         if (Object.values(settingsOf(env).observability.operatorNamespaces).includes(sel['kubernetes.io/metadata.name'])) continue;
+        if (sel['kubernetes.io/metadata.name'] === settingsOf(env).secrets.secretStore.controllerNamespace) continue;
         expect(nsLabels.some((l) => Object.entries(sel).every(([k, v]) => l[k] === v)), `${env}: ${JSON.stringify(sel)}`).toBe(true);
       }
     }

@@ -27,9 +27,11 @@ describe('cluster chart (production): design document values', () => {
     expect(c.env).toEqual([{ name: 'AWS_REGION', value: 'us-west-2' }]);
   });
 
-  it('IRSA role from the settings', () => {
+  it('EKS Pod Identity: the role named in the settings, no role ARN and no account id on the ServiceAccount', () => {
     const sa = find(objs, 'ServiceAccount', 'cluster-autoscaler', 'kube-system');
-    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/finbot-cluster-cluster-autoscaler');
+    expect(sa.metadata.annotations['finbot.io/pod-identity-role']).toBe(settingsOf('production').cluster.autoscaler.podIdentityRole);
+    expect(JSON.stringify(objs)).not.toMatch(/arn:aws/);
+    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBeUndefined();
   });
 
   it('Prometheus in the monitoring namespace may scrape it', () => {

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
 import { schemaProblems } from '../../validation/schema';
-import { chartObjects, find, objectsOf, ofKind, settingsOf, type KubeObject } from '../helpers';
+import { chartObjects, find, objectsOf, ofKind, settingsOf, synthObjects as synthObjectsOf, type KubeObject } from '../helpers';
 
 const prodData = chartObjects('production', 'data');
 const stagingData = chartObjects('staging', 'data');
 const prodApps = chartObjects('production', 'apps');
 
 const policy = (objs: readonly KubeObject[], name: string, ns: string) => find(objs, 'NetworkPolicy', name, ns);
+
+/** app.kubernetes.io/name of the app Deployments whose containers get an env var (from the rendered apps). */
+function credentialHolders(apps: readonly KubeObject[], envName: string): string[] {
+  const names = ofKind(apps, 'Deployment')
+    .filter((d) => d.spec.template.spec.containers.some((c: any) => (c.env ?? []).some((e: any) => e.name === envName)))
+    .map((d) => d.spec.template.metadata.labels['app.kubernetes.io/name'] as string);
+  return [...new Set(names)].sort();
+}
+const appPeer = (name: string) => ({
+  namespaceSelector: { matchLabels: { name: settingsOf('production').platform.namespaces.app, 'finbot.io/environment': 'production' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
+});
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
 
 describe('data chart: Postgres as in the design document (production)', () => {
@@ -142,10 +154,10 @@ describe('data chart: NetworkPolicies of the database namespace (production)', (
     expect(policy(prodData, 'default-deny-all', ns).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
-  it('admits exactly the production app namespace on 5432', () => {
+  it('admits on 5432 exactly the app pods that hold the database credentials (never finbot-web)', () => {
     const p = policy(prodData, 'allow-postgres-from-app', ns).spec;
     expect(p.podSelector).toEqual({ matchLabels: pg });
-    expect(p.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }], ports: tcp(5432) }]);
+    expect(p.ingress).toEqual([{ from: credentialHolders(prodApps, 'DATABASE_URL').map(appPeer), ports: tcp(5432) }]);
   });
 
   it('the CNPG operator (cnpg-system) reaches status 8000 and 5432', () => {
@@ -182,17 +194,19 @@ describe('data chart: NetworkPolicies of the cache namespace (production)', () =
     expect(ofKind(prodData, 'NetworkPolicy').filter((p) => p.metadata.namespace === ns).map((p) => p.metadata.name).sort()).toEqual([
       'allow-dns-egress',
       'allow-prometheus-scrape-redis',
+      'allow-redis-backup-egress',
       'allow-redis-cluster-bus',
       'allow-redis-from-app',
+      'allow-redis-from-backup',
       'allow-redis-from-operator',
       'default-deny-all',
     ]);
   });
 
-  it('admits exactly the production app namespace on 6379', () => {
+  it('admits on 6379 exactly the app pods that hold the Redis password (never finbot-web)', () => {
     const p = policy(prodData, 'allow-redis-from-app', ns).spec;
     expect(p.podSelector).toEqual({ matchLabels: redis });
-    expect(p.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }], ports: tcp(6379) }]);
+    expect(p.ingress).toEqual([{ from: credentialHolders(prodApps, 'REDIS_PASSWORD').map(appPeer), ports: tcp(6379) }]);
   });
 
   it('the redis operator (redis-operator) reaches 6379', () => {
@@ -257,9 +271,9 @@ describe('data chart: staging is smaller and has no second region', () => {
     expect(r.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe('5Gi');
   });
 
-  it('policies admit the staging app namespace, never production\'s', () => {
+  it('policies admit the staging app pods, never production\'s', () => {
     const p = policy(stagingData, 'allow-postgres-from-app', 'staging-database').spec;
-    expect(p.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { name: 'staging', 'finbot.io/environment': 'staging' } } }]);
+    for (const peer of p.ingress[0].from) expect(peer.namespaceSelector.matchLabels).toEqual({ name: 'staging', 'finbot.io/environment': 'staging' });
   });
 
   it('no data-dr output', () => {
@@ -363,5 +377,49 @@ describe('data chart: CRD schema validation catches invalid custom resources', (
     const bad = clone(find(prodData, 'PodMonitor', 'finbot-redis-cluster'));
     bad.spec.podMetricsEndpoints = 'redis-exporter';
     expect(await schemaProblems(bad)).not.toEqual([]);
+  });
+});
+
+describe.each(['production', 'staging'])('data chart (%s): Redis snapshot backups', (env) => {
+  const s = settingsOf(env);
+  const objs = synthObjectsOf(env);
+  const cache = s.platform.namespaces.cache;
+  const cj = find(objs, 'CronJob', `${s.data.redis.name}-backup`, cache);
+  const pod = cj.spec.jobTemplate.spec.template.spec;
+
+  it('runs on the settings\' schedule, uploads to the environment\'s own bucket with SSE-KMS', () => {
+    expect(cj.spec.schedule).toBe(s.data.backups.redis.schedule);
+    const upload = pod.containers[0];
+    expect(upload.env).toContainEqual({ name: 'BUCKET', value: s.data.backups.bucket });
+    expect(upload.env).toContainEqual({ name: 'KMS_KEY_ID', value: s.data.backups.kmsKeyId });
+    expect(upload.command.join(' ')).toContain('--sse aws:kms');
+  });
+
+  it('takes the snapshot with redis-cli against every master, password from the Redis Secret (never on the command line)', () => {
+    const snap = pod.initContainers[0];
+    expect(snap.image).toBe(`${s.data.redis.image.registry}/${s.data.redis.image.repository}:${s.data.redis.image.tag}`);
+    expect(snap.command.join(' ')).toContain('--rdb');
+    expect(snap.env).toContainEqual({ name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'finbot-redis-password', key: 'password' } } });
+  });
+
+  it('restricted, no API token; its S3 keys come from an ExternalSecret', () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
+    for (const c of [...pod.initContainers, ...pod.containers]) expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    const credsSecret = pod.containers[0].env.find((e: any) => e.name === 'AWS_ACCESS_KEY_ID').valueFrom.secretKeyRef.name;
+    expect(find(objs, 'ExternalSecret', credsSecret, cache).spec.target.name).toBe(credsSecret);
+  });
+
+  it('the backup alerts watch both snapshot CronJobs with an absence guard', () => {
+    const rules = ofKind(objs, 'PrometheusRule').flatMap((r: any) => r.spec.groups).flatMap((g: any) => g.rules);
+    for (const [alert, ns, cronJob, hours] of [
+      ['RedisBackupTooOld', cache, `${s.data.redis.name}-backup`, s.data.backups.redis.maxAgeHours],
+      ['VaultBackupTooOld', s.platform.namespaces.vault, `${s.secrets.vault.helm.releaseName}-backup`, s.data.backups.vault.maxAgeHours],
+    ] as const) {
+      const r = rules.find((x: any) => x.alert === alert);
+      expect(r.expr).toContain(`namespace="${ns}",job_name=~"${cronJob}-[0-9]+"`);
+      expect(r.expr).toContain(`> ${hours * 3600}`);
+      expect(r.expr).toContain('absent(');
+      expect(() => find(objs, 'CronJob', cronJob, ns)).not.toThrow();
+    }
   });
 });

@@ -101,7 +101,8 @@ describe('alerting rules', () => {
   it('covers errors, latency, restarts, HPA, replication lag, backups/RPO, Redis, certificates', () => {
     expect(alerts().map((a: any) => a.alert)).toEqual([
       'FinbotHighErrorRate', 'FinbotHighLatencyP95', 'FinbotPodRestarting', 'FinbotHpaAtMaxReplicas',
-      'PostgresReplicationLagHigh', 'PostgresWalArchiveBehindRpo', 'PostgresBaseBackupTooOld', 'RedisDown', 'CertificateExpiringSoon',
+      'PostgresReplicationLagHigh', 'PostgresWalArchiveBehindRpo', 'PostgresBaseBackupTooOld', 'RedisDown',
+      'RedisBackupTooOld', 'VaultBackupTooOld', 'CertificateExpiringSoon',
     ]);
   });
 

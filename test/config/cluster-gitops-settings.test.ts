@@ -49,11 +49,11 @@ describe('cluster.yaml', () => {
     expect(e.message).toContain('must be a Kubernetes minor version such as "1.33"');
   });
 
-  it('rejects a role that is not an IAM role ARN', () => {
-    edit('production', 'cluster', /roleArn: .*/, 'roleArn: finbot-autoscaler');
+  it('rejects a Pod Identity role given as an ARN (no account id may reach the settings or dist/)', () => {
+    edit('production', 'cluster', /podIdentityRole: .*/, 'podIdentityRole: arn:aws:iam::111122223333:role/finbot-autoscaler');
     const e = errorOf('production');
-    expect(e.field).toBe('autoscaler.roleArn');
-    expect(e.message).toContain('must be an IAM role ARN');
+    expect(e.field).toBe('autoscaler.podIdentityRole');
+    expect(e.message).toContain('must be an IAM role name');
   });
 
   it('rejects a flag duration without a unit', () => {

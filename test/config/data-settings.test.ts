@@ -57,8 +57,34 @@ describe('data.yaml settings', () => {
   });
 
   it('checks DR rules only when DR is enabled', () => {
-    edit('staging', 'destinationPath: s3://finbot-backups-dr/staging/postgres', 'destinationPath: s3://finbot-backups/staging/postgres');
+    edit('staging', 'destinationPath: s3://finbot-staging-backups-dr/postgres', 'destinationPath: s3://finbot-staging-backups/postgres');
     expect(loadSettings('staging', scratch.dir).data.postgres.disasterRecovery.enabled).toBe(false);
+  });
+
+  it('rejects a Postgres archive outside the environment\'s own backup bucket (staging once wrote into production\'s)', () => {
+    edit('staging', 'destinationPath: s3://finbot-staging-backups/postgres', 'destinationPath: s3://finbot-backups/staging/postgres');
+    const e = errorOf('staging');
+    expect(e.field).toBe('postgres.backup.destinationPath');
+    expect(e.problem).toContain("is not in this environment's backup bucket finbot-staging-backups");
+  });
+
+  it('rejects a DR archive in the primary region\'s bucket', () => {
+    edit('production', 'destinationPath: s3://finbot-backups-dr/postgres', 'destinationPath: s3://finbot-backups/dr');
+    expect(errorOf('production').problem).toContain('must be in a bucket of the DR region');
+  });
+
+  it('no two environments share a backup bucket (primary or DR)', () => {
+    const buckets = ['production', 'staging'].flatMap((env) => {
+      const d = loadSettings(env).data;
+      return [d.backups.bucket, /^s3:\/\/([^/]+)/.exec(d.postgres.disasterRecovery.destinationPath)![1]];
+    });
+    expect(new Set(buckets).size).toBe(buckets.length);
+  });
+
+  it('rejects a six-field schedule for the snapshot CronJobs', () => {
+    edit('production', /redis: \{ schedule: "[^"]*"/, 'redis: { schedule: "0 30 2 * * *"');
+    const e = errorOf('production');
+    expect(e.field).toBe('backups.redis.schedule');
   });
 
   it('rejects a Redis clusterVersion that does not match the image', () => {

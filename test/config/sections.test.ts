@@ -20,26 +20,33 @@ function issue(section: 'secrets' | 'observability', change: (raw: any) => void)
 describe('secrets.yaml', () => {
   it('loads both environments', () => {
     expect(loadSettings('production').secrets.refreshInterval).toBe('15s');
-    expect(loadSettings('staging').secrets.secretStore.server).toBe('https://vault.staging.finbot.com:8200');
+    expect(loadSettings('staging').secrets.vault.apiAddr).toBe('https://vault.staging.finbot.com:8200');
   });
   it('Vault over plain http is refused', () => {
-    expect(issue('secrets', (r) => { r.secretStore.server = 'http://vault.finbot.com:8200'; })).toEqual({ path: 'secretStore.server', message: expect.stringContaining('must be an https URL') });
+    expect(issue('secrets', (r) => { r.vault.apiAddr = 'http://vault.finbot.com:8200'; })).toEqual({ path: 'vault.apiAddr', message: expect.stringContaining('must be an https URL') });
     expect(issue('secrets', (r) => { r.vault.apiAddr = 'vault.finbot.com'; }).path).toBe('vault.apiAddr');
   });
   it('refresh interval: a duration, not 0', () => {
     expect(issue('secrets', (r) => { r.refreshInterval = '15'; }).message).toContain('must be a duration such as 90s, 10m or 1h30m');
     expect(issue('secrets', (r) => { r.refreshInterval = '0s'; }).message).toContain('0 disables refreshing');
   });
-  it('Vault key paths, KV version, KMS key, Consul address and prefix, region, mount paths', () => {
-    expect(issue('secrets', (r) => { r.keys.database = '/secret/finbot/database'; }).message).toContain('must be a Vault key path such as finbot/database');
+  it('Vault key paths, KV version, KMS key, chart version, raft voters, region, mount paths', () => {
+    expect(issue('secrets', (r) => { r.keys.redis = '/secret/finbot/redis'; }).message).toContain('must be a Vault key path such as finbot/database');
     expect(issue('secrets', (r) => { r.secretStore.kvVersion = 'v3'; }).message).toBe('must be v1 or v2 (the KV secrets engine version)');
     expect(issue('secrets', (r) => { r.vault.awskms.kmsKeyId = 'vault-unseal-key'; }).message).toContain('must be a KMS key alias');
-    expect(issue('secrets', (r) => { r.vault.consul.address = 'consul'; }).message).toBe('must be host:port such as consul:8500');
-    expect(issue('secrets', (r) => { r.vault.consul.path = 'vault'; }).message).toContain('ending in "/"');
+    expect(issue('secrets', (r) => { r.vault.helm.chartVersion = 'latest'; }).message).toContain('vault-helm chart version');
+    expect(issue('secrets', (r) => { r.vault.replicas = 2; }).message).toContain('odd number');
     expect(issue('secrets', (r) => { r.vault.awskms.region = 'oregon'; }).message).toBe('must be an AWS region such as us-west-2');
     expect(issue('secrets', (r) => { r.secretStore.path = 'secret/data'; }).message).toContain('without slashes');
     expect(issue('secrets', (r) => { r.secretStore.kubernetesAuthMount = 'Kube Auth'; }).message).toBe('must be a mount path such as kubernetes');
-    expect(issue('secrets', (r) => { r.secretStore.role = 'Finbot_Role'; }).message).toContain('DNS-1123');
+    expect(issue('secrets', (r) => { r.roles.app = 'Finbot_Role'; }).message).toContain('DNS-1123');
+  });
+  it('one Vault role per consumer and one key per secret (least privilege)', () => {
+    expect(issue('secrets', (r) => { r.roles.cache = r.roles.app; })).toEqual({ path: expect.stringMatching(/^roles\./), message: expect.stringContaining('each consumer needs a Vault role of its own') });
+    expect(issue('secrets', (r) => { r.keys.backup.redis = r.keys.backup.postgres; }).message).toContain('each secret needs its own key');
+  });
+  it('a token audience is required (ESO asks for it; the Vault roles are bound to it)', () => {
+    expect(issue('secrets', (r) => { delete r.secretStore.audience; }).path).toBe('secretStore.audience');
   });
 });
 

@@ -6,7 +6,7 @@ const base: ClusterAutoscalerProps = {
   clusterName: 'c1',
   kubernetesVersion: '1.33',
   imageTag: 'v1.33.0',
-  roleArn: 'arn:aws:iam::123456789012:role/ca',
+  podIdentityRole: 'c1-cluster-autoscaler',
   region: 'us-west-2',
   environment: 'test',
 };
@@ -69,10 +69,11 @@ describe('ClusterAutoscaler', () => {
     expect(spec.volumes.every((v: any) => v.hostPath === undefined)).toBe(true);
   });
 
-  it('has an IRSA ServiceAccount with a token (it is an API client) and no PDB', () => {
+  it('gets AWS credentials through EKS Pod Identity: no role ARN or account id, a token (it is an API client), no PDB', () => {
     const objs = synth();
     const [sa] = byKind(objs, 'ServiceAccount');
-    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/ca' });
+    expect(sa.metadata.annotations).toEqual({ 'finbot.io/pod-identity-role': 'c1-cluster-autoscaler' });
+    expect(JSON.stringify(objs)).not.toMatch(/arn:aws|[0-9]{12}/);
     expect(sa.automountServiceAccountToken).toBe(true);
     expect(byKind(objs, 'Deployment')[0].spec.template.spec.automountServiceAccountToken).toBe(true);
     expect(byKind(objs, 'PodDisruptionBudget')).toEqual([]);
@@ -103,7 +104,9 @@ describe('ClusterAutoscaler', () => {
     expect(np.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'cluster-autoscaler', 'app.kubernetes.io/instance': 'test' });
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] });
-    expect(np.spec.egress[1].ports.map((p: any) => p.port)).toEqual([53, 53]);
+    // EKS Pod Identity Agent (link-local, port 80) for the AWS credentials.
+    expect(np.spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] });
+    expect(np.spec.egress[2].ports.map((p: any) => p.port)).toEqual([53, 53]);
     expect(np.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { name: 'monitoring' } }, podSelector: { matchLabels: { app: 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 8085 }] }]);
   });
 
@@ -118,6 +121,10 @@ describe('ClusterAutoscaler', () => {
 
   it('refuses a tag that is not a release', () => {
     expect(() => synth({ imageTag: 'latest' })).toThrow('ClusterAutoscaler: imageTag "latest" is not a release tag; use v<minor>.<patch>, e.g. v1.33.0');
+  });
+
+  it('refuses an ARN as the Pod Identity role (a name only)', () => {
+    expect(() => synth({ podIdentityRole: 'arn:aws:iam::111122223333:role/x' })).toThrow('ClusterAutoscaler: podIdentityRole "arn:aws:iam::111122223333:role/x" is not an IAM role name');
   });
 
   it('refuses a duration without unit', () => {

@@ -34,6 +34,7 @@ export const redisProps: RedisClusterProps = {
   storageClass: 'fast-ssd',
   resources,
   exporterResources: resources,
+  operatorImage: 'quay.io/opstree/redis-operator:v0.26.0',
 };
 
 /** The synthesized object of a kind. */

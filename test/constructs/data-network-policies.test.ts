@@ -5,7 +5,8 @@ import { PostgresCluster } from '../../constructs/postgres-cluster';
 import { RedisCluster } from '../../constructs/redis-cluster';
 import { chart, pgProps, redisProps } from './data-fixtures';
 
-const common = { appNamespaceLabels: { name: 'app' }, prometheus: { namespaceLabels: { name: 'mon' }, podLabels: { p: 'q' } } };
+const clients = [{ namespaceLabels: { name: 'app' }, podLabels: { 'app.kubernetes.io/name': 'api' } }];
+const common = { clients, prometheus: { namespaceLabels: { name: 'mon' }, podLabels: { p: 'q' } } };
 const policies = (c: ReturnType<typeof chart>) => Testing.synth(c).filter((o: any) => o.kind === 'NetworkPolicy');
 const byName = (c: ReturnType<typeof chart>, name: string) => policies(c).find((p: any) => p.metadata.name === name)?.spec;
 
@@ -18,7 +19,8 @@ describe('PostgresNetworkPolicies', () => {
       'db/allow-postgres-to-kube-api-and-s3', 'db/allow-prometheus-scrape-postgres', 'db/default-deny-all',
     ]);
     expect(byName(c, 'allow-postgres-from-app').podSelector).toEqual({ matchLabels: { 'cnpg.io/cluster': 'pg' } });
-    expect(byName(c, 'allow-postgres-from-app').ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { name: 'app' } } }]);
+    // Only the named client pods, never the whole app namespace (finbot-web must not reach Postgres).
+    expect(byName(c, 'allow-postgres-from-app').ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { name: 'app' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }]);
     expect(byName(c, 'allow-prometheus-scrape-postgres').ingress[0]).toEqual({
       from: [{ namespaceSelector: { matchLabels: { name: 'mon' } }, podSelector: { matchLabels: { p: 'q' } } }],
       ports: [{ protocol: 'TCP', port: 9187 }],
@@ -46,5 +48,26 @@ describe('RedisNetworkPolicies', () => {
     expect(byName(c, 'allow-redis-from-operator').ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'redis-operator' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
     expect(byName(c, 'allow-redis-cluster-bus').egress[0].ports).toEqual([{ protocol: 'TCP', port: 6379 }, { protocol: 'TCP', port: 16379 }]);
     expect(byName(c, 'allow-prometheus-scrape-redis').ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9121 }]);
+    expect(byName(c, 'allow-redis-from-app').ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { name: 'app' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }]);
+  });
+
+  it('the snapshot job: Redis admits it on 6379; it may reach Redis on 6379 and S3 on 443, nothing else', () => {
+    const c = chart();
+    new RedisNetworkPolicies(c, 'r', { ...common, cluster: new RedisCluster(c, 'rc', redisProps), operatorNamespace: 'redis-operator', backupPods: { job: 'backup' } });
+    expect(byName(c, 'allow-redis-from-backup').ingress).toEqual([{ from: [{ podSelector: { matchLabels: { job: 'backup' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
+    expect(byName(c, 'allow-redis-backup-egress')).toEqual({
+      podSelector: { matchLabels: { job: 'backup' } },
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ podSelector: { matchLabels: { redis_setup_type: 'cluster' } } }], ports: [{ protocol: 'TCP', port: 6379 }] },
+        { to: [], ports: [{ protocol: 'TCP', port: 443 }] },
+      ],
+    });
+  });
+
+  it('refuses a client peer that names a whole namespace', () => {
+    const c = chart();
+    expect(() => new RedisNetworkPolicies(c, 'r', { ...common, clients: [{ namespaceLabels: { name: 'app' } }], cluster: new RedisCluster(c, 'rc', redisProps), operatorNamespace: 'redis-operator' }))
+      .toThrow('selects every pod of a namespace');
   });
 });

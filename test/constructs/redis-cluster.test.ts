@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Testing } from 'cdk8s';
 import { RedisCluster } from '../../constructs/redis-cluster';
+import { REDIS_CONFIG_GENERATION, redisShardPods } from '../../model/operators/redis-operator';
 import { chart, objectOf, redisProps } from './data-fixtures';
 
 const restricted = (readOnlyRootFilesystem: boolean) => ({
@@ -31,7 +33,7 @@ describe('RedisCluster', () => {
     expect(r.podSelector).toEqual({ redis_setup_type: 'cluster' });
   });
 
-  it('runs restricted: pod and every container', () => {
+  it('runs restricted: pod, every container and the operator\'s init-config container', () => {
     const c = chart();
     new RedisCluster(c, 'r', redisProps);
     const spec = objectOf(c, 'RedisCluster').spec;
@@ -39,14 +41,29 @@ describe('RedisCluster', () => {
     expect(spec.redisLeader.securityContext).toEqual(restricted(true));
     expect(spec.redisFollower.securityContext).toEqual(restricted(true));
     expect(spec.redisExporter.securityContext).toEqual(restricted(true));
+    // redis-operator v0.26.0 internal/k8sutils/statefulset_test.go: the init-config container gets
+    // spec.initContainer.securityContext ("init-config container should have SecurityContext").
+    expect(spec.initContainer.securityContext).toEqual(restricted(true));
   });
 
-  it('readOnlyRootFilesystem: false affects only the Redis containers, not the exporter', () => {
+  it('a read-only root only with the config generated in the init container (GenerateConfigInInitContainer)', () => {
     const c = chart();
-    new RedisCluster(c, 'r', { ...redisProps, readOnlyRootFilesystem: false });
+    new RedisCluster(c, 'r', redisProps);
+    const spec = objectOf(c, 'RedisCluster').spec;
+    // enabled: false — the operator then adds only init-config (image: its INIT_CONTAINER_IMAGE), not a
+    // second `init<sts>` container running spec.initContainer.image (statefulset_test.go: 1 vs 2 containers).
+    expect(spec.initContainer).toMatchObject({ enabled: false, image: 'quay.io/opstree/redis-operator:v0.26.0' });
+    expect(REDIS_CONFIG_GENERATION.configMountPath).toBe('/etc/redis');
+  });
+
+  it('configInInitContainer: false keeps the Redis root writable (the image writes redis.conf) and renders no initContainer', () => {
+    const c = chart();
+    new RedisCluster(c, 'r', { ...redisProps, configInInitContainer: false });
     const spec = objectOf(c, 'RedisCluster').spec;
     expect(spec.redisLeader.securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(spec.redisFollower.securityContext.readOnlyRootFilesystem).toBe(false);
     expect(spec.redisExporter.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(spec.initContainer).toBeUndefined();
   });
 
   it('no app: finbot on the CR (the operator copies CR labels over its own `app` pod label)', () => {
@@ -55,15 +72,42 @@ describe('RedisCluster', () => {
     expect(objectOf(c, 'RedisCluster').metadata.labels.app).toBeUndefined();
   });
 
-  it('spreads each role over zones, all pods over nodes; PDBs on', () => {
+  it('its pods get no Kubernetes API token: own ServiceAccount with automount off', () => {
     const c = chart();
     new RedisCluster(c, 'r', redisProps);
-    const leader = objectOf(c, 'RedisCluster').spec.redisLeader;
-    expect(leader.pdb).toEqual({ enabled: true, maxUnavailable: 1 });
+    const sa = objectOf(c, 'ServiceAccount');
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(objectOf(c, 'RedisCluster').spec.serviceAccountName).toBe(sa.metadata.name);
+  });
+
+  it('spreads each role over zones, all pods over nodes; no operator PDBs', () => {
+    const c = chart();
+    new RedisCluster(c, 'r', redisProps);
+    const { redisLeader: leader, redisFollower: follower } = objectOf(c, 'RedisCluster').spec;
+    expect(leader.pdb).toEqual({ enabled: false });
+    expect(follower.pdb).toEqual({ enabled: false });
     expect(leader.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable, t.labelSelector.matchLabels])).toEqual([
       ['topology.kubernetes.io/zone', 'DoNotSchedule', { app: 'rc-leader' }],
       ['kubernetes.io/hostname', 'ScheduleAnyway', { redis_setup_type: 'cluster' }],
     ]);
+  });
+
+  it('one PodDisruptionBudget per slot range (leader i + follower i), no pod under two budgets', () => {
+    for (const clusterSize of [3, 5]) {
+      const c = chart();
+      new RedisCluster(c, 'r', { ...redisProps, clusterSize });
+      const pdbs = Testing.synth(c).filter((o: any) => o.kind === 'PodDisruptionBudget');
+      expect(pdbs).toHaveLength(clusterSize);
+      const covered = pdbs.flatMap((p: any) => {
+        expect(p.spec.maxUnavailable).toBe(1);
+        const [expr] = p.spec.selector.matchExpressions;
+        expect(expr).toMatchObject({ key: 'statefulset.kubernetes.io/pod-name', operator: 'In' });
+        return expr.values as string[];
+      });
+      expect(new Set(covered).size).toBe(covered.length);
+      expect(covered.sort()).toEqual(Array.from({ length: clusterSize }, (_, i) => [`rc-follower-${i}`, `rc-leader-${i}`]).flat().sort());
+      expect(pdbs[1].spec.selector.matchExpressions[0].values).toEqual(['rc-leader-1', 'rc-follower-1']);
+    }
   });
 
   it('PodMonitor scrapes the exporter port of leaders and followers', () => {
@@ -80,11 +124,21 @@ describe('RedisCluster', () => {
     expect(() => new RedisCluster(chart(), 'r', { ...redisProps, clusterSize: 2 })).toThrow('RedisCluster rc: clusterSize is 2; a Redis cluster needs at least 3 leaders');
   });
 
-  it('rejects an unpinned image', () => {
+  it('rejects an unpinned image, operator image included', () => {
     expect(() => new RedisCluster(chart(), 'r', { ...redisProps, exporterImage: 'quay.io/opstree/redis-exporter:latest' })).toThrow('exporterImage "quay.io/opstree/redis-exporter:latest" has no pinned tag');
+    expect(() => new RedisCluster(chart(), 'r', { ...redisProps, operatorImage: 'quay.io/opstree/redis-operator:latest' })).toThrow('operatorImage "quay.io/opstree/redis-operator:latest" has no pinned tag');
   });
 
   it('rejects a clusterVersion that does not match the image', () => {
     expect(() => new RedisCluster(chart(), 'r', { ...redisProps, clusterVersion: 'v6' })).toThrow('clusterVersion "v6" does not match the image quay.io/opstree/redis:v7.0.15; allowed is the image\'s major version as v<N> (here v7)');
+  });
+});
+
+describe('redis-operator model: which pods hold one slot range', () => {
+  // redis-operator v0.26.0 internal/k8sutils/redis.go ExecuteRedisReplicationCommand: follower i replicates
+  // leader (i mod leaders).
+  it('follower i with leader i; with two followers per leader, followers i and i+n', () => {
+    expect(redisShardPods('rc', 3)).toEqual([['rc-leader-0', 'rc-follower-0'], ['rc-leader-1', 'rc-follower-1'], ['rc-leader-2', 'rc-follower-2']]);
+    expect(redisShardPods('rc', 3, 2)[0]).toEqual(['rc-leader-0', 'rc-follower-0', 'rc-follower-3']);
   });
 });

@@ -58,6 +58,7 @@ describe('exemptions', () => {
       'AppProject argocd/finbot-production-gitops',
       'Application argocd/finbot-production',
       'Application argocd/finbot-production-workloads',
+      'Application argocd/vault-production',
     ]);
     expect(await violationsOf('xref/namespace', o, { externalNamespaces: [...withoutArgocd, 'argocd'] })).toEqual([]);
   });

@@ -117,6 +117,23 @@ const CASES: readonly Case[] = [
   { rule: 'xref/grafana-instance', name: 'dashboard instanceSelector matching no Grafana', breakIt: (o) => { get(o, 'GrafanaDashboard', 'finbot-overview').spec.instanceSelector.matchLabels = { dashboards: 'main' }; }, expect: 'dashboards=main' },
   { rule: 'xref/namespace', name: 'externalNamespaces are the only way to use a namespace the output does not create', breakIt: () => undefined, brokenOptions: { externalNamespaces: PRODUCTION_OPTIONS.externalNamespaces?.filter((n) => n !== 'argocd') }, expect: 'argocd' },
 
+  // operator behaviour (model/operators/, upstream-cited): each case puts back a defect the old output had
+  { rule: 'operator/config-writer-read-only-root', name: 'RedisCluster: read-only root without the init-config container', breakIt: (o) => { delete get(o, 'RedisCluster', 'finbot-redis-cluster').spec.initContainer; }, expect: '/etc/redis/redis.conf' },
+  { rule: 'operator/config-writer-read-only-root', name: 'vault-helm: read-only root without a /tmp volume', breakIt: (o) => { delete get(o, 'Application', 'vault-production').spec.source.helm.valuesObject.server.volumeMounts; }, expect: '/tmp/storageconfig.hcl' },
+  { rule: 'operator/secretstore-audience', name: 'Vault Kubernetes auth without audiences', breakIt: (o) => { delete get(o, 'SecretStore', 'vault-backend', 'production').spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences; }, expect: 'default audience' },
+  { rule: 'operator/vault-mlock', name: 'vault.hcl without disable_mlock', breakIt: (o) => { const v = get(o, 'Application', 'vault-production').spec.source.helm.valuesObject.server.ha.raft; v.config = v.config.replace('disable_mlock = true\n', ''); }, expect: 'Failed to lock memory' },
+  { rule: 'operator/vault-mlock', name: 'a vault-config ConfigMap (the old output) without disable_mlock', breakIt: (o) => add(o, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vault-config', namespace: 'vault' }, data: { 'vault.hcl': 'storage "consul" {}\nlistener "tcp" {}\n' } }), expect: 'disable_mlock' },
+  { rule: 'operator/pdb-overlap', name: 'the operator\'s per-role Redis budgets on top of the shard budgets', breakIt: (o) => { const r = get(o, 'RedisCluster', 'finbot-redis-cluster').spec; r.redisLeader.pdb = { enabled: true, maxUnavailable: 1 }; }, expect: 'operator-made PodDisruptionBudget finbot-redis-cluster-leader' },
+  { rule: 'operator/vault-role-shared', name: 'one Vault role for every namespace (the old output)', breakIt: (o) => { for (const ns of ['production', 'database', 'cache']) get(o, 'SecretStore', 'vault-backend', ns).spec.provider.vault.auth.kubernetes.role = 'finbot-role'; }, expect: 'finbot-role' },
+  { rule: 'operator/redis-api-token', name: 'RedisCluster without its own token-less ServiceAccount', breakIt: (o) => { delete get(o, 'RedisCluster', 'finbot-redis-cluster').spec.serviceAccountName; }, expect: 'no serviceAccountName' },
+  { rule: 'policy/placeholder-value', name: 'the old IRSA annotation with account 123456789012', breakIt: (o) => { get(o, 'ServiceAccount', 'cluster-autoscaler', 'kube-system').metadata.annotations = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/finbot-cluster-cluster-autoscaler' }; }, expect: '123456789012' },
+  { rule: 'policy/placeholder-value', name: 'an example.com host', breakIt: (o) => { container(o).env.push({ name: 'API_URL', value: 'https://api.example.com' }); }, expect: 'example.com' },
+
+  { rule: 'netpol/data-store-clients', name: 'the old allow-postgres-from-app: the whole app namespace (finbot-web too)', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-postgres-from-app', 'database').spec.ingress[0].from = [{ namespaceSelector: { matchLabels: { name: 'production', 'finbot.io/environment': 'production' } } }]; }, expect: 'finbot-web' },
+  { rule: 'netpol/data-store-clients', name: 'Redis admitting the whole app namespace', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-redis-from-app', 'cache').spec.ingress[0].from = [{ namespaceSelector: {} }]; }, expect: 'finbot-web' },
+
+  { rule: 'operator/copied-database-password', name: 'the old finbot-secrets: database-url from Vault finbot/database', breakIt: (o) => { const d = get(o, 'ExternalSecret', 'finbot-secrets').spec.data[0]; delete d.sourceRef; d.remoteRef = { key: 'finbot/database', property: 'url' }; }, expect: 'finbot/database' },
+
   // reachability
   { rule: 'netpol/reachability', name: 'web → api blocked at api ingress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-api-from-web-and-workers'), expect: "destination's ingress" },
   { rule: 'netpol/reachability', name: 'web → api blocked at web egress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-and-workers-to-api'), expect: "source's egress" },

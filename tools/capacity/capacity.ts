@@ -6,6 +6,7 @@
  * StatefulSets, DaemonSets, CloudNativePG Clusters and Poolers, OpsTree RedisClusters, Prometheus and
  * Alertmanager, Elasticsearch, OpenTelemetryCollector, Grafana); a new operator CR gets one more entry. Pure.
  */
+import { REDIS_CLUSTER_ROLES, REDIS_ROLE_SPEC_KEY, redisRoleReplicas } from '../../model/operators/redis-operator';
 import { parseQuantity } from '../../config/quantity';
 import type { Settings } from '../../config/schema';
 import type { CapacityInput } from '../../config/sections/capacity';
@@ -187,10 +188,10 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
     const shared = spec.kubernetesConfig?.resources;
     const exporter = spec.redisExporter?.enabled ? resourceAmounts(spec.redisExporter.resources) : ZERO;
     const storagePerPod = claimStorage(spec.storage?.volumeClaimTemplate) + (spec.storage?.nodeConfVolume ? claimStorage(spec.storage?.nodeConfVolumeClaimTemplate) : 0);
-    return (['redisLeader', 'redisFollower'] as const).map((role) => {
-      const n = spec[role]?.replicas ?? spec.clusterSize ?? 0;
-      const resources = spec[role]?.resources ?? shared;
-      return { suffix: role === 'redisLeader' ? 'leader' : 'follower', minPods: n, maxPods: n, pod: add(resourceAmounts(resources), exporter), storagePerPod, containersWithoutRequests: resources?.requests ? 0 : 1 };
+    return REDIS_CLUSTER_ROLES.map((role) => {
+      const n = redisRoleReplicas(spec, role);
+      const resources = spec[REDIS_ROLE_SPEC_KEY[role]]?.resources ?? shared;
+      return { suffix: role, minPods: n, maxPods: n, pod: add(resourceAmounts(resources), exporter), storagePerPod, containersWithoutRequests: resources?.requests ? 0 : 1 };
     });
   },
   // prometheus-operator: replicas × shards pods, `resources`, a volume per pod from `storage`.

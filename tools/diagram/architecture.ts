@@ -7,6 +7,8 @@
  * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
 import type { PodPort } from '../../model/cluster-model';
+import { cnpgClusterPodSelector, CNPG_SERVICE_SUFFIXES, POSTGRES_PORTS } from '../../model/operators/cloudnative-pg';
+import { REDIS_CLUSTER_ROLES, REDIS_PORTS, redisPodLabels, redisRoleServices } from '../../model/operators/redis-operator';
 import type { KubeObject } from '../../model/kube-object';
 import { groupKind } from '../../model/object-id';
 import { evaluate, policiesOf, type Policy } from '../../model/network-policy';
@@ -72,10 +74,9 @@ const EDGE_KINDS = new Set(['Ingress', 'HTTPRoute']);
  * Services the operator creates for clients (what an application's environment names as its host).
  */
 const DATA_STORES: Record<string, { labels: (name: string) => Labels; port: number; services: (name: string) => string[] }> = {
-  // CloudNativePG: <cluster>-rw (primary), -ro (replicas), -r (any instance).
-  'postgresql.cnpg.io/Cluster': { labels: (name) => ({ 'cnpg.io/cluster': name }), port: 5432, services: (name) => [`${name}-rw`, `${name}-ro`, `${name}-r`] },
-  // OpsTree Redis operator: <cluster>-leader / -follower (and their -headless variants).
-  'redis.redis.opstreelabs.in/RedisCluster': { labels: (name) => ({ app: `${name}-leader`, redis_setup_type: 'cluster' }), port: 6379, services: (name) => [`${name}-leader`, `${name}-follower`, `${name}-leader-headless`, `${name}-follower-headless`] },
+  // CloudNativePG and the OpsTree Redis operator: pods, port and Services from the operator model.
+  'postgresql.cnpg.io/Cluster': { labels: cnpgClusterPodSelector, port: POSTGRES_PORTS.postgres, services: (name) => Object.values(CNPG_SERVICE_SUFFIXES).map((x) => `${name}${x}`) },
+  'redis.redis.opstreelabs.in/RedisCluster': { labels: (name) => redisPodLabels(name, 'leader'), port: REDIS_PORTS.redis, services: (name) => REDIS_CLUSTER_ROLES.flatMap((r) => redisRoleServices(name, r)) },
   // ECK: <cluster>-es-http.
   'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: (name) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': name }), port: 9200, services: (name) => [`${name}-es-http`] },
 };
