@@ -71,7 +71,8 @@ export class FinbotAlertmanager extends Construct {
     this.name = props.name ?? 'main';
     this.namespace = props.namespace;
     this.configSecretName = props.configSecretName;
-    this.podLabels = alertmanagerPodLabels(this.name);
+    const all = alertmanagerPodLabels(this.name);
+    this.podLabels = { 'app.kubernetes.io/name': all['app.kubernetes.io/name'], alertmanager: all.alertmanager };
     const serviceName = `alertmanager-${this.name}`;
     const objectLabels = labels({ name: serviceName, component: 'monitoring', environment: props.environment, finbotApp: false });
     const res = props.resources;
@@ -101,7 +102,7 @@ export class FinbotAlertmanager extends Construct {
       metadata: { name: serviceName, namespace: props.namespace, labels: objectLabels },
       spec: {
         type: 'ClusterIP',
-        selector: { 'app.kubernetes.io/name': this.podLabels['app.kubernetes.io/name'], alertmanager: this.name },
+        selector: { ...this.podLabels },
         ports: [{ name: ALERTMANAGER_PORTS.webName, port: FinbotAlertmanager.WEB_PORT, targetPort: k8s.IntOrString.fromString(ALERTMANAGER_PORTS.webName), protocol: 'TCP' }],
       },
     });
@@ -109,7 +110,7 @@ export class FinbotAlertmanager extends Construct {
     if (replicas >= 2) {
       new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: { name: serviceName, namespace: props.namespace, labels: objectLabels },
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: this.name } } },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...this.podLabels } } },
       });
     }
   }

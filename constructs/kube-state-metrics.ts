@@ -33,14 +33,18 @@ const KUBE_API_PORTS = [443, 6443] as const;
  * list/watch on exactly these.
  */
 export const KSM_RESOURCES: ReadonlyArray<{ readonly resource: string; readonly apiGroup: string }> = [
-  ...[...new Map(Object.values(KSM_METRICS).map((m) => [m.resource, { resource: m.resource, apiGroup: m.apiGroup }])).values()],
+  { resource: 'pods', apiGroup: '' },
   { resource: 'nodes', apiGroup: '' },
   { resource: 'namespaces', apiGroup: '' },
   { resource: 'persistentvolumeclaims', apiGroup: '' },
   { resource: 'deployments', apiGroup: 'apps' },
   { resource: 'statefulsets', apiGroup: 'apps' },
   { resource: 'jobs', apiGroup: 'batch' },
+  { resource: 'horizontalpodautoscalers', apiGroup: 'autoscaling' },
 ];
+for (const [metric, m] of Object.entries(KSM_METRICS)) {
+  if (!KSM_RESOURCES.some((r) => r.resource === m.resource && r.apiGroup === m.apiGroup)) throw new Error(`KSM_RESOURCES lacks ${m.resource}, which ${metric} needs`);
+}
 
 /** ClusterRole rules: list and watch, one rule per API group, of {@link KSM_RESOURCES} only. */
 export function kubeStateMetricsRules(): k8s.PolicyRule[] {

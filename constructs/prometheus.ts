@@ -103,7 +103,10 @@ export class FinbotPrometheus extends Construct {
     if (!props.scrapeNamespaces.includes(props.namespace)) {
       throw new Error(`FinbotPrometheus ${props.name}: scrapeNamespaces ${JSON.stringify(props.scrapeNamespaces)} lacks its own namespace ${props.namespace}; its monitors of local Services would find nothing`);
     }
-    this.podLabels = prometheusPodLabels(props.name);
+    // Two of the labels the operator sets on every pod (model/operators/prometheus-operator.ts): enough to
+    // name this Prometheus, stable across operator upgrades.
+    const all = prometheusPodLabels(props.name);
+    this.podLabels = { 'app.kubernetes.io/name': all['app.kubernetes.io/name'], prometheus: all.prometheus };
     this.url = `http://${PROMETHEUS_OPERATED_SERVICE}.${props.namespace}.svc:${this.port}`;
     const objectLabels = labels({ name: props.name, component: 'monitoring', environment: props.environment, finbotApp: false });
     const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
