@@ -2,13 +2,14 @@
 import type { Rule } from './rule';
 import { crossReferenceRules } from './rules/cross-references';
 import { monitoringSelectionRules, operatorReferenceRules } from './rules/operator-references';
+import { monitoringRules } from './rules/monitoring';
 import { podSecurityRules } from './rules/pod-security';
 import { reachabilityRules } from './rules/reachability';
 import { schemaRules } from './rules/schema-rules';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...monitoringRules, ...reachabilityRules];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {
