@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { load } from 'js-yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
@@ -302,4 +303,93 @@ describe('observability: staging', () => {
     expect(() => find(objs, 'PodDisruptionBudget', 'alertmanager-main')).toThrow();
     expect(find(objs, 'ServiceMonitor', 'finbot-api').spec.namespaceSelector.matchNames).toEqual(['staging']);
   });
+});
+
+describe('alert routing: Alertmanager configuration from settings, credentials from Vault', () => {
+  for (const env of ['production', 'staging']) {
+    const objs = () => synthObjects(env);
+    const am = () => settingsOf(env).observability.alertmanager;
+    const es = () => find(objs(), 'ExternalSecret', 'alertmanager-main-config', 'monitoring');
+    const config = () => load(es().spec.target.template.data['alertmanager.yaml']) as any;
+
+    it(`${env}: Alertmanager reads the ExternalSecret's Secret as is; no AlertmanagerConfig selector, no API token`, () => {
+      const spec = find(objs(), 'Alertmanager', 'main', 'monitoring').spec;
+      expect(spec.configSecret).toBe(es().spec.target.name);
+      expect(spec.secrets).toEqual([es().spec.target.name]);
+      expect(spec.alertmanagerConfigSelector).toBeUndefined();
+      expect(spec.automountServiceAccountToken).toBe(false);
+    });
+
+    it(`${env}: one Vault property per receiver credential, from the settings' key, through a SecretStore of the monitoring namespace with its own role`, () => {
+      expect(es().spec.data).toEqual(am().receivers.map((r) => ({ secretKey: r.credential, remoteRef: { key: am().credentials.vaultKey, property: r.credential } })));
+      const store = find(objs(), 'SecretStore', es().spec.secretStoreRef.name, 'monitoring');
+      expect(store.spec.provider.vault.auth.kubernetes.role).toBe(am().credentials.vaultRole);
+      expect(es().spec.target.template).toMatchObject({ engineVersion: 'v2', mergePolicy: 'Merge' });
+    });
+
+    it(`${env}: receivers as in settings, each credential a mounted file of the config Secret`, () => {
+      const c = config();
+      expect(c.receivers.map((r: any) => r.name)).toEqual(am().receivers.map((r) => r.name));
+      const text = JSON.stringify(c.receivers);
+      for (const r of am().receivers) expect(text).toContain(`/etc/alertmanager/secrets/${es().spec.target.name}/${r.credential}`);
+      expect(text).not.toMatch(/"(routing_key|api_url|service_key)":/);
+    });
+
+    it(`${env}: severity routes as in settings, the Watchdog first and only to the heartbeat receiver`, () => {
+      const routes = config().route.routes;
+      expect(routes[0]).toMatchObject({ receiver: am().heartbeat.receiver, matchers: ['alertname="Watchdog"'], repeat_interval: am().heartbeat.interval });
+      for (const [severity, receivers] of Object.entries(am().routes)) {
+        expect(routes.filter((r: any) => r.matchers[0] === `severity="${severity}"`).map((r: any) => r.receiver)).toEqual(receivers);
+      }
+      expect(config().route.receiver).toBe(am().defaultReceiver);
+    });
+
+    it(`${env}: the WAL alert fires with time left before the RPO (data.yaml), and every alert is guarded against missing series`, () => {
+      const backup = settingsOf(env).data.postgres.backup;
+      const alertsOf = find(objs(), 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+      const wal = alertsOf.find((a: any) => a.alert === 'PostgresWalArchiveBehindRpo');
+      const threshold = Number(/> (\d+)\)/.exec(wal.expr)![1]);
+      const forMinutes = Number(wal.for.replace('m', ''));
+      expect(threshold / 60 + forMinutes).toBeLessThan(backup.rpoMinutes);
+      expect(threshold).toBeGreaterThan(backup.archiveTimeoutMinutes * 60);
+      for (const a of alertsOf) if (a.alert !== 'Watchdog') expect(a.expr, a.alert).toMatch(/ or absent\(/);
+      const backupAlert = alertsOf.find((a: any) => a.alert === 'PostgresBaseBackupTooOld');
+      expect(backupAlert.expr).toContain('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp');
+      expect(backupAlert.expr).not.toContain('cnpg_collector_last_available_backup_timestamp');
+    });
+
+    it(`${env}: probe alerts guard every probed endpoint of gitops.yaml`, () => {
+      const alertsOf = find(objs(), 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+      const down = alertsOf.find((a: any) => a.alert === 'FinbotEndpointDown');
+      for (const t of settingsOf(env).gitops.probes.targets) expect(down.expr).toContain(`absent(probe_success{job="finbot-synthetic",endpoint="${t.name}"})`);
+    });
+
+    it(`${env}: Prometheus discovers through Roles in exactly the namespaces its monitors point to`, () => {
+      const s = settingsOf(env);
+      const roles = ofKind(objs(), 'Role').filter((r: any) => r.metadata.name === 'monitoring-finbot-prometheus');
+      const expected = [s.platform.namespaces.monitoring, s.platform.namespaces.app, s.platform.namespaces.database, s.platform.namespaces.cache, s.observability.operatorNamespaces.certManager, 'kube-system'];
+      expect(roles.map((r: any) => r.metadata.namespace).sort()).toEqual([...expected].sort());
+      const targets = new Set<string>();
+      for (const m of [...ofKind(objs(), 'ServiceMonitor'), ...ofKind(objs(), 'PodMonitor')]) for (const n of m.spec.namespaceSelector?.matchNames ?? [m.metadata.namespace]) targets.add(n);
+      for (const n of targets) expect(expected, `monitor target namespace ${n}`).toContain(n);
+    });
+
+    it(`${env}: Envoy sidecars are scraped on http-envoy-prom and the dashboard shows mesh request and error rate per route`, () => {
+      const s = settingsOf(env);
+      const pm = find(objs(), 'PodMonitor', 'istio-sidecars', s.platform.namespaces.app);
+      expect(pm.metadata.labels.app).toBe('finbot');
+      expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http-envoy-prom', path: '/stats/prometheus', interval: '30s', scheme: 'http' }]);
+      const dash = JSON.parse(find(objs(), 'GrafanaDashboard', 'finbot-overview', 'monitoring').spec.json);
+      const exprs = dash.panels.filter((p: any) => p.title.startsWith('Mesh ')).flatMap((p: any) => p.targets.map((t: any) => t.expr));
+      expect(exprs).toHaveLength(2);
+      for (const e of exprs) expect(e).toContain(`istio_requests_total{reporter="destination",destination_service_namespace="${s.platform.namespaces.app}"`);
+      expect(exprs[1]).toContain('response_code=~"5.."');
+    });
+
+    it(`${env}: Grafana mounts no API token`, () => {
+      const g = find(objs(), 'Grafana', 'finbot-grafana', 'monitoring');
+      expect(g.spec.deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+      expect(g.spec.serviceAccount).toEqual({ automountServiceAccountToken: false });
+    });
+  }
 });
