@@ -135,3 +135,19 @@ export const PROMETHEUS_CLUSTER_RULES: ReadonlyArray<{ readonly apiGroups?: read
   { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
   { nonResourceURLs: ['/metrics'], verbs: ['get'] },
 ];
+
+/**
+ * Resources of the `config-reloader` sidecar the operator adds to every Prometheus and Alertmanager pod: the
+ * operator's `--config-reloader-cpu-request/limit` and `--config-reloader-memory-request/limit` defaults, 10m
+ * and 50Mi each (cmd/operator/main.go `defaultReloaderCPU`, `defaultReloaderMemory`; pkg/operator/config.go
+ * `DefaultConfig`).
+ */
+export const CONFIG_RELOADER_RESOURCES = { requests: { cpu: '10m', memory: '50Mi' }, limits: { cpu: '10m', memory: '50Mi' } } as const;
+
+/**
+ * Pods a Prometheus or Alertmanager CR runs: `replicas` (default 1), and for Prometheus one StatefulSet per
+ * shard (`shards`, default 1; pkg/prometheus/server/operator.go).
+ */
+export function monitoringPodCount(kind: 'Prometheus' | 'Alertmanager', spec: { replicas?: number; shards?: number }): number {
+  return (spec.replicas ?? 1) * (kind === 'Prometheus' ? spec.shards ?? 1 : 1);
+}
