@@ -3,7 +3,7 @@ import { load } from 'js-yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
-import { ALERT_METRICS } from '../../charts/alerts/finbot-alerts';
+import { ALERT_METRICS, walArchiveAlertSeconds } from '../../charts/alerts/finbot-alerts';
 import { promqlProblems } from '../../constructs/prometheus-rule';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 import { optionsFor } from '../../validation/run';
@@ -392,4 +392,12 @@ describe('alert routing: Alertmanager configuration from settings, credentials f
       expect(g.spec.serviceAccount).toEqual({ automountServiceAccountToken: false });
     });
   }
+});
+
+describe('walArchiveAlertSeconds', () => {
+  it('half the RPO; refuses settings where that is not well above archive_timeout or leaves no time before the RPO', () => {
+    expect(walArchiveAlertSeconds({ rpoMinutes: 60, archiveTimeoutMinutes: 5 })).toBe(1800);
+    expect(() => walArchiveAlertSeconds({ rpoMinutes: 15, archiveTimeoutMinutes: 5 })).toThrow('must be at least twice archive_timeout');
+    expect(() => walArchiveAlertSeconds({ rpoMinutes: 8, archiveTimeoutMinutes: 1 })).toThrow('leave 5 min before the RPO');
+  });
 });

@@ -104,8 +104,9 @@ for (const env of ENVIRONMENTS) {
       const guards = new Map(alerts.map((r) => [r.alert, [...r.expr.matchAll(GUARD)].map((m) => m[1])]));
       const ns = { app: settings.platform.namespaces.app, db: settings.platform.namespaces.database, cache: settings.platform.namespaces.cache };
       const list = scenarios({ settings, ...ns, httpJobs: httpJobs(env) });
-      // One scenario per alert, none for an alert that does not exist.
-      expect(list.map((s) => s.alert).sort()).toEqual(alerts.map((a) => a.alert).sort());
+      // One scenario per alert, none for an alert that does not exist: a new alert needs its failing and
+      // healthy series in test/environments/alert-scenarios.ts.
+      expect(list.map((s) => s.alert).sort(), 'every alert needs a scenario in test/environments/alert-scenarios.ts').toEqual(alerts.map((a) => a.alert).sort());
       for (const a of alerts) {
         const sc = list.find((s) => s.alert === a.alert)!;
         expect(sc.severity, a.alert).toBe(a.labels.severity);
