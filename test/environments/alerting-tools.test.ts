@@ -11,7 +11,7 @@
  * Without them these tests are skipped, with one note saying so; with CI=true a missing tool is a failure.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
@@ -47,7 +47,7 @@ afterAll(() => {
 });
 
 const work = mkdtempSync(join(tmpdir(), 'finbot-alerting-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => { if (!process.env.FINBOT_KEEP_TOOL_FILES) rmSync(work, { recursive: true, force: true }); });
 
 function run(cmd: string, args: string[]): { status: number | null; out: string; stdout: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: work });
@@ -161,6 +161,21 @@ for (const env of ENVIRONMENTS) {
     });
   });
 }
+
+describe('CI installs the tools before the tests', () => {
+  it('.ci/run and every workflow job that runs npm test install promtool and amtool first', () => {
+    const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
+    expect(ci.indexOf('install-alerting-tools.sh')).toBeGreaterThan(-1);
+    expect(ci.indexOf('install-alerting-tools.sh')).toBeLessThan(ci.indexOf('npm test'));
+    for (const wf of ['ci.yml', 'release.yml']) {
+      const text = readFileSync(join(REPO_ROOT, '.github', 'workflows', wf), 'utf8');
+      const tests = [...text.matchAll(/run: npm test/g)].map((m) => m.index!);
+      expect(tests.length, wf).toBeGreaterThan(0);
+      for (const at of tests) expect(text.lastIndexOf('npm run tools:install', at), `${wf}: npm test at ${at}`).toBeGreaterThan(text.lastIndexOf('steps:', at));
+    }
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts['tools:install']).toBe('sh .ci/install-alerting-tools.sh');
+  });
+});
 
 function alertmanagerYaml(env: string): string {
   const es = observability(env).find((o) => o.kind === 'ExternalSecret' && (o.spec as any)?.target?.template?.data?.['alertmanager.yaml']);
