@@ -10,7 +10,7 @@
  * The tools come from Debian's `prometheus` and `prometheus-alertmanager` packages (`npm run tools:install`).
  * Without them these tests are skipped, with one note saying so; with CI=true a missing tool is a failure.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +30,8 @@ const missing = TOOLS.filter((t) => !present(t));
 const skipped: string[] = [];
 
 /** A test that needs the tools: runs when they are there, fails in CI without them, is skipped otherwise. */
-function toolTest(name: string, fn: () => void): void {
-  if (missing.length === 0) it(name, fn, 120_000);
+function toolTest(name: string, fn: () => void | Promise<void>): void {
+  if (missing.length === 0) it(name, fn, 180_000);
   else if (inCi) it(name, () => { throw new Error(`CI=true but ${missing.join(', ')} not installed: ${INSTALL}`); });
   else {
     skipped.push(name);
@@ -48,6 +48,17 @@ afterAll(() => {
 
 const work = mkdtempSync(join(tmpdir(), 'finbot-alerting-'));
 afterAll(() => { if (!process.env.FINBOT_KEEP_TOOL_FILES) rmSync(work, { recursive: true, force: true }); });
+
+/** Runs a tool without blocking the event loop (the promtool files of one environment run side by side). */
+function runAsync(cmd: string, args: string[]): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: work });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('close', (status) => resolve({ status, out }));
+  });
+}
 
 function run(cmd: string, args: string[]): { status: number | null; out: string; stdout: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: work });
@@ -94,7 +105,7 @@ for (const env of ENVIRONMENTS) {
       expect(r.out).toMatch(/SUCCESS: \d+ rules found/);
     });
 
-    toolTest('promtool test rules: each alert fires on its failure, stays silent when healthy, and fires on absent series', () => {
+    toolTest('promtool test rules: each alert fires on its failure, stays silent when healthy, and fires on absent series', async () => {
       const groups = ruleGroups(env);
       // Annotations are templates over the firing value; promtool compares them verbatim, so the unit tests
       // load the rules without them (`promtool check rules` above parses the templates).
@@ -116,9 +127,11 @@ for (const env of ENVIRONMENTS) {
       const tests = [...scenarioTests(list), ...absenceTests(alerts, guards)];
       // promtool evaluates every rule at every evaluation_interval up to eval_time: day-long scenarios get
       // their own file with a coarser interval (their series are sampled at the same interval).
-      for (const interval of [...new Set(tests.map((t) => t.interval))]) {
+      const results = await Promise.all([...new Set(tests.map((t) => t.interval))].map((interval) => {
         const path = write(env, `alerts-${interval}.test.yaml`, { rule_files: ['bare-rules.yaml'], evaluation_interval: interval, tests: tests.filter((t) => t.interval === interval) });
-        const r = run('promtool', ['test', 'rules', path]);
+        return runAsync('promtool', ['test', 'rules', path]);
+      }));
+      for (const r of results) {
         expect(r.status, r.out).toBe(0);
         expect(r.out).toContain('SUCCESS');
       }
