@@ -95,7 +95,7 @@ const alertmanagerSchema = z.strictObject({
   }),
   credentials: z.strictObject({
     /** Vault KV key (below the store's mount) whose properties are the receivers' `credential`s. */
-    vaultKey: z.string().regex(/^[a-z0-9][-a-z0-9_/]*[a-z0-9]$/, { message: 'must be a Vault key such as finbot/alertmanager' }),
+    vaultKey: z.string().regex(/^[a-z0-9][-a-z0-9_/]*[a-z0-9]$/, { message: 'must be a Vault key such as monitoring/alertmanager' }),
     /** Vault Kubernetes-auth role of the monitoring namespace's SecretStore (a policy that reads only vaultKey). */
     vaultRole: dnsLabel,
   }),
