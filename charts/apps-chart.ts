@@ -9,10 +9,11 @@ import { dataPlainEnv, dataSecretEnv, type DataEndpoints } from '../constructs/d
 import { FinbotApp } from '../constructs/finbot-app';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS } from '../constructs/network-policy';
+import { PROMETHEUS_APP_LABELS } from '../model/operators/prometheus-operator';
 import type { EnvironmentNamespaces } from './platform-chart';
 
-/** Pod labels of the Prometheus server pods the prometheus-operator runs. */
-export const PROMETHEUS_POD_LABELS = { 'app.kubernetes.io/name': 'prometheus' } as const;
+/** Labels of every Prometheus pod of the operator (model/operators/prometheus-operator.ts). */
+export const PROMETHEUS_POD_LABELS = PROMETHEUS_APP_LABELS;
 /** Ports of the data tier, as in the design document's NetworkPolicy. */
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;

@@ -1,26 +1,39 @@
 /**
  * Monitoring and observability (design document: Monitoring and Observability): Prometheus
- * `finbot-prometheus`, Alertmanager `main`, ServiceMonitors of every FinBot component, alerting rules,
- * Grafana with the FinBot dashboard, tracing on Jaeger v2, and the monitoring namespace's NetworkPolicies.
+ * `finbot-prometheus`, Alertmanager `main` with its receivers, ServiceMonitors/PodMonitors of every FinBot
+ * component and of the Envoy sidecars, alerting rules, Grafana with the FinBot dashboard, tracing on Jaeger v2,
+ * and the monitoring namespace's NetworkPolicies.
+ *
+ * The constructor is a list of named steps: metrics (Prometheus and what it scrapes), alerting (rules,
+ * Alertmanager, receivers), tracing ({@link ObservabilityChart.addTracing}, Jaeger and Elasticsearch),
+ * dashboards (Grafana), then the NetworkPolicies of each part.
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
+import { alertmanagerConfigurationYaml, type AlertReceiverProps } from '../constructs/alertmanager-config';
 import { FinbotAlertmanager } from '../constructs/alertmanager';
+import { PROBE_JOB_NAME } from '../constructs/blackbox-exporter';
 import { FinbotElasticsearch } from '../constructs/elasticsearch';
+import { FinbotExternalSecret } from '../constructs/external-secret';
 import { FinbotGrafana, GRAFANA_PORT } from '../constructs/grafana';
 import { FinbotGrafanaDashboard } from '../constructs/grafana-dashboard';
 import { JaegerV2, OTLP_PORTS, QUERY_PORTS } from '../constructs/jaeger-v2';
 import { LegacyJaeger } from '../constructs/jaeger-legacy';
-import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
+import { APP_LABEL, APP_LABEL_VALUE, labels } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyRule } from '../constructs/network-policy';
 import { FinbotPrometheus } from '../constructs/prometheus';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics';
 import { ExternalServiceMonitor } from '../constructs/external-service-monitor';
+import { PodMonitorObject } from '../constructs/pod-monitor';
 import { FinbotPrometheusRule } from '../constructs/prometheus-rule';
 import { FinbotServiceMonitor } from '../constructs/service-monitor';
+import { VaultSecretStore } from '../constructs/vault-secret-store';
+import { CERT_MANAGER_METRICS_SERVICE } from '../model/operators/cert-manager';
+import { ENVOY_PROMETHEUS_PORT } from '../model/operators/exporter-metrics';
+import { ALERTMANAGER_CONFIG_KEY, KUBELET_SERVICE, SERVICE_ACCOUNT_TOKEN_FILE } from '../model/operators/prometheus-operator';
 import type { AppsChart } from './apps-chart';
-import { finbotAlertGroups } from './alerts/finbot-alerts';
+import { finbotAlertGroups, WATCHDOG_ALERT } from './alerts/finbot-alerts';
 import { backupJobAlerts } from './alerts/backup-alerts';
 import { finbotOverviewDashboard, PROMETHEUS_INPUT } from './dashboards/finbot-overview';
 import type { EnvironmentNamespaces } from './platform-chart';
@@ -28,7 +41,7 @@ import type { EnvironmentNamespaces } from './platform-chart';
 /** Metrics ports outside the app tier that Prometheus scrapes. */
 export const SCRAPE_PORTS = {
   /** Istio sidecars (Envoy) in the app namespace. */
-  envoy: 15090,
+  envoy: ENVOY_PROMETHEUS_PORT.port,
   /** CloudNativePG instance exporter. */
   postgres: 9187,
   /** redis_exporter sidecar of the OpsTree RedisCluster. */
@@ -37,17 +50,17 @@ export const SCRAPE_PORTS = {
 /** Ports of the Kubernetes API server (443 on the Service, 6443 on most control planes). */
 export const KUBE_API_PORTS = [443, 6443] as const;
 
-/** cert-manager controller metrics (Helm chart Service `cert-manager`, port `tcp-prometheus-servicemonitor`). */
-export const CERT_MANAGER_METRICS_PORT = 9402;
+/** cert-manager controller metrics port (model/operators/cert-manager.ts). */
+export const CERT_MANAGER_METRICS_PORT = CERT_MANAGER_METRICS_SERVICE.port.port;
 /** The kubelet's HTTPS port (cAdvisor metrics at /metrics/cadvisor). */
-export const KUBELET_PORT = 10250;
+export const KUBELET_PORT = KUBELET_SERVICE.port.port;
 /** Where prometheus-operator keeps the kubelet Service when it runs with `--kubelet-service=kube-system/kubelet`. */
-export const KUBELET_SERVICE_NAMESPACE = 'kube-system';
-/** The service-account files the operator mounts into every Prometheus pod. */
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const KUBELET_SERVICE_NAMESPACE = KUBELET_SERVICE.namespace;
 
 /** Name of the Jaeger v2 collector CR; apps export OTLP to its Service `<name>-collector`. */
 export const TRACE_COLLECTOR_NAME = 'jaeger';
+/** The Secret External Secrets fills with `alertmanager.yaml` and the receivers' credentials. */
+export const ALERTMANAGER_CONFIG_SECRET = 'alertmanager-main-config';
 
 /** Props of {@link ObservabilityChart}. */
 export interface ObservabilityChartProps {
@@ -55,12 +68,23 @@ export interface ObservabilityChartProps {
   readonly namespaces: EnvironmentNamespaces;
   /** The application tier: its components get ServiceMonitors and may send traces. */
   readonly apps: AppsChart;
+  /** The SecretStore of the monitoring namespace (secrets chart: its own Vault role), for Alertmanager's receivers. */
+  readonly monitoringStore: VaultSecretStore;
+}
+
+/** The tracing part: Jaeger v2 collectors and Elasticsearch. */
+export interface Tracing {
+  readonly elasticsearch: FinbotElasticsearch;
+  readonly traceCollector: JaegerV2;
+  readonly traceQuery: JaegerV2;
 }
 
 /** Prometheus, Alertmanager, ServiceMonitors, rules, Grafana, tracing and their policies. */
 export class ObservabilityChart extends Chart {
   readonly prometheus: FinbotPrometheus;
   readonly alertmanager: FinbotAlertmanager;
+  /** The ExternalSecret that renders the Alertmanager configuration and fetches the receivers' credentials. */
+  readonly alertmanagerConfig: FinbotExternalSecret;
   readonly serviceMonitors: readonly FinbotServiceMonitor[];
   readonly rules: FinbotPrometheusRule;
   readonly kubeStateMetrics: KubeStateMetrics;
@@ -68,6 +92,8 @@ export class ObservabilityChart extends Chart {
   readonly certManagerMonitor: ExternalServiceMonitor;
   /** cAdvisor through the kubelet Service prometheus-operator maintains. */
   readonly cadvisorMonitor: ExternalServiceMonitor;
+  /** Envoy's own metrics of every sidecar in the app namespace (port `http-envoy-prom`). */
+  readonly envoyMonitor: PodMonitorObject;
   readonly elasticsearch: FinbotElasticsearch;
   readonly traceCollector: JaegerV2;
   readonly traceQuery: JaegerV2;
@@ -76,37 +102,85 @@ export class ObservabilityChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
     super(scope, id);
-    const { settings, namespaces, apps } = props;
-    const o = settings.observability;
-    const environment = settings.name;
-    const namespace = namespaces.monitoring.name;
-    const finbotSelector = { matchLabels: { [APP_LABEL]: APP_LABEL_VALUE } };
-    // ServiceMonitors and rules are read from the namespaces this environment owns, never cluster-wide.
-    const ownNamespaces = {
+    // Alerting first: Prometheus needs the Alertmanager endpoint.
+    ({ alertmanager: this.alertmanager, config: this.alertmanagerConfig } = this.addAlertmanager(props));
+    this.prometheus = this.addPrometheus(props);
+    ({
+      serviceMonitors: this.serviceMonitors, kubeStateMetrics: this.kubeStateMetrics, certManagerMonitor: this.certManagerMonitor,
+      cadvisorMonitor: this.cadvisorMonitor, envoyMonitor: this.envoyMonitor,
+    } = this.addMonitors(props));
+    this.rules = this.addRules(props);
+    ({ elasticsearch: this.elasticsearch, traceCollector: this.traceCollector, traceQuery: this.traceQuery } = this.addTracing(props));
+    ({ grafana: this.grafana, dashboard: this.dashboard } = this.addDashboards(props));
+    this.metricsNetworkPolicies(props);
+    this.tracingNetworkPolicies(props);
+  }
+
+  /** The namespaces whose monitors and rules Prometheus reads: the ones this environment owns. */
+  private ownNamespaces(props: ObservabilityChartProps) {
+    const { namespaces } = props;
+    return {
       matchExpressions: [{
         key: 'kubernetes.io/metadata.name',
         operator: 'In' as const,
-        values: [namespace, namespaces.app.name, namespaces.database.name, namespaces.cache.name],
+        values: [namespaces.monitoring.name, namespaces.app.name, namespaces.database.name, namespaces.cache.name],
       }],
     };
+  }
 
-    this.alertmanager = new FinbotAlertmanager(this, 'Alertmanager', {
-      namespace,
-      environment,
-      version: o.alertmanager.version,
-      replicas: o.alertmanager.replicas,
-      resources: o.alertmanager.resources,
+  /**
+   * Alertmanager `main` and where its configuration comes from: a SecretStore of the monitoring namespace
+   * (its own Vault role) and an ExternalSecret whose template renders `alertmanager.yaml` next to the
+   * receivers' credentials, which the configuration reads as mounted files.
+   */
+  private addAlertmanager(props: ObservabilityChartProps): { alertmanager: FinbotAlertmanager; config: FinbotExternalSecret } {
+    const { settings, namespaces } = props;
+    const am = settings.observability.alertmanager;
+    const namespace = namespaces.monitoring.name;
+    const environment = settings.name;
+    const alertmanager = new FinbotAlertmanager(this, 'Alertmanager', {
+      namespace, environment, version: am.version, replicas: am.replicas, resources: am.resources, configSecretName: ALERTMANAGER_CONFIG_SECRET,
     });
-
-    this.prometheus = new FinbotPrometheus(this, 'Prometheus', {
-      name: 'finbot-prometheus',
-      namespace,
+    const store = props.monitoringStore;
+    const receivers: AlertReceiverProps[] = am.receivers.map((r) => ({ ...r, credentialFile: alertmanager.credentialPath(r.credential) }));
+    const config = new FinbotExternalSecret(this, 'AlertmanagerConfig', {
+      name: ALERTMANAGER_CONFIG_SECRET,
+      store,
+      targetName: ALERTMANAGER_CONFIG_SECRET,
       environment,
+      refreshInterval: settings.secrets.refreshInterval,
+      data: am.receivers.map((r) => ({ secretKey: r.credential, remoteKey: am.credentials.vaultKey, property: r.credential })),
+      templateData: {
+        [ALERTMANAGER_CONFIG_KEY]: alertmanagerConfigurationYaml({
+          receivers,
+          severityRoutes: am.routes,
+          defaultReceiver: am.defaultReceiver,
+          heartbeat: { alertname: WATCHDOG_ALERT, receiver: am.heartbeat.receiver, interval: am.heartbeat.interval },
+        }),
+      },
+    });
+    return { alertmanager, config };
+  }
+
+  /** Prometheus `finbot-prometheus`: what it selects, where it discovers targets, where it sends alerts. */
+  private addPrometheus(props: ObservabilityChartProps): FinbotPrometheus {
+    const { settings, namespaces } = props;
+    const o = settings.observability;
+    const finbotSelector = { matchLabels: { [APP_LABEL]: APP_LABEL_VALUE } };
+    // ServiceMonitors and rules are read from the namespaces this environment owns, never cluster-wide.
+    const ownNamespaces = this.ownNamespaces(props);
+    return new FinbotPrometheus(this, 'Prometheus', {
+      name: 'finbot-prometheus',
+      namespace: namespaces.monitoring.name,
+      environment: settings.name,
       version: o.prometheus.version,
       replicas: o.prometheus.replicas,
       retention: o.prometheus.retention,
       storage: o.prometheus.storage,
       resources: o.prometheus.resources,
+      // Where the monitors point: its own namespace, the app, data and cache namespaces, cert-manager's and
+      // kube-system (the kubelet Service). Nothing else: no Role there, no discovery.
+      scrapeNamespaces: [namespaces.monitoring.name, namespaces.app.name, namespaces.database.name, namespaces.cache.name, o.operatorNamespaces.certManager, KUBELET_SERVICE.namespace],
       serviceMonitorSelector: finbotSelector,
       serviceMonitorNamespaceSelector: ownNamespaces,
       // The data chart's PodMonitors (Postgres in the database namespace, Redis in the cache namespace) carry
@@ -120,11 +194,18 @@ export class ObservabilityChart extends Chart {
       ruleNamespaceSelector: ownNamespaces,
       alertmanagers: [this.alertmanager.endpoint],
     });
+  }
 
-    this.serviceMonitors = apps.components.map((app) => new FinbotServiceMonitor(this, `ServiceMonitor-${app.name}`, { app, namespace, environment }));
+  /** What Prometheus scrapes besides the Probes: the apps, kube-state-metrics, cert-manager, cAdvisor, Envoy. */
+  private addMonitors(props: ObservabilityChartProps) {
+    const { settings, namespaces, apps } = props;
+    const o = settings.observability;
+    const namespace = namespaces.monitoring.name;
+    const environment = settings.name;
+    const serviceMonitors = apps.components.map((app) => new FinbotServiceMonitor(this, `ServiceMonitor-${app.name}`, { app, namespace, environment }));
 
     // Object-state metrics (restarts, HPA replicas, resource limits) for the alerts and the dashboard.
-    this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {
+    const kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {
       namespace,
       environment,
       version: o.kubeStateMetrics.version,
@@ -134,53 +215,87 @@ export class ObservabilityChart extends Chart {
 
     // cert-manager (installed outside this repository): certmanager_certificate_expiration_timestamp_seconds.
     // honorLabels keeps the Certificate's namespace/name instead of cert-manager's own pod labels.
-    this.certManagerMonitor = new ExternalServiceMonitor(this, 'CertManagerMonitor', {
+    const certManager = CERT_MANAGER_METRICS_SERVICE;
+    const certManagerMonitor = new ExternalServiceMonitor(this, 'CertManagerMonitor', {
       name: 'cert-manager',
       namespace,
       environment,
       targetNamespace: o.operatorNamespaces.certManager,
-      selector: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
-      endpoints: [{ port: 'tcp-prometheus-servicemonitor', path: '/metrics', interval: '60s', scheme: 'http', honorLabels: true }],
+      selector: { ...certManager.labels },
+      endpoints: [{ port: certManager.port.name, path: certManager.path, interval: '60s', scheme: 'http', honorLabels: true }],
       serviceOwner: 'the cert-manager Helm chart',
     });
     // cAdvisor (container_cpu_usage_seconds_total, container_memory_working_set_bytes) from every kubelet.
     // Prometheus authenticates with its ServiceAccount token (ClusterRole: nodes/metrics); kubelet serving
     // certificates are self-signed on most clusters, so the certificate is not verified (as kube-prometheus).
-    this.cadvisorMonitor = new ExternalServiceMonitor(this, 'CadvisorMonitor', {
+    const cadvisorMonitor = new ExternalServiceMonitor(this, 'CadvisorMonitor', {
       name: 'kubelet-cadvisor',
       namespace,
       environment,
-      targetNamespace: KUBELET_SERVICE_NAMESPACE,
-      selector: { 'app.kubernetes.io/name': 'kubelet', 'k8s-app': 'kubelet' },
+      targetNamespace: KUBELET_SERVICE.namespace,
+      selector: { ...KUBELET_SERVICE.labels },
       endpoints: [{
-        port: 'https-metrics',
+        port: KUBELET_SERVICE.port.name,
         path: '/metrics/cadvisor',
         interval: '30s',
         scheme: 'https',
         honorLabels: true,
-        bearerTokenFile: `${SERVICE_ACCOUNT_DIR}/token`,
+        bearerTokenFile: SERVICE_ACCOUNT_TOKEN_FILE,
         tlsConfig: { insecureSkipVerify: true },
       }],
       serviceOwner: 'prometheus-operator --kubelet-service=kube-system/kubelet',
     });
-
-    this.rules = new FinbotPrometheusRule(this, 'Rules', {
-      name: 'finbot-alerts',
-      namespace,
-      environment,
-      runbookBaseUrl: o.alerts.runbookBaseUrl,
-      groups: finbotAlertGroups(o.alerts, { appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name, backups: backupJobAlerts(settings) }),
+    // Envoy's own metrics (istio_requests_total per destination Service) from every FinBot sidecar; the port
+    // is outside traffic capture, so Prometheus (outside the mesh) scrapes it in plain HTTP.
+    const envoyMonitor = new PodMonitorObject(this, 'EnvoyMonitor', {
+      metadata: { name: 'istio-sidecars', namespace: namespaces.app.name, labels: labels({ name: 'istio-sidecars', component: 'monitoring', environment }) },
+      spec: {
+        selector: { matchLabels: { [APP_LABEL]: APP_LABEL_VALUE } },
+        podMetricsEndpoints: [{ port: ENVOY_PROMETHEUS_PORT.name, path: ENVOY_PROMETHEUS_PORT.path, interval: '30s', scheme: 'http' }],
+      },
     });
+    return { serviceMonitors, kubeStateMetrics, certManagerMonitor, cadvisorMonitor, envoyMonitor };
+  }
 
-    // Tracing: Jaeger v2 on the OpenTelemetry operator, Elasticsearch by ECK.
+  /** The alerting rules (charts/alerts), thresholds from observability.yaml, RPO from data.yaml, probes from gitops.yaml. */
+  private addRules(props: ObservabilityChartProps): FinbotPrometheusRule {
+    const { settings, namespaces, apps } = props;
+    const o = settings.observability;
+    const backup = settings.data.postgres.backup;
+    return new FinbotPrometheusRule(this, 'Rules', {
+      name: 'finbot-alerts',
+      namespace: namespaces.monitoring.name,
+      environment: settings.name,
+      runbookBaseUrl: o.alerts.runbookBaseUrl,
+      groups: finbotAlertGroups(o.alerts, {
+        appNamespace: namespaces.app.name,
+        databaseNamespace: namespaces.database.name,
+        cacheNamespace: namespaces.cache.name,
+        monitoringNamespace: namespaces.monitoring.name,
+        httpJobs: [apps.api.service.name, apps.web.service.name],
+        rpoMinutes: backup.rpoMinutes,
+        archiveTimeoutMinutes: backup.archiveTimeoutMinutes,
+        probeJob: PROBE_JOB_NAME,
+        probeEndpoints: settings.gitops.probes.targets.map((t) => t.name),
+        backups: backupJobAlerts(settings),
+      }),
+    });
+  }
+
+  /** Tracing: Jaeger v2 on the OpenTelemetry operator, Elasticsearch by ECK (owned by the tracing side). */
+  addTracing(props: ObservabilityChartProps): Tracing {
+    const { settings, namespaces } = props;
+    const o = settings.observability;
+    const namespace = namespaces.monitoring.name;
+    const environment = settings.name;
     const t = o.tracing;
-    this.elasticsearch = new FinbotElasticsearch(this, 'Elasticsearch', {
+    const elasticsearch = new FinbotElasticsearch(this, 'Elasticsearch', {
       name: 'finbot-traces', namespace, environment,
       version: t.elasticsearch.version, nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage, resources: t.elasticsearch.resources,
     });
-    const jaeger = { namespace, environment, version: t.jaegerVersion, elasticsearch: this.elasticsearch };
-    this.traceCollector = new JaegerV2(this, 'TraceCollector', { ...jaeger, name: TRACE_COLLECTOR_NAME, role: 'collector', replicas: t.collector.replicas, resources: t.collector.resources });
-    this.traceQuery = new JaegerV2(this, 'TraceQuery', { ...jaeger, name: 'jaeger-query', role: 'query', replicas: t.query.replicas, resources: t.query.resources });
+    const jaeger = { namespace, environment, version: t.jaegerVersion, elasticsearch };
+    const traceCollector = new JaegerV2(this, 'TraceCollector', { ...jaeger, name: TRACE_COLLECTOR_NAME, role: 'collector', replicas: t.collector.replicas, resources: t.collector.resources });
+    const traceQuery = new JaegerV2(this, 'TraceQuery', { ...jaeger, name: 'jaeger-query', role: 'query', replicas: t.query.replicas, resources: t.query.resources });
     if (t.legacyJaegerOperator) {
       new LegacyJaeger(this, 'LegacyJaeger', {
         namespace, environment,
@@ -189,29 +304,35 @@ export class ObservabilityChart extends Chart {
         query: t.query,
       });
     }
+    return { elasticsearch, traceCollector, traceQuery };
+  }
 
-    // Grafana with Prometheus and Jaeger data sources, and the overview dashboard.
-    this.grafana = new FinbotGrafana(this, 'Grafana', {
-      namespace, environment, version: o.grafana.version, resources: o.grafana.resources,
+  /** Grafana with Prometheus and Jaeger data sources, and the overview dashboard. */
+  private addDashboards(props: ObservabilityChartProps): { grafana: FinbotGrafana; dashboard: FinbotGrafanaDashboard } {
+    const { settings, namespaces, apps } = props;
+    const o = settings.observability;
+    const environment = settings.name;
+    const grafana = new FinbotGrafana(this, 'Grafana', {
+      namespace: namespaces.monitoring.name, environment, version: o.grafana.version, resources: o.grafana.resources,
       dataSources: [
         { name: 'prometheus', uid: 'prometheus', type: 'prometheus', url: this.prometheus.url, isDefault: true },
         { name: 'jaeger', uid: 'jaeger', type: 'jaeger', url: this.traceQuery.url },
       ],
     });
-    this.dashboard = new FinbotGrafanaDashboard(this, 'OverviewDashboard', {
+    const dashboard = new FinbotGrafanaDashboard(this, 'OverviewDashboard', {
       name: 'finbot-overview',
       environment,
-      grafana: this.grafana,
+      grafana,
       datasources: [{ inputName: PROMETHEUS_INPUT, datasourceName: 'prometheus' }],
       dashboard: finbotOverviewDashboard({
-        environment, appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name, apiJob: apps.api.service.name,
+        environment, appNamespace: namespaces.app.name, databaseNamespace: namespaces.database.name, cacheNamespace: namespaces.cache.name, apiJob: apps.api.service.name, probeJob: PROBE_JOB_NAME,
       }),
     });
-
-    this.networkPolicies(props);
+    return { grafana, dashboard };
   }
 
-  private networkPolicies(props: ObservabilityChartProps): void {
+  /** Default deny, DNS, and the paths of Prometheus, Alertmanager and Grafana. */
+  private metricsNetworkPolicies(props: ObservabilityChartProps): void {
     const { namespaces, apps } = props;
     const namespace = namespaces.monitoring.name;
     const prometheusPods = { podLabels: this.prometheus.podLabels };
@@ -269,7 +390,14 @@ export class ObservabilityChart extends Chart {
         { peers: [{ podLabels: this.traceQuery.podLabels }], ports: [{ port: QUERY_PORTS.http }] },
       ],
     });
+  }
 
+  /** The paths of the tracing part: apps → collector → Elasticsearch, Grafana → query → Elasticsearch. */
+  private tracingNetworkPolicies(props: ObservabilityChartProps): void {
+    const { namespaces } = props;
+    const namespace = namespaces.monitoring.name;
+    const o = props.settings.observability;
+    const operatorNamespace = (name: string) => ({ namespaceLabels: { 'kubernetes.io/metadata.name': name } });
     const es = this.elasticsearch;
     const esPods = { podLabels: es.podLabels };
     const esClients = [{ podLabels: this.traceCollector.podLabels }, { podLabels: this.traceQuery.podLabels }];

@@ -58,6 +58,8 @@ export function vaultConsumers(settings: Settings): VaultConsumer[] {
     { consumer: 'app', namespace: ns.app, serviceAccount: sa, role: s.roles.app, reads: [s.keys.redis] },
     { consumer: 'database', namespace: ns.database, serviceAccount: sa, role: s.roles.database, reads: [s.keys.backup.postgres] },
     { consumer: 'cache', namespace: ns.cache, serviceAccount: sa, role: s.roles.cache, reads: [s.keys.redis, s.keys.backup.redis] },
+    // Alertmanager's receiver credentials (observability.yaml alertmanager.credentials).
+    { consumer: 'monitoring', namespace: ns.monitoring, serviceAccount: sa, role: settings.observability.alertmanager.credentials.vaultRole, reads: [settings.observability.alertmanager.credentials.vaultKey] },
     { consumer: 'vault', namespace: ns.vault, serviceAccount: sa, role: s.roles.vault, reads: [s.keys.backup.vault] },
     { consumer: 'vault-snapshot', namespace: ns.vault, serviceAccount: vaultBackupName(settings), role: s.roles.vaultSnapshot, reads: ['sys/storage/raft/snapshot'] },
   ];
@@ -73,8 +75,8 @@ export class SecretsChart extends Chart {
   readonly vault: VaultServer;
   readonly vaultBackup: SnapshotBackup;
   readonly vaultPolicies: VaultNetworkPolicies;
-  /** SecretStore per namespace: app, database, cache, vault. */
-  readonly stores: { readonly app: VaultSecretStore; readonly database: VaultSecretStore; readonly cache: VaultSecretStore; readonly vault: VaultSecretStore };
+  /** SecretStore per namespace: app, database, cache, monitoring (Alertmanager's receivers), vault. */
+  readonly stores: { readonly app: VaultSecretStore; readonly database: VaultSecretStore; readonly cache: VaultSecretStore; readonly monitoring: VaultSecretStore; readonly vault: VaultSecretStore };
   /** Reads the CloudNativePG `<cluster>-app` Secret from the database namespace into the app namespace. */
   readonly postgresAppStore: KubernetesSecretStore;
   /** `finbot-secrets` → `finbot-app-secrets` (app namespace). */
@@ -95,7 +97,7 @@ export class SecretsChart extends Chart {
     const consumers = vaultConsumers(settings);
     const roleOf = (consumer: string): string => consumers.find((c) => c.consumer === consumer)!.role;
 
-    const storeNamespaces = [namespaces.app.name, namespaces.database.name, namespaces.cache.name, namespaces.vault.name];
+    const storeNamespaces = [namespaces.app.name, namespaces.database.name, namespaces.cache.name, namespaces.monitoring.name, namespaces.vault.name];
     this.vault = new VaultServer(this, 'Vault', {
       namespace: namespaces.vault.name,
       environment,
@@ -130,6 +132,7 @@ export class SecretsChart extends Chart {
       app: store('App', namespaces.app.name, 'app'),
       database: store('Database', namespaces.database.name, 'database'),
       cache: store('Cache', namespaces.cache.name, 'cache'),
+      monitoring: store('Monitoring', namespaces.monitoring.name, 'monitoring'),
       vault: store('Vault', namespaces.vault.name, 'vault'),
     };
 

@@ -26,6 +26,8 @@ export const NON_PUBLIC_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'
 const NOBODY = 65534;
 /** Scrape timeout of a Probe: above the module's 10s so that a slow endpoint reports failure, not a scrape error. */
 const PROBE_TIMEOUT_SECONDS = 15;
+/** The `job` label of every probe series (the Probe's `spec.jobName`); the probe alerts select on it. */
+export const PROBE_JOB_NAME = 'finbot-synthetic';
 const CONFIG_DIR = '/etc/blackbox_exporter';
 
 /** Props of {@link BlackboxExporter}. */
@@ -197,7 +199,7 @@ export class HttpsProbe extends Construct {
         labels: labels({ name: this.name, component: 'synthetic-monitoring', environment: props.environment }),
       },
       spec: {
-        jobName: 'finbot-synthetic',
+        jobName: PROBE_JOB_NAME,
         interval,
         scrapeTimeout: `${PROBE_TIMEOUT_SECONDS}s`,
         module: BLACKBOX_MODULE,

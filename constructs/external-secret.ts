@@ -37,6 +37,11 @@ export interface FinbotExternalSecretProps {
   readonly refreshInterval?: string;
   /** Environment name (label). */
   readonly environment: string;
+  /**
+   * Extra keys rendered by the External Secrets template engine (v2, merged with `data`), e.g. a configuration
+   * file that references the fetched keys by path. Values are Go templates: `{{` is evaluated. @default none
+   */
+  readonly templateData?: Readonly<Record<string, string>>;
 }
 
 /** ExternalSecret with `creationPolicy: Owner` (the Secret is deleted with it). */
@@ -66,13 +71,20 @@ export class FinbotExternalSecret extends Construct {
     this.name = props.name;
     this.namespace = props.store.namespace;
     this.secretName = props.targetName;
-    this.keys = keys;
+    const templated = Object.keys(props.templateData ?? {});
+    const clash = templated.find((k) => keys.includes(k));
+    if (clash !== undefined) throw new Error(`ExternalSecret ${props.name}: key "${clash}" is both fetched (data) and templated (templateData); give it one source`);
+    this.keys = [...keys, ...templated];
     this.resource = new ModelObject(this, 'Resource', new ExternalSecret({
       metadata: { name: props.name, namespace: this.namespace, labels: labels({ name: props.name, component: 'secrets', environment: props.environment }) },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { name: props.store.name, kind: 'SecretStore' },
-        target: { name: props.targetName, creationPolicy: 'Owner' },
+        target: {
+          name: props.targetName,
+          creationPolicy: 'Owner',
+          ...(props.templateData ? { template: { engineVersion: 'v2', mergePolicy: 'Merge', data: { ...props.templateData } } } : {}),
+        },
         data: props.data.map((d) => ({
           secretKey: d.secretKey,
           remoteRef: { key: d.remoteKey, property: d.property },

@@ -9,7 +9,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { GRAFANA } from './crd-kinds';
-import type { ObservabilityResources } from '../config/sections/observability';
+import { GRAFANA_PORTS } from '../model/operators/grafana-operator';
+import type { ContainerResources } from './container-resources';
 import { labels, selectorLabels } from './labels';
 import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { KubeConfigMap, PlainApiObject } from './kube-objects';
@@ -36,12 +37,12 @@ export interface FinbotGrafanaProps {
   readonly environment: string;
   /** Grafana version (image tag of docker.io/grafana/grafana). */
   readonly version: string;
-  readonly resources: ObservabilityResources;
+  readonly resources: ContainerResources;
   readonly dataSources: readonly GrafanaDataSource[];
 }
 
-/** Grafana's container port. */
-export const GRAFANA_PORT = 3000;
+/** Grafana's container port (grafana-operator's default `server.http_port`). */
+export const GRAFANA_PORT = GRAFANA_PORTS.http;
 /** Grafana's user/group in the official image. */
 const GRAFANA_UID = 472;
 
@@ -95,11 +96,15 @@ export class FinbotGrafana extends Construct {
           security: { cookie_secure: 'true', disable_gravatar: 'true' },
           users: { allow_sign_up: 'false' },
         },
+        // Grafana never calls the Kubernetes API, and grafana-operator sets no automount itself
+        // (model/operators/grafana-operator.ts): no token in the pod, none on the ServiceAccount it makes.
+        serviceAccount: { automountServiceAccountToken: false },
         deployment: {
           spec: {
             template: {
               metadata: { labels: { ...objectLabels } },
               spec: {
+                automountServiceAccountToken: false,
                 securityContext: restrictedPodSecurityContext(GRAFANA_UID),
                 containers: [{
                   name: 'grafana',

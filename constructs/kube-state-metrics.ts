@@ -9,29 +9,28 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
-import type { ResourceSettings } from '../config/schema';
+import { KSM_METRICS, KSM_PORTS, KSM_PROBE_PATHS, KSM_USER, KUBE_STATE_METRICS_IMAGE } from '../model/operators/kube-state-metrics';
+import type { ContainerResources } from './container-resources';
 import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer, ScraperEgressPolicies } from './network-policy';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { KubeClusterRole, KubeClusterRoleBinding, KubeDeployment, KubeService, KubeServiceAccount } from './kube-objects';
 
-/** Upstream image repository (the project publishes to registry.k8s.io). */
-export const KUBE_STATE_METRICS_IMAGE = 'registry.k8s.io/kube-state-metrics/kube-state-metrics';
-/** Port of /metrics (the object metrics) and /livez. */
-export const KSM_METRICS_PORT = 8080;
+export { KUBE_STATE_METRICS_IMAGE };
+/** Port of /metrics (the object metrics) and /livez (model/operators/kube-state-metrics.ts). */
+export const KSM_METRICS_PORT = KSM_PORTS.metrics;
 /** Port of kube-state-metrics' own metrics and /readyz. */
-export const KSM_TELEMETRY_PORT = 8081;
+export const KSM_TELEMETRY_PORT = KSM_PORTS.telemetry;
 /** Name of the Service port the ServiceMonitor scrapes. */
 export const KSM_METRICS_PORT_NAME = 'http-metrics';
 /** Ports of the Kubernetes API server (443 on the Service, 6443 on most control planes). */
 const KUBE_API_PORTS = [443, 6443] as const;
-/** The `nobody` user of the distroless image. */
-const NOBODY = 65534;
 
 /**
- * The resources exported (`--resources=`), with their API group. Only what the alerts and dashboards of
- * this repository need; the ClusterRole grants list/watch on exactly these.
+ * The resources exported (`--resources=`), with their API group: those of the metrics the alerts and the
+ * dashboard read ({@link KSM_METRICS}), plus the object state kept for diagnosis. The ClusterRole grants
+ * list/watch on exactly these.
  */
 export const KSM_RESOURCES: ReadonlyArray<{ readonly resource: string; readonly apiGroup: string }> = [
   { resource: 'pods', apiGroup: '' },
@@ -43,6 +42,9 @@ export const KSM_RESOURCES: ReadonlyArray<{ readonly resource: string; readonly 
   { resource: 'jobs', apiGroup: 'batch' },
   { resource: 'horizontalpodautoscalers', apiGroup: 'autoscaling' },
 ];
+for (const [metric, m] of Object.entries(KSM_METRICS)) {
+  if (!KSM_RESOURCES.some((r) => r.resource === m.resource && r.apiGroup === m.apiGroup)) throw new Error(`KSM_RESOURCES lacks ${m.resource}, which ${metric} needs`);
+}
 
 /** ClusterRole rules: list and watch, one rule per API group, of {@link KSM_RESOURCES} only. */
 export function kubeStateMetricsRules(): k8s.PolicyRule[] {
@@ -54,6 +56,14 @@ export function kubeStateMetricsRules(): k8s.PolicyRule[] {
   }));
 }
 
+/** What the construction steps share. */
+interface Step {
+  readonly props: KubeStateMetricsProps;
+  readonly metadata: { name: string; namespace: string; labels: Record<string, string> };
+  readonly objectLabels: Record<string, string>;
+  readonly podLabels: Record<string, string>;
+}
+
 /** Props of {@link KubeStateMetrics}. */
 export interface KubeStateMetricsProps {
   /** Namespace (the monitoring namespace). */
@@ -62,7 +72,7 @@ export interface KubeStateMetricsProps {
   readonly environment: string;
   /** Image tag, a kube-state-metrics 2.x release such as `v2.17.0`. */
   readonly version: string;
-  readonly resources: ResourceSettings;
+  readonly resources: ContainerResources;
   /**
    * Pods allowed to scrape /metrics (Prometheus, in the same namespace). Each also gets an egress policy to
    * kube-state-metrics, because its namespace denies egress by default.
@@ -106,7 +116,6 @@ export class KubeStateMetrics extends Construct {
     const objectLabels = labels(labelProps);
     const podLabels = labels({ ...labelProps, version: props.version });
     const metadata = { name: this.name, namespace: this.namespace, labels: objectLabels };
-    const clusterName = `${this.namespace}-${this.name}`;
 
     this.args = [
       `--port=${KSM_METRICS_PORT}`,
@@ -114,12 +123,23 @@ export class KubeStateMetrics extends Construct {
       `--resources=${KSM_RESOURCES.map((r) => r.resource).sort().join(',')}`,
     ];
 
-    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
+    const steps: Step = { props, metadata, objectLabels, podLabels };
+    ({ serviceAccount: this.serviceAccount, clusterRole: this.clusterRole } = this.addRbac(steps));
+    this.deployment = this.addDeployment(steps);
+    this.service = this.addService(steps);
+    this.serviceMonitorLabels = this.addServiceMonitor(steps);
+    this.addNetworkPolicies(steps);
+  }
+
+  /** ServiceAccount (with a token: kube-state-metrics is an API client) and the list/watch ClusterRole. */
+  private addRbac({ metadata, objectLabels }: Step): { serviceAccount: k8s.KubeServiceAccount; clusterRole: k8s.KubeClusterRole } {
+    const clusterName = `${this.namespace}-${this.name}`;
+    const serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata,
       // kube-state-metrics lists and watches objects through the Kubernetes API with this token.
       automountServiceAccountToken: true,
     });
-    this.clusterRole = new KubeClusterRole(this, 'ClusterRole', {
+    const clusterRole = new KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: clusterName, labels: objectLabels },
       rules: kubeStateMetricsRules(),
     });
@@ -128,9 +148,13 @@ export class KubeStateMetrics extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
     });
+    return { serviceAccount, clusterRole };
+  }
 
+  /** One replica, restricted, liveness on the metrics server and readiness on the telemetry server. */
+  private addDeployment({ props, metadata, podLabels }: Step): k8s.KubeDeployment {
     const r = props.resources;
-    this.deployment = new KubeDeployment(this, 'Deployment', {
+    return new KubeDeployment(this, 'Deployment', {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         replicas: 1,
@@ -149,7 +173,7 @@ export class KubeStateMetrics extends Construct {
             automountServiceAccountToken: true,
             enableServiceLinks: false,
             nodeSelector: { 'kubernetes.io/os': 'linux' },
-            securityContext: restrictedPodSecurityContext(NOBODY, NOBODY, null),
+            securityContext: restrictedPodSecurityContext(KSM_USER, KSM_USER, null),
             containers: [
               {
                 name: 'kube-state-metrics',
@@ -165,8 +189,8 @@ export class KubeStateMetrics extends Construct {
                   limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory) },
                 },
                 // As the upstream examples: liveness on the metrics server, readiness on the telemetry server.
-                livenessProbe: { httpGet: { path: '/livez', port: k8s.IntOrString.fromString(KSM_METRICS_PORT_NAME) }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-                readinessProbe: { httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('telemetry') }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                livenessProbe: { httpGet: { path: KSM_PROBE_PATHS.liveness, port: k8s.IntOrString.fromString(KSM_METRICS_PORT_NAME) }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                readinessProbe: { httpGet: { path: KSM_PROBE_PATHS.readiness, port: k8s.IntOrString.fromString('telemetry') }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
                 securityContext: restrictedContainerSecurityContext(),
               },
             ],
@@ -174,8 +198,11 @@ export class KubeStateMetrics extends Construct {
         },
       },
     });
+  }
 
-    this.service = new KubeService(this, 'Service', {
+  /** The Service the ServiceMonitor selects. */
+  private addService({ metadata }: Step): k8s.KubeService {
+    return new KubeService(this, 'Service', {
       metadata,
       spec: {
         type: 'ClusterIP',
@@ -183,10 +210,13 @@ export class KubeStateMetrics extends Construct {
         ports: [{ name: KSM_METRICS_PORT_NAME, port: KSM_METRICS_PORT, targetPort: k8s.IntOrString.fromString(KSM_METRICS_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }],
       },
     });
+  }
 
-    this.serviceMonitorLabels = labels({ name: this.name, component: 'monitoring', environment: props.environment });
+  /** The ServiceMonitor (labelled `app: finbot`); returns its labels. */
+  private addServiceMonitor({ props }: Step): Record<string, string> {
+    const serviceMonitorLabels = labels({ name: this.name, component: 'monitoring', environment: props.environment });
     new ModelObject(this, 'ServiceMonitor', new ServiceMonitor({
-      metadata: { name: this.name, namespace: this.namespace, labels: this.serviceMonitorLabels },
+      metadata: { name: this.name, namespace: this.namespace, labels: serviceMonitorLabels },
       spec: {
         selector: { matchLabels: { ...this.selector } },
         namespaceSelector: { matchNames: [this.namespace] },
@@ -195,7 +225,11 @@ export class KubeStateMetrics extends Construct {
         endpoints: [{ port: KSM_METRICS_PORT_NAME, path: '/metrics', interval: props.interval ?? '30s', scheme: 'http', honorLabels: true }],
       },
     }));
+    return serviceMonitorLabels;
+  }
 
+  /** Ingress from the scrapers only; egress to the API server and DNS; the scrapers' egress to it. */
+  private addNetworkPolicies({ props, objectLabels }: Step): void {
     new AllowPolicy(this, 'NetworkPolicy', {
       name: this.name,
       namespace: this.namespace,

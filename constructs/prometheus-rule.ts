@@ -8,8 +8,8 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 
-/** Severities Alertmanager routes on. */
-export type Severity = 'critical' | 'warning' | 'info';
+/** Severities Alertmanager routes on; `none` is the always-firing Watchdog, routed only to the heartbeat receiver. */
+export type Severity = 'critical' | 'warning' | 'info' | 'none';
 
 /** One alerting rule. */
 export interface AlertRule {
@@ -24,6 +24,21 @@ export interface AlertRule {
   readonly summary: string;
   /** Details; may use {{ $labels.x }} and {{ $value }}. */
   readonly description: string;
+  /**
+   * Series selectors whose absence must fire the alert too (`<expr> or absent(<selector>)`): a rule over a
+   * series that silently vanishes (exporter down, port renamed, target not selected) evaluates to nothing and
+   * never fires. Every rule gives at least one, or says in {@link AlertRule.neverAbsent} why none is needed.
+   * @default none
+   */
+  readonly absentGuard?: readonly string[];
+  /** Why the expression cannot lose its series (e.g. `vector(1)`). Required when absentGuard is empty. */
+  readonly neverAbsent?: string;
+}
+
+/** The expression Prometheus evaluates: the condition, or any guarded series being absent. */
+export function guardedExpr(r: AlertRule): string {
+  const guards = r.absentGuard ?? [];
+  return guards.length === 0 ? r.expr : `(${r.expr}) or ${guards.map((g) => `absent(${g})`).join(' or ')}`;
 }
 
 /** Props of {@link FinbotPrometheusRule}. */
@@ -82,6 +97,12 @@ export class FinbotPrometheusRule extends Construct {
       const problems = promqlProblems(r.expr);
       if (problems.length) throw new Error(`PrometheusRule ${props.name}: alert ${r.alert}: expr ${problems.join(', ')}: ${r.expr}`);
       if (!DURATION.test(r.for)) throw new Error(`PrometheusRule ${props.name}: alert ${r.alert}: for "${r.for}" must be a duration such as 5m`);
+      if (!(r.absentGuard?.length) && !r.neverAbsent) {
+        throw new Error(`PrometheusRule ${props.name}: alert ${r.alert} has no absentGuard: if its series vanish it can never fire; list the series selectors (e.g. up{job="x"}) or say in neverAbsent why they cannot vanish`);
+      }
+      for (const g of r.absentGuard ?? []) {
+        if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?$/.test(g)) throw new Error(`PrometheusRule ${props.name}: alert ${r.alert}: absentGuard "${g}" must be one series selector such as metric{label="value"}`);
+      }
     }
     this.alerts = all;
     new ModelObject(this, 'Resource', new PrometheusRule({
@@ -91,7 +112,7 @@ export class FinbotPrometheusRule extends Construct {
           name: g.name,
           rules: g.rules.map((r) => ({
             alert: r.alert,
-            expr: r.expr,
+            expr: guardedExpr(r),
             for: r.for,
             labels: { severity: r.severity },
             annotations: { summary: r.summary, description: r.description, runbook_url: `${props.runbookBaseUrl}/${r.alert}.md` },

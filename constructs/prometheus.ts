@@ -1,6 +1,9 @@
 /**
  * A Prometheus server run by the prometheus-operator (monitoring.coreos.com/v1 `Prometheus`) with its
- * ServiceAccount, least-privilege ClusterRole/ClusterRoleBinding and a PodDisruptionBudget.
+ * ServiceAccount, least-privilege RBAC and a PodDisruptionBudget. RBAC: a ClusterRole only for what has no
+ * namespace (`nodes/metrics` for the kubelets, the `/metrics` URL), and a Role + RoleBinding for service
+ * discovery in each namespace it scrapes; no ConfigMap access (the operator mounts rules and configuration as
+ * files; Prometheus never reads them through the API).
  * @see https://prometheus-operator.dev/docs/platform/rbac/
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Prometheus
  */
@@ -8,11 +11,12 @@ import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
-import type { ObservabilityResources } from '../config/sections/observability';
+import { PROMETHEUS_CLUSTER_RULES, PROMETHEUS_DISCOVERY_RULES, PROMETHEUS_OPERATED_SERVICE, PROMETHEUS_WEB_PORT, prometheusPodLabels } from '../model/operators/prometheus-operator';
+import type { ContainerResources } from './container-resources';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 import { restrictedPodSecurityContext } from './security-context';
-import { KubeClusterRole, KubeClusterRoleBinding, KubePodDisruptionBudget, KubeServiceAccount } from './kube-objects';
+import { KubeClusterRole, KubeClusterRoleBinding, KubePodDisruptionBudget, KubeRole, KubeRoleBinding, KubeServiceAccount } from './kube-objects';
 
 /** A label selector (matchLabels and/or matchExpressions). */
 export interface LabelSelector {
@@ -41,7 +45,12 @@ export interface FinbotPrometheusProps {
   readonly retention?: string;
   /** Persistent volume per replica. */
   readonly storage: { readonly size: string; readonly storageClassName: string };
-  readonly resources: ObservabilityResources;
+  readonly resources: ContainerResources;
+  /**
+   * Namespaces whose Services, EndpointSlices and Pods Prometheus discovers (where its ServiceMonitors and
+   * PodMonitors point): each gets a Role and RoleBinding. Include its own namespace.
+   */
+  readonly scrapeNamespaces: readonly string[];
   /** ServiceMonitors to load (by their labels). */
   readonly serviceMonitorSelector: LabelSelector;
   /** Namespaces to look for ServiceMonitors in. @default only the Prometheus namespace */
@@ -74,7 +83,7 @@ export class FinbotPrometheus extends Construct {
   readonly podLabels: Record<string, string>;
   /** The Service the operator creates for all replicas (`prometheus-operated`), port 9090. */
   readonly url: string;
-  readonly port = 9090;
+  readonly port: number = PROMETHEUS_WEB_PORT.port;
   readonly resource: ModelObject;
   readonly serviceAccount: k8s.KubeServiceAccount;
   readonly clusterRole: k8s.KubeClusterRole;
@@ -91,28 +100,44 @@ export class FinbotPrometheus extends Construct {
     }
     this.name = props.name;
     this.namespace = props.namespace;
-    // Set by the prometheus-operator on every Prometheus pod.
-    this.podLabels = { 'app.kubernetes.io/name': 'prometheus', prometheus: props.name };
-    this.url = `http://prometheus-operated.${props.namespace}.svc:${this.port}`;
+    if (!props.scrapeNamespaces.includes(props.namespace)) {
+      throw new Error(`FinbotPrometheus ${props.name}: scrapeNamespaces ${JSON.stringify(props.scrapeNamespaces)} lacks its own namespace ${props.namespace}; its monitors of local Services would find nothing`);
+    }
+    // Two of the labels the operator sets on every pod (model/operators/prometheus-operator.ts): enough to
+    // name this Prometheus, stable across operator upgrades.
+    const all = prometheusPodLabels(props.name);
+    this.podLabels = { 'app.kubernetes.io/name': all['app.kubernetes.io/name'], prometheus: all.prometheus };
+    this.url = `http://${PROMETHEUS_OPERATED_SERVICE}.${props.namespace}.svc:${this.port}`;
     const objectLabels = labels({ name: props.name, component: 'monitoring', environment: props.environment, finbotApp: false });
     const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
 
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    const rbacName = `${props.namespace}-${props.name}`;
     this.clusterRole = new KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: `${props.namespace}-${props.name}`, labels: objectLabels },
-      rules: [
-        { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
-        { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
-      ],
+      metadata: { name: rbacName, labels: objectLabels },
+      rules: PROMETHEUS_CLUSTER_RULES.map((r) => ({
+        ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
+        ...(r.resources ? { resources: [...r.resources] } : {}),
+        ...(r.nonResourceURLs ? { nonResourceUrLs: [...r.nonResourceURLs] } : {}),
+        verbs: [...r.verbs],
+      })),
     });
     new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: `${props.namespace}-${props.name}`, labels: objectLabels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${props.namespace}-${props.name}` },
+      metadata: { name: rbacName, labels: objectLabels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: rbacName },
       subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
     });
+    for (const ns of [...new Set(props.scrapeNamespaces)].sort()) {
+      new KubeRole(this, `DiscoveryRole-${ns}`, {
+        metadata: { name: rbacName, namespace: ns, labels: objectLabels },
+        rules: PROMETHEUS_DISCOVERY_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+      });
+      new KubeRoleBinding(this, `DiscoveryRoleBinding-${ns}`, {
+        metadata: { name: rbacName, namespace: ns, labels: objectLabels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: rbacName },
+        subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
+      });
+    }
 
     const res = props.resources;
     this.resource = new ModelObject(this, 'Resource', new Prometheus({

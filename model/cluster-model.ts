@@ -18,6 +18,11 @@ import type { DerivedObjects } from './operators/derived';
 import { externalSecretTarget } from './operators/external-secrets';
 import { redisClusterDerived } from './operators/redis-operator';
 import { isVaultHelmSource, vaultHelmDerived } from './operators/vault';
+import { ENVOY_PROMETHEUS_PORT } from './operators/exporter-metrics';
+import { GRAFANA_PORTS, grafanaAdminSecretName, grafanaPodLabels, grafanaServiceName } from './operators/grafana-operator';
+import {
+  ALERTMANAGER_OPERATED_SERVICE, ALERTMANAGER_PORTS, PROMETHEUS_APP_LABELS, PROMETHEUS_OPERATED_SERVICE, PROMETHEUS_WEB_PORT, alertmanagerPodLabels, prometheusPodLabels,
+} from './operators/prometheus-operator';
 
 export type { ModelPod, PodPort };
 
@@ -145,19 +150,18 @@ function derivedFrom(s: SourcedObject): Derived {
       break;
     }
     case 'monitoring.coreos.com/Prometheus':
-      pod('Prometheus server', { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': name, prometheus: name, 'operator.prometheus.io/name': name, 'app.kubernetes.io/managed-by': 'prometheus-operator' }, [tcp(9090, 'web')]);
-      service('prometheus-operated', { 'app.kubernetes.io/name': 'prometheus' }, [svcPort(9090, 'web', 'web')]);
+      pod('Prometheus server', prometheusPodLabels(name), [tcp(PROMETHEUS_WEB_PORT.port, PROMETHEUS_WEB_PORT.name)]);
+      service(PROMETHEUS_OPERATED_SERVICE, { ...PROMETHEUS_APP_LABELS }, [svcPort(PROMETHEUS_WEB_PORT.port, PROMETHEUS_WEB_PORT.name, PROMETHEUS_WEB_PORT.name)]);
       break;
     case 'monitoring.coreos.com/Alertmanager':
-      pod('Alertmanager', { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': name, alertmanager: name }, [tcp(9093, 'web')]);
-      service('alertmanager-operated', { 'app.kubernetes.io/name': 'alertmanager' }, [svcPort(9093, 'web', 'web')]);
+      pod('Alertmanager', alertmanagerPodLabels(name), [tcp(ALERTMANAGER_PORTS.web, ALERTMANAGER_PORTS.webName), tcp(ALERTMANAGER_PORTS.mesh, 'mesh-tcp'), { port: ALERTMANAGER_PORTS.mesh, name: 'mesh-udp', protocol: 'UDP' }]);
+      service(ALERTMANAGER_OPERATED_SERVICE, { 'app.kubernetes.io/name': 'alertmanager' }, [svcPort(ALERTMANAGER_PORTS.web, ALERTMANAGER_PORTS.webName, ALERTMANAGER_PORTS.webName)]);
       break;
     case 'grafana.integreatly.org/Grafana': {
-      // grafana-operator merges spec.deployment's pod-template labels into its own (`app: <name>`).
       const extra = (specOf(o) as { deployment?: { spec?: { template?: { metadata?: { labels?: Labels } } } } }).deployment?.spec?.template?.metadata?.labels ?? {};
-      pod('Grafana', { ...extra, app: name }, [tcp(3000, 'grafana-http')]);
-      service(`${name}-service`, { app: name }, [svcPort(3000, 'grafana', 'grafana-http')]);
-      out.secrets.push(`${ns}/${name}-admin-credentials`);
+      pod('Grafana', grafanaPodLabels(name, extra), [tcp(GRAFANA_PORTS.http, GRAFANA_PORTS.httpName), tcp(GRAFANA_PORTS.alert, GRAFANA_PORTS.alertName)]);
+      service(grafanaServiceName(name), { app: name }, [svcPort(GRAFANA_PORTS.http, GRAFANA_PORTS.servicePortName, GRAFANA_PORTS.httpName)]);
+      out.secrets.push(`${ns}/${grafanaAdminSecretName(name)}`);
       break;
     }
     case 'cert-manager.io/Certificate':
@@ -203,9 +207,17 @@ export function buildClusterModel(objects: readonly SourcedObject[], externalNam
   const serviceAccounts = new Set<string>();
   const namespaces = new Map<string, Labels>();
   for (const n of [...BUILTIN_NAMESPACES, ...externalNamespaces]) namespaces.set(n, { 'kubernetes.io/metadata.name': n });
+  for (const s of objects) {
+    const o = s.object;
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(o.metadata.name ?? '', { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name ?? '' });
+  }
   for (const t of podTemplates(objects)) {
     const o = t.source.object;
-    pods.push({ description: `${o.kind} ${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, namespace: o.metadata.namespace ?? 'default', labels: t.labels, ports: workloadPorts(t), origin: t.source, template: t });
+    const ns = o.metadata.namespace ?? 'default';
+    // An injected Istio sidecar adds Envoy's Prometheus port (model/operators/exporter-metrics.ts).
+    const sidecar = namespaces.get(ns)?.['istio-injection'] === 'enabled' && t.labels['sidecar.istio.io/inject'] !== 'false'
+      ? [{ name: ENVOY_PROMETHEUS_PORT.name, port: ENVOY_PROMETHEUS_PORT.port, protocol: 'TCP' }] : [];
+    pods.push({ description: `${o.kind} ${ns}/${o.metadata.name}`, namespace: ns, labels: t.labels, ports: [...workloadPorts(t), ...sidecar], origin: t.source, template: t });
   }
   for (const s of objects) {
     const o = s.object;

@@ -9,6 +9,7 @@
  * | `peer:prometheus` | the monitoring namespace (label `name: monitoring`), only when no Prometheus CR is in the output | `app.kubernetes.io/name: prometheus`, `prometheus: k8s` | 9090 |
  * | `peer:istiod` | istio-system, only when the output has Istio resources (`*.istio.io`) | `app: istiod`, `istio: pilot` | 15012, 15017 |
  */
+import { PROMETHEUS_APP_LABELS } from './operators/prometheus-operator';
 import type { ModelPod } from './pods';
 import type { Labels } from './selectors';
 
@@ -49,7 +50,7 @@ export function externalPeers(namespaces: ReadonlyMap<string, Labels>, hasPromet
       peer: 'prometheus',
       description: 'Prometheus (outside the output)',
       namespace: monitoring,
-      labels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'k8s' },
+      labels: { ...PROMETHEUS_APP_LABELS, prometheus: 'k8s' },
       ports: [{ port: 9090, protocol: 'TCP', name: 'web' }],
     });
   }

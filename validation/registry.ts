@@ -3,6 +3,7 @@ import type { Rule } from './rule';
 import { crossReferenceRules } from './rules/cross-references';
 import { copiedDatabasePasswordRule, dataClientRule, operatorBehaviourRules } from './rules/operator-behaviour';
 import { monitoringSelectionRules, operatorReferenceRules } from './rules/operator-references';
+import { monitoringRules } from './rules/monitoring';
 import { podSecurityRules } from './rules/pod-security';
 import { reachabilityRules } from './rules/reachability';
 import { schemaRules } from './rules/schema-rules';
@@ -10,7 +11,7 @@ import { trafficSafetyRules } from './rules/traffic-safety';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

@@ -38,7 +38,9 @@ export function backupAlertRules(jobs: readonly BackupJobAlert[]): AlertRule[] {
     const series = `kube_job_status_completion_time{namespace="${j.namespace}",job_name=~"${j.cronJob}-[0-9]+"}`;
     return {
       alert: j.alert,
-      expr: `(time() - max(${series}) > ${j.maxAgeHours * 3600}) or absent(${series})`,
+      // The PrometheusRule construct appends `or absent(<series>)` for the absentGuard.
+      expr: `time() - max(${series}) > ${j.maxAgeHours * 3600}`,
+      absentGuard: [series],
       for: '30m',
       severity: 'critical',
       summary: `No successful ${j.what} backup for more than ${j.maxAgeHours} h`,

@@ -6,6 +6,8 @@
  * @see https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/
  */
 
+import { BLACKBOX_METRICS, ISTIO_METRICS } from '../../model/operators/exporter-metrics';
+
 /** The template input the GrafanaDashboard maps to the Prometheus data source. */
 export const PROMETHEUS_INPUT = 'DS_PROMETHEUS';
 
@@ -48,13 +50,21 @@ export interface DashboardScope {
   readonly cacheNamespace: string;
   /** Job (Service) name of the API, e.g. finbot-api. */
   readonly apiJob: string;
+  /** `job` of the synthetic probes (the Probes' jobName). */
+  readonly probeJob: string;
 }
 
 const datasource = { type: 'prometheus', uid: `\${${PROMETHEUS_INPUT}}` } as const;
 
+/** Every PromQL query of a dashboard (for the promtool parse test and the docs). */
+export function dashboardQueries(d: Dashboard): Array<{ panel: string; refId: string; expr: string }> {
+  return d.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, refId: t.refId, expr: t.expr })));
+}
+
 /** The overview dashboard of one environment. */
 export function finbotOverviewDashboard(s: DashboardScope): Dashboard {
   const app = `namespace="${s.appNamespace}"`;
+  const mesh = `reporter="destination",destination_service_namespace="${s.appNamespace}"`;
   let id = 0;
   const panel = (title: string, type: Panel['type'], unit: string, gridPos: Panel['gridPos'], exprs: Array<[string, string]>, extra: Partial<Panel> = {}): Panel => ({
     id: ++id,
@@ -108,6 +118,17 @@ export function finbotOverviewDashboard(s: DashboardScope): Dashboard {
       ]),
       panel('Redis Hit Ratio', 'timeseries', 'percentunit', { x: 16, y: 20, w: 8, h: 4 }, [
         [`sum(rate(redis_keyspace_hits_total{namespace="${s.cacheNamespace}"}[5m])) / (sum(rate(redis_keyspace_hits_total{namespace="${s.cacheNamespace}"}[5m])) + sum(rate(redis_keyspace_misses_total{namespace="${s.cacheNamespace}"}[5m])))`, 'hit ratio'],
+      ]),
+      // From the Envoy sidecars (PodMonitor istio-sidecars): what the mesh sees per route, i.e. per destination
+      // Service of the VirtualServices, as reported by the receiving sidecar.
+      panel('Mesh Request Rate by Route', 'timeseries', 'reqps', { x: 0, y: 24, w: 12, h: 8 }, [
+        [`sum by (destination_service_name) (rate(${ISTIO_METRICS.requests}{${mesh}}[5m]))`, '{{destination_service_name}}'],
+      ]),
+      panel('Mesh Error Rate by Route', 'timeseries', 'percentunit', { x: 12, y: 24, w: 12, h: 8 }, [
+        [`sum by (destination_service_name) (rate(${ISTIO_METRICS.requests}{${mesh},response_code=~"5.."}[5m])) / sum by (destination_service_name) (rate(${ISTIO_METRICS.requests}{${mesh}}[5m]))`, '{{destination_service_name}}'],
+      ]),
+      panel('Synthetic Checks', 'stat', 'short', { x: 0, y: 32, w: 12, h: 4 }, [
+        [`min by (endpoint) (${BLACKBOX_METRICS.success}{job="${s.probeJob}"})`, '{{endpoint}}'],
       ]),
     ],
   };

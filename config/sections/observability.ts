@@ -19,6 +19,86 @@ const version = z
 /** A persistent volume: size and StorageClass. */
 const volume = z.strictObject({ size: memory, storageClassName: dnsSubdomain });
 
+/** A Secret key / Vault property name. */
+const credentialName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be lower case letters, digits and "-" such as pagerduty-routing-key' });
+
+/** Where one receiver sends notifications; its credential is a property of the Vault secret `credentials.vaultKey`. */
+const receiver = z.discriminatedUnion('type', [
+  z.strictObject({
+    name: dnsLabel,
+    /** PagerDuty Events API v2: the credential is the integration's routing key. */
+    type: z.literal('pagerduty'),
+    credential: credentialName,
+  }),
+  z.strictObject({
+    name: dnsLabel,
+    /** Slack incoming webhook: the credential is the webhook URL. */
+    type: z.literal('slack'),
+    credential: credentialName,
+    /** Channel the notifications go to, e.g. #finbot-alerts. */
+    channel: z.string().regex(/^#[a-z0-9][-_a-z0-9]*$/, { message: 'must be a Slack channel such as #finbot-alerts' }),
+  }),
+  z.strictObject({
+    name: dnsLabel,
+    /** HTTP POST to a fixed URL (e.g. a heartbeat / dead-man's-switch service); the credential goes in the Authorization header. */
+    type: z.literal('webhook'),
+    credential: credentialName,
+    url: z.string().regex(/^https:\/\/[^\s]+$/, { message: 'must be an https URL' }),
+    /** Scheme of the Authorization header, e.g. Bearer or GenieKey. */
+    authorizationType: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, { message: 'must be an Authorization scheme such as Bearer' }),
+  }),
+]);
+
+/**
+ * Alertmanager and where alerts go: receivers, severity routes, the heartbeat (dead man's switch) receiver of
+ * the always-firing Watchdog alert, and the Vault secret with the receivers' credentials.
+ */
+const alertmanagerSchema = z.strictObject({
+  version,
+  replicas: z.number().int().min(1),
+  resources,
+  receivers: z.array(receiver).min(1),
+  /** Severity → receivers, in order (each gets every alert of that severity). */
+  routes: z.strictObject({
+    critical: z.array(dnsLabel).min(1),
+    warning: z.array(dnsLabel).min(1),
+    info: z.array(dnsLabel).min(1),
+  }),
+  /** Receiver of alerts with no known severity. */
+  defaultReceiver: dnsLabel,
+  heartbeat: z.strictObject({
+    /** Receiver that gets the Watchdog alert; its service raises an incident when the pings stop. */
+    receiver: dnsLabel,
+    /** How often the Watchdog notification is repeated (the ping period). */
+    interval: promDuration,
+  }),
+  credentials: z.strictObject({
+    /** Vault KV key (below the store's mount) whose properties are the receivers' `credential`s. */
+    vaultKey: z.string().regex(/^[a-z0-9][-a-z0-9_/]*[a-z0-9]$/, { message: 'must be a Vault key such as monitoring/alertmanager' }),
+    /** Vault Kubernetes-auth role of the monitoring namespace's SecretStore (a policy that reads only vaultKey). */
+    vaultRole: dnsLabel,
+  }),
+}).superRefine((a, ctx) => {
+  const names = a.receivers.map((r) => r.name);
+  a.receivers.forEach((r, i) => {
+    if (names.indexOf(r.name) !== i) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'name'], message: `duplicate receiver name "${r.name}"` });
+  });
+  const credentials = a.receivers.map((r) => r.credential);
+  a.receivers.forEach((r, i) => {
+    if (credentials.indexOf(r.credential) !== i) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'credential'], message: `credential "${r.credential}" is used by two receivers; give each its own Vault property` });
+  });
+  const known = (path: (string | number)[], name: string) => {
+    if (!names.includes(name)) ctx.addIssue({ code: 'custom', path, message: `unknown receiver "${name}"; receivers are: ${names.join(', ')}` });
+  };
+  for (const sev of ['critical', 'warning', 'info'] as const) a.routes[sev].forEach((n, i) => known(['routes', sev, i], n));
+  known(['defaultReceiver'], a.defaultReceiver);
+  known(['heartbeat', 'receiver'], a.heartbeat.receiver);
+  if (Object.values(a.routes).some((list) => list.includes(a.heartbeat.receiver))) {
+    ctx.addIssue({ code: 'custom', path: ['heartbeat', 'receiver'], message: `"${a.heartbeat.receiver}" also receives severity routes; the heartbeat receiver must get only the Watchdog` });
+  }
+});
+export type AlertmanagerSettings = z.infer<typeof alertmanagerSchema>;
+
 /** observability.yaml. */
 export const observabilitySchema = z.strictObject({
   /** Namespaces of operators installed outside this repository that must reach the objects here. */
@@ -39,11 +119,7 @@ export const observabilitySchema = z.strictObject({
     storage: volume,
     resources,
   }),
-  alertmanager: z.strictObject({
-    version,
-    replicas: int32().min(1),
-    resources,
-  }),
+  alertmanager: alertmanagerSchema,
   /** Alert thresholds (PrometheusRules). */
   /** kube-state-metrics (object-state metrics for the restart/HPA alerts and the saturation panels). */
   kubeStateMetrics: z.strictObject({
@@ -60,8 +136,6 @@ export const observabilitySchema = z.strictObject({
     podRestarts15m: int32().min(1),
     /** Postgres replica lag in seconds above which it pages. */
     replicationLagSeconds: int32().min(1),
-    /** Recovery point objective in hours (design document: 1 h); older backups/WAL page. */
-    rpoHours: z.number().positive(),
     /** Days before a certificate expires that it warns. */
     certificateExpiryDays: int32().min(1),
     /** Where docs/runbooks/ of this repository is browsable; each alert links `<base>/<alert>.md`. */

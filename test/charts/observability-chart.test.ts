@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { load } from 'js-yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
-import { ALERT_METRICS } from '../../charts/alerts/finbot-alerts';
+import { ALERT_METRICS, walArchiveAlertSeconds } from '../../charts/alerts/finbot-alerts';
 import { promqlProblems } from '../../constructs/prometheus-rule';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 import { optionsFor } from '../../validation/run';
@@ -47,11 +48,9 @@ describe('Prometheus finbot-prometheus: the design document values (production)'
 
   it('least-privilege RBAC and a PDB', () => {
     const role = find(prod(), 'ClusterRole', 'monitoring-finbot-prometheus');
+    // Cluster scope only for what has no namespace; no ConfigMap read anywhere.
     expect(role.rules).toEqual([
-      { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
       { nonResourceURLs: ['/metrics'], verbs: ['get'] },
     ]);
     const binding = find(prod(), 'ClusterRoleBinding', 'monitoring-finbot-prometheus');
@@ -98,26 +97,29 @@ describe('alerting rules', () => {
     expect(rule().metadata.labels.app).toBe('finbot');
   });
 
-  it('covers errors, latency, restarts, HPA, replication lag, backups/RPO, Redis, certificates', () => {
+  it('covers the pipeline, errors, latency, restarts, HPA, probes, replication lag, WAL/backups, Redis, certificates', () => {
     expect(alerts().map((a: any) => a.alert)).toEqual([
+      'Watchdog', 'ScrapeTargetDown',
       'FinbotHighErrorRate', 'FinbotHighLatencyP95', 'FinbotPodRestarting', 'FinbotHpaAtMaxReplicas',
-      'PostgresReplicationLagHigh', 'PostgresWalArchiveBehindRpo', 'PostgresBaseBackupTooOld', 'RedisDown',
-      'RedisBackupTooOld', 'VaultBackupTooOld', 'CertificateExpiringSoon',
+      'FinbotEndpointDown',
+      'PostgresReplicationLagHigh', 'PostgresWalArchiveBehindRpo', 'PostgresWalArchivingFailing', 'PostgresBaseBackupTooOld', 'PostgresBaseBackupFailed',
+      'RedisDown', 'RedisBackupTooOld', 'VaultBackupTooOld', 'CertificateExpiringSoon',
     ]);
   });
 
   it('the design document\'s PromQL: p95 of http_request_duration_seconds_bucket, 5xx share of http_requests_total', () => {
     const byName = Object.fromEntries(alerts().map((a: any) => [a.alert, a]));
-    expect(byName.FinbotHighLatencyP95.expr).toBe('histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket{namespace="production"}[5m]))) > 1');
-    expect(byName.FinbotHighErrorRate.expr).toBe('sum by (job) (rate(http_requests_total{namespace="production",status=~"5.."}[5m])) / sum by (job) (rate(http_requests_total{namespace="production"}[5m])) > 0.05');
-    expect(byName.PostgresWalArchiveBehindRpo.expr).toContain('> 3600');
+    expect(byName.FinbotHighLatencyP95.expr).toContain('histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket{namespace="production",job=~"finbot-api|finbot-web"}[5m]))) > 1');
+    expect(byName.FinbotHighErrorRate.expr).toContain('sum by (job) (rate(http_requests_total{namespace="production",status=~"5.."}[5m])) / sum by (job) (rate(http_requests_total{namespace="production"}[5m])) > 0.05');
+    // Half the RPO (data.yaml rpoMinutes 60): 30 min, not the whole hour.
+    expect(byName.PostgresWalArchiveBehindRpo.expr).toContain('> 1800');
     expect(byName.PostgresReplicationLagHigh.expr).toContain('cnpg_pg_replication_lag{namespace="database"}');
     expect(byName.RedisDown.expr).toContain('redis_up{namespace="cache"} == 0');
   });
 
   it('every alert: severity, summary, a runbook_url whose file exists in docs/runbooks', () => {
     for (const a of alerts()) {
-      expect(['critical', 'warning', 'info'], a.alert).toContain(a.labels.severity);
+      expect(a.alert === 'Watchdog' ? ['none'] : ['critical', 'warning', 'info'], a.alert).toContain(a.labels.severity);
       expect(a.annotations.summary, a.alert).toBeTruthy();
       expect(a.annotations.runbook_url, a.alert).toBe(`https://github.com/finbot/finbot-deploy/blob/main/docs/runbooks/${a.alert}.md`);
       expect(existsSync(join(REPO_ROOT, 'docs', 'runbooks', `${a.alert}.md`)), a.alert).toBe(true);
@@ -126,13 +128,13 @@ describe('alerting rules', () => {
 
   it('PromQL: balanced brackets and only known metric names', () => {
     const known = new Set(Object.keys(ALERT_METRICS));
-    const functions = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'max', 'min', 'time', 'absent', 'or', 'and', 'le', 'job']);
+    const functions = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'max', 'min', 'time', 'absent', 'or', 'and', 'le', 'job', 'vector', 'endpoint', 'instance', 'namespace', 'pod']);
     for (const a of alerts()) {
       expect(promqlProblems(a.expr), a.alert).toEqual([]);
       // identifiers outside {...} selectors and (...) grouping lists that are not functions are metric names
       const stripped = a.expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/by \([^)]*\)/g, '');
       const names = (stripped.match(/[a-z_:][a-z0-9_:]*/gi) ?? []).filter((n: string) => !functions.has(n) && !/^\d/.test(n));
-      expect(names.length, a.alert).toBeGreaterThan(0);
+      if (a.alert !== 'Watchdog') expect(names.length, a.alert).toBeGreaterThan(0);
       for (const n of names) expect(known.has(n), `${a.alert}: unknown metric ${n}`).toBe(true);
     }
   });
@@ -167,8 +169,14 @@ describe('alerting rules', () => {
       'cert-manager': () => {
         const sm = monitor('ServiceMonitor', 'cert-manager', 'monitoring');
         expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['cert-manager'] });
-        expect(sm.spec.endpoints[0]).toMatchObject({ port: 'tcp-prometheus-servicemonitor', honorLabels: true });
+        // cert-manager v1.21 names the port http-metrics (model/operators/cert-manager.ts).
+        expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http-metrics', honorLabels: true });
       },
+      'Prometheus (every scrape target)': () => { expect(p.spec.serviceMonitorSelector).toBeDefined(); },
+      'blackbox_exporter through the Probes': () => {
+        for (const t of settingsOf('production').gitops.probes.targets) monitor('Probe', `finbot-synthetic-${t.name}`, 'monitoring');
+      },
+      'Barman Cloud plugin (through the CNPG exporter)': () => { monitor('PodMonitor', 'finbot-postgres-primary', 'database'); },
     };
     const used = new Set(alerts().flatMap((a: any) => Object.keys(ALERT_METRICS).filter((m) => new RegExp(`\\b${m}\\b`).test(a.expr))));
     expect([...used].sort()).toEqual(Object.keys(ALERT_METRICS).sort());
@@ -294,5 +302,102 @@ describe('observability: staging', () => {
     expect(find(objs, 'Alertmanager', 'main', 'monitoring').spec.replicas).toBe(1);
     expect(() => find(objs, 'PodDisruptionBudget', 'alertmanager-main')).toThrow();
     expect(find(objs, 'ServiceMonitor', 'finbot-api').spec.namespaceSelector.matchNames).toEqual(['staging']);
+  });
+});
+
+describe('alert routing: Alertmanager configuration from settings, credentials from Vault', () => {
+  for (const env of ['production', 'staging']) {
+    const objs = () => synthObjects(env);
+    const am = () => settingsOf(env).observability.alertmanager;
+    const es = () => find(objs(), 'ExternalSecret', 'alertmanager-main-config', 'monitoring');
+    const config = () => load(es().spec.target.template.data['alertmanager.yaml']) as any;
+
+    it(`${env}: Alertmanager reads the ExternalSecret's Secret as is; no AlertmanagerConfig selector, no API token`, () => {
+      const spec = find(objs(), 'Alertmanager', 'main', 'monitoring').spec;
+      expect(spec.configSecret).toBe(es().spec.target.name);
+      expect(spec.secrets).toEqual([es().spec.target.name]);
+      expect(spec.alertmanagerConfigSelector).toBeUndefined();
+      expect(spec.automountServiceAccountToken).toBe(false);
+    });
+
+    it(`${env}: one Vault property per receiver credential, from the settings' key, through a SecretStore of the monitoring namespace with its own role`, () => {
+      expect(es().spec.data).toEqual(am().receivers.map((r) => ({ secretKey: r.credential, remoteRef: { key: am().credentials.vaultKey, property: r.credential } })));
+      const store = find(objs(), 'SecretStore', es().spec.secretStoreRef.name, 'monitoring');
+      expect(store.spec.provider.vault.auth.kubernetes.role).toBe(am().credentials.vaultRole);
+      expect(es().spec.target.template).toMatchObject({ engineVersion: 'v2', mergePolicy: 'Merge' });
+    });
+
+    it(`${env}: receivers as in settings, each credential a mounted file of the config Secret`, () => {
+      const c = config();
+      expect(c.receivers.map((r: any) => r.name)).toEqual(am().receivers.map((r) => r.name));
+      const text = JSON.stringify(c.receivers);
+      for (const r of am().receivers) expect(text).toContain(`/etc/alertmanager/secrets/${es().spec.target.name}/${r.credential}`);
+      expect(text).not.toMatch(/"(routing_key|api_url|service_key)":/);
+    });
+
+    it(`${env}: severity routes as in settings, the Watchdog first and only to the heartbeat receiver`, () => {
+      const routes = config().route.routes;
+      expect(routes[0]).toMatchObject({ receiver: am().heartbeat.receiver, matchers: ['alertname="Watchdog"'], repeat_interval: am().heartbeat.interval });
+      for (const [severity, receivers] of Object.entries(am().routes)) {
+        expect(routes.filter((r: any) => r.matchers[0] === `severity="${severity}"`).map((r: any) => r.receiver)).toEqual(receivers);
+      }
+      expect(config().route.receiver).toBe(am().defaultReceiver);
+    });
+
+    it(`${env}: the WAL alert fires with time left before the RPO (data.yaml), and every alert is guarded against missing series`, () => {
+      const backup = settingsOf(env).data.postgres.backup;
+      const alertsOf = find(objs(), 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+      const wal = alertsOf.find((a: any) => a.alert === 'PostgresWalArchiveBehindRpo');
+      const threshold = Number(/> (\d+)\)/.exec(wal.expr)![1]);
+      const forMinutes = Number(wal.for.replace('m', ''));
+      expect(threshold / 60 + forMinutes).toBeLessThan(backup.rpoMinutes);
+      expect(threshold).toBeGreaterThan(backup.archiveTimeoutMinutes * 60);
+      for (const a of alertsOf) if (a.alert !== 'Watchdog') expect(a.expr, a.alert).toMatch(/ or absent\(/);
+      const backupAlert = alertsOf.find((a: any) => a.alert === 'PostgresBaseBackupTooOld');
+      expect(backupAlert.expr).toContain('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp');
+      expect(backupAlert.expr).not.toContain('cnpg_collector_last_available_backup_timestamp');
+    });
+
+    it(`${env}: probe alerts guard every probed endpoint of gitops.yaml`, () => {
+      const alertsOf = find(objs(), 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+      const down = alertsOf.find((a: any) => a.alert === 'FinbotEndpointDown');
+      for (const t of settingsOf(env).gitops.probes.targets) expect(down.expr).toContain(`absent(probe_success{job="finbot-synthetic",endpoint="${t.name}"})`);
+    });
+
+    it(`${env}: Prometheus discovers through Roles in exactly the namespaces its monitors point to`, () => {
+      const s = settingsOf(env);
+      const roles = ofKind(objs(), 'Role').filter((r: any) => r.metadata.name === 'monitoring-finbot-prometheus');
+      const expected = [s.platform.namespaces.monitoring, s.platform.namespaces.app, s.platform.namespaces.database, s.platform.namespaces.cache, s.observability.operatorNamespaces.certManager, 'kube-system'];
+      expect(roles.map((r: any) => r.metadata.namespace).sort()).toEqual([...expected].sort());
+      const targets = new Set<string>();
+      for (const m of [...ofKind(objs(), 'ServiceMonitor'), ...ofKind(objs(), 'PodMonitor')]) for (const n of m.spec.namespaceSelector?.matchNames ?? [m.metadata.namespace]) targets.add(n);
+      for (const n of targets) expect(expected, `monitor target namespace ${n}`).toContain(n);
+    });
+
+    it(`${env}: Envoy sidecars are scraped on http-envoy-prom and the dashboard shows mesh request and error rate per route`, () => {
+      const s = settingsOf(env);
+      const pm = find(objs(), 'PodMonitor', 'istio-sidecars', s.platform.namespaces.app);
+      expect(pm.metadata.labels.app).toBe('finbot');
+      expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http-envoy-prom', path: '/stats/prometheus', interval: '30s', scheme: 'http' }]);
+      const dash = JSON.parse(find(objs(), 'GrafanaDashboard', 'finbot-overview', 'monitoring').spec.json);
+      const exprs = dash.panels.filter((p: any) => p.title.startsWith('Mesh ')).flatMap((p: any) => p.targets.map((t: any) => t.expr));
+      expect(exprs).toHaveLength(2);
+      for (const e of exprs) expect(e).toContain(`istio_requests_total{reporter="destination",destination_service_namespace="${s.platform.namespaces.app}"`);
+      expect(exprs[1]).toContain('response_code=~"5.."');
+    });
+
+    it(`${env}: Grafana mounts no API token`, () => {
+      const g = find(objs(), 'Grafana', 'finbot-grafana', 'monitoring');
+      expect(g.spec.deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+      expect(g.spec.serviceAccount).toEqual({ automountServiceAccountToken: false });
+    });
+  }
+});
+
+describe('walArchiveAlertSeconds', () => {
+  it('half the RPO; refuses settings where that is not well above archive_timeout or leaves no time before the RPO', () => {
+    expect(walArchiveAlertSeconds({ rpoMinutes: 60, archiveTimeoutMinutes: 5 })).toBe(1800);
+    expect(() => walArchiveAlertSeconds({ rpoMinutes: 15, archiveTimeoutMinutes: 5 })).toThrow('must be at least twice archive_timeout');
+    expect(() => walArchiveAlertSeconds({ rpoMinutes: 8, archiveTimeoutMinutes: 1 })).toThrow('leave 5 min before the RPO');
   });
 });

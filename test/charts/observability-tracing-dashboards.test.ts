@@ -140,7 +140,7 @@ describe('Grafana and the overview dashboard', () => {
   });
 
   it('staging gets its own title', () => {
-    expect(finbotOverviewDashboard({ environment: 'staging', appNamespace: 'staging', databaseNamespace: 'd', cacheNamespace: 'c', apiJob: 'finbot-api' }).title).toBe('FinBot v4 Overview (staging)');
+    expect(finbotOverviewDashboard({ environment: 'staging', appNamespace: 'staging', databaseNamespace: 'd', cacheNamespace: 'c', apiJob: 'finbot-api', probeJob: 'finbot-synthetic' }).title).toBe('FinBot v4 Overview (staging)');
   });
 
   it('Grafana may reach Prometheus and Jaeger query; Prometheus admits Grafana on 9090', () => {

@@ -63,6 +63,16 @@ describe('observability.yaml', () => {
     expect(issue('observability', (r) => { r.prometheus.version = 'latest'; }).message).toContain('must be a pinned version');
     expect(issue('observability', (r) => { r.prometheus.retention = '30 days'; }).message).toContain('must be a Prometheus duration with units in the order y, w, d, h, m, s, ms');
   });
+  it('alert routing: receivers, severity routes, heartbeat and credentials checked at load', () => {
+    expect(issue('observability', (r) => { r.alertmanager.routes.critical = ['nobody']; })).toEqual({ path: 'alertmanager.routes.critical.0', message: expect.stringContaining('unknown receiver "nobody"') });
+    expect(issue('observability', (r) => { r.alertmanager.defaultReceiver = 'x'; }).path).toBe('alertmanager.defaultReceiver');
+    expect(issue('observability', (r) => { r.alertmanager.heartbeat.receiver = r.alertmanager.routes.warning[0]; })).toEqual({ path: 'alertmanager.heartbeat.receiver', message: expect.stringContaining('must get only the Watchdog') });
+    expect(issue('observability', (r) => { r.alertmanager.receivers.push({ ...r.alertmanager.receivers[0] }); }).message).toContain('duplicate receiver name');
+    expect(issue('observability', (r) => { r.alertmanager.receivers[0].type = 'email'; }).path).toBe('alertmanager.receivers.0.type');
+    expect(issue('observability', (r) => { r.alertmanager.receivers.find((x: any) => x.type === 'webhook').url = 'http://heartbeat'; }).message).toBe('must be an https URL');
+    expect(issue('observability', (r) => { r.alertmanager.credentials.vaultKey = '/secret/x'; }).path).toBe('alertmanager.credentials.vaultKey');
+    expect(issue('observability', (r) => { r.alertmanager.routes.info = []; }).path).toBe('alertmanager.routes.info');
+  });
   it('Jaeger v1 is refused (end of life)', () => {
     expect(issue('observability', (r) => { r.tracing.jaegerVersion = '1.65.0'; }).message).toContain('Jaeger v1 reached end of life on 2025-12-31');
   });

@@ -105,10 +105,10 @@ describe('workloads', () => {
     ]);
   });
 
-  it('reads Prometheus replicas, Elasticsearch nodeSets and StatefulSet claim templates', () => {
+  it('reads Prometheus replicas (plus the operator\'s config-reloader sidecar, 10m), Elasticsearch nodeSets and StatefulSet claim templates', () => {
     const ws = workloads([prometheus, elasticsearch, statefulSet], nodeGroup);
     expect(ws.map((w) => [w.name, w.maxPods, w.pod.cpuRequests, w.storagePerPod])).toEqual([
-      ['prometheus', 2, 0.5, 50 * GI],
+      ['prometheus', 2, 0.51, 50 * GI],
       ['logs (master)', 3, 0.5, 10 * GI],
       ['logs (data)', 2, 1, 100 * GI],
       ['vault', 3, 0.1, 10 * GI],
@@ -171,7 +171,7 @@ describe('capacityReport', () => {
 
   it('warns when the maximum does not fit the node group', () => {
     const r = capacityReport('production', objects, { ...settings, nodeGroup: { min: 1, max: 1 } });
-    expect(r.warnings.join('\n')).toMatch(/production: at maximum replicas the pods request 10\.20 CPU, more than 1 nodes provide \(4\.00\)/);
+    expect(r.warnings.join('\n')).toMatch(/production: at maximum replicas the pods request 10\.22 CPU, more than 1 nodes provide \(4\.00\)/);
     expect(formatCapacityText([r])).toContain('WARNING: production: at maximum replicas');
     expect(formatCapacityText([r])).toContain('DOES NOT FIT');
   });

@@ -145,11 +145,32 @@ const CASES: readonly Case[] = [
   { rule: 'netpol/reachability', name: 'app → OTLP collector (env name.namespace.svc:port) blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-otlp-to-trace-collector'), expect: 'env OTEL_EXPORTER_OTLP_ENDPOINT' },
   { rule: 'xref/service-url', name: 'bare name.namespace host of a missing Service', breakIt: (o) => { apiPod(o).containers[0].env.push({ name: 'CACHE_HOST', value: 'finbot-redis.cache' }); }, expect: 'cache/finbot-redis' },
   { rule: 'netpol/reachability', name: 'DNS blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-dns-egress', 'production'), expect: 'kube-dns' },
-  { rule: 'netpol/reachability', name: 'declared worker → OTLP collector blocked', breakIt: (o) => add(o, { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'monitoring' }, spec: { config: { receivers: {}, exporters: {}, service: { pipelines: {} } } } }), options: { connections: [{ from: 'production/finbot-worker', to: 'monitoring/otel-collector', port: 4317 }] }, expect: 'otel-collector' },  // traffic safety
+  { rule: 'netpol/reachability', name: 'declared worker → OTLP collector blocked', breakIt: (o) => add(o, { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'monitoring' }, spec: { config: { receivers: {}, exporters: {}, service: { pipelines: {} } } } }), options: { connections: [{ from: 'production/finbot-worker', to: 'monitoring/otel-collector', port: 4317 }] }, expect: 'otel-collector' },
+  // traffic safety
   { rule: 'traffic/no-replayed-writes', name: 'catch-all route retries POST on 5xx', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.http.at(-1).retries.retryOn = '5xx,connect-failure'; }, expect: 'POST' },
   { rule: 'traffic/no-replayed-writes', name: 'catch-all route without retries (Istio default retries 503)', breakIt: (o) => { delete get(o, 'VirtualService', 'finbot-web').spec.http.at(-1).retries; }, expect: 'default policy' },
   { rule: 'traffic/no-replayed-writes', name: 'idempotent route that also matches POST', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.http[0].match[0].method.regex = '^(GET|POST)$'; }, expect: 'POST' },
   { rule: 'traffic/hpa-measures-the-app', name: 'Resource CPU target on an injected pod', breakIt: (o) => { const m = get(o, 'HorizontalPodAutoscaler', 'finbot-web-hpa').spec.metrics[0]; m.type = 'Resource'; m.resource = { name: 'cpu', target: m.containerResource.target }; delete m.containerResource; }, expect: 'istio-proxy' },
+  // monitoring (each the defect the day-one review found)
+  { rule: 'monitoring/alertmanager-config', name: 'Alertmanager main without a configuration Secret (operator falls back to a null receiver)', breakIt: (o) => remove(o, 'ExternalSecret', 'alertmanager-main-config', 'monitoring'), expect: 'alerts reach no one' },
+  { rule: 'monitoring/alertmanager-config', name: 'AlertmanagerConfig selector with the default OnNamespace strategy', breakIt: (o) => { get(o, 'Alertmanager', 'main', 'monitoring').spec.alertmanagerConfigSelector = { matchLabels: { app: 'finbot' } }; }, expect: 'matcher strategy OnNamespace' },
+  { rule: 'monitoring/alert-absence-guard', name: 'an alert over cert-manager\'s metric without absent()', breakIt: (o) => {
+    const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+    rules.find((r: any) => r.alert === 'CertificateExpiringSoon').expr = 'certmanager_certificate_expiration_timestamp_seconds - time() < 1209600';
+  }, expect: 'alert CertificateExpiringSoon never fires if its series vanish' },
+  { rule: 'monitoring/prometheus-rbac', name: 'cluster-wide pod/service discovery and ConfigMap read (the old ClusterRole)', breakIt: (o) => {
+    get(o, 'ClusterRole', 'monitoring-finbot-prometheus').rules.push({ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
+  }, expect: 'may list services, endpoints, pods in every namespace' },
+  { rule: 'monitoring/operator-pod-token', name: 'Alertmanager without automountServiceAccountToken: false', breakIt: (o) => {
+    delete get(o, 'Alertmanager', 'main', 'monitoring').spec.automountServiceAccountToken;
+    get(o, 'ServiceAccount', 'alertmanager-main', 'monitoring').automountServiceAccountToken = true;
+  }, expect: 'Alertmanager pods mount the API token' },
+  { rule: 'monitoring/operator-pod-token', name: 'Grafana with the operator\'s defaults (token mounted)', breakIt: (o) => {
+    const g = get(o, 'Grafana', 'finbot-grafana', 'monitoring');
+    delete g.spec.deployment.spec.template.spec.automountServiceAccountToken;
+    delete g.spec.serviceAccount;
+  }, expect: 'Grafana pods mount the API token' },
+  { rule: 'monitoring/upstream-metrics-port', name: 'cert-manager monitor on the pre-v1.21 port name', breakIt: (o) => { get(o, 'ServiceMonitor', 'cert-manager', 'monitoring').spec.endpoints[0].port = 'tcp-prometheus-servicemonitor'; }, expect: 'has no port "tcp-prometheus-servicemonitor" (it is "http-metrics")' },
 ];
 
 describe('every rule catches a broken object', () => {

@@ -7,6 +7,7 @@
  * Alertmanager, Elasticsearch, OpenTelemetryCollector, Grafana); a new operator CR gets one more entry. Pure.
  */
 import { REDIS_CLUSTER_ROLES, REDIS_ROLE_SPEC_KEY, redisRoleReplicas } from '../../model/operators/redis-operator';
+import { CONFIG_RELOADER_RESOURCES, monitoringPodCount } from '../../model/operators/prometheus-operator';
 import { parseQuantity } from '../../config/quantity';
 import type { Settings } from '../../config/schema';
 import type { CapacityInput } from '../../config/sections/capacity';
@@ -194,14 +195,14 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
       return { suffix: role, minPods: n, maxPods: n, pod: add(resourceAmounts(resources), exporter), storagePerPod, containersWithoutRequests: resources?.requests ? 0 : 1 };
     });
   },
-  // prometheus-operator: replicas × shards pods, `resources`, a volume per pod from `storage`.
+  // prometheus-operator: pods and the config-reloader sidecar as model/operators/prometheus-operator.ts says.
   'monitoring.coreos.com/Prometheus': (o) => {
-    const n = (o.spec?.replicas ?? 1) * (o.spec?.shards ?? 1);
-    return [{ minPods: n, maxPods: n, pod: resourceAmounts(o.spec?.resources), storagePerPod: claimStorage(o.spec?.storage?.volumeClaimTemplate), containersWithoutRequests: o.spec?.resources?.requests ? 0 : 1 }];
+    const n = monitoringPodCount('Prometheus', o.spec ?? {});
+    return [{ minPods: n, maxPods: n, pod: add(resourceAmounts(o.spec?.resources), resourceAmounts(CONFIG_RELOADER_RESOURCES)), storagePerPod: claimStorage(o.spec?.storage?.volumeClaimTemplate), containersWithoutRequests: o.spec?.resources?.requests ? 0 : 1 }];
   },
   'monitoring.coreos.com/Alertmanager': (o) => {
-    const n = o.spec?.replicas ?? 1;
-    return [{ minPods: n, maxPods: n, pod: resourceAmounts(o.spec?.resources), storagePerPod: claimStorage(o.spec?.storage?.volumeClaimTemplate), containersWithoutRequests: o.spec?.resources?.requests ? 0 : 1 }];
+    const n = monitoringPodCount('Alertmanager', o.spec ?? {});
+    return [{ minPods: n, maxPods: n, pod: add(resourceAmounts(o.spec?.resources), resourceAmounts(CONFIG_RELOADER_RESOURCES)), storagePerPod: claimStorage(o.spec?.storage?.volumeClaimTemplate), containersWithoutRequests: o.spec?.resources?.requests ? 0 : 1 }];
   },
   // ECK: each nodeSet runs `count` pods from its podTemplate with its volumeClaimTemplates.
   'elasticsearch.k8s.elastic.co/Elasticsearch': (o) =>
