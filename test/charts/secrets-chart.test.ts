@@ -66,7 +66,7 @@ describe.each(ENVS)('secrets chart (%s): SecretStores and ExternalSecrets', (env
 
   it('a Vault SecretStore per consumer namespace, each with its own role and the audience the roles are bound to', () => {
     const stores = ofKind(objs, 'SecretStore').filter((x) => x.spec.provider.vault);
-    expect(stores.map((x) => x.metadata.namespace).sort()).toEqual([ns.app, ns.cache, ns.database, ns.vault].sort());
+    expect(stores.map((x) => x.metadata.namespace).sort()).toEqual([ns.app, ns.cache, ns.database, ns.monitoring, ns.vault].sort());
     const roles = new Set<string>();
     for (const store of stores) {
       expect(store.metadata.name).toBe(SECRET_STORE_NAME);

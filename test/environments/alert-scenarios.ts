@@ -8,6 +8,7 @@
 import type { Settings } from '../../config/schema';
 import { PROBE_JOB_NAME } from '../../constructs/blackbox-exporter';
 import { BASE_BACKUP_MAX_AGE_SECONDS, walArchiveAlertSeconds, WAL_ARCHIVE_FOR_MINUTES } from '../../charts/alerts/finbot-alerts';
+import { backupJobAlerts } from '../../charts/alerts/backup-alerts';
 import { BARMAN_METRICS, BLACKBOX_METRICS, CERT_EXPIRY_METRIC, CNPG_METRICS, REDIS_METRICS } from '../../model/operators/exporter-metrics';
 
 /** One promtool test group. */
@@ -172,6 +173,18 @@ export function scenarios(s: ScenarioScope): Scenario[] {
       ],
       healthy: [series(CERT_EXPIRY_METRIC, { namespace: app, name: 'api-tls' }, `${certExpirySeconds * 4}x80`)],
     },
+    // Snapshot backup CronJobs (Redis, Vault): kube-state-metrics' completion time of their Jobs.
+    ...backupJobAlerts(s.settings).map((j): Scenario => {
+      const evalMinutes = (j.maxAgeHours + 2) * 60;
+      const samples = evalMinutes / 15 + 4;
+      const job = { namespace: j.namespace, job_name: `${j.cronJob}-29000000` };
+      return {
+        alert: j.alert, severity: 'critical', interval: '15m', evalMinutes,
+        failing: [{ name: 'last success at time 0', series: [series('kube_job_status_completion_time', job, `0x${samples}`)], fires: [{}] }],
+        // A successful run at every sample: the completion time follows time().
+        healthy: [series('kube_job_status_completion_time', job, `0+900x${samples}`)],
+      };
+    }),
   ];
 }
 
