@@ -68,7 +68,7 @@ export function buildEnvironment(settings: Settings): Environment {
   const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data, namespaces: platform.namespaces }) : undefined;
   const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces });
   secrets.addDependency(platform);
-  const observability = new ObservabilityChart(app, 'observability', { settings, namespaces: platform.namespaces, apps });
+  const observability = new ObservabilityChart(app, 'observability', { settings, namespaces: platform.namespaces, apps, secretStore: secrets.stores.monitoring });
   observability.addDependency(platform);
   const cluster = new ClusterChart(app, 'cluster', { settings, namespaces: platform.namespaces });
   cluster.addDependency(platform);

@@ -23,8 +23,8 @@ export interface SecretsChartProps {
 /** vault-config, SecretStores and ExternalSecrets. */
 export class SecretsChart extends Chart {
   readonly vaultConfig: VaultConfig;
-  /** SecretStore per namespace: app, database, cache. */
-  readonly stores: { readonly app: VaultSecretStore; readonly database: VaultSecretStore; readonly cache: VaultSecretStore };
+  /** SecretStore per namespace: app, database, cache, monitoring (Jaeger's Elasticsearch users). */
+  readonly stores: { readonly app: VaultSecretStore; readonly database: VaultSecretStore; readonly cache: VaultSecretStore; readonly monitoring: VaultSecretStore };
   /** `finbot-secrets` → `finbot-app-secrets` (app namespace). */
   readonly appSecrets: FinbotExternalSecret;
   /** `backup-creds` (database namespace). */
@@ -65,6 +65,7 @@ export class SecretsChart extends Chart {
       app: store('App', namespaces.app.name),
       database: store('Database', namespaces.database.name),
       cache: store('Cache', namespaces.cache.name),
+      monitoring: store('Monitoring', namespaces.monitoring.name),
     };
 
     const common = { environment, refreshInterval: s.refreshInterval };

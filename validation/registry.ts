@@ -4,11 +4,12 @@ import { crossReferenceRules } from './rules/cross-references';
 import { monitoringSelectionRules, operatorReferenceRules } from './rules/operator-references';
 import { podSecurityRules } from './rules/pod-security';
 import { reachabilityRules } from './rules/reachability';
+import { operatorWorkloadRules } from './rules/operator-workloads';
 import { schemaRules } from './rules/schema-rules';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules, ...operatorWorkloadRules];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {
