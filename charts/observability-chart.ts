@@ -300,6 +300,7 @@ export class ObservabilityChart extends Chart {
       role: roles[who],
       secretStoreName: props.secretStore.name,
       password: { remoteKey: t.elasticsearch.usersVaultKey, property: `jaeger-${who}` },
+      refreshInterval: settings.secrets.refreshInterval,
     });
     const users = { writer: user('writer'), reader: user('reader'), cleaner: user('cleaner') };
     const elasticsearch = new FinbotElasticsearch(this, 'Elasticsearch', {

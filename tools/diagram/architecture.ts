@@ -8,6 +8,7 @@
  */
 import type { KubeObject } from '../../model/kube-object';
 import { compareText } from '../../model/text-order';
+import { ES_HTTP_PORT, esNames, esPodLabels } from '../../model/operators/eck';
 
 /** Columns of the diagram, left to right. */
 export const LAYERS = ['edge', 'service', 'workload', 'data'] as const;
@@ -71,8 +72,8 @@ const DATA_STORES: Record<string, { labels: (name: string) => Labels; port: numb
   'postgresql.cnpg.io/Cluster': { labels: (name) => ({ 'cnpg.io/cluster': name }), port: 5432, services: (name) => [`${name}-rw`, `${name}-ro`, `${name}-r`] },
   // OpsTree Redis operator: <cluster>-leader / -follower (and their -headless variants).
   'redis.redis.opstreelabs.in/RedisCluster': { labels: (name) => ({ app: `${name}-leader`, redis_setup_type: 'cluster' }), port: 6379, services: (name) => [`${name}-leader`, `${name}-follower`, `${name}-leader-headless`, `${name}-follower-headless`] },
-  // ECK: <cluster>-es-http.
-  'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: (name) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': name }), port: 9200, services: (name) => [`${name}-es-http`] },
+  // ECK: <cluster>-es-http (model/operators/eck.ts).
+  'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: esPodLabels, port: ES_HTTP_PORT, services: (name) => [esNames(name).httpService] },
 };
 
 function groupKind(o: KubeObject): string {
