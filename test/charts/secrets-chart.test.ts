@@ -18,9 +18,9 @@ describe('secrets chart: the design document values (production)', () => {
     expect(find(prod(), 'Namespace', 'vault').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
-  it('SecretStore vault-backend in the app, database and cache namespaces (v1, KV v2, kubernetes auth)', () => {
+  it('SecretStore vault-backend in the app, database, cache and monitoring namespaces (v1, KV v2, kubernetes auth)', () => {
     const stores = ofKind(prod(), 'SecretStore');
-    expect(stores.map((s) => s.metadata.namespace).sort()).toEqual(['cache', 'database', 'production']);
+    expect(stores.map((s) => s.metadata.namespace).sort()).toEqual(['cache', 'database', 'monitoring', 'production']);
     for (const s of stores) {
       expect(s.apiVersion).toBe('external-secrets.io/v1');
       expect(s.metadata.name).toBe(SECRET_STORE_NAME);
@@ -73,7 +73,7 @@ describe('secrets chart: staging', () => {
   it('its own Vault and its own namespaces', () => {
     const objs = synthObjects('staging');
     expect(find(objs, 'ConfigMap', 'vault-config', 'vault').data['vault.hcl']).toContain('alias/vault-unseal-key-staging');
-    expect(ofKind(objs, 'SecretStore').map((s) => s.metadata.namespace).sort()).toEqual(['staging', 'staging-cache', 'staging-database']);
+    expect(ofKind(objs, 'SecretStore').map((s) => s.metadata.namespace).sort()).toEqual(['monitoring', 'staging', 'staging-cache', 'staging-database']);
     expect(find(objs, 'ExternalSecret', 'finbot-secrets', 'staging').spec.refreshInterval).toBe('15s');
   });
 });
