@@ -6,7 +6,7 @@
  */
 import { arr } from '../../model/shape';
 import { formatSelector, matchesSelector, type LabelSelector } from '../../model/selectors';
-import { containersOf, type PodSpec } from '../../model/workloads';
+import { containersOf, type ContainerSpec, type PodSpec } from '../../model/workloads';
 import { esNames } from '../../model/operators/eck';
 import { PROBED_HEALTH_EXTENSIONS } from '../../model/operators/opentelemetry-operator';
 import { finding, type Rule, type RuleContext } from '../rule';
@@ -25,17 +25,18 @@ function secretRefs(spec: PodSpec, specPath: string): Array<{ name: string; path
     const secret = (v as { secret?: { secretName?: string } }).secret;
     if (secret?.secretName) out.push({ name: secret.secretName, path: `${specPath}.volumes[${i}].secret.secretName` });
   });
-  for (const kind of ['initContainers', 'containers'] as const) {
-    arr(spec[kind]).forEach((c, ci) => {
-      arr(c.env).forEach((e, ei) => {
-        const ref = (e.valueFrom as { secretKeyRef?: { name?: string } } | undefined)?.secretKeyRef;
-        if (ref?.name) out.push({ name: ref.name, path: `${specPath}.${kind}[${ci}].env[${ei}].valueFrom.secretKeyRef.name` });
-      });
-      arr(c.envFrom).forEach((e, ei) => {
-        if (e.secretRef?.name) out.push({ name: e.secretRef.name, path: `${specPath}.${kind}[${ci}].envFrom[${ei}].secretRef.name` });
-      });
+  const envRefs = (c: Pick<ContainerSpec, 'env' | 'envFrom'>, at: string) => {
+    arr(c.env).forEach((e, ei) => {
+      const ref = (e.valueFrom as { secretKeyRef?: { name?: string } } | undefined)?.secretKeyRef;
+      if (ref?.name) out.push({ name: ref.name, path: `${at}.env[${ei}].valueFrom.secretKeyRef.name` });
     });
-  }
+    arr(c.envFrom).forEach((e, ei) => {
+      if (e.secretRef?.name) out.push({ name: e.secretRef.name, path: `${at}.envFrom[${ei}].secretRef.name` });
+    });
+  };
+  for (const kind of ['initContainers', 'containers'] as const) arr(spec[kind]).forEach((c, ci) => envRefs(c, `${specPath}.${kind}[${ci}]`));
+  // Custom resources that describe one container at the top of their spec (OpenTelemetryCollector).
+  envRefs(spec as Pick<ContainerSpec, 'env' | 'envFrom'>, specPath);
   return out;
 }
 
