@@ -12,9 +12,9 @@ import type { Labels } from './selectors';
 import type { KubeObject, SourcedObject } from './kube-object';
 import { podTemplates, type PodTemplate } from './workloads';
 import type { ModelPod, PodPort } from './pods';
-import { ES_HTTP_PORT, ES_TRANSPORT_PORT, esCreatedSecrets, esNames, esPodLabels } from './operators/eck';
+import { ES_CLUSTER_NAME_LABEL, ES_HTTP_PORT, ES_TRANSPORT_PORT, esCreatedSecrets, esNames, esPodLabels } from './operators/eck';
 import {
-  COLLECTOR_MONITORING_PORT, collectorNetworkPolicyEnabled, collectorNetworkPolicyName, collectorPodLabels, collectorSelectorLabels, collectorServiceNames,
+  COLLECTOR_MONITORING_PORT, OTLP_RECEIVER_PORTS, collectorNetworkPolicyEnabled, collectorNetworkPolicyName, collectorPodLabels, collectorSelectorLabels, collectorServiceNames,
 } from './operators/opentelemetry-operator';
 
 export type { ModelPod, PodPort };
@@ -134,7 +134,7 @@ function derivedFrom(s: SourcedObject): Derived {
       const labels = esPodLabels(name);
       pod('Elasticsearch node', labels, [tcp(ES_HTTP_PORT, 'https'), tcp(ES_TRANSPORT_PORT, 'transport')]);
       service(es.httpService, labels, [svcPort(ES_HTTP_PORT, 'https')]);
-      service(es.transportService, { 'elasticsearch.k8s.elastic.co/cluster-name': name }, [svcPort(ES_TRANSPORT_PORT, 'tls-transport')]);
+      service(es.transportService, { [ES_CLUSTER_NAME_LABEL]: name }, [svcPort(ES_TRANSPORT_PORT, 'tls-transport')]);
       out.secrets.push(...esCreatedSecrets(name).map((x) => `${ns}/${x}`));
       break;
     }
@@ -142,7 +142,7 @@ function derivedFrom(s: SourcedObject): Derived {
       const spec = specOf(o) as { image?: string; ports?: Array<{ name?: string; port: number }>; networkPolicy?: { enabled?: boolean } };
       const labels = collectorPodLabels(ns, name, o.metadata.labels ?? {}, spec.image);
       const selector = collectorSelectorLabels(ns, name);
-      const ports = [tcp(4317, 'otlp-grpc'), tcp(4318, 'otlp-http'), ...arr(spec.ports).map((p) => tcp(p.port, p.name))];
+      const ports = [tcp(OTLP_RECEIVER_PORTS.grpc, 'otlp-grpc'), tcp(OTLP_RECEIVER_PORTS.http, 'otlp-http'), ...arr(spec.ports).map((p) => tcp(p.port, p.name))];
       pod('OpenTelemetry collector', labels, [...ports, tcp(COLLECTOR_MONITORING_PORT, 'metrics')]);
       const svc = collectorServiceNames(name);
       service(svc.main, selector, ports.map((p) => svcPort(p.port, p.name)));

@@ -23,8 +23,11 @@ export const ES_TRANSPORT_PORT = 9300;
  * @see elastic/cloud-on-k8s pkg/apis/common/v1/common.go (7b93383d8ec1): TypeLabelName
  */
 export function esPodLabels(cluster: string): Labels {
-  return { 'elasticsearch.k8s.elastic.co/cluster-name': cluster, 'common.k8s.elastic.co/type': 'elasticsearch' };
+  return { [ES_CLUSTER_NAME_LABEL]: cluster, 'common.k8s.elastic.co/type': 'elasticsearch' };
 }
+
+/** The label naming the cluster on every object ECK makes for it (see {@link esPodLabels}). */
+export const ES_CLUSTER_NAME_LABEL = 'elasticsearch.k8s.elastic.co/cluster-name';
 
 /**
  * Names ECK gives what it creates for cluster `<c>` (all `<c>-es-<suffix>`): the HTTP Service `<c>-es-http`

@@ -109,3 +109,9 @@ export function collectorNetworkPolicyName(cr: string): string {
  * @see open-telemetry/opentelemetry-operator internal/manifests/collector/container.go (v0.158.0): GetLivenessProbe, defaultProbeSettings
  */
 export const PROBED_HEALTH_EXTENSIONS: readonly string[] = ['health_check'];
+
+/**
+ * Ports the operator derives for an `otlp` receiver (Service and container ports `otlp-grpc`/`otlp-http`).
+ * @see open-telemetry/opentelemetry-operator internal/components/receivers/helpers.go (v0.158.0): otlp port mappings
+ */
+export const OTLP_RECEIVER_PORTS = { grpc: 4317, http: 4318 } as const;
