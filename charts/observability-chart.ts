@@ -348,7 +348,7 @@ export class ObservabilityChart extends Chart {
       namespace,
       environment,
       runbookBaseUrl: settings.observability.alerts.runbookBaseUrl,
-      groups: tracingAlertGroups({ namespace, claimPattern: esDataClaimPattern(TRACE_STORAGE_NAME), retentionDays: t.retentionDays }),
+      groups: tracingAlertGroups({ namespace, claimPattern: esDataClaimPattern(TRACE_STORAGE_NAME), retentionDays: t.retentionDays, cleanerCronJob: cleaner.name }),
     });
     return { elasticsearch, collector, query, cleaner };
   }

@@ -1,7 +1,7 @@
 /**
  * Alerting rules of trace storage: Elasticsearch's data volumes filling up before Elasticsearch blocks
- * writes. Metric names: the kubelet's volume statistics (`/metrics`), scraped by the tracing part of the
- * observability chart.
+ * writes, and the retention job failing. Metric names: the kubelet's volume statistics (`/metrics`), scraped by the tracing part of the
+ * observability chart, and kube-state-metrics' Job state.
  * @see https://kubernetes.io/docs/reference/instrumentation/metrics/
  */
 import type { AlertRule } from '../../constructs/prometheus-rule';
@@ -11,6 +11,7 @@ import { ES_DISK_WATERMARKS } from '../../model/operators/eck';
 export const TRACING_ALERT_METRICS = {
   kubelet_volume_stats_used_bytes: 'kubelet',
   kubelet_volume_stats_capacity_bytes: 'kubelet',
+  kube_job_failed: 'kube-state-metrics',
 } as const;
 
 /** Where trace storage runs. */
@@ -21,6 +22,8 @@ export interface TraceStorageScope {
   readonly claimPattern: string;
   /** Days of traces kept (shown in the description). */
   readonly retentionDays: number;
+  /** Name of the index-cleaner CronJob (its Jobs are `<name>-<scheduled minute>`). */
+  readonly cleanerCronJob: string;
 }
 
 /** Share of a volume used above which the warning fires: 5 points below Elasticsearch's low watermark. */
@@ -48,6 +51,14 @@ export function tracingAlertGroups(s: TraceStorageScope): Array<{ name: string; 
         severity: 'critical',
         summary: 'Trace storage volume {{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full',
         description: `Above ${ES_DISK_WATERMARKS.high * 100} % Elasticsearch moves shards away; at ${ES_DISK_WATERMARKS.floodStage * 100} % its indices become read-only and traces are lost.`,
+      },
+      {
+        alert: 'TraceRetentionJobFailed',
+        expr: `max by (namespace, job_name) (kube_job_failed{namespace="${s.namespace}",job_name=~"${s.cleanerCronJob}-[0-9]+",condition="true"}) > 0`,
+        for: '5m',
+        severity: 'warning',
+        summary: 'Trace retention job {{ $labels.job_name }} failed',
+        description: `The index cleaner did not delete the trace indices older than ${s.retentionDays} days; trace storage keeps growing until the disk alerts fire.`,
       },
       {
         // The rules above never fire when the volume statistics vanish (scrape broken, claim renamed).

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { TRACING_ALERT_METRICS } from '../../charts/alerts/tracing-alerts';
+import { KSM_RESOURCES } from '../../constructs/kube-state-metrics';
 import { TRACE_COLLECTOR_NAME, TRACE_QUERY_NAME, TRACE_STORAGE_NAME } from '../../charts/observability-chart';
 import { ES_DISK_WATERMARKS, esDataClaimPattern, esNames, esPodLabels } from '../../model/operators/eck';
 import { HEALTHCHECK_V2_STATUS_PATH, INDEX_CLEANER_IMAGE, JAEGER_IMAGE, JAEGER_PORTS, jaegerIndexPattern, jaegerToolsVersion } from '../../model/operators/jaeger';
@@ -158,6 +160,10 @@ describe.each(ENVIRONMENTS)('tracing (%s)', (env) => {
     const keep = new RegExp(`^${monitor.spec.endpoints[0].metricRelabelings[0].regex}$`);
     for (const m of ['kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes']) expect(keep.test(m)).toBe(true);
     for (const a of alerts) expect(existsSync(`docs/runbooks/${a.alert}.md`), a.alert).toBe(true);
+    // Every metric the rules use is listed with its source, and each source is scraped.
+    const metrics = alerts.flatMap((a: any) => [...a.expr.matchAll(/\b([a-z_]+)\{/g)].map((m) => m[1])).filter((m: string) => !['absent', 'max', 'by'].includes(m));
+    expect([...new Set(metrics)].sort()).toEqual(Object.keys(TRACING_ALERT_METRICS).sort());
+    expect(KSM_RESOURCES.map((r) => r.resource)).toContain('jobs');
   });
 
   it('sync order: the Jaeger workloads come after the Elasticsearch they ping at start, which comes after its users (issue 20 item 2)', () => {

@@ -27,6 +27,7 @@ describe.skipIf(!promtool).each(ENVIRONMENTS)('trace-storage alerts under promto
   // A claim ECK's StatefulSet makes: <claim>-<statefulSet>-<ordinal>.
   const pvc = `${ES_DATA_CLAIM}-${esNames(TRACE_STORAGE_NAME).statefulSet(es.spec.nodeSets[0].name)}-0`;
   const series = (metric: string) => `${metric}{namespace="${ns}",persistentvolumeclaim="${pvc}"}`;
+  const cleaner = find(objs, 'CronJob', 'jaeger-index-cleaner', ns).metadata.name as string;
   const labelsOf = (alert: string) => rule.spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === alert).labels;
 
   it('promtool check rules accepts the rendered group', () => {
@@ -65,7 +66,17 @@ describe.skipIf(!promtool).each(ENVIRONMENTS)('trace-storage alerts under promto
       },
       { // healthy: half full, statistics present
         interval: '1m', input_series: volume(0.5),
-        alert_rule_test: ['TraceStorageFillingUp', 'TraceStorageAlmostReadOnly', 'TraceStorageMetricsAbsent'].map((alertname) => ({ eval_time: '50m', alertname, exp_alerts: [] })),
+        alert_rule_test: ['TraceStorageFillingUp', 'TraceStorageAlmostReadOnly', 'TraceStorageMetricsAbsent', 'TraceRetentionJobFailed'].map((alertname) => ({ eval_time: '50m', alertname, exp_alerts: [] })),
+      },
+      { // the cleaner's Job failed (kube-state-metrics kube_job_failed); a succeeded one stays silent
+        interval: '1m',
+        input_series: [
+          { series: `kube_job_failed{namespace="${ns}",job_name="${cleaner}-29400000",condition="true"}`, values: '1x30' },
+          { series: `kube_job_failed{namespace="${ns}",job_name="${cleaner}-29401440",condition="true"}`, values: '0x30' },
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TraceRetentionJobFailed', exp_alerts: fired('TraceRetentionJobFailed', { namespace: ns, job_name: `${cleaner}-29400000` }) },
+        ],
       },
       { // no statistics at all (scrape broken, claim renamed): the absence guard after 30 minutes
         interval: '1m', input_series: [{ series: `kubelet_volume_stats_capacity_bytes{namespace="other",persistentvolumeclaim="x"}`, values: '1x60' }],
