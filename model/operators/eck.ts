@@ -80,6 +80,7 @@ export const FILE_REALM_BASIC_AUTH = { type: 'kubernetes.io/basic-auth', usernam
  * User-provided roles: `spec.auth.roles[].secretName` naming a Secret whose `roles.yml` key holds Elasticsearch
  * role definitions (the file-based roles format).
  * @see elastic/cloud-on-k8s pkg/controller/elasticsearch/user/roles.go (7b93383d8ec1): RolesFile
+ * @see elastic/cloud-on-k8s pkg/controller/elasticsearch/user/user_provided.go (7b93383d8ec1): reconcileUserProvidedRoles reads `roles.yml` of each `spec.auth.roles` Secret (other keys are ignored, so one basic-auth Secret can carry its user's role)
  */
 export const ROLES_FILE_KEY = 'roles.yml';
 

@@ -39,6 +39,15 @@ export const JAEGER_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, queryHttp: 16686, 
 export const HEALTHCHECK_V2_STATUS_PATH = '/status';
 
 /**
+ * What the probes cannot see: after start, the Elasticsearch span writer indexes through the client's bulk
+ * processor (`Add()`, no error returned) and Jaeger's storage exporter reports no component status, so an
+ * Elasticsearch outage after start leaves `/status` at 200.
+ * @see jaegertracing/jaeger internal/storage/v1/elasticsearch/spanstore/writer.go (v2.10.0): writeSpan
+ * @see jaegertracing/jaeger cmd/jaeger/internal/exporters/storageexporter/factory.go (v2.10.0): no componentstatus reports
+ */
+export const STATUS_REFLECTS_WRITE_FAILURES = false;
+
+/**
  * The Elasticsearch storage backend, at start, pings the first server URL to learn the version (and the
  * client health-checks the nodes) and fails the extension's start when it cannot: the process exits. It
  * creates the span and service index templates at start when `create_mappings` is true (the default).
