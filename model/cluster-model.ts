@@ -4,7 +4,9 @@
  * namespaces (with labels). Cross-reference and reachability rules look objects up here.
  *
  * Operator-made objects follow the operators' documented naming (CloudNativePG, Redis operator, ECK,
- * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md.
+ * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md. ECK and the
+ * OpenTelemetry operator are read from model/operators/ (each fact cites its upstream file and release),
+ * including the NetworkPolicies the OpenTelemetry operator adds on its own (`operatorPolicies`).
  */
 import { arr } from './shape';
 import { externalPeers, type ExternalPeer } from './external-peers';
