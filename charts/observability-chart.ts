@@ -19,7 +19,12 @@ import { FinbotExternalSecret } from '../constructs/external-secret';
 import { FinbotGrafana, GRAFANA_PORT } from '../constructs/grafana';
 import { FinbotGrafanaDashboard } from '../constructs/grafana-dashboard';
 import { JaegerV2, OTLP_PORTS, QUERY_PORTS } from '../constructs/jaeger-v2';
+import { JaegerIndexCleaner } from '../constructs/jaeger-index-cleaner';
 import { LegacyJaeger } from '../constructs/jaeger-legacy';
+import { ElasticsearchUser, type ElasticsearchRole } from '../constructs/elasticsearch-user';
+import { esDataClaimPattern } from '../model/operators/eck';
+import { jaegerIndexPattern } from '../model/operators/jaeger';
+import { tracingAlertGroups } from './alerts/tracing-alerts';
 import { APP_LABEL, APP_LABEL_VALUE, labels } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyRule } from '../constructs/network-policy';
 import { FinbotPrometheus } from '../constructs/prometheus';
@@ -57,8 +62,14 @@ export const KUBELET_PORT = KUBELET_SERVICE.port.port;
 /** Where prometheus-operator keeps the kubelet Service when it runs with `--kubelet-service=kube-system/kubelet`. */
 export const KUBELET_SERVICE_NAMESPACE = KUBELET_SERVICE.namespace;
 
-/** Name of the Jaeger v2 collector CR; apps export OTLP to its Service `<name>-collector`. */
-export const TRACE_COLLECTOR_NAME = 'jaeger';
+/** Name of the Jaeger v2 collector Deployment and Service; apps export OTLP to it. */
+export const TRACE_COLLECTOR_NAME = 'jaeger-collector';
+/** Name of the Jaeger v2 query Deployment and Service; Grafana's Jaeger data source calls it. */
+export const TRACE_QUERY_NAME = 'jaeger-query';
+/** Name of the Elasticsearch cluster that stores traces. */
+export const TRACE_STORAGE_NAME = 'finbot-traces';
+/** Jaeger's index prefix (indices `jaeger-jaeger-span-<date>`, ...). */
+const TRACE_INDEX_PREFIX = 'jaeger';
 /** The Secret External Secrets fills with `alertmanager.yaml` and the receivers' credentials. */
 export const ALERTMANAGER_CONFIG_SECRET = 'alertmanager-main-config';
 
@@ -68,15 +79,11 @@ export interface ObservabilityChartProps {
   readonly namespaces: EnvironmentNamespaces;
   /** The application tier: its components get ServiceMonitors and may send traces. */
   readonly apps: AppsChart;
-  /** The SecretStore of the monitoring namespace (secrets chart: its own Vault role), for Alertmanager's receivers. */
+  /**
+   * The SecretStore of the monitoring namespace (secrets chart: its own Vault role): Alertmanager's receivers
+   * and Jaeger's Elasticsearch users' passwords.
+   */
   readonly monitoringStore: VaultSecretStore;
-}
-
-/** The tracing part: Jaeger v2 collectors and Elasticsearch. */
-export interface Tracing {
-  readonly elasticsearch: FinbotElasticsearch;
-  readonly traceCollector: JaegerV2;
-  readonly traceQuery: JaegerV2;
 }
 
 /** Prometheus, Alertmanager, ServiceMonitors, rules, Grafana, tracing and their policies. */
@@ -97,6 +104,8 @@ export class ObservabilityChart extends Chart {
   readonly elasticsearch: FinbotElasticsearch;
   readonly traceCollector: JaegerV2;
   readonly traceQuery: JaegerV2;
+  /** Trace retention: deletes indices older than tracing.retentionDays. */
+  readonly traceIndexCleaner: JaegerIndexCleaner;
   readonly grafana: FinbotGrafana;
   readonly dashboard: FinbotGrafanaDashboard;
 
@@ -110,10 +119,14 @@ export class ObservabilityChart extends Chart {
       cadvisorMonitor: this.cadvisorMonitor, envoyMonitor: this.envoyMonitor,
     } = this.addMonitors(props));
     this.rules = this.addRules(props);
-    ({ elasticsearch: this.elasticsearch, traceCollector: this.traceCollector, traceQuery: this.traceQuery } = this.addTracing(props));
+    const tracing = this.addTracing(props);
+    this.elasticsearch = tracing.elasticsearch;
+    this.traceCollector = tracing.collector;
+    this.traceQuery = tracing.query;
+    this.traceIndexCleaner = tracing.cleaner;
     ({ grafana: this.grafana, dashboard: this.dashboard } = this.addDashboards(props));
     this.metricsNetworkPolicies(props);
-    this.tracingNetworkPolicies(props);
+    this.addTracingNetworkPolicies(props);
   }
 
   /** The namespaces whose monitors and rules Prometheus reads: the ones this environment owns. */
@@ -282,31 +295,6 @@ export class ObservabilityChart extends Chart {
     });
   }
 
-  /** Tracing: Jaeger v2 on the OpenTelemetry operator, Elasticsearch by ECK (owned by the tracing side). */
-  addTracing(props: ObservabilityChartProps): Tracing {
-    const { settings, namespaces } = props;
-    const o = settings.observability;
-    const namespace = namespaces.monitoring.name;
-    const environment = settings.name;
-    const t = o.tracing;
-    const elasticsearch = new FinbotElasticsearch(this, 'Elasticsearch', {
-      name: 'finbot-traces', namespace, environment,
-      version: t.elasticsearch.version, nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage, resources: t.elasticsearch.resources,
-    });
-    const jaeger = { namespace, environment, version: t.jaegerVersion, elasticsearch };
-    const traceCollector = new JaegerV2(this, 'TraceCollector', { ...jaeger, name: TRACE_COLLECTOR_NAME, role: 'collector', replicas: t.collector.replicas, resources: t.collector.resources });
-    const traceQuery = new JaegerV2(this, 'TraceQuery', { ...jaeger, name: 'jaeger-query', role: 'query', replicas: t.query.replicas, resources: t.query.resources });
-    if (t.legacyJaegerOperator) {
-      new LegacyJaeger(this, 'LegacyJaeger', {
-        namespace, environment,
-        elasticsearch: { nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage },
-        collector: t.collector,
-        query: t.query,
-      });
-    }
-    return { elasticsearch, traceCollector, traceQuery };
-  }
-
   /** Grafana with Prometheus and Jaeger data sources, and the overview dashboard. */
   private addDashboards(props: ObservabilityChartProps): { grafana: FinbotGrafana; dashboard: FinbotGrafanaDashboard } {
     const { settings, namespaces, apps } = props;
@@ -392,15 +380,98 @@ export class ObservabilityChart extends Chart {
     });
   }
 
-  /** The paths of the tracing part: apps → collector → Elasticsearch, Grafana → query → Elasticsearch. */
-  private tracingNetworkPolicies(props: ObservabilityChartProps): void {
-    const { namespaces } = props;
+  /**
+   * Tracing: Jaeger v2 collector and query as plain Deployments with health probes,
+   * Elasticsearch by ECK with one least-privilege user per Jaeger role, nightly index cleaning for
+   * retention, and the disk-usage alerts of the trace volumes.
+   */
+  private addTracing(props: ObservabilityChartProps) {
+    const { settings, namespaces } = props;
+    const t = settings.observability.tracing;
+    const environment = settings.name;
     const namespace = namespaces.monitoring.name;
+    const indices = [jaegerIndexPattern(TRACE_INDEX_PREFIX)];
+    // Each Jaeger role logs in with only what it does (Elasticsearch privileges; `monitor` lets the client
+    // ping and read the version at start).
+    const roles: Record<'writer' | 'reader' | 'cleaner', ElasticsearchRole> = {
+      writer: { name: 'jaeger_writer', cluster: ['monitor', 'manage_index_templates'], indices: [{ names: indices, privileges: ['create_index', 'write', 'view_index_metadata'] }] },
+      reader: { name: 'jaeger_reader', cluster: ['monitor'], indices: [{ names: indices, privileges: ['read', 'view_index_metadata'] }] },
+      cleaner: { name: 'jaeger_cleaner', cluster: ['monitor'], indices: [{ names: indices, privileges: ['view_index_metadata', 'delete_index'] }] },
+    };
+    const user = (who: keyof typeof roles) => new ElasticsearchUser(this, `TraceStorageUser-${who}`, {
+      name: `${TRACE_STORAGE_NAME}-jaeger-${who}`,
+      namespace,
+      environment,
+      username: `jaeger-${who}`,
+      role: roles[who],
+      secretStoreName: props.monitoringStore.name,
+      password: { remoteKey: t.elasticsearch.usersVaultKey, property: `jaeger-${who}` },
+      refreshInterval: settings.secrets.refreshInterval,
+    });
+    const users = { writer: user('writer'), reader: user('reader'), cleaner: user('cleaner') };
+    const elasticsearch = new FinbotElasticsearch(this, 'Elasticsearch', {
+      name: TRACE_STORAGE_NAME, namespace, environment,
+      version: t.elasticsearch.version, nodeCount: t.elasticsearch.nodeCount,
+      storageSize: t.elasticsearch.storage.size, storageClassName: t.elasticsearch.storage.storageClassName,
+      resources: t.elasticsearch.resources,
+      userSecrets: Object.values(users).map((u) => u.secretName),
+    });
+    const jaeger = { namespace, environment, version: t.jaegerVersion, elasticsearch, indexPrefix: TRACE_INDEX_PREFIX };
+    const collector = new JaegerV2(this, 'TraceCollector', { ...jaeger, name: TRACE_COLLECTOR_NAME, role: 'collector', replicas: t.collector.replicas, resources: t.collector.resources, user: users.writer });
+    const query = new JaegerV2(this, 'TraceQuery', { ...jaeger, name: TRACE_QUERY_NAME, role: 'query', replicas: t.query.replicas, resources: t.query.resources, user: users.reader });
+    const cleaner = new JaegerIndexCleaner(this, 'TraceIndexCleaner', {
+      namespace, environment, jaegerVersion: t.jaegerVersion, retentionDays: t.retentionDays, elasticsearch, user: users.cleaner, indexPrefix: TRACE_INDEX_PREFIX,
+    });
+    if (t.legacyJaegerOperator) {
+      new LegacyJaeger(this, 'LegacyJaeger', {
+        namespace, environment,
+        elasticsearch: { nodeCount: t.elasticsearch.nodeCount, storage: t.elasticsearch.storage },
+        collector: t.collector,
+        query: t.query,
+      });
+    }
+    // Disk usage of the Elasticsearch volumes: the kubelet's volume statistics, only those series.
+    new ExternalServiceMonitor(this, 'KubeletVolumeStatsMonitor', {
+      name: 'kubelet-volume-stats',
+      namespace,
+      environment,
+      targetNamespace: KUBELET_SERVICE_NAMESPACE,
+      selector: { ...KUBELET_SERVICE.labels },
+      endpoints: [{
+        port: KUBELET_SERVICE.port.name,
+        path: '/metrics',
+        interval: '60s',
+        scheme: 'https',
+        honorLabels: true,
+        bearerTokenFile: SERVICE_ACCOUNT_TOKEN_FILE,
+        tlsConfig: { insecureSkipVerify: true },
+        metricRelabelings: [{ sourceLabels: ['__name__'], regex: 'kubelet_volume_stats_(used|capacity|available)_bytes', action: 'keep' }],
+      }],
+      serviceOwner: 'prometheus-operator --kubelet-service=kube-system/kubelet',
+    });
+    new FinbotPrometheusRule(this, 'TracingRules', {
+      name: 'finbot-tracing-alerts',
+      namespace,
+      environment,
+      runbookBaseUrl: settings.observability.alerts.runbookBaseUrl,
+      groups: tracingAlertGroups({ namespace, claimPattern: esDataClaimPattern(TRACE_STORAGE_NAME), retentionDays: t.retentionDays, cleanerCronJob: cleaner.name }),
+    });
+    return { elasticsearch, collector, query, cleaner };
+  }
+
+  /**
+   * NetworkPolicies of tracing: apps → collector (OTLP), collector/query/cleaner → Elasticsearch, Grafana →
+   * query, ECK → Elasticsearch, Elasticsearch nodes among themselves. Every selector is a label set the
+   * project writes on its own Deployments or one ECK guarantees (model/operators/eck.ts).
+   */
+  private addTracingNetworkPolicies(props: ObservabilityChartProps): void {
+    const { namespaces } = props;
     const o = props.settings.observability;
-    const operatorNamespace = (name: string) => ({ namespaceLabels: { 'kubernetes.io/metadata.name': name } });
+    const namespace = namespaces.monitoring.name;
     const es = this.elasticsearch;
     const esPods = { podLabels: es.podLabels };
-    const esClients = [{ podLabels: this.traceCollector.podLabels }, { podLabels: this.traceQuery.podLabels }];
+    const operatorNamespace = (name: string) => ({ namespaceLabels: { 'kubernetes.io/metadata.name': name } });
+    const toElasticsearch = { peers: [esPods], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] };
     new AllowPolicy(this, 'TraceCollectorPolicy', {
       name: 'allow-trace-collector',
       namespace,
@@ -409,15 +480,22 @@ export class ObservabilityChart extends Chart {
         peers: [{ namespaceLabels: namespaces.app.selectorLabels, podLabels: { [APP_LABEL]: APP_LABEL_VALUE } }],
         ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }],
       }],
-      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] }],
+      egress: [toElasticsearch],
     });
     new AllowPolicy(this, 'TraceQueryPolicy', {
       name: 'allow-trace-query',
       namespace,
       podLabels: this.traceQuery.podLabels,
       ingress: [{ peers: [{ podLabels: this.grafana.podLabels }], ports: [{ port: QUERY_PORTS.http }] }],
-      egress: [{ peers: [esPods], ports: [{ port: FinbotElasticsearch.HTTP_PORT }] }],
+      egress: [toElasticsearch],
     });
+    new AllowPolicy(this, 'TraceIndexCleanerPolicy', {
+      name: 'allow-trace-index-cleaner',
+      namespace,
+      podLabels: this.traceIndexCleaner.podLabels,
+      egress: [toElasticsearch],
+    });
+    const esClients = [this.traceCollector, this.traceQuery, this.traceIndexCleaner].map((c) => ({ podLabels: c.podLabels }));
     new AllowPolicy(this, 'ElasticsearchPolicy', {
       name: 'allow-elasticsearch',
       namespace,

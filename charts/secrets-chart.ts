@@ -58,8 +58,8 @@ export function vaultConsumers(settings: Settings): VaultConsumer[] {
     { consumer: 'app', namespace: ns.app, serviceAccount: sa, role: s.roles.app, reads: [s.keys.redis] },
     { consumer: 'database', namespace: ns.database, serviceAccount: sa, role: s.roles.database, reads: [s.keys.backup.postgres] },
     { consumer: 'cache', namespace: ns.cache, serviceAccount: sa, role: s.roles.cache, reads: [s.keys.redis, s.keys.backup.redis] },
-    // Alertmanager's receiver credentials (observability.yaml alertmanager.credentials).
-    { consumer: 'monitoring', namespace: ns.monitoring, serviceAccount: sa, role: settings.observability.alertmanager.credentials.vaultRole, reads: [settings.observability.alertmanager.credentials.vaultKey] },
+    // Alertmanager's receiver credentials and Jaeger's Elasticsearch users' passwords (observability.yaml).
+    { consumer: 'monitoring', namespace: ns.monitoring, serviceAccount: sa, role: settings.observability.alertmanager.credentials.vaultRole, reads: [settings.observability.alertmanager.credentials.vaultKey, settings.observability.tracing.elasticsearch.usersVaultKey] },
     { consumer: 'vault', namespace: ns.vault, serviceAccount: sa, role: s.roles.vault, reads: [s.keys.backup.vault] },
     { consumer: 'vault-snapshot', namespace: ns.vault, serviceAccount: vaultBackupName(settings), role: s.roles.vaultSnapshot, reads: ['sys/storage/raft/snapshot'] },
   ];

@@ -1,49 +1,71 @@
 /**
  * An Elasticsearch cluster run by ECK (elasticsearch.k8s.elastic.co/v1 `Elasticsearch`) for trace storage:
  * one node set with persistent volumes, restricted pod security (no mmap, so no privileged sysctl init
- * container), resources. ECK creates TLS, the `elastic` user Secret and a PodDisruptionBudget.
+ * container), no Kubernetes API token, resources, and the file-realm users and roles its clients log in
+ * with. ECK creates TLS, the `elastic` user Secret and a PodDisruptionBudget (model/operators/eck.ts).
  * @see https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-elasticsearch-specification.html
+ * @see https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-users-and-roles.html
  */
 import { Construct } from 'constructs';
 import { ELASTICSEARCH } from './crd-kinds';
-import type { ObservabilityResources } from '../config/sections/observability';
 import { labels } from './labels';
-import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
 import { PlainApiObject } from './kube-objects';
+import { ES_DATA_CLAIM, ES_HTTP_PORT, ES_TRANSPORT_PORT, ES_UID, esNames, esPodLabels } from '../model/operators/eck';
+
+/** CPU and memory amounts. */
+export interface ComputeAmounts {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/** Requests and limits of a container. */
+export interface ComputeResources {
+  readonly requests: ComputeAmounts;
+  readonly limits: ComputeAmounts;
+}
 
 /** Props of {@link FinbotElasticsearch}. */
 export interface FinbotElasticsearchProps {
   readonly name: string;
   readonly namespace: string;
+  /** Environment name (the `app.kubernetes.io/instance` label). */
   readonly environment: string;
   /** Elasticsearch version, e.g. 8.19.0. */
   readonly version: string;
-  /** Nodes (all master+data). */
+  /** Nodes (all master+data); 1 or at least 3. */
   readonly nodeCount: number;
-  readonly storage: { readonly size: string; readonly storageClassName: string };
-  readonly resources: ObservabilityResources;
+  /** Size of each node's data volume, e.g. `20Gi`. */
+  readonly storageSize: string;
+  /** StorageClass of the data volumes. */
+  readonly storageClassName: string;
+  readonly resources: ComputeResources;
+  /**
+   * `kubernetes.io/basic-auth` Secrets (in the namespace) with `username`, `password`, `roles` and the
+   * `roles.yml` defining those roles; each becomes a file-realm user and its roles
+   * (`spec.auth.fileRealm`/`spec.auth.roles`).
+   * @default - none: only ECK's own users
+   */
+  readonly userSecrets?: readonly string[];
 }
 
-/** The Elasticsearch image's user and group. */
-const ES_UID = 1000;
-
-/** Elasticsearch CR; exposes what clients need (URL, credentials Secret, CA Secret, pod labels). */
+/** Elasticsearch CR; exposes what clients need (URL, CA Secret, pod labels). */
 export class FinbotElasticsearch extends Construct {
   /** HTTP port (TLS). */
-  static readonly HTTP_PORT = 9200;
+  static readonly HTTP_PORT = ES_HTTP_PORT;
   /** Transport port between nodes. */
-  static readonly TRANSPORT_PORT = 9300;
+  static readonly TRANSPORT_PORT = ES_TRANSPORT_PORT;
   readonly name: string;
   readonly namespace: string;
   readonly nodeCount: number;
   /** https URL of the `<name>-es-http` Service ECK creates. */
   readonly url: string;
-  /** Secret (ECK-created) holding the `elastic` user's password under key `elastic`. */
-  readonly userSecret: { readonly name: string; readonly key: string };
   /** Secret (ECK-created) holding the HTTP CA under `ca.crt`. */
   readonly caSecret: { readonly name: string; readonly key: string };
   /** Labels ECK puts on every node pod. */
   readonly podLabels: Record<string, string>;
+  /** Name of the data claim template; PVCs are `<claim>-<name>-es-<nodeSet>-<ordinal>`. */
+  readonly dataClaim = ES_DATA_CLAIM;
 
   constructor(scope: Construct, id: string, props: FinbotElasticsearchProps) {
     super(scope, id);
@@ -53,19 +75,21 @@ export class FinbotElasticsearch extends Construct {
     if (props.nodeCount === 2) {
       throw new Error(`FinbotElasticsearch ${props.name}: 2 master-eligible nodes cannot elect a master when one is down; use 1 or 3`);
     }
+    const names = esNames(props.name);
     this.name = props.name;
     this.namespace = props.namespace;
     this.nodeCount = props.nodeCount;
-    this.url = `https://${props.name}-es-http.${props.namespace}.svc:${FinbotElasticsearch.HTTP_PORT}`;
-    this.userSecret = { name: `${props.name}-es-elastic-user`, key: 'elastic' };
-    this.caSecret = { name: `${props.name}-es-http-certs-public`, key: 'ca.crt' };
-    this.podLabels = { 'elasticsearch.k8s.elastic.co/cluster-name': props.name };
+    this.url = `https://${names.httpService}.${props.namespace}.svc:${ES_HTTP_PORT}`;
+    this.caSecret = names.httpCaSecret;
+    this.podLabels = { ...esPodLabels(props.name) };
     const r = props.resources;
+    const users = props.userSecrets ?? [];
     new PlainApiObject(this, 'Resource', {
       ...ELASTICSEARCH,
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {
         version: props.version,
+        ...(users.length ? { auth: { fileRealm: users.map((secretName) => ({ secretName })), roles: users.map((secretName) => ({ secretName })) } } : {}),
         nodeSets: [{
           name: 'default',
           count: props.nodeCount,
@@ -73,10 +97,12 @@ export class FinbotElasticsearch extends Construct {
           config: { 'node.store.allow_mmap': false },
           podTemplate: {
             spec: {
+              // Elasticsearch never calls the Kubernetes API (ECK's default too; explicit so validation sees it).
+              automountServiceAccountToken: false,
               securityContext: restrictedPodSecurityContext(ES_UID),
               containers: [{
                 name: 'elasticsearch',
-                resources: plainResources(r),
+                resources: { requests: { ...r.requests }, limits: { ...r.limits } },
                 securityContext: restrictedContainerSecurityContext(),
               }],
               topologySpreadConstraints: [{
@@ -88,11 +114,11 @@ export class FinbotElasticsearch extends Construct {
             },
           },
           volumeClaimTemplates: [{
-            metadata: { name: 'elasticsearch-data' },
+            metadata: { name: ES_DATA_CLAIM },
             spec: {
               accessModes: ['ReadWriteOnce'],
-              resources: { requests: { storage: props.storage.size } },
-              storageClassName: props.storage.storageClassName,
+              resources: { requests: { storage: props.storageSize } },
+              storageClassName: props.storageClassName,
             },
           }],
         }],

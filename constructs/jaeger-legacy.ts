@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { JAEGER } from './crd-kinds';
-import type { ObservabilityResources } from '../config/sections/observability';
+import type { ComputeResources } from './elasticsearch';
 import { labels } from './labels';
 import { PlainApiObject } from './kube-objects';
 
@@ -17,15 +17,15 @@ export interface LegacyJaegerProps {
   readonly namespace: string;
   readonly environment: string;
   readonly elasticsearch: { readonly nodeCount: number; readonly storage: { readonly size: string; readonly storageClassName: string } };
-  readonly collector: { readonly replicas: number; readonly resources: ObservabilityResources };
-  readonly query: { readonly replicas: number; readonly resources: ObservabilityResources };
+  readonly collector: { readonly replicas: number; readonly resources: ComputeResources };
+  readonly query: { readonly replicas: number; readonly resources: ComputeResources };
 }
 
 /** Jaeger CR, production strategy. */
 export class LegacyJaeger extends Construct {
   constructor(scope: Construct, id: string, props: LegacyJaegerProps) {
     super(scope, id);
-    const res = (r: ObservabilityResources) => ({ requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } });
+    const res = (r: ComputeResources) => ({ requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } });
     new PlainApiObject(this, 'Resource', {
       ...JAEGER,
       metadata: { name: props.name ?? 'finbot-jaeger', namespace: props.namespace, labels: labels({ name: props.name ?? 'finbot-jaeger', component: 'tracing', environment: props.environment, finbotApp: false }) },

@@ -1,62 +1,95 @@
 /**
- * Jaeger v2 (an OpenTelemetry Collector distribution) run by the OpenTelemetry operator
- * (opentelemetry.io/v1beta1 `OpenTelemetryCollector`), storing traces in Elasticsearch. Two roles, as
- * Jaeger v1's production strategy had: `collector` (OTLP in, spans to storage) and `query` (UI/API).
- * Jaeger v1 and its operator reached end of life on 2025-12-31.
+ * One Jaeger v2 role as a plain Deployment with its ConfigMap, ServiceAccount (no API token), Service and
+ * PodDisruptionBudget, storing traces in Elasticsearch. Two roles, as Jaeger v1's production strategy had:
+ * `collector` (OTLP in, spans to storage) and `query` (UI/API).
+ *
+ * Not an `OpenTelemetryCollector` CR: the OpenTelemetry operator generates probes only for the v1
+ * `health_check` extension, which Jaeger v2 does not ship (model/operators/opentelemetry-operator.ts), so
+ * its pods would be Ready while Elasticsearch is down and a hung collector would never be restarted. Here
+ * the `healthcheckv2` extension's `/status` drives startup, readiness and liveness probes.
  * @see https://www.jaegertracing.io/docs/latest/deployment/configuration/
- * @see https://github.com/open-telemetry/opentelemetry-operator/blob/main/docs/api/opentelemetrycollectors.md
  */
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { OPENTELEMETRY_COLLECTOR } from './crd-kinds';
-import type { ObservabilityResources } from '../config/sections/observability';
-import type { FinbotElasticsearch } from './elasticsearch';
-import { labels } from './labels';
-import { plainResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
-import { PlainApiObject } from './kube-objects';
+import { k8s } from 'cdk8s-plus-27';
+import { dump } from 'js-yaml';
+import { labels, selectorLabels } from './labels';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security-context';
+import { KubeConfigMap, KubeDeployment, KubePodDisruptionBudget, KubeService, KubeServiceAccount } from './kube-objects';
+import type { ComputeResources } from './elasticsearch';
+import { HEALTHCHECK_V2_STATUS_PATH, JAEGER_ENTRYPOINT, JAEGER_IMAGE, JAEGER_PORTS, JAEGER_UID } from '../model/operators/jaeger';
 
 /** What the instance does. */
 export type JaegerRole = 'collector' | 'query';
 
+/** The Elasticsearch a Jaeger instance stores in (a {@link FinbotElasticsearch} satisfies it). */
+export interface JaegerElasticsearch {
+  /** https URL of the cluster's HTTP Service. */
+  readonly url: string;
+  /** Nodes; sets shards and replicas of new indices. */
+  readonly nodeCount: number;
+  /** Secret with the cluster's HTTP CA. */
+  readonly caSecret: { readonly name: string; readonly key: string };
+}
+
+/** The Elasticsearch user a Jaeger instance logs in as (an {@link ElasticsearchUser} satisfies it). */
+export interface JaegerElasticsearchUser {
+  readonly username: string;
+  /** Secret holding the password. */
+  readonly secretName: string;
+  readonly passwordKey: string;
+}
+
 /** Props of {@link JaegerV2}. */
 export interface JaegerV2Props {
-  /** CR name; the operator names Deployment and Service `<name>-collector`. */
+  /** Name of the Deployment, Service, ConfigMap, ServiceAccount and PDB (`app.kubernetes.io/name`). */
   readonly name: string;
   readonly namespace: string;
+  /** Environment name (the `app.kubernetes.io/instance` label). */
   readonly environment: string;
   readonly role: JaegerRole;
   /** jaegertracing/jaeger image tag (2.x). */
   readonly version: string;
   readonly replicas: number;
-  readonly resources: ObservabilityResources;
+  readonly resources: ComputeResources;
   /** Trace storage. */
-  readonly elasticsearch: FinbotElasticsearch;
+  readonly elasticsearch: JaegerElasticsearch;
+  /** Who Jaeger logs in to Elasticsearch as (least privilege: a role limited to Jaeger's indices). */
+  readonly user: JaegerElasticsearchUser;
+  /** Prefix of Jaeger's index names (`<prefix>-jaeger-span-<date>`). @default 'jaeger' */
+  readonly indexPrefix?: string;
 }
 
 /** OTLP ports the collector receives on. */
-export const OTLP_PORTS = { grpc: 4317, http: 4318 } as const;
+export const OTLP_PORTS = { grpc: JAEGER_PORTS.otlpGrpc, http: JAEGER_PORTS.otlpHttp } as const;
 /** Query ports (UI/HTTP API and gRPC API). */
-export const QUERY_PORTS = { http: 16686, grpc: 16685 } as const;
-/** healthcheckv2 port. */
-const HEALTH_PORT = 13133;
-/** The jaeger image's user. */
-const JAEGER_UID = 10001;
-const STORAGE = 'es_main';
+export const QUERY_PORTS = { http: JAEGER_PORTS.queryHttp, grpc: JAEGER_PORTS.queryGrpc } as const;
+/** Default prefix of Jaeger's indices. */
+export const DEFAULT_INDEX_PREFIX = 'jaeger';
 
-/** The OTLP/HTTP endpoint apps export to when the collector CR is named `name` in `namespace`. */
+const STORAGE = 'es_main';
+const CONFIG_DIR = '/etc/jaeger';
+const ES_CA_DIR = '/etc/jaeger/es-ca';
+const ES_USER_DIR = '/etc/jaeger/es-user';
+
+/** The OTLP/HTTP endpoint apps export to when the collector is named `name` in `namespace`. */
 export function otlpHttpEndpoint(name: string, namespace: string): string {
-  return `http://${name}-collector.${namespace}.svc:${OTLP_PORTS.http}`;
+  return `http://${name}.${namespace}.svc:${OTLP_PORTS.http}`;
 }
 
-/** One Jaeger v2 role as an OpenTelemetryCollector. */
+/** One Jaeger v2 role: ConfigMap, ServiceAccount, Deployment, Service, PDB. */
 export class JaegerV2 extends Construct {
   readonly name: string;
   readonly namespace: string;
-  /** Labels the operator sets on the pods (`app.kubernetes.io/name: <name>-collector`). */
+  /** Labels every pod carries and every selector (Service, PDB, spread, NetworkPolicies) uses. */
   readonly podLabels: Record<string, string>;
-  /** Service the operator creates. */
+  /** The Service. */
   readonly serviceName: string;
   /** For role collector: the OTLP/HTTP endpoint. For query: the UI URL. */
   readonly url: string;
+  /** Ports the pods listen on. */
+  readonly ports: readonly number[];
+  readonly deployment: KubeDeployment;
 
   constructor(scope: Construct, id: string, props: JaegerV2Props) {
     super(scope, id);
@@ -68,83 +101,146 @@ export class JaegerV2 extends Construct {
     }
     this.name = props.name;
     this.namespace = props.namespace;
-    this.serviceName = `${props.name}-collector`;
-    this.podLabels = { 'app.kubernetes.io/name': this.serviceName };
+    this.serviceName = props.name;
+    const version = props.version.replace(/^v/, '');
+    const labelProps = { name: props.name, component: 'tracing', environment: props.environment, finbotApp: false };
+    this.podLabels = selectorLabels(labelProps);
+    const objectLabels = labels(labelProps);
+    const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
     this.url = props.role === 'collector'
       ? otlpHttpEndpoint(props.name, props.namespace)
-      : `http://${this.serviceName}.${props.namespace}.svc:${QUERY_PORTS.http}`;
+      : `http://${props.name}.${props.namespace}.svc:${QUERY_PORTS.http}`;
+
     const es = props.elasticsearch;
+    const replicas = es.nodeCount > 1 ? 1 : 0;
     const storage = {
       backends: {
         [STORAGE]: {
           elasticsearch: {
             server_urls: [es.url],
-            auth: { basic: { username: 'elastic', password: '${env:ES_PASSWORD}' } },
-            tls: { ca_file: '/es-certs/ca.crt' },
+            auth: { basic: { username: props.user.username, password_file: `${ES_USER_DIR}/password` } },
+            tls: { ca_file: `${ES_CA_DIR}/ca.crt` },
+            // Only the collector writes; the query role's user may not manage templates.
+            create_mappings: props.role === 'collector',
             indices: {
-              index_prefix: 'jaeger',
-              spans: { shards: Math.min(es.nodeCount, 3), replicas: es.nodeCount > 1 ? 1 : 0 },
-              services: { shards: 1, replicas: es.nodeCount > 1 ? 1 : 0 },
+              index_prefix: props.indexPrefix ?? DEFAULT_INDEX_PREFIX,
+              spans: { shards: Math.min(es.nodeCount, 3), replicas },
+              services: { shards: 1, replicas },
             },
           },
         },
       },
     };
-    const health = { use_v2: true, http: { endpoint: `0.0.0.0:${HEALTH_PORT}` } };
+    // Listed first so its endpoint answers (503) while the storage extension still waits for Elasticsearch.
+    // A permanent error makes /status answer 500, which fails readiness and, sustained, liveness.
+    const health = {
+      use_v2: true,
+      component_health: { include_permanent_errors: true },
+      http: { endpoint: `0.0.0.0:${JAEGER_PORTS.health}`, status: { enabled: true, path: HEALTHCHECK_V2_STATUS_PATH } },
+    };
     const config = props.role === 'collector'
       ? {
-        extensions: { jaeger_storage: storage, healthcheckv2: health },
+        extensions: { healthcheckv2: health, jaeger_storage: storage },
         receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${OTLP_PORTS.grpc}` }, http: { endpoint: `0.0.0.0:${OTLP_PORTS.http}` } } } },
         processors: { batch: {} },
         exporters: { jaeger_storage_exporter: { trace_storage: STORAGE } },
         service: {
-          extensions: ['jaeger_storage', 'healthcheckv2'],
+          extensions: ['healthcheckv2', 'jaeger_storage'],
           pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
         },
       }
       : {
         extensions: {
+          healthcheckv2: health,
           jaeger_storage: storage,
           jaeger_query: { storage: { traces: STORAGE }, http: { endpoint: `0.0.0.0:${QUERY_PORTS.http}` }, grpc: { endpoint: `0.0.0.0:${QUERY_PORTS.grpc}` } },
-          healthcheckv2: health,
         },
         // A query-only instance has no trace pipeline of its own; nop keeps the collector config valid.
         receivers: { nop: {} },
         exporters: { nop: {} },
         service: {
-          extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
+          extensions: ['healthcheckv2', 'jaeger_storage', 'jaeger_query'],
           pipelines: { traces: { receivers: ['nop'], exporters: ['nop'] } },
         },
       };
+    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yaml': dump(config, { noRefs: true, lineWidth: -1 }) } });
+    new KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+
+    const servicePorts = props.role === 'collector'
+      ? [{ name: 'otlp-grpc', port: OTLP_PORTS.grpc, appProtocol: 'grpc' }, { name: 'otlp-http', port: OTLP_PORTS.http, appProtocol: 'http' }]
+      : [{ name: 'query-http', port: QUERY_PORTS.http, appProtocol: 'http' }, { name: 'query-grpc', port: QUERY_PORTS.grpc, appProtocol: 'grpc' }];
+    this.ports = [...servicePorts.map((p) => p.port), JAEGER_PORTS.health];
+    const status: k8s.HttpGetAction = { path: HEALTHCHECK_V2_STATUS_PATH, port: k8s.IntOrString.fromString('health') };
     const r = props.resources;
-    new PlainApiObject(this, 'Resource', {
-      ...OPENTELEMETRY_COLLECTOR,
-      metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
+    this.deployment = new KubeDeployment(this, 'Deployment', {
+      metadata: { ...metadata, labels: labels({ ...labelProps, version }) },
       spec: {
-        mode: 'deployment',
         replicas: props.replicas,
-        image: `docker.io/jaegertracing/jaeger:${props.version.replace(/^v/, '')}`,
-        config,
-        ...(props.role === 'query' ? {
-          ports: [
-            { name: 'query-http', port: QUERY_PORTS.http, protocol: 'TCP' },
-            { name: 'query-grpc', port: QUERY_PORTS.grpc, protocol: 'TCP' },
-          ],
-        } : {}),
-        env: [{ name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: es.userSecret.name, key: es.userSecret.key } } }],
-        volumes: [{ name: 'es-certs', secret: { secretName: es.caSecret.name, items: [{ key: es.caSecret.key, path: 'ca.crt' }] } }],
-        volumeMounts: [{ name: 'es-certs', mountPath: '/es-certs', readOnly: true }],
-        resources: plainResources(r),
-        podSecurityContext: restrictedPodSecurityContext(JAEGER_UID),
-        securityContext: restrictedContainerSecurityContext(),
-        ...(props.replicas >= 2 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),
-        topologySpreadConstraints: [{
-          maxSkew: 1,
-          topologyKey: 'topology.kubernetes.io/zone',
-          whenUnsatisfiable: 'ScheduleAnyway',
-          labelSelector: { matchLabels: { ...this.podLabels } },
-        }],
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.podLabels },
+        template: {
+          metadata: {
+            labels: labels({ ...labelProps, version }),
+            // A changed configuration rolls the pods (the file is read once, at start).
+            annotations: { 'finbot.io/config-sha': configDigest(configMap.toJson()) },
+          },
+          spec: {
+            serviceAccountName: props.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(JAEGER_UID),
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.podLabels } }],
+            containers: [{
+              name: 'jaeger',
+              image: `${JAEGER_IMAGE}:${version}`,
+              imagePullPolicy: 'IfNotPresent',
+              command: [JAEGER_ENTRYPOINT],
+              args: [`--config=${CONFIG_DIR}/config.yaml`],
+              ports: [...servicePorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })), { name: 'health', containerPort: JAEGER_PORTS.health, protocol: 'TCP' }],
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
+                limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory) },
+              },
+              // Start: the storage extension pings Elasticsearch; allow it 5 minutes before liveness counts.
+              startupProbe: { httpGet: status, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 30 },
+              readinessProbe: { httpGet: status, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+              livenessProbe: { httpGet: status, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+              securityContext: restrictedContainerSecurityContext(),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'es-ca', mountPath: ES_CA_DIR, readOnly: true },
+                { name: 'es-user', mountPath: ES_USER_DIR, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: configMap.name } },
+              { name: 'es-ca', secret: { secretName: es.caSecret.name, items: [{ key: es.caSecret.key, path: 'ca.crt' }] } },
+              { name: 'es-user', secret: { secretName: props.user.secretName, items: [{ key: props.user.passwordKey, path: 'password' }] } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+            ],
+          },
+        },
       },
     });
+    new KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector: this.podLabels,
+        ports: servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP', appProtocol: p.appProtocol })),
+      },
+    });
+    if (props.replicas >= 2) {
+      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      });
+    }
   }
+}
+
+/** Short SHA-256 of a JSON value, so a config change changes the pod template. */
+function configDigest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }

@@ -4,7 +4,9 @@
  * namespaces (with labels). Cross-reference and reachability rules look objects up here.
  *
  * Operator-made objects follow the operators' documented naming (CloudNativePG, Redis operator, ECK,
- * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md.
+ * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md. ECK and the
+ * OpenTelemetry operator are read from model/operators/ (each fact cites its upstream file and release),
+ * including the NetworkPolicies the OpenTelemetry operator adds on its own (`operatorPolicies`).
  */
 import { arr } from './shape';
 import { apiGroup } from './object-id';
@@ -23,6 +25,10 @@ import { GRAFANA_PORTS, grafanaAdminSecretName, grafanaPodLabels, grafanaService
 import {
   ALERTMANAGER_OPERATED_SERVICE, ALERTMANAGER_PORTS, PROMETHEUS_APP_LABELS, PROMETHEUS_OPERATED_SERVICE, PROMETHEUS_WEB_PORT, alertmanagerPodLabels, prometheusPodLabels,
 } from './operators/prometheus-operator';
+import { ES_CLUSTER_NAME_LABEL, ES_HTTP_PORT, ES_TRANSPORT_PORT, esCreatedSecrets, esNames, esPodLabels } from './operators/eck';
+import {
+  COLLECTOR_MONITORING_PORT, OTLP_RECEIVER_PORTS, collectorNetworkPolicyEnabled, collectorNetworkPolicyName, collectorPodLabels, collectorSelectorLabels, collectorServiceNames,
+} from './operators/opentelemetry-operator';
 
 export type { ModelPod, PodPort };
 
@@ -62,6 +68,8 @@ export interface ClusterModel {
   readonly peers: readonly ExternalPeer[];
   /** Namespace name → labels (including the automatic `kubernetes.io/metadata.name`). */
   readonly namespaces: ReadonlyMap<string, Labels>;
+  /** NetworkPolicies operators create from the output's custom resources; they count in reachability. */
+  readonly operatorPolicies: readonly OperatorPolicy[];
   /** Service by `namespace/name`. */
   service(namespace: string, name: string): ModelService | undefined;
 }
@@ -86,6 +94,13 @@ interface Derived {
   pods: ModelPod[];
   services: ModelService[];
   secrets: string[];
+  policies: OperatorPolicy[];
+}
+
+/** A NetworkPolicy an operator creates from a custom resource (not in the output, but on the cluster). */
+export interface OperatorPolicy extends SourcedObject {
+  /** `<Kind> <namespace>/<name>` of the custom resource it comes from. */
+  readonly madeBy: string;
 }
 
 /** What an operator makes from one custom resource (empty for kinds no operator here handles). */
@@ -94,7 +109,7 @@ function derivedFrom(s: SourcedObject): Derived {
   const ns = o.metadata.namespace ?? 'default';
   const name = o.metadata.name ?? '';
   const group = apiGroup(o.apiVersion);
-  const out: Derived = { pods: [], services: [], secrets: [] };
+  const out: Derived = { pods: [], services: [], secrets: [], policies: [] };
   const pod = (what: string, labels: Labels, ports: PodPort[]) => out.pods.push({ description: `${o.kind} ${ns}/${name} (${what})`, namespace: ns, labels, ports, origin: s });
   // Operators label their Services with (at least) the labels they select on; ServiceMonitors rely on it.
   const service = (svcName: string, selector: Labels, ports: ServicePortModel[]) =>
@@ -135,18 +150,37 @@ function derivedFrom(s: SourcedObject): Derived {
       }
       break;
     }
-    case 'elasticsearch.k8s.elastic.co/Elasticsearch':
-      pod('Elasticsearch node', { 'elasticsearch.k8s.elastic.co/cluster-name': name, 'common.k8s.elastic.co/type': 'elasticsearch' }, [tcp(9200, 'https'), tcp(9300, 'transport')]);
-      service(`${name}-es-http`, { 'elasticsearch.k8s.elastic.co/cluster-name': name, 'common.k8s.elastic.co/type': 'elasticsearch' }, [svcPort(9200, 'https')]);
-      service(`${name}-es-transport`, { 'elasticsearch.k8s.elastic.co/cluster-name': name }, [svcPort(9300, 'tls-transport')]);
-      out.secrets.push(`${ns}/${name}-es-elastic-user`, `${ns}/${name}-es-http-certs-public`, `${ns}/${name}-es-http-ca-internal`, `${ns}/${name}-es-http-certs-internal`);
+    case 'elasticsearch.k8s.elastic.co/Elasticsearch': {
+      const es = esNames(name);
+      const labels = esPodLabels(name);
+      pod('Elasticsearch node', labels, [tcp(ES_HTTP_PORT, 'https'), tcp(ES_TRANSPORT_PORT, 'transport')]);
+      service(es.httpService, labels, [svcPort(ES_HTTP_PORT, 'https')]);
+      service(es.transportService, { [ES_CLUSTER_NAME_LABEL]: name }, [svcPort(ES_TRANSPORT_PORT, 'tls-transport')]);
+      out.secrets.push(...esCreatedSecrets(name).map((x) => `${ns}/${x}`));
       break;
+    }
     case 'opentelemetry.io/OpenTelemetryCollector': {
-      const labels = { 'app.kubernetes.io/component': 'opentelemetry-collector', 'app.kubernetes.io/instance': `${ns}.${name}`, 'app.kubernetes.io/name': `${name}-collector`, 'app.kubernetes.io/managed-by': 'opentelemetry-operator', 'app.kubernetes.io/part-of': 'opentelemetry' };
-      pod('OpenTelemetry collector', labels, [tcp(4317, 'otlp-grpc'), tcp(4318, 'otlp-http'), tcp(8888, 'metrics')]);
-      const selector = { 'app.kubernetes.io/component': 'opentelemetry-collector', 'app.kubernetes.io/instance': `${ns}.${name}`, 'app.kubernetes.io/managed-by': 'opentelemetry-operator', 'app.kubernetes.io/part-of': 'opentelemetry' };
-      service(`${name}-collector`, selector, [svcPort(4317, 'otlp-grpc'), svcPort(4318, 'otlp-http')]);
-      service(`${name}-collector-monitoring`, selector, [svcPort(8888, 'monitoring')]);
+      const spec = specOf(o) as { image?: string; ports?: Array<{ name?: string; port: number }>; networkPolicy?: { enabled?: boolean } };
+      const labels = collectorPodLabels(ns, name, o.metadata.labels ?? {}, spec.image);
+      const selector = collectorSelectorLabels(ns, name);
+      const ports = [tcp(OTLP_RECEIVER_PORTS.grpc, 'otlp-grpc'), tcp(OTLP_RECEIVER_PORTS.http, 'otlp-http'), ...arr(spec.ports).map((p) => tcp(p.port, p.name))];
+      pod('OpenTelemetry collector', labels, [...ports, tcp(COLLECTOR_MONITORING_PORT, 'metrics')]);
+      const svc = collectorServiceNames(name);
+      service(svc.main, selector, ports.map((p) => svcPort(p.port, p.name)));
+      service(svc.monitoring, selector, [svcPort(COLLECTOR_MONITORING_PORT, 'monitoring')]);
+      if (collectorNetworkPolicyEnabled(spec)) {
+        // The operator's own policy: every container port open to every pod (model/operators/opentelemetry-operator.ts).
+        out.policies.push({
+          object: {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: collectorNetworkPolicyName(name), namespace: ns, labels: { ...labels } },
+            spec: { podSelector: { matchLabels: { ...selector } }, policyTypes: ['Ingress'], ingress: [{ ports: [...ports, tcp(COLLECTOR_MONITORING_PORT)].map((p) => ({ protocol: 'TCP', port: p.port })) }] },
+          },
+          file: s.file,
+          madeBy: `${o.kind} ${ns}/${name}`,
+        });
+      }
       break;
     }
     case 'monitoring.coreos.com/Prometheus':
@@ -206,6 +240,7 @@ export function buildClusterModel(objects: readonly SourcedObject[], externalNam
   const configMaps = new Set<string>();
   const serviceAccounts = new Set<string>();
   const namespaces = new Map<string, Labels>();
+  const operatorPolicies: OperatorPolicy[] = [];
   for (const n of [...BUILTIN_NAMESPACES, ...externalNamespaces]) namespaces.set(n, { 'kubernetes.io/metadata.name': n });
   for (const s of objects) {
     const o = s.object;
@@ -236,6 +271,7 @@ export function buildClusterModel(objects: readonly SourcedObject[], externalNam
     pods.push(...d.pods);
     services.push(...d.services.filter((x) => !services.some((y) => y.namespace === x.namespace && y.name === x.name)));
     for (const sec of d.secrets) if (!secrets.has(sec)) secrets.set(sec, `${o.kind} ${ns}/${o.metadata.name}`);
+    operatorPolicies.push(...d.policies);
   }
   const usesIstio = objects.some((s) => s.object.apiVersion.split('/')[0].endsWith('.istio.io'));
   const peers = externalPeers(namespaces, objects.some((s) => s.object.kind === 'Prometheus'), usesIstio);
@@ -247,5 +283,5 @@ export function buildClusterModel(objects: readonly SourcedObject[], externalNam
     serviceAccounts.add(`${ns}/default`);
   }
   const byName = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
-  return { pods, services, secrets, configMaps, serviceAccounts, namespaces, peers, service: (ns, name) => byName.get(`${ns}/${name}`) };
+  return { pods, services, secrets, configMaps, serviceAccounts, namespaces, peers, operatorPolicies, service: (ns, name) => byName.get(`${ns}/${name}`) };
 }

@@ -165,7 +165,8 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
       origin = svc?.origin;
     } else {
       const [ns, name] = d.from.split('/');
-      from = ctx.cluster.pods.filter((p) => p.template && p.namespace === ns && p.origin?.object.metadata.name === name);
+      // A workload, or the custom resource an operator runs pods for (e.g. a Grafana CR).
+      from = ctx.cluster.pods.filter((p) => p.origin !== undefined && p.namespace === ns && p.origin.object.metadata.name === name);
       origin = from[0]?.origin;
     }
     const port = svc?.ports.find((p) => p.port === d.port || p.name === d.port);

@@ -6,12 +6,13 @@ import { monitoringSelectionRules, operatorReferenceRules } from './rules/operat
 import { monitoringRules } from './rules/monitoring';
 import { podSecurityRules } from './rules/pod-security';
 import { reachabilityRules } from './rules/reachability';
+import { operatorWorkloadRules } from './rules/operator-workloads';
 import { schemaRules } from './rules/schema-rules';
 import { trafficSafetyRules } from './rules/traffic-safety';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule, ...operatorWorkloadRules];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

@@ -150,6 +150,8 @@ export const observabilitySchema = z.strictObject({
     jaegerVersion: version.refine((v) => v.replace(/^v/, '').startsWith('2.'), { message: 'must be a Jaeger v2 version such as 2.10.0 (Jaeger v1 reached end of life on 2025-12-31)' }),
     collector: z.strictObject({ replicas: int32().min(1), resources }),
     query: z.strictObject({ replicas: int32().min(1), resources }),
+    /** Days of traces kept; a nightly index cleaner deletes older indices (3 × 20Gi fill in weeks otherwise). */
+    retentionDays: int32().min(1).max(90),
     elasticsearch: z.strictObject({
       version,
       nodeCount: int32(1).refine((n) => n !== 2, {
@@ -157,6 +159,11 @@ export const observabilitySchema = z.strictObject({
       }),
       storage: volume,
       resources,
+      /**
+       * Vault key (below the secret store's KV mount) holding the passwords of Jaeger's Elasticsearch users,
+       * one property per user name (jaeger-writer, jaeger-reader, jaeger-cleaner).
+       */
+      usersVaultKey: z.string().regex(/^[a-z0-9]([-a-z0-9_/]*[a-z0-9])?$/, { message: 'must be a Vault key path such as finbot/jaeger-elasticsearch' }),
     }),
     /** Also emit the design document's `Jaeger` CR (jaegertracing.io/v1) for clusters still on the Jaeger operator. */
     legacyJaegerOperator: z.boolean().default(false),

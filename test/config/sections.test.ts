@@ -73,6 +73,11 @@ describe('observability.yaml', () => {
     expect(issue('observability', (r) => { r.alertmanager.credentials.vaultKey = '/secret/x'; }).path).toBe('alertmanager.credentials.vaultKey');
     expect(issue('observability', (r) => { r.alertmanager.routes.info = []; }).path).toBe('alertmanager.routes.info');
   });
+  it('trace retention days and the Vault key of the Elasticsearch users', () => {
+    expect(issue('observability', (r) => { r.tracing.retentionDays = 0; }).path).toBe('tracing.retentionDays');
+    expect(issue('observability', (r) => { delete r.tracing.retentionDays; }).path).toBe('tracing.retentionDays');
+    expect(issue('observability', (r) => { r.tracing.elasticsearch.usersVaultKey = 'secret/data/Jaeger ES'; })).toEqual({ path: 'tracing.elasticsearch.usersVaultKey', message: 'must be a Vault key path such as finbot/jaeger-elasticsearch' });
+  });
   it('Jaeger v1 is refused (end of life)', () => {
     expect(issue('observability', (r) => { r.tracing.jaegerVersion = '1.65.0'; }).message).toContain('Jaeger v1 reached end of life on 2025-12-31');
   });

@@ -25,6 +25,12 @@ const job = (spec: object = {}) => ({
   spec: { template: { spec: { restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'smoke', image: 'docker.io/curlimages/curl:8.8.0', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } }, securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } }], ...spec } } },
 });
 
+/** An OpenTelemetryCollector as the design of Jaeger v2 on the operator had it (healthcheckv2, no health_check). */
+const otelCollector = (spec: object = {}, labels: Record<string, string> = {}) => ({
+  apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'jaeger', namespace: 'monitoring', labels },
+  spec: { config: { extensions: { healthcheckv2: {} }, receivers: { otlp: {} }, exporters: { debug: {} }, service: { extensions: ['healthcheckv2'], pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } }, ...spec },
+});
+
 const CASES: readonly Case[] = [
   // schema
   { rule: 'schema/invalid', name: 'core: replicas is a string', breakIt: (o) => { get(o, 'Deployment', 'finbot-api').spec.replicas = 'three'; }, expect: 'integer' },
@@ -171,6 +177,17 @@ const CASES: readonly Case[] = [
     delete g.spec.serviceAccount;
   }, expect: 'Grafana pods mount the API token' },
   { rule: 'monitoring/upstream-metrics-port', name: 'cert-manager monitor on the pre-v1.21 port name', breakIt: (o) => { get(o, 'ServiceMonitor', 'cert-manager', 'monitoring').spec.endpoints[0].port = 'tcp-prometheus-servicemonitor'; }, expect: 'has no port "tcp-prometheus-servicemonitor" (it is "http-metrics")' },
+
+  // operator-run workloads and their clients (tracing)
+  { rule: 'netpol/operator-open-policy', name: 'an OpenTelemetryCollector leaves the operator\'s own NetworkPolicy on (the default)', breakIt: (o) => add(o, otelCollector()), expect: 'admits every pod' },
+  { rule: 'policy/operator-probes', name: 'a Jaeger v2 collector CR with only healthcheckv2 gets no probes from the operator', breakIt: (o) => add(o, otelCollector({ networkPolicy: { enabled: false } })), expect: 'generates no probes' },
+  { rule: 'xref/topology-spread-selector', name: 'a collector CR labelled app.kubernetes.io/name: jaeger spreads on jaeger-collector (the operator keeps the CR\'s name label)', breakIt: (o) => add(o, otelCollector({ networkPolicy: { enabled: false }, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'jaeger-collector' } } }] }, { 'app.kubernetes.io/name': 'jaeger' })), expect: 'matches none of the pods' },
+  { rule: 'xref/topology-spread-selector', name: 'a Deployment spreads on labels its pods do not carry', breakIt: (o) => { get(o, 'Deployment', 'jaeger-collector').spec.template.spec.topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/name'] = 'jaeger-collector-collector'; }, expect: 'jaeger-collector-collector' },
+  { rule: 'policy/es-superuser', name: 'the collector logs in with the elastic superuser\'s Secret', breakIt: (o) => { get(o, 'Deployment', 'jaeger-collector').spec.template.spec.volumes.find((v: { name: string }) => v.name === 'es-user').secret.secretName = 'finbot-traces-es-elastic-user'; }, expect: 'superuser password of Elasticsearch monitoring/finbot-traces' },
+  { rule: 'policy/es-superuser', name: 'a collector CR takes ES_PASSWORD from the superuser Secret (the earlier Jaeger v2 CRs)', breakIt: (o) => add(o, otelCollector({ networkPolicy: { enabled: false }, env: [{ name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: 'finbot-traces-es-elastic-user', key: 'elastic' } } }] })), expect: 'spec.env[0].valueFrom.secretKeyRef.name' },
+  { rule: 'netpol/reachability', name: 'declared Grafana (a CR\'s pods) → Jaeger query blocked when the query policy admits no one', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-trace-query').spec.ingress = []; }, options: { connections: [{ from: 'monitoring/finbot-grafana', to: 'monitoring/jaeger-query', port: 16686 }] }, expect: 'Grafana monitoring/finbot-grafana' },
+  { rule: 'policy/elasticsearch-retention', name: 'no index cleaner for the trace storage', breakIt: (o) => remove(o, 'CronJob', 'jaeger-index-cleaner'), expect: 'has no retention' },
+  { rule: 'gitops/wave-after-operator', name: 'the Jaeger collector is synced in the wave of the Elasticsearch whose CA Secret it mounts', breakIt: (o) => { get(o, 'Deployment', 'jaeger-collector').metadata.annotations['argocd.argoproj.io/sync-wave'] = get(o, 'Elasticsearch', 'finbot-traces').metadata.annotations['argocd.argoproj.io/sync-wave']; }, expect: 'finbot-traces-es-http-certs-public' },
 ];
 
 describe('every rule catches a broken object', () => {

@@ -14,6 +14,7 @@ import { groupKind } from '../../model/object-id';
 import { evaluate, policiesOf, type Policy } from '../../model/network-policy';
 import { matchesMap, type Labels } from '../../model/selectors';
 import { compareText } from '../../model/text-order';
+import { ES_HTTP_PORT, esNames, esPodLabels } from '../../model/operators/eck';
 
 /** Columns of the diagram, left to right. */
 export const LAYERS = ['edge', 'service', 'workload', 'data'] as const;
@@ -77,8 +78,8 @@ const DATA_STORES: Record<string, { labels: (name: string) => Labels; port: numb
   // CloudNativePG and the OpsTree Redis operator: pods, port and Services from the operator model.
   'postgresql.cnpg.io/Cluster': { labels: cnpgClusterPodSelector, port: POSTGRES_PORTS.postgres, services: (name) => Object.values(CNPG_SERVICE_SUFFIXES).map((x) => `${name}${x}`) },
   'redis.redis.opstreelabs.in/RedisCluster': { labels: (name) => redisPodLabels(name, 'leader'), port: REDIS_PORTS.redis, services: (name) => REDIS_CLUSTER_ROLES.flatMap((r) => redisRoleServices(name, r)) },
-  // ECK: <cluster>-es-http.
-  'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: (name) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': name }), port: 9200, services: (name) => [`${name}-es-http`] },
+  // ECK: <cluster>-es-http (model/operators/eck.ts).
+  'elasticsearch.k8s.elastic.co/Elasticsearch': { labels: esPodLabels, port: ES_HTTP_PORT, services: (name) => [esNames(name).httpService] },
 };
 
 

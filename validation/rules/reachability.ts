@@ -1,6 +1,7 @@
 /**
  * NetworkPolicy reachability: every connection the output implies (connections.ts) is allowed by the
- * egress policies of the source and the ingress policies of the destination (network-policy-evaluator.ts).
+ * egress policies of the source and the ingress policies of the destination (model/network-policy.ts),
+ * counting the NetworkPolicies operators create from the output's custom resources (model/cluster-model.ts).
  */
 import type { ModelPod } from '../../model/cluster-model';
 import { deriveConnections, podsOfService, type Connection } from '../connections';
@@ -50,7 +51,7 @@ function fixFor(src: ModelPod, dst: ModelPod, port: TargetPort, v: Verdict): str
 }
 
 /** Reachability findings of the context. */
-export function reachabilityFindings(ctx: RuleContext, policies: readonly Policy[] = policiesOf(ctx.objects)): Finding[] {
+export function reachabilityFindings(ctx: RuleContext, policies: readonly Policy[] = policiesOf([...ctx.objects, ...ctx.cluster.operatorPolicies])): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const c of deriveConnections(ctx).connections) {
