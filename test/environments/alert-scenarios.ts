@@ -9,6 +9,9 @@ import type { Settings } from '../../config/schema';
 import { PROBE_JOB_NAME } from '../../constructs/blackbox-exporter';
 import { BASE_BACKUP_MAX_AGE_SECONDS, walArchiveAlertSeconds, WAL_ARCHIVE_FOR_MINUTES } from '../../charts/alerts/finbot-alerts';
 import { backupJobAlerts } from '../../charts/alerts/backup-alerts';
+import { TRACE_STORAGE_WARNING_RATIO } from '../../charts/alerts/tracing-alerts';
+import { TRACE_STORAGE_NAME } from '../../charts/observability-chart';
+import { ES_DATA_CLAIM, ES_DISK_WATERMARKS } from '../../model/operators/eck';
 import { BARMAN_METRICS, BLACKBOX_METRICS, CERT_EXPIRY_METRIC, CNPG_METRICS, REDIS_METRICS } from '../../model/operators/exporter-metrics';
 
 /** One promtool test group. */
@@ -173,6 +176,28 @@ export function scenarios(s: ScenarioScope): Scenario[] {
       ],
       healthy: [series(CERT_EXPIRY_METRIC, { namespace: app, name: 'api-tls' }, `${certExpirySeconds * 4}x80`)],
     },
+    // Trace storage (finbot-tracing-alerts): the kubelet's volume statistics of the Elasticsearch data PVCs
+    // and kube-state-metrics' Job conditions of the index cleaner.
+    ...((): Scenario[] => {
+      const mon = s.settings.platform.namespaces.monitoring;
+      const pvc = { namespace: mon, persistentvolumeclaim: `${ES_DATA_CLAIM}-${TRACE_STORAGE_NAME}-es-default-0` };
+      const gib = 1024 ** 3;
+      const volume = (ratio: number) => [
+        series('kubelet_volume_stats_used_bytes', pvc, `${Math.round(ratio * 20 * gib)}x60`),
+        series('kubelet_volume_stats_capacity_bytes', pvc, `${20 * gib}x60`),
+      ];
+      const cleanerJob = (n: string, failed: string) => [
+        series('kube_job_failed', { namespace: mon, job_name: `jaeger-index-cleaner-${n}`, condition: 'true' }, failed),
+        series('kube_job_failed', { namespace: mon, job_name: `jaeger-index-cleaner-${n}`, condition: 'false' }, failed === '1x30' ? '0x30' : '1x30'),
+      ];
+      const between = (TRACE_STORAGE_WARNING_RATIO + ES_DISK_WATERMARKS.high) / 2;
+      return [
+        { alert: 'TraceStorageFillingUp', severity: 'warning', evalMinutes: 20, failing: [{ name: 'above the warning ratio', series: volume(between), fires: [pvc] }], healthy: volume(0.5) },
+        { alert: 'TraceStorageAlmostReadOnly', severity: 'critical', evalMinutes: 20, failing: [{ name: 'above the high watermark', series: volume((ES_DISK_WATERMARKS.high + 1) / 2), fires: [pvc] }], healthy: volume(between) },
+        { alert: 'TraceRetentionJobFailed', severity: 'warning', evalMinutes: 10, failing: [{ name: 'a cleaner Job failed', series: [...cleanerJob('29400000', '1x30'), ...cleanerJob('29401440', '0x30')], fires: [{ namespace: mon, job_name: 'jaeger-index-cleaner-29400000' }] }], healthy: cleanerJob('29401440', '0x30') },
+        { alert: 'TraceStorageMetricsAbsent', severity: 'warning', evalMinutes: 40, failing: [{ name: 'no volume statistics', series: [series('kubelet_volume_stats_capacity_bytes', { namespace: 'other', persistentvolumeclaim: 'x' }, '1x60')], fires: [{ namespace: mon }] }], healthy: volume(0.5) },
+      ];
+    })(),
     // Snapshot backup CronJobs (Redis, Vault): kube-state-metrics' completion time of their Jobs.
     ...backupJobAlerts(s.settings).map((j): Scenario => {
       const evalMinutes = (j.maxAgeHours + 2) * 60;
