@@ -15,7 +15,9 @@ import { basename, join, resolve } from 'node:path';
 import * as yaml from 'js-yaml';
 
 const root = resolve(import.meta.dirname, '..');
-const sharedCrds = resolve(root, '..', 'shared', 'crds');
+/** Local copies of the upstream CRDs: `--crds DIR` (e.g. from a git worktree), else ../shared/crds. */
+const crdsFlag = process.argv.indexOf('--crds');
+const sharedCrds = crdsFlag > 0 && process.argv[crdsFlag + 1] ? resolve(process.argv[crdsFlag + 1]) : resolve(root, '..', 'shared', 'crds');
 
 interface CrdVersion { name: string; served: boolean; schema?: { openAPIV3Schema?: unknown } }
 interface Crd { kind: string; spec: { group: string; names: { kind: string }; versions: CrdVersion[] } }
@@ -67,11 +69,12 @@ async function main(): Promise<void> {
 
 const HELP = `Regenerates imports/ from the upstream CRDs listed in cdk8s.yaml (imports:).
 
-Usage: npm run import
+Usage: npm run import [-- --crds DIR]
 
 For each CRD: typed cdk8s classes in imports/<group>.ts (cdk8s import) and the served versions' JSON
 schemas in imports/schemas/<group>/<version>/<Kind>.json (for offline validation). A CRD is read from
-../shared/crds/<group>/<file> when that copy exists, otherwise from its URL. Commit the result.`;
+../shared/crds/<group>/<file> (or DIR/<group>/<file> with --crds DIR) when that copy exists, otherwise
+from its URL. Commit the result.`;
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(`${HELP}\n`);
