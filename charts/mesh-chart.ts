@@ -5,7 +5,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
-import type { NginxIngressEdge } from '../constructs/edge';
+import type { Edge } from '../constructs/edge';
 import { APP_LABEL, APP_LABEL_VALUE, labels } from '../constructs/labels';
 import {
   AllowNothingPolicy, AllowPortsPolicy, istioPrincipal, MeshTelemetry, MeshTraffic, StrictMtls, type MeshIdentity,
@@ -30,7 +30,7 @@ export interface MeshChartProps {
   readonly namespaces: EnvironmentNamespaces;
   readonly apps: AppsChart;
   /** The edge whose controller identity may reach web and api. */
-  readonly edge: NginxIngressEdge;
+  readonly edge: Edge;
   /**
    * Further ServiceAccounts allowed to call the api (e.g. a post-sync smoke-test Job calling
    * finbot-api-preview and finbot-api); their pods also need a NetworkPolicy path to port 3001.
@@ -90,13 +90,16 @@ export class MeshChart extends Chart {
       timeoutSeconds: mesh.requestTimeoutSeconds,
       retries: mesh.retries,
     };
+    // The edge keeps the public Host header: the VirtualServices route it (Envoy picks routes by Host).
+    const publicHosts = (app: { name: string }) => edge.routes.filter((r) => r.app.name === app.name).map((r) => r.host);
     this.api = new MeshTraffic(this, 'Api', {
       ...routing,
       app: apps.api,
+      publicHosts: publicHosts(apps.api),
       canaryPercent: settings.release.api.canaryPercent,
       labels: labels({ name: apps.api.name, component: 'api', environment: settings.name }),
     });
-    this.web = new MeshTraffic(this, 'Web', { ...routing, app: apps.web, labels: labels({ name: apps.web.name, component: 'web', environment: settings.name }) });
+    this.web = new MeshTraffic(this, 'Web', { ...routing, app: apps.web, publicHosts: publicHosts(apps.web), labels: labels({ name: apps.web.name, component: 'web', environment: settings.name }) });
 
     new MeshTelemetry(this, 'Telemetry', {
       namespace,
