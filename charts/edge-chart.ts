@@ -23,8 +23,10 @@ export interface EdgeChartProps {
 /** ClusterIssuer, Certificates and the chosen edge implementation's objects. */
 export class EdgeChart extends Chart {
   readonly issuer: AcmeClusterIssuer;
-  /** The one edge construct (either implementation). */
+  /** The edge construct of `edge.implementation` (the one DNS points at when not migrating). */
   readonly edge: Edge;
+  /** Every edge rendered: the implementation's, and ingress-nginx too while migrating. */
+  readonly edges: readonly Edge[];
 
   constructor(scope: Construct, id: string, props: EdgeChartProps) {
     super(scope, id);
@@ -34,11 +36,13 @@ export class EdgeChart extends Chart {
     const ngf = edge.nginxGatewayFabric;
     const gatewayNamespace = namespaces.ingress.name;
     const useGateway = edge.implementation === 'nginx-gateway-fabric';
+    const renderIngressNginx = !useGateway || edge.migrating;
     this.issuer = new AcmeClusterIssuer(this, 'Issuer', {
       environment,
       server: edge.acme.server,
       email: edge.acme.email,
-      ...(useGateway
+      // While migrating, DNS still points at ingress-nginx: Let's Encrypt's challenge requests arrive there.
+      ...(useGateway && !edge.migrating
         ? { gateway: { name: ngf.gatewayName, namespace: gatewayNamespace, sectionName: 'http' } }
         : { ingressClassName: edge.ingressNginx.ingressClassName }),
     });
@@ -56,6 +60,12 @@ export class EdgeChart extends Chart {
       hsts: edge.hsts,
       cdn: edge.cdn,
     };
+    const ingressNginx = renderIngressNginx ? new NginxIngressEdge(this, useGateway ? 'LegacyEdge' : 'Edge', {
+      ...common,
+      ingressClassName: edge.ingressNginx.ingressClassName,
+      controllerServiceAccount: edge.ingressNginx.controllerServiceAccount,
+      nextUpstream: edge.nextUpstream,
+    }) : undefined;
     if (useGateway) {
       const controlPlane = namespaces.gatewayControlPlane;
       if (!controlPlane) throw new Error(`${environment}: edge.implementation nginx-gateway-fabric needs the control plane namespace from the platform chart`);
@@ -70,14 +80,12 @@ export class EdgeChart extends Chart {
         rateLimitZoneSize: ngf.rateLimitZoneSize,
         prometheus: { namespace: namespaces.monitoring.name, namespaceLabels: namespaces.monitoring.selectorLabels, podLabels: PROMETHEUS_POD_LABELS },
         ...(settings.platform.istioInjection ? { meshControlPlane: { ...ISTIOD_PEER, port: ISTIOD_XDS_PORT } } : {}),
+        // While migrating, ingress-nginx serves the challenges of the Gateway's Certificates too.
+        ...(ingressNginx ? { acmeSolverClients: [ingressNginx.proxyPods.labels] } : {}),
       });
     } else {
-      this.edge = new NginxIngressEdge(this, 'Edge', {
-        ...common,
-        ingressClassName: edge.ingressNginx.ingressClassName,
-        controllerServiceAccount: edge.ingressNginx.controllerServiceAccount,
-        nextUpstream: edge.nextUpstream,
-      });
+      this.edge = ingressNginx!;
     }
+    this.edges = ingressNginx && ingressNginx !== this.edge ? [this.edge, ingressNginx] : [this.edge];
   }
 }

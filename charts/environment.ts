@@ -60,7 +60,7 @@ export function buildEnvironment(settings: Settings): Environment {
     settings,
     namespaces: platform.namespaces,
     apps,
-    edge: edge.edge,
+    edges: edge.edges,
     // The PostSync smoke test calls the api's preview and live Services.
     apiClients: [{ namespace: smoke.namespace!, name: smoke.name! }],
   });

@@ -29,8 +29,8 @@ export interface MeshChartProps {
   readonly settings: Settings;
   readonly namespaces: EnvironmentNamespaces;
   readonly apps: AppsChart;
-  /** The edge whose controller identity may reach web and api. */
-  readonly edge: Edge;
+  /** The edges whose proxy identities may reach web and api (two while migrating). */
+  readonly edges: readonly Edge[];
   /**
    * Further ServiceAccounts allowed to call the api (e.g. a post-sync smoke-test Job calling
    * finbot-api-preview and finbot-api); their pods also need a NetworkPolicy path to port 3001.
@@ -46,7 +46,7 @@ export class MeshChart extends Chart {
 
   constructor(scope: Construct, id: string, props: MeshChartProps) {
     super(scope, id);
-    const { settings, namespaces, apps, edge } = props;
+    const { settings, namespaces, apps, edges } = props;
     if (!settings.platform.istioInjection) {
       throw new Error(`${settings.name}: the mesh chart needs platform.istioInjection: true (STRICT mTLS without sidecars would refuse all traffic)`);
     }
@@ -61,20 +61,20 @@ export class MeshChart extends Chart {
     new StrictMtls(this, 'Mtls', { namespace, permissivePorts: metricsPorts, permissivePodLabels: finbotPods });
 
     new AllowNothingPolicy(this, 'AllowNothing', { namespace });
-    const ingress = principal(edge.controllerServiceAccount);
+    const ingress = edges.map((e) => principal(e.controllerServiceAccount));
     new AllowPortsPolicy(this, 'WebFromIngress', {
       name: 'finbot-web-from-ingress',
       namespace,
       podLabels: apps.web.selector,
       ports: [apps.web.port!],
-      principals: [ingress],
+      principals: ingress,
     });
     new AllowPortsPolicy(this, 'ApiFromClients', {
       name: 'finbot-api-from-ingress-web-and-workers',
       namespace,
       podLabels: apps.api.selector,
       ports: [apps.api.port!],
-      principals: [ingress, ...apps.components.filter((c) => c !== apps.api).map(sa), ...(props.apiClients ?? []).map(principal)],
+      principals: [...ingress, ...apps.components.filter((c) => c !== apps.api).map(sa), ...(props.apiClients ?? []).map(principal)],
     });
     new AllowPortsPolicy(this, 'MetricsScrape', {
       name: 'finbot-metrics-scrape',
@@ -91,7 +91,7 @@ export class MeshChart extends Chart {
       retries: mesh.retries,
     };
     // The edge keeps the public Host header: the VirtualServices route it (Envoy picks routes by Host).
-    const publicHosts = (app: { name: string }) => edge.routes.filter((r) => r.app.name === app.name).map((r) => r.host);
+    const publicHosts = (app: { name: string }) => [...new Set(edges.flatMap((e) => e.routes).filter((r) => r.app.name === app.name).map((r) => r.host))];
     this.api = new MeshTraffic(this, 'Api', {
       ...routing,
       app: apps.api,

@@ -43,7 +43,13 @@ export const edgeSchema = z.strictObject({
    * in March 2026; kept for clusters still migrating, see docs/edge-and-mesh.md).
    */
   implementation: z.enum(EDGE_IMPLEMENTATIONS, { message: 'must be "nginx-gateway-fabric" or "ingress-nginx"' }),
-  /** ingress-nginx only (implementation: ingress-nginx). */
+  /**
+   * Migration from ingress-nginx to NGINX Gateway Fabric without downtime (docs/edge-and-mesh.md): with
+   * implementation nginx-gateway-fabric, `true` renders the ingress-nginx edge as well, both serving the same
+   * hosts, and solves ACME HTTP-01 through ingress-nginx (where DNS still points) until the DNS shift.
+   */
+  migrating: z.boolean().default(false),
+  /** ingress-nginx (implementation: ingress-nginx, or while migrating). */
   ingressNginx: z.strictObject({
     /** IngressClass of the NGINX Ingress controller. */
     ingressClassName: z.string().min(1),
@@ -133,6 +139,9 @@ export const edgeSchema = z.strictObject({
   }
   if (edge.hosts.api === edge.hosts.web) {
     ctx.addIssue({ code: 'custom', path: ['hosts', 'web'], message: `host ${edge.hosts.web} is also the api host; each host goes to one app` });
+  }
+  if (edge.migrating && edge.implementation !== 'nginx-gateway-fabric') {
+    ctx.addIssue({ code: 'custom', path: ['migrating'], message: 'migrating renders ingress-nginx next to NGINX Gateway Fabric: set implementation: nginx-gateway-fabric, or migrating: false' });
   }
   const gw = edge.nginxGatewayFabric;
   if (gw.gatewayName.length + gw.gatewayClassName.length + 1 > 63) {

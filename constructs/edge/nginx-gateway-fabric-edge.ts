@@ -70,6 +70,11 @@ export interface NginxGatewayFabricEdgeProps extends EdgeCommonProps {
   readonly client: { readonly maxBodySize: string; readonly bodyTimeoutSeconds: number; readonly keepAliveTimeoutSeconds: number };
   /** Shared memory of the rate-limit zone. @default '10m' */
   readonly rateLimitZoneSize?: string;
+  /**
+   * Further pods of the edge namespace that may reach the ACME HTTP-01 solver pods (e.g. the ingress-nginx
+   * controller serving the challenges while a migration runs). @default only the Gateway's data plane
+   */
+  readonly acmeSolverClients?: ReadonlyArray<Readonly<Record<string, string>>>;
   /** Prometheus: scrapes the data plane and the control plane; its PodMonitors go to `monitoringNamespace`. */
   readonly prometheus: { readonly namespace: string; readonly namespaceLabels: Readonly<Record<string, string>>; readonly podLabels: Readonly<Record<string, string>> };
   /**
@@ -353,7 +358,7 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
       namespace: ns,
       podLabels: { ...ACME_SOLVER_LABELS },
       // cert-manager runs them only while a challenge is open; the cluster model has them (model/operators/cert-manager.ts).
-      ingress: [{ peers: [{ podLabels: { ...dataPlaneLabels } }], ports: [{ port: ACME_SOLVER_PORT }] }],
+      ingress: [{ peers: [{ podLabels: { ...dataPlaneLabels } }, ...(props.acmeSolverClients ?? []).map((l) => ({ podLabels: { ...l } }))], ports: [{ port: ACME_SOLVER_PORT }] }],
     });
 
     // Prometheus' namespace denies egress by default: let it scrape both.

@@ -238,3 +238,28 @@ describe.each(ENVIRONMENTS)('ingress-nginx edge (%s, opt-in)', (env) => {
     expect(find(objs, 'VirtualService', 'finbot-api', app).spec.hosts).toContain(s.edge.hosts.api);
   });
 });
+
+describe('migrating from ingress-nginx: both edges serve the same hosts (production)', () => {
+  const settings = settingsOf('production');
+  (settings.edge as { migrating: boolean }).migrating = true;
+  const objs = objectsOf(buildEnvironment(settings));
+  const app = settings.platform.namespaces.app;
+
+  it('renders the Gateway edge and the Ingress edge; ACME HTTP-01 goes through ingress-nginx, where DNS still points', () => {
+    expect(ofKind(objs, 'Gateway')).toHaveLength(1);
+    expect(ofKind(objs, 'Ingress').map((i) => i.spec.rules[0].host).sort()).toEqual([settings.edge.hosts.api, settings.edge.hosts.web].sort());
+    expect(ofKind(objs, 'HTTPRoute').filter((r) => r.metadata.namespace === app).map((r) => r.spec.hostnames[0]).sort()).toEqual([settings.edge.hosts.api, settings.edge.hosts.web].sort());
+    expect(find(objs, 'ClusterIssuer', `letsencrypt-${settings.edge.acme.server}`).spec.acme.solvers[0].http01.ingress.ingressClassName).toBe(settings.edge.ingressNginx.ingressClassName);
+  });
+
+  it('the mesh admits both edge identities', () => {
+    const principals = find(objs, 'AuthorizationPolicy', 'finbot-web-from-ingress', app).spec.rules[0].from[0].source.principals;
+    expect(principals).toHaveLength(2);
+    expect(principals).toContain(`${settings.mesh.trustDomain}/ns/${settings.platform.namespaces.ingress}/sa/${settings.edge.ingressNginx.controllerServiceAccount}`);
+  });
+
+  it('passes every validation rule (the Gateway\'s challenges are served by the controller: its solver policy admits it)', async () => {
+    const sourced = objs.map((object) => ({ object: structuredClone(object), file: 'dist/production/x.yaml' }));
+    expect(await validateObjects(sourced, optionsFor('production'))).toEqual([]);
+  });
+});

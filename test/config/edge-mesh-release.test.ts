@@ -212,3 +212,17 @@ describe('mesh.yaml', () => {
     expect(e.message).toContain('must be a trust domain such as cluster.local');
   });
 });
+
+describe('edge.yaml: migrating', () => {
+  const scratch2 = scratchSettings();
+  beforeEach(() => scratch2.setup());
+  afterEach(() => scratch2.cleanup());
+  it('refuses migrating with the ingress-nginx implementation, naming file and field', () => {
+    scratch2.edit('production', 'edge', 'implementation: nginx-gateway-fabric', 'implementation: ingress-nginx');
+    scratch2.edit('production', 'edge', 'migrating: false', 'migrating: true');
+    const e = scratch2.errorOf('production');
+    expect(e.file).toMatch(/production[/\\]edge\.yaml$/);
+    expect(e.field).toBe('migrating');
+    expect(e.message).toContain('set implementation: nginx-gateway-fabric');
+  });
+});
