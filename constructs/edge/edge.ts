@@ -103,6 +103,11 @@ export interface Edge {
   /** Namespace and labels of the proxy pods (NetworkPolicy peers, monitors). */
   readonly proxyPods: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
   readonly routes: readonly EdgeRouteObjects[];
+  /**
+   * The edge's in-cluster Service (HTTPS port) and the port its proxy pods listen on, when the output knows it
+   * (NGF names it after the Gateway; ingress-nginx's Service belongs to its Helm release).
+   */
+  readonly inClusterService?: { readonly name: string; readonly namespace: string; readonly port: number; readonly targetPort: number };
 }
 
 /** Refuses empty, duplicated or port-less routes (both implementations). */

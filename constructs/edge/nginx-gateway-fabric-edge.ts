@@ -90,6 +90,7 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
   readonly controllerServiceAccount: { readonly namespace: string; readonly name: string };
   readonly proxyPods: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
   readonly routes: readonly EdgeRouteObjects[];
+  readonly inClusterService: { readonly name: string; readonly namespace: string; readonly port: number; readonly targetPort: number };
   readonly gateway: PlainApiObject;
   readonly nginxProxy: PlainApiObject;
   readonly rateLimitPolicy?: PlainApiObject;
@@ -116,6 +117,8 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
     });
     this.controllerServiceAccount = { namespace: ns, name: resourceName };
     this.proxyPods = { namespace: ns, labels: dataPlaneLabels };
+    // NGF's Service for the Gateway: `<gateway>-<class>`, one port per listener (model/operators/nginx-gateway-fabric.ts).
+    this.inClusterService = { name: resourceName, namespace: ns, port: GATEWAY_HTTPS_PORT, targetPort: GATEWAY_HTTPS_PORT };
     this.acmeListener = { name: gatewayName, namespace: ns, sectionName: HTTP_LISTENER };
     const appNamespaces = [...new Set(props.routes.map((r) => r.app.namespace))].sort();
     const listenerOf = (appName: string) => `https-${appName}`;
