@@ -20,6 +20,7 @@ import { ModelObject } from '../model-object';
 import { AllowPolicy } from '../network-policy';
 import { KubeConfigMap } from '../kube-objects';
 import { ACME_SOLVER_LABELS, ACME_SOLVER_PORT } from '../../model/operators/cert-manager';
+import { INGRESS_NGINX_CONTROLLER_LABELS } from '../../model/operators/ingress-nginx';
 import { checkRoutes, DEFAULT_SECURITY_HEADERS, type Edge, type EdgeCommonProps, type EdgeRouteObjects, type RateLimit } from './edge';
 
 /** Annotation prefix of ingress-nginx. */
@@ -28,15 +29,6 @@ export const NGINX = 'nginx.ingress.kubernetes.io';
 export const CONTROLLER_CONFIGMAP = 'ingress-nginx-controller';
 /** Name of the ConfigMap of response headers added to every answer (`add-headers`). */
 export const SECURITY_HEADERS_CONFIGMAP = 'finbot-security-headers';
-/**
- * Labels of the ingress-nginx controller pods (the upstream Helm chart's selector labels, release
- * `ingress-nginx`): what NetworkPolicies and the validation's model of the controller use.
- */
-export const INGRESS_NGINX_CONTROLLER_LABELS = {
-  'app.kubernetes.io/name': 'ingress-nginx',
-  'app.kubernetes.io/instance': 'ingress-nginx',
-  'app.kubernetes.io/component': 'controller',
-} as const;
 
 /** How ingress-nginx annotations express a {@link RateLimit}, and what they really allow. */
 export interface NginxRateLimit {
