@@ -74,7 +74,8 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
       expect(matches(colours.spec.selector, selected[0].spec.template.metadata.labels)).toBe(true);
     }
     const vs = find(objs, 'VirtualService', 'finbot-api');
-    expect(vs.spec.hosts).toEqual([`finbot-api.${env}.svc.cluster.local`]);
+    // The Service host, and the public host the edge forwards with its own Host header.
+    expect(vs.spec.hosts).toEqual([`finbot-api.${env}.svc.cluster.local`, settingsOf(env).edge.hosts.api]);
     expect(vs.spec.http[0].route).toEqual([
       { destination: { host: `finbot-api-colours.${env}.svc.cluster.local`, subset: release.active, port: { number: 3001 } }, weight: 100 },
     ]);
