@@ -1,8 +1,10 @@
 /**
- * The ingress-nginx controller as the upstream Helm chart installs it (release `ingress-nginx`; the project
- * was retired upstream in March 2026, the last chart is kubernetes/ingress-nginx helm-chart-4.x): the labels of
- * its controller pods (charts/ingress-nginx/templates/_helpers.tpl `ingress-nginx.selectorLabels` plus
- * `app.kubernetes.io/component: controller` of controller-deployment.yaml) and its ports.
+ * The ingress-nginx controller as the upstream Helm chart installs it with release name `ingress-nginx`
+ * (kubernetes/ingress-nginx, charts/ingress-nginx/templates/_helpers.tpl `ingress-nginx.selectorLabels`:
+ * `app.kubernetes.io/name` = the chart name, `app.kubernetes.io/instance` = the release; the controller
+ * Deployment adds `app.kubernetes.io/component: controller`). The project was retired upstream in March 2026;
+ * no release is pinned in SOURCES.md, and these facts were read in the chart's helpers, not at a tag: they were
+ * the project's assumption before the move to NGF and are kept for the opt-in edge only.
  */
 export const INGRESS_NGINX_CONTROLLER_LABELS: Readonly<Record<string, string>> = {
   'app.kubernetes.io/name': 'ingress-nginx',
