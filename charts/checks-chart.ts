@@ -6,7 +6,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
 import { BlackboxExporter, HttpsProbe } from '../constructs/blackbox-exporter';
-import { SmokeTestJob, type SmokeTarget } from '../constructs/smoke-test-job';
+import { SmokeTestJob, type EdgeCheck, type SmokeTarget } from '../constructs/smoke-test-job';
+import { hstsValue, type Edge } from '../constructs/edge';
 import { HTTP_PORT_NAME } from '../constructs/finbot-app';
 import { PROMETHEUS_POD_LABELS, type AppsChart } from './apps-chart';
 import type { EnvironmentNamespaces } from './platform-chart';
@@ -23,6 +24,8 @@ export interface ChecksChartProps {
   readonly namespaces: EnvironmentNamespaces;
   /** The application tier: the smoke test checks the Services it finds there. */
   readonly apps: AppsChart;
+  /** The edge: the smoke test also calls the public hosts through it, when its in-cluster Service is known. @default none */
+  readonly edge?: Edge;
 }
 
 interface ServiceJson {
@@ -51,6 +54,20 @@ export function smokeTargets(apps: Construct, path: string): SmokeTarget[] {
   });
 }
 
+/** The public hosts, through the edge's in-cluster Service (empty when the output does not know that Service). */
+function edgeChecks(edge: Edge | undefined, namespaces: EnvironmentNamespaces, apiPath: string): EdgeCheck[] {
+  const svc = edge?.inClusterService;
+  if (!edge || !svc) return [];
+  return edge.routes.map((r) => ({
+    host: r.host,
+    // The api's health path; the web app answers / (its health endpoint is not public).
+    path: r.app.name === 'finbot-api' ? apiPath : '/',
+    service: `${svc.name}.${svc.namespace}.svc.cluster.local`,
+    port: svc.port,
+    peer: { namespace: svc.namespace, namespaceLabels: namespaces.ingress.selectorLabels, podLabels: edge.proxyPods.labels, targetPort: svc.targetPort },
+  }));
+}
+
 /** Smoke-test PostSync hook (app namespace) and blackbox prober with Probes (monitoring namespace). */
 export class ChecksChart extends Chart {
   readonly smokeTest: SmokeTestJob;
@@ -66,11 +83,18 @@ export class ChecksChart extends Chart {
       environment,
       targets: smokeTargets(props.apps, settings.apps.api.livenessProbe.path),
       istioSidecar: settings.platform.istioInjection,
+      edgeChecks: edgeChecks(props.edge, namespaces, settings.apps.api.livenessProbe.path),
     });
     this.prober = new BlackboxExporter(this, 'BlackboxExporter', {
       namespace: namespaces.monitoring.name,
       environment,
       scrapers: [{ podLabels: { ...PROMETHEUS_POD_LABELS } }],
+      // What the edge promises every client (edge.yaml): TLS 1.3 only, HSTS, X-Frame-Options.
+      minTlsVersion: 'TLS13',
+      requiredHeaders: {
+        'Strict-Transport-Security': hstsValue(settings.edge.hsts),
+        'X-Frame-Options': 'DENY',
+      },
     });
     const probes = settings.gitops.probes;
     this.probes = probes.targets.map((target) =>

@@ -53,14 +53,14 @@ export function buildEnvironment(settings: Settings): Environment {
   apps.addDependency(platform, data);
   const edge = new EdgeChart(app, 'edge', { settings, namespaces: platform.namespaces, apps });
   edge.addDependency(apps);
-  const checks = new ChecksChart(app, 'checks', { settings, namespaces: platform.namespaces, apps });
-  checks.addDependency(apps);
+  const checks = new ChecksChart(app, 'checks', { settings, namespaces: platform.namespaces, apps, edge: edge.edge });
+  checks.addDependency(apps, edge);
   const smoke = checks.smokeTest.serviceAccount.metadata;
   const mesh = new MeshChart(app, 'mesh', {
     settings,
     namespaces: platform.namespaces,
     apps,
-    edge: edge.edge,
+    edges: edge.edges,
     // The PostSync smoke test calls the api's preview and live Services.
     apiClients: [{ namespace: smoke.namespace!, name: smoke.name! }],
   });

@@ -5,7 +5,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
-import type { NginxIngressEdge } from '../constructs/edge';
+import type { Edge } from '../constructs/edge';
 import { APP_LABEL, APP_LABEL_VALUE, labels } from '../constructs/labels';
 import {
   AllowNothingPolicy, AllowPortsPolicy, istioPrincipal, MeshTelemetry, MeshTraffic, StrictMtls, type MeshIdentity,
@@ -29,8 +29,8 @@ export interface MeshChartProps {
   readonly settings: Settings;
   readonly namespaces: EnvironmentNamespaces;
   readonly apps: AppsChart;
-  /** The edge whose controller identity may reach web and api. */
-  readonly edge: NginxIngressEdge;
+  /** The edges whose proxy identities may reach web and api (two while migrating). */
+  readonly edges: readonly Edge[];
   /**
    * Further ServiceAccounts allowed to call the api (e.g. a post-sync smoke-test Job calling
    * finbot-api-preview and finbot-api); their pods also need a NetworkPolicy path to port 3001.
@@ -46,7 +46,7 @@ export class MeshChart extends Chart {
 
   constructor(scope: Construct, id: string, props: MeshChartProps) {
     super(scope, id);
-    const { settings, namespaces, apps, edge } = props;
+    const { settings, namespaces, apps, edges } = props;
     // platform.istioInjection is true: the settings model refuses false (STRICT mTLS without sidecars).
     const mesh = settings.mesh;
     const namespace = namespaces.app.name;
@@ -59,20 +59,20 @@ export class MeshChart extends Chart {
     new StrictMtls(this, 'Mtls', { namespace, permissivePorts: metricsPorts, permissivePodLabels: finbotPods });
 
     new AllowNothingPolicy(this, 'AllowNothing', { namespace });
-    const ingress = principal(edge.controllerServiceAccount);
+    const ingress = edges.map((e) => principal(e.controllerServiceAccount));
     new AllowPortsPolicy(this, 'WebFromIngress', {
       name: 'finbot-web-from-ingress',
       namespace,
       podLabels: apps.web.selector,
       ports: [apps.web.port!],
-      principals: [ingress],
+      principals: ingress,
     });
     new AllowPortsPolicy(this, 'ApiFromClients', {
       name: 'finbot-api-from-ingress-web-and-workers',
       namespace,
       podLabels: apps.api.selector,
       ports: [apps.api.port!],
-      principals: [ingress, ...apps.components.filter((c) => c !== apps.api).map(sa), ...(props.apiClients ?? []).map(principal)],
+      principals: [...ingress, ...apps.components.filter((c) => c !== apps.api).map(sa), ...(props.apiClients ?? []).map(principal)],
     });
     new AllowPortsPolicy(this, 'MetricsScrape', {
       name: 'finbot-metrics-scrape',
@@ -88,13 +88,16 @@ export class MeshChart extends Chart {
       timeoutSeconds: mesh.requestTimeoutSeconds,
       retries: mesh.retries,
     };
+    // The edge keeps the public Host header: the VirtualServices route it (Envoy picks routes by Host).
+    const publicHosts = (app: { name: string }) => [...new Set(edges.flatMap((e) => e.routes).filter((r) => r.app.name === app.name).map((r) => r.host))];
     this.api = new MeshTraffic(this, 'Api', {
       ...routing,
       app: apps.api,
+      publicHosts: publicHosts(apps.api),
       canaryPercent: settings.release.api.canaryPercent,
       labels: labels({ name: apps.api.name, component: 'api', environment: settings.name }),
     });
-    this.web = new MeshTraffic(this, 'Web', { ...routing, app: apps.web, labels: labels({ name: apps.web.name, component: 'web', environment: settings.name }) });
+    this.web = new MeshTraffic(this, 'Web', { ...routing, app: apps.web, publicHosts: publicHosts(apps.web), labels: labels({ name: apps.web.name, component: 'web', environment: settings.name }) });
 
     new MeshTelemetry(this, 'Telemetry', {
       namespace,

@@ -6,6 +6,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Settings } from '../config/schema';
 import { FinbotNamespace } from '../constructs/namespace';
+import { NGF_CONTROL_PLANE_NAMESPACE_ROLE } from '../model/operators/nginx-gateway-fabric';
 
 /** The namespaces every other chart places objects in. */
 export interface EnvironmentNamespaces {
@@ -15,6 +16,8 @@ export interface EnvironmentNamespaces {
   readonly database: FinbotNamespace;
   readonly cache: FinbotNamespace;
   readonly vault: FinbotNamespace;
+  /** The NGINX Gateway Fabric control plane (edge implementation nginx-gateway-fabric only). */
+  readonly gatewayControlPlane?: FinbotNamespace;
 }
 
 /** Props of {@link PlatformChart}. */
@@ -34,11 +37,20 @@ export class PlatformChart extends Chart {
     this.namespaces = {
       app: new FinbotNamespace(this, 'App', { name: ns.app, environment, istioInjection: settings.platform.istioInjection }),
       monitoring: new FinbotNamespace(this, 'Monitoring', { name: ns.monitoring, role: 'monitoring', environment }),
-      // The controller binds 80/443 with NET_BIND_SERVICE, which only `baseline` allows; audit/warn stay restricted.
-      ingress: new FinbotNamespace(this, 'Ingress', { name: ns.ingress, role: 'ingress-nginx', environment, enforce: 'baseline' }),
+      // The edge's proxy pods (NGF's data plane, or the ingress-nginx controller while migrating). Restricted:
+      // NGF's NGINX binds 80/443 through the safe sysctl net.ipv4.ip_unprivileged_port_start, and restricted
+      // allows adding NET_BIND_SERVICE, which is all ingress-nginx's controller adds.
+      ingress: new FinbotNamespace(this, 'Ingress', { name: ns.ingress, role: 'ingress-nginx', environment }),
       database: new FinbotNamespace(this, 'Database', { name: ns.database, role: 'database', environment }),
       cache: new FinbotNamespace(this, 'Cache', { name: ns.cache, role: 'cache', environment }),
       vault: new FinbotNamespace(this, 'Vault', { name: ns.vault, role: 'vault', environment }),
+      ...(settings.edge.implementation === 'nginx-gateway-fabric' ? {
+        gatewayControlPlane: new FinbotNamespace(this, 'GatewayControlPlane', {
+          name: settings.edge.nginxGatewayFabric.controlPlane.namespace,
+          role: NGF_CONTROL_PLANE_NAMESPACE_ROLE,
+          environment,
+        }),
+      } : {}),
     };
   }
 }

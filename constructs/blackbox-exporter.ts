@@ -44,6 +44,16 @@ export interface BlackboxExporterProps {
   readonly replicas?: number;
   /** Pinned image. @default {@link BLACKBOX_EXPORTER_IMAGE} */
   readonly image?: string;
+  /**
+   * Lowest TLS version the probed endpoints must accept and the probe offers: the edge pins TLS 1.3, so a
+   * probe that negotiates anything older fails. @default 'TLS13'
+   */
+  readonly minTlsVersion?: 'TLS12' | 'TLS13';
+  /**
+   * Response headers each probed answer must carry (name → regular expression), e.g. the edge's HSTS.
+   * @default Strict-Transport-Security with a max-age
+   */
+  readonly requiredHeaders?: Readonly<Record<string, string>>;
 }
 
 /** The blackbox exporter: ConfigMap, ServiceAccount, Deployment, Service, PDB and NetworkPolicy. */
@@ -80,7 +90,10 @@ export class BlackboxExporter extends Construct {
             ip_protocol_fallback: true,
             follow_redirects: true,
             fail_if_not_ssl: true,
-            tls_config: { insecure_skip_verify: false },
+            tls_config: { insecure_skip_verify: false, min_version: props.minTlsVersion ?? 'TLS13' },
+            // The edge's security headers are part of what is monitored: a route that lost them fails the probe.
+            fail_if_header_not_matches: Object.entries(props.requiredHeaders ?? { 'Strict-Transport-Security': 'max-age=[1-9][0-9]*' })
+              .map(([header, regexp]) => ({ header, regexp, allow_missing: false })),
           },
         },
       },

@@ -37,6 +37,21 @@ export interface SmokeTarget {
 }
 
 /** Props of {@link SmokeTestJob}. */
+/**
+ * A check through the edge: `https://<host><path>` sent to the edge's in-cluster Service (real TLS with the
+ * public host as SNI and Host, so the certificate, the route and the headers are the public ones).
+ */
+export interface EdgeCheck {
+  /** Public host, e.g. api.finbot.com. */
+  readonly host: string;
+  readonly path: string;
+  /** In-cluster Service of the edge proxy (name.namespace.svc.cluster.local) and its HTTPS port. */
+  readonly service: string;
+  readonly port: number;
+  /** The edge proxy pods (NetworkPolicy egress). */
+  readonly peer: { readonly namespace: string; readonly namespaceLabels: Readonly<Record<string, string>>; readonly podLabels: Readonly<Record<string, string>>; readonly targetPort: number };
+}
+
 export interface SmokeTestJobProps {
   /** Namespace of the Job and of the target Services. */
   readonly namespace: string;
@@ -54,6 +69,12 @@ export interface SmokeTestJobProps {
    * @default false
    */
   readonly istioSidecar?: boolean;
+  /**
+   * Checks through the edge (HSTS present, TLS 1.2 refused). With a sidecar, port 443 is excluded from its
+   * outbound capture: the edge terminates TLS itself and would not understand Istio's mTLS.
+   * @default none
+   */
+  readonly edgeChecks?: readonly EdgeCheck[];
   /** Retries of a failed pod. @default 2 */
   readonly backoffLimit?: number;
   /** Hard limit of the whole Job, in seconds. @default 300 */
@@ -68,6 +89,13 @@ function script(istioSidecar: boolean): string {
     'for url in "$@"; do',
     '  echo "GET $url"',
     "  curl --fail --silent --show-error --max-time 10 --retry 5 --retry-delay 3 --retry-connrefused --retry-all-errors --output /dev/null --write-out '%{http_code} in %{time_total}s\\n' \"$url\"",
+    'done',
+    'for check in ${EDGE_CHECKS:-}; do',
+    '  host=${check%%|*}; rest=${check#*|}; endpoint=${rest%%|*}; path=${rest#*|}; target=${endpoint%:*}; port=${endpoint##*:}',
+    '  echo "GET https://$host$path through the edge ($target:$port)"',
+    '  headers=$(curl --fail --silent --show-error --max-time 10 --retry 5 --retry-delay 3 --retry-all-errors --tlsv1.3 --connect-to "$host:443:$target:$port" --dump-header - --output /dev/null "https://$host$path")',
+    '  echo "$headers" | grep -qi "^strict-transport-security:" || { echo "no Strict-Transport-Security from $host"; exit 1; }',
+    '  if curl --silent --max-time 10 --tls-max 1.2 --connect-to "$host:443:$target:$port" --output /dev/null "https://$host$path" 2>/dev/null; then echo "$host accepted TLS 1.2"; exit 1; fi',
     'done',
     'echo "smoke test passed"',
   ].join('\n');
@@ -95,6 +123,8 @@ export class SmokeTestJob extends Construct {
       if (Object.keys(t.podLabels).length === 0) throw new Error(`SmokeTestJob: target ${t.service} has no podLabels; the NetworkPolicies would open every pod`);
     }
     const istio = props.istioSidecar ?? false;
+    const edgeChecks = props.edgeChecks ?? [];
+    for (const c of edgeChecks) if (!c.path.startsWith('/')) throw new Error(`SmokeTestJob: edge check ${c.host} path "${c.path}" must start with "/"`);
     this.name = props.name ?? 'finbot-smoke-test';
     const labelProps = { name: this.name, component: 'smoke-test', environment: props.environment, finbotApp: false };
     const objectLabels = labels(labelProps);
@@ -112,7 +142,10 @@ export class SmokeTestJob extends Construct {
         template: {
           metadata: {
             labels: objectLabels,
-            ...(istio ? { annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}' } } : {}),
+            ...(istio ? { annotations: {
+              'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}',
+              ...(edgeChecks.length ? { 'traffic.sidecar.istio.io/excludeOutboundPorts': [...new Set(edgeChecks.map((c) => c.port))].join(',') } : {}),
+            } } : {}),
           },
           spec: {
             restartPolicy: 'Never',
@@ -126,6 +159,7 @@ export class SmokeTestJob extends Construct {
                 image,
                 imagePullPolicy: 'IfNotPresent',
                 command: ['/bin/sh', '-c', script(istio), 'smoke-test', ...this.urls],
+                ...(edgeChecks.length ? { env: [{ name: 'EDGE_CHECKS', value: edgeChecks.map((c) => `${c.host}|${c.service}:${c.port}|${c.path}`).join(' ') }] } : {}),
                 resources: {
                   requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
                   limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
@@ -151,6 +185,7 @@ export class SmokeTestJob extends Construct {
       labels: objectLabels,
       egress: [
         ...targets.map((t) => ({ peers: [{ podLabels: { ...t.podLabels } }], ports: [{ port: t.port }] })),
+        ...edgeChecks.map((c) => ({ peers: [{ namespaceLabels: { ...c.peer.namespaceLabels }, podLabels: { ...c.peer.podLabels } }], ports: [{ port: c.peer.targetPort }] })),
         { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
         ...(istio ? [{ peers: [ISTIOD_PEER], ports: [{ port: ISTIOD_XDS_PORT }] }] : []),
       ],
@@ -163,6 +198,17 @@ export class SmokeTestJob extends Construct {
         podLabels: { ...t.podLabels },
         labels: objectLabels,
         ingress: [{ peers: [{ podLabels: podSelector }], ports: [{ port: t.port }] }],
+      });
+    });
+    // The edge proxy pods admit the smoke test (their internet rule is an ipBlock, which does not cover pods).
+    const edgePeers = new Map(edgeChecks.map((c) => [`${c.peer.namespace}/${JSON.stringify(c.peer.podLabels)}/${c.peer.targetPort}`, c.peer]));
+    [...edgePeers.values()].forEach((p, i) => {
+      new AllowPolicy(this, `EdgeIngress${i}`, {
+        name: `allow-edge-from-smoke-test${i ? `-${i}` : ''}`,
+        namespace: p.namespace,
+        podLabels: { ...p.podLabels },
+        labels: objectLabels,
+        ingress: [{ peers: [{ namespaceLabels: { 'kubernetes.io/metadata.name': props.namespace }, podLabels: podSelector }], ports: [{ port: p.targetPort }] }],
       });
     });
   }

@@ -29,6 +29,8 @@ import { ES_CLUSTER_NAME_LABEL, ES_HTTP_PORT, ES_TRANSPORT_PORT, esCreatedSecret
 import {
   COLLECTOR_MONITORING_PORT, OTLP_RECEIVER_PORTS, collectorNetworkPolicyEnabled, collectorNetworkPolicyName, collectorPodLabels, collectorSelectorLabels, collectorServiceNames,
 } from './operators/opentelemetry-operator';
+import { NGF_CONTROL_PLANE_NAMESPACE_ROLE, NGF_CONTROL_PLANE_PORTS, ngfControlPlaneSelector, ngfDataPlaneOf, type GatewayLike } from './operators/nginx-gateway-fabric';
+import { ACME_SOLVER_PORT, acmeSolverPodOf } from './operators/cert-manager';
 
 export type { ModelPod, PodPort };
 
@@ -95,6 +97,7 @@ interface Derived {
   services: ModelService[];
   secrets: string[];
   policies: OperatorPolicy[];
+  serviceAccounts: string[];
 }
 
 /** A NetworkPolicy an operator creates from a custom resource (not in the output, but on the cluster). */
@@ -109,7 +112,7 @@ function derivedFrom(s: SourcedObject): Derived {
   const ns = o.metadata.namespace ?? 'default';
   const name = o.metadata.name ?? '';
   const group = apiGroup(o.apiVersion);
-  const out: Derived = { pods: [], services: [], secrets: [], policies: [] };
+  const out: Derived = { pods: [], services: [], secrets: [], policies: [], serviceAccounts: [] };
   const pod = (what: string, labels: Labels, ports: PodPort[]) => out.pods.push({ description: `${o.kind} ${ns}/${name} (${what})`, namespace: ns, labels, ports, origin: s });
   // Operators label their Services with (at least) the labels they select on; ServiceMonitors rely on it.
   const service = (svcName: string, selector: Labels, ports: ServicePortModel[]) =>
@@ -198,6 +201,16 @@ function derivedFrom(s: SourcedObject): Derived {
       out.secrets.push(`${ns}/${grafanaAdminSecretName(name)}`);
       break;
     }
+    case 'gateway.networking.k8s.io/Gateway': {
+      // NGINX Gateway Fabric provisions a Deployment + Service `<gateway>-<class>` (model/operators/nginx-gateway-fabric.ts).
+      const dp = ngfDataPlaneOf(o as unknown as GatewayLike);
+      if (dp) {
+        pod('NGINX Gateway Fabric data plane', dp.podLabels, [...dp.podPorts]);
+        service(dp.resourceName, dp.selector, dp.servicePorts.map((p) => svcPort(p.port, p.name, p.targetPort)));
+        out.serviceAccounts.push(`${ns}/${dp.resourceName}`);
+      }
+      break;
+    }
     case 'cert-manager.io/Certificate':
       if (specOf(o).secretName) out.secrets.push(`${ns}/${specOf(o).secretName}`);
       break;
@@ -272,6 +285,29 @@ export function buildClusterModel(objects: readonly SourcedObject[], externalNam
     services.push(...d.services.filter((x) => !services.some((y) => y.namespace === x.namespace && y.name === x.name)));
     for (const sec of d.secrets) if (!secrets.has(sec)) secrets.set(sec, `${o.kind} ${ns}/${o.metadata.name}`);
     operatorPolicies.push(...d.policies);
+    for (const sa of d.serviceAccounts) serviceAccounts.add(sa);
+  }
+  // cert-manager's HTTP-01 solver pods: one per Certificate of an ACME HTTP-01 issuer, while a challenge runs.
+  const issuers = objects.map((s) => s.object).filter((o) => o.apiVersion.startsWith('cert-manager.io/') && (o.kind === 'ClusterIssuer' || o.kind === 'Issuer'));
+  for (const s of objects.filter((x) => x.object.apiVersion.startsWith('cert-manager.io/') && x.object.kind === 'Certificate')) {
+    const solver = acmeSolverPodOf(s.object as never, issuers as never);
+    if (!solver || pods.some((p) => p.namespace === solver.namespace && p.description.startsWith('cert-manager HTTP-01 solver'))) continue;
+    pods.push({
+      description: `cert-manager HTTP-01 solver (Certificate ${solver.namespace}/${s.object.metadata.name}, ${solver.outOfMesh ? 'outside the mesh' : 'sidecar injected'})`,
+      namespace: solver.namespace,
+      labels: solver.labels,
+      ports: [{ name: 'http', port: ACME_SOLVER_PORT, protocol: 'TCP' }],
+      origin: s,
+    });
+  }
+  // The NGF control plane (Helm release, outside the output) when the output has an NGF Gateway and creates
+  // the control plane's namespace (labelled name=nginx-gateway).
+  const cpNamespace = [...namespaces].find(([, l]) => l.name === NGF_CONTROL_PLANE_NAMESPACE_ROLE)?.[0];
+  const releases = [...new Set(objects.map((s) => s.object).filter((o) => o.kind === 'Gateway').map((o) => ngfDataPlaneOf(o as unknown as GatewayLike)?.release).filter((r): r is string => !!r))];
+  if (cpNamespace) {
+    for (const release of releases) {
+      pods.push({ description: `NGINX Gateway Fabric control plane (Helm release ${release}, outside the output)`, namespace: cpNamespace, labels: ngfControlPlaneSelector(release), ports: [...NGF_CONTROL_PLANE_PORTS] });
+    }
   }
   const usesIstio = objects.some((s) => s.object.apiVersion.split('/')[0].endsWith('.istio.io'));
   const peers = externalPeers(namespaces, objects.some((s) => s.object.kind === 'Prometheus'), usesIstio);

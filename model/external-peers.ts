@@ -11,6 +11,7 @@
  */
 import { PROMETHEUS_APP_LABELS } from './operators/prometheus-operator';
 import type { ModelPod } from './pods';
+import { INGRESS_NGINX_CONTROLLER_LABELS, INGRESS_NGINX_CONTROLLER_PORTS } from './operators/ingress-nginx';
 import type { Labels } from './selectors';
 
 /** An outside pod with the name declared connections use (`peer:<name>`). */
@@ -40,8 +41,8 @@ export function externalPeers(namespaces: ReadonlyMap<string, Labels>, hasPromet
       peer: 'ingress-controller',
       description: 'ingress-nginx controller (outside the output)',
       namespace: ingress,
-      labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'ingress-nginx' },
-      ports: [{ port: 80, protocol: 'TCP', name: 'http' }, { port: 443, protocol: 'TCP', name: 'https' }, { port: 10254, protocol: 'TCP', name: 'metrics' }],
+      labels: { ...INGRESS_NGINX_CONTROLLER_LABELS },
+      ports: [...INGRESS_NGINX_CONTROLLER_PORTS],
     });
   }
   const monitoring = findNamespace(namespaces, 'monitoring');

@@ -80,6 +80,8 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
   'cert-manager.io/ClusterIssuer': WAVES.operatorBackend,
   'cert-manager.io/Issuer': WAVES.operatorBackend,
   'cert-manager.io/Certificate': WAVES.operatorBackend,
+  // a Gateway's infrastructure.parametersRef: NGF provisions the data plane from it
+  'gateway.nginx.org/NginxProxy': WAVES.operatorBackend,
   // mTLS mode is decided before any meshed pod starts
   'security.istio.io/PeerAuthentication': WAVES.operatorBackend,
   // refer to backends, or shape traffic before workloads serve

@@ -4,6 +4,9 @@
  *    `[scheme://]name.ns[:port]` for a namespace of the output, or `scheme://name:port` in the pod's own
  *    namespace) → that Service,
  *  - Ingress backends → from the ingress controller pods,
+ *  - HTTPRoute backends → from the data-plane pods of the Gateways the route attaches to (NGINX Gateway
+ *    Fabric), and those pods → the NGF control plane (agent gRPC),
+ *  - the edge's proxy pods → cert-manager's HTTP-01 solver pods (the challenge request),
  *  - ServiceMonitor / PodMonitor endpoints → from the Prometheus pods,
  *  - every workload pod → kube-dns on 53/UDP,
  *  - every workload pod with an Istio sidecar (namespace label istio-injection=enabled, unless the pod
@@ -114,6 +117,46 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
       const port = svc?.ports.find((p) => p.port === b.port?.number || (b.port?.name !== undefined && p.name === b.port.name));
       if (svc && port && controllers.length > 0) connections.push({ from: controllers, to: { kind: 'service', service: svc, port }, origin: s, path, why: 'Ingress backend (ingress controller → Service)' });
     }
+  }
+
+  // HTTPRoute backends, from the data plane of each parent Gateway.
+  const gatewayPods = (ns: string, name: string) => ctx.cluster.pods.filter((p) => p.namespace === ns && p.labels['gateway.networking.k8s.io/gateway-name'] === name && p.origin?.object.kind === 'Gateway');
+  for (const s of ctx.objects.filter((x) => x.object.kind === 'HTTPRoute' && x.object.apiVersion.startsWith('gateway.networking.k8s.io/'))) {
+    const spec = (s.object.spec ?? {}) as Record<string, any>;
+    const ns = s.object.metadata.namespace ?? 'default';
+    const from = arr(spec.parentRefs).flatMap((p: any) => (p.kind ?? 'Gateway') === 'Gateway' ? gatewayPods(p.namespace ?? ns, p.name) : []);
+    if (from.length === 0) continue;
+    arr(spec.rules).forEach((r: any, i: number) => arr(r.backendRefs).forEach((b: any, j: number) => {
+      if ((b.kind ?? 'Service') !== 'Service' || (b.group ?? '') !== '') return;
+      const path = `spec.rules[${i}].backendRefs[${j}]`;
+      const svc = ctx.cluster.service(b.namespace ?? ns, b.name);
+      const port = svc?.ports.find((p) => p.port === b.port);
+      if (!svc || !port) {
+        unresolved.push({ origin: s, path, message: `HTTPRoute backend ${b.namespace ?? ns}/${b.name}:${b.port} is ${svc ? `not a port of the Service (ports ${svc.ports.map((p) => p.port).join(', ')})` : 'not a Service in the output'}` });
+        return;
+      }
+      connections.push({ from, to: { kind: 'service', service: svc, port }, origin: s, path, why: 'HTTPRoute backend (Gateway data plane → Service)' });
+    }));
+  }
+  // NGF data plane → control plane (the agent fetches its configuration over gRPC).
+  for (const g of ctx.objects.filter((x) => x.object.kind === 'Gateway')) {
+    const pods = gatewayPods(g.object.metadata.namespace ?? 'default', g.object.metadata.name ?? '');
+    const instance = pods[0]?.labels['app.kubernetes.io/instance'];
+    const controlPlane = ctx.cluster.pods.filter((p) => !p.origin && p.labels['app.kubernetes.io/name'] === 'nginx-gateway-fabric' && p.labels['app.kubernetes.io/instance'] === instance);
+    if (pods.length && controlPlane.length) {
+      connections.push({ from: pods, to: { kind: 'pods', pods: controlPlane, port: 'agent-grpc', protocol: 'TCP', label: 'NGINX Gateway Fabric control plane (agent gRPC)' }, origin: g, path: 'spec', why: 'NGF data plane agent → control plane' });
+    }
+  }
+  // ACME HTTP-01: the edge proxy that serves the challenge host → the solver pod.
+  const solvers = ctx.cluster.pods.filter((p) => p.description.startsWith('cert-manager HTTP-01 solver'));
+  for (const solver of solvers) {
+    const cert = solver.origin!;
+    const issuer = ctx.objects.find((x) => (x.object.kind === 'ClusterIssuer' || x.object.kind === 'Issuer') && x.object.metadata.name === (cert.object.spec as any)?.issuerRef?.name);
+    const http01 = arr((issuer?.object.spec as any)?.acme?.solvers).map((x: any) => x.http01).find(Boolean);
+    const from = http01?.gatewayHTTPRoute
+      ? arr(http01.gatewayHTTPRoute.parentRefs).flatMap((p: any) => gatewayPods(p.namespace ?? solver.namespace, p.name))
+      : controllers;
+    if (from.length) connections.push({ from, to: { kind: 'pods', pods: [solver], port: 8089, protocol: 'TCP', label: 'cert-manager HTTP-01 solver' }, origin: cert, path: 'spec.issuerRef', why: 'ACME HTTP-01 challenge (edge proxy → solver pod)' });
   }
 
   // Scrapes, from Prometheus.

@@ -1,12 +1,17 @@
 /**
- * A cert-manager ClusterIssuer for Let's Encrypt (ACME) that solves HTTP-01 challenges through an NGINX
- * IngressClass.
+ * A cert-manager ClusterIssuer for Let's Encrypt (ACME) that solves HTTP-01 challenges through the edge: a
+ * Gateway listener (cert-manager's `gatewayHTTPRoute` solver) or an NGINX IngressClass. The solver pods stay
+ * out of the Istio mesh (`sidecar.istio.io/inject: "false"` as a label, which outranks the namespace's
+ * injection label): a STRICT-mTLS, allow-nothing namespace would refuse the plain-HTTP challenge requests.
  * @see https://cert-manager.io/docs/configuration/acme/http01/
  */
 import { Construct } from 'constructs';
 import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { labels } from '../labels';
 import { ModelObject } from '../model-object';
+
+/** Keeps the solver pods out of the mesh (the label wins over the namespace's `istio-injection`). */
+export const SOLVER_OUT_OF_MESH = { 'sidecar.istio.io/inject': 'false' } as const;
 
 /** Let's Encrypt's ACME directories. */
 export const ACME_SERVERS = {
@@ -25,8 +30,10 @@ export interface AcmeClusterIssuerProps {
   readonly server: AcmeServer;
   /** ACME account e-mail (expiry notices). */
   readonly email: string;
-  /** IngressClass that serves the HTTP-01 challenge. @default 'nginx' */
+  /** IngressClass that serves the HTTP-01 challenge (ingress-nginx edge). @default 'nginx' unless `gateway` */
   readonly ingressClassName?: string;
+  /** Gateway listener that serves the HTTP-01 challenge (Gateway API edge). @default none: use the IngressClass */
+  readonly gateway?: { readonly name: string; readonly namespace: string; readonly sectionName: string };
   /** Object name. @default `letsencrypt-<server>` */
   readonly name?: string;
 }
@@ -56,7 +63,14 @@ export class AcmeClusterIssuer extends Construct {
           server: this.server,
           email: props.email,
           privateKeySecretRef: { name: `${this.name}-account-key` },
-          solvers: [{ http01: { ingress: { ingressClassName: props.ingressClassName ?? 'nginx' } } }],
+          solvers: [{ http01: props.gateway ? {
+            gatewayHTTPRoute: {
+              parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', ...props.gateway }],
+              podTemplate: { metadata: { labels: { ...SOLVER_OUT_OF_MESH } } },
+            },
+          } : {
+            ingress: { ingressClassName: props.ingressClassName ?? 'nginx', podTemplate: { metadata: { labels: { ...SOLVER_OUT_OF_MESH } } } },
+          } }],
         },
       },
     }));

@@ -13,15 +13,15 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import type { FinbotApp } from '../finbot-app';
 import { HTTP_PORT_NAME } from '../finbot-app';
 import { compareText } from '../../model/text-order';
 import { labels } from '../labels';
 import { ModelObject } from '../model-object';
-import type { FinbotNamespace } from '../namespace';
 import { AllowPolicy } from '../network-policy';
-import type { AcmeClusterIssuer } from './acme-cluster-issuer';
 import { KubeConfigMap } from '../kube-objects';
+import { ACME_SOLVER_LABELS, ACME_SOLVER_PORT } from '../../model/operators/cert-manager';
+import { INGRESS_NGINX_CONTROLLER_LABELS } from '../../model/operators/ingress-nginx';
+import { checkRoutes, DEFAULT_SECURITY_HEADERS, type Edge, type EdgeCommonProps, type EdgeRouteObjects, type RateLimit } from './edge';
 
 /** Annotation prefix of ingress-nginx. */
 export const NGINX = 'nginx.ingress.kubernetes.io';
@@ -29,15 +29,6 @@ export const NGINX = 'nginx.ingress.kubernetes.io';
 export const CONTROLLER_CONFIGMAP = 'ingress-nginx-controller';
 /** Name of the ConfigMap of response headers added to every answer (`add-headers`). */
 export const SECURITY_HEADERS_CONFIGMAP = 'finbot-security-headers';
-/** Port of cert-manager's HTTP-01 solver pods, and their label. */
-export const ACME_SOLVER_PORT = 8089;
-export const ACME_SOLVER_LABELS = { 'acme.cert-manager.io/http01-solver': 'true' } as const;
-
-/** A per-client request rate with a burst. */
-export interface RateLimit {
-  readonly requestsPerMinute: number;
-  readonly burst: number;
-}
 
 /** How ingress-nginx annotations express a {@link RateLimit}, and what they really allow. */
 export interface NginxRateLimit {
@@ -76,65 +67,22 @@ export function nginxRateLimit(limit: RateLimit): NginxRateLimit {
   };
 }
 
-/** A public host routed to an app's HTTP Service. */
-export interface EdgeRoute {
-  /** Public host name, e.g. api.finbot.com. */
-  readonly host: string;
-  /** The app whose Service (`service`, port `http`) receives the traffic. */
-  readonly app: FinbotApp;
-  /** Apply the per-client rate limit. @default false */
-  readonly rateLimited?: boolean;
-}
-
-/** Upstream timeouts in seconds. */
-export interface EdgeTimeouts {
-  readonly connectSeconds: number;
-  readonly sendSeconds: number;
-  readonly readSeconds: number;
-}
-
 /** Props of {@link NginxIngressEdge}. */
-export interface NginxIngressEdgeProps {
-  /** Environment (labels). */
-  readonly environment: string;
-  /** Namespace of the controller (its ConfigMaps go there; solver traffic comes from there). */
-  readonly ingressNamespace: FinbotNamespace;
-  /** Issues the certificates. */
-  readonly issuer: AcmeClusterIssuer;
-  /** Public hosts and the apps behind them. */
-  readonly routes: readonly EdgeRoute[];
+export interface NginxIngressEdgeProps extends EdgeCommonProps {
   /** IngressClass. @default 'nginx' */
   readonly ingressClassName?: string;
   /** ServiceAccount of the controller pods. @default 'ingress-nginx' */
   readonly controllerServiceAccount?: string;
-  /** Per-client rate limit of routes with `rateLimited`. */
-  readonly rateLimit: RateLimit;
-  /** Upstream timeouts. */
-  readonly timeouts: EdgeTimeouts;
   /** proxy_next_upstream conditions and attempts. */
   readonly nextUpstream: { readonly on: readonly string[]; readonly tries: number };
-  /** Strict-Transport-Security. */
-  readonly hsts: { readonly maxAgeSeconds: number; readonly includeSubDomains: boolean; readonly preload: boolean };
-  /** The CDN in front: its ranges are trusted to set the client address header. */
-  readonly cdn: { readonly clientIpHeader: string; readonly cidrs: readonly string[] };
-  /** Response headers added to every answer. @default X-Frame-Options DENY, X-Content-Type-Options nosniff */
-  readonly securityHeaders?: Readonly<Record<string, string>>;
-}
-
-/** What the edge put in front of one app. */
-export interface EdgeRouteObjects {
-  readonly host: string;
-  readonly app: FinbotApp;
-  readonly ingress: ModelObject;
-  readonly certificate: ModelObject;
-  /** Secret the Certificate writes and the Ingress serves. */
-  readonly tlsSecretName: string;
 }
 
 /** NGINX Ingress + cert-manager edge; replaceable as a whole (see the module comment). */
-export class NginxIngressEdge extends Construct {
+export class NginxIngressEdge extends Construct implements Edge {
+  readonly implementation = 'ingress-nginx' as const;
   /** Namespace and ServiceAccount of the controller pods: the identity the mesh lets in. */
   readonly controllerServiceAccount: { readonly namespace: string; readonly name: string };
+  readonly proxyPods: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
   readonly routes: readonly EdgeRouteObjects[];
   readonly controllerConfig: k8s.KubeConfigMap;
   readonly securityHeaders: k8s.KubeConfigMap;
@@ -143,18 +91,8 @@ export class NginxIngressEdge extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxIngressEdgeProps) {
     super(scope, id);
-    if (props.routes.length === 0) throw new Error('NginxIngressEdge: routes is empty; give at least one host and app');
-    const hosts = props.routes.map((r) => r.host);
-    const dup = hosts.find((h, i) => hosts.indexOf(h) !== i);
-    if (dup) throw new Error(`NginxIngressEdge: host ${dup} is routed twice; each host goes to one app`);
-    for (const r of props.routes) {
-      if (r.app.port === undefined) {
-        throw new Error(`NginxIngressEdge: ${r.app.name} serves no HTTP port, so host ${r.host} cannot route to it; route to an app with settings.port`);
-      }
-    }
-    if (props.cdn.cidrs.length === 0) {
-      throw new Error('NginxIngressEdge: cdn.cidrs is empty; without the CDN ranges the client address (and per-client rate limiting) cannot be trusted');
-    }
+    // A route's canaryPercent needs nothing here: the controller's sidecar applies the VirtualService's split.
+    checkRoutes('NginxIngressEdge', props.routes, props.cdn);
     const className = props.ingressClassName ?? 'nginx';
     const ns = props.ingressNamespace.name;
     const meta = (name: string, namespace?: string) => ({
@@ -163,11 +101,12 @@ export class NginxIngressEdge extends Construct {
       labels: labels({ name, component: 'edge', environment: props.environment, finbotApp: false }),
     });
     this.controllerServiceAccount = { namespace: ns, name: props.controllerServiceAccount ?? 'ingress-nginx' };
+    this.proxyPods = { namespace: ns, labels: { ...INGRESS_NGINX_CONTROLLER_LABELS } };
     this.rateLimit = nginxRateLimit(props.rateLimit);
 
     this.securityHeaders = new KubeConfigMap(this, 'SecurityHeaders', {
       metadata: meta(SECURITY_HEADERS_CONFIGMAP, ns),
-      data: { ...(props.securityHeaders ?? { 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff' }) },
+      data: { ...(props.securityHeaders ?? DEFAULT_SECURITY_HEADERS) },
     });
 
     const t = props.timeouts;
@@ -212,10 +151,10 @@ export class NginxIngressEdge extends Construct {
         },
       }));
       const annotations: Record<string, string> = {
-        // Send to the Service's virtual IP with the Service's host name, not to pod IPs: the controller's
-        // Istio sidecar then applies the VirtualService (timeouts, retries, blue-green and canary routing).
+        // Send to the Service's virtual IP, not to pod IPs, keeping the public Host header (the app builds
+        // absolute URLs, CORS and cookies from it): the controller's Istio sidecar routes the public host through
+        // the VirtualService (timeouts, retries, blue-green and canary), which lists it among its hosts.
         [`${NGINX}/service-upstream`]: 'true',
-        [`${NGINX}/upstream-vhost`]: `${app.service.name}.${app.namespace}.svc.cluster.local`,
         [`${NGINX}/force-ssl-redirect`]: 'true',
         [`${NGINX}/proxy-connect-timeout`]: String(t.connectSeconds),
         [`${NGINX}/proxy-send-timeout`]: String(t.sendSeconds),
@@ -235,7 +174,7 @@ export class NginxIngressEdge extends Construct {
           }],
         },
       }));
-      return { host: r.host, app, ingress, certificate, tlsSecretName };
+      return { host: r.host, app, route: ingress, certificate, tlsSecretName };
     });
 
     // cert-manager runs the HTTP-01 solver pod in the Certificate's namespace, behind its default-deny policy.
@@ -244,8 +183,7 @@ export class NginxIngressEdge extends Construct {
         name: 'allow-acme-http01-solver-from-ingress',
         namespace,
         podLabels: { ...ACME_SOLVER_LABELS },
-        // The solver pods exist only while a challenge runs, so no pod in the output matches this selector.
-        annotations: { 'finbot.io/validation-exempt': 'xref/network-policy-selector: cert-manager creates the HTTP-01 solver pods only during a challenge' },
+        // cert-manager runs them only while a challenge is open; the cluster model has them (model/operators/cert-manager.ts).
         ingress: [{ peers: [{ namespaceLabels: props.ingressNamespace.selectorLabels }], ports: [{ port: ACME_SOLVER_PORT }] }],
       });
     }

@@ -68,6 +68,13 @@ export interface MeshTrafficProps {
    * @default 0
    */
   readonly canaryPercent?: number;
+  /**
+   * Public host names the edge forwards to this app with their own Host header: hosts of the main
+   * VirtualService too, so the edge proxy's sidecar routes them like the Service host (Envoy matches routes
+   * by Host; a host no VirtualService lists falls through to the passthrough cluster, without mTLS).
+   * @default none
+   */
+  readonly publicHosts?: readonly string[];
   /** Labels of the `<name>-colours` Service. @default none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -159,7 +166,7 @@ export class MeshTraffic extends Construct {
       }));
       this.virtualServices = [new ModelObject(this, 'VirtualService', new VirtualService({
         metadata: meta(app.service.name),
-        spec: { hosts: [this.host], http: http('default', this.destinations) },
+        spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: http('default', this.destinations) },
       }))];
       return;
     }
@@ -191,7 +198,7 @@ export class MeshTraffic extends Construct {
     this.virtualServices = [
       new ModelObject(this, 'VirtualService', new VirtualService({
         metadata: meta(app.service.name),
-        spec: { hosts: [this.host], http: http(canary > 0 ? 'canary' : 'live', this.destinations) },
+        spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: http(canary > 0 ? 'canary' : 'live', this.destinations) },
       })),
       new ModelObject(this, 'PreviewVirtualService', new VirtualService({
         metadata: meta(app.previewService.name),

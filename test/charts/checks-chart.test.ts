@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { AppsChart } from '../../charts/apps-chart';
 import { PlatformChart } from '../../charts/platform-chart';
 import { smokeTargets, ChecksChart } from '../../charts/checks-chart';
+import { load as yamlLoad } from 'js-yaml';
+import { hstsValue } from '../../constructs/edge';
+import { ngfDataPlaneSelector, ngfResourceName } from '../../model/operators/nginx-gateway-fabric';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 describe('checks chart', () => {
@@ -53,5 +56,36 @@ describe('checks chart', () => {
     expect(probes.every((p) => p.metadata.labels.app === 'finbot' && p.spec.prober.url === 'blackbox-exporter.monitoring.svc:9115')).toBe(true);
     expect(find(prod, 'Deployment', 'blackbox-exporter', 'monitoring').spec.replicas).toBe(2);
     expect(ofKind(synthObjects('staging'), 'Probe').map((p) => p.spec.targets.staticConfig.static[0])).toEqual(['https://api.staging.finbot.com/health', 'https://app.staging.finbot.com/']);
+  });
+});
+
+describe('checks chart: the edge', () => {
+  it.each(['production', 'staging'])('%s: the smoke test calls each public host through the NGF Service with the public SNI/Host, requiring HSTS and refusing TLS 1.2', (env) => {
+    const s = settingsOf(env);
+    const objs = synthObjects(env);
+    const ngf = s.edge.nginxGatewayFabric;
+    const svc = `${ngfResourceName(ngf.gatewayName, ngf.gatewayClassName)}.${s.platform.namespaces.ingress}.svc.cluster.local:443`;
+    const job = find(objs, 'Job', 'finbot-smoke-test', s.platform.namespaces.app);
+    const c = job.spec.template.spec.containers[0];
+    expect(c.env).toEqual([{ name: 'EDGE_CHECKS', value: `${s.edge.hosts.api}|${svc}|${s.apps.api.livenessProbe.path} ${s.edge.hosts.web}|${svc}|/` }]);
+    const script: string = c.command[2];
+    expect(script).toContain('--tlsv1.3');
+    expect(script).toContain('--tls-max 1.2');
+    expect(script).toMatch(/strict-transport-security/i);
+    // The sidecar leaves 443 alone: the gateway terminates TLS itself.
+    expect(job.spec.template.metadata.annotations['traffic.sidecar.istio.io/excludeOutboundPorts']).toBe('443');
+    const allow = find(objs, 'NetworkPolicy', 'allow-edge-from-smoke-test', s.platform.namespaces.ingress);
+    expect(allow.spec.podSelector.matchLabels).toEqual(ngfDataPlaneSelector({ release: ngf.controlPlane.release, gatewayClassName: ngf.gatewayClassName }, ngf.gatewayName));
+  });
+
+  it('the blackbox probes require TLS 1.3 and the edge\'s HSTS and X-Frame-Options headers', () => {
+    const s = settingsOf('production');
+    const cm = find(synthObjects('production'), 'ConfigMap', 'blackbox-exporter');
+    const http = (yamlLoad(cm.data['config.yml']) as any).modules.https_2xx.http;
+    expect(http.tls_config.min_version).toBe('TLS13');
+    expect(http.fail_if_header_not_matches).toEqual([
+      { header: 'Strict-Transport-Security', regexp: hstsValue(s.edge.hsts), allow_missing: false },
+      { header: 'X-Frame-Options', regexp: 'DENY', allow_missing: false },
+    ]);
   });
 });

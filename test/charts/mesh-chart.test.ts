@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
 import { settingsSchema } from '../../config/schema';
+import { ngfResourceName } from '../../model/operators/nginx-gateway-fabric';
 import { find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 const prod = () => synthObjects('production');
 const SA = (ns: string, name: string) => `cluster.local/ns/${ns}/sa/${name}`;
+/** The edge proxy's identity (the Gateway data plane's or the ingress-nginx controller's ServiceAccount). */
+const EDGE = (() => {
+  const e = settingsOf('production').edge;
+  const ns = settingsOf('production').platform.namespaces.ingress;
+  return e.implementation === 'nginx-gateway-fabric'
+    ? SA(ns, ngfResourceName(e.nginxGatewayFabric.gatewayName, e.nginxGatewayFabric.gatewayClassName))
+    : SA(ns, e.ingressNginx.controllerServiceAccount);
+})();
 
 describe('mesh chart: mTLS and authorization (production)', () => {
   it('STRICT mTLS namespace-wide; only the metrics port is PERMISSIVE (Prometheus is outside the mesh)', () => {
@@ -24,7 +33,7 @@ describe('mesh chart: mTLS and authorization (production)', () => {
     const p = find(prod(), 'AuthorizationPolicy', 'finbot-web-from-ingress', 'production');
     expect(p.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'production', 'app.kubernetes.io/name': 'finbot-web' });
     expect(p.spec.action).toBe('ALLOW');
-    expect(p.spec.rules).toEqual([{ from: [{ source: { principals: [SA('ingress-nginx', 'ingress-nginx')] } }], to: [{ operation: { ports: ['8080'] } }] }]);
+    expect(p.spec.rules).toEqual([{ from: [{ source: { principals: [EDGE] } }], to: [{ operation: { ports: ['8080'] } }] }]);
   });
 
   it('only the ingress controller, web and workers reach api (both colours)', () => {
@@ -32,7 +41,7 @@ describe('mesh chart: mTLS and authorization (production)', () => {
     expect(p.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'production', 'app.kubernetes.io/name': 'finbot-api' });
     expect(p.spec.rules).toEqual([{
       // finbot-smoke-test: the PostSync smoke test (checks chart) calls the api's preview and live Services.
-      from: [{ source: { principals: [SA('ingress-nginx', 'ingress-nginx'), SA('production', 'finbot-smoke-test'), SA('production', 'finbot-web'), SA('production', 'finbot-worker')] } }],
+      from: [{ source: { principals: [EDGE, SA('production', 'finbot-smoke-test'), SA('production', 'finbot-web'), SA('production', 'finbot-worker')] } }],
       to: [{ operation: { ports: ['3001'] } }],
     }]);
   });
@@ -47,7 +56,7 @@ describe('mesh chart: mTLS and authorization (production)', () => {
     const sas = ofKind(prod(), 'ServiceAccount').map((s) => SA(s.metadata.namespace, s.metadata.name));
     const principals = ofKind(prod(), 'AuthorizationPolicy').flatMap((p) => (p.spec.rules ?? []).flatMap((r: any) => (r.from ?? []).flatMap((f: any) => f.source.principals)));
     expect(principals.length).toBeGreaterThan(0);
-    for (const pr of principals) expect([...sas, SA('ingress-nginx', 'ingress-nginx')], pr).toContain(pr);
+    for (const pr of principals) expect([...sas, EDGE], pr).toContain(pr);
   });
 
   it('the metrics port is open to any source in the mesh policy (plain text has no identity); NetworkPolicy limits it', () => {

@@ -75,7 +75,8 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
       expect(matches(colours.spec.selector, selected[0].spec.template.metadata.labels)).toBe(true);
     }
     const vs = find(objs, 'VirtualService', 'finbot-api');
-    expect(vs.spec.hosts).toEqual([`finbot-api.${env}.svc.cluster.local`]);
+    // The Service host, and the public host the edge forwards with its own Host header.
+    expect(vs.spec.hosts).toEqual([`finbot-api.${env}.svc.cluster.local`, settingsOf(env).edge.hosts.api]);
     expect(vs.spec.http[0].route).toEqual([
       { destination: { host: `finbot-api-colours.${env}.svc.cluster.local`, subset: release.active, port: { number: 3001 } }, weight: 100 },
     ]);
@@ -89,7 +90,7 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
 describe('canary and promotion through settings', () => {
   const release = () => settingsOf('production').release.api;
   const live = () => release().active;
-  const idle = () => (live() === 'blue' ? ('green' as const) : ('blue' as const));
+  const idle = (): 'blue' | 'green' => (live() === 'blue' ? 'green' : 'blue');
 
   it('a canary sends N% to the idle colour; weights sum to 100; both routes (idempotent and the rest) agree', () => {
     const objs = build('production', (s) => { s.release.api.canaryPercent = 10; });

@@ -108,7 +108,67 @@ describe('edge.yaml', () => {
 
   it('rejects a bad controller ServiceAccount', () => {
     edit('production', 'edge', 'controllerServiceAccount: ingress-nginx', 'controllerServiceAccount: Ingress_Nginx');
-    expect(errorOf('production').message).toContain('controllerServiceAccount: "Ingress_Nginx" must be a DNS-1123 subdomain');
+    const e = errorOf('production');
+    expect(e.file).toMatch(/production[/\\]edge\.yaml$/);
+    expect(e.field).toBe('ingressNginx.controllerServiceAccount');
+    expect(e.message).toContain('must be a Kubernetes name such as ingress-nginx');
+  });
+
+  it('rejects an unknown edge implementation, naming file and field', () => {
+    edit('staging', 'edge', 'implementation: nginx-gateway-fabric', 'implementation: traefik');
+    const e = errorOf('staging');
+    expect(e.file).toMatch(/staging[/\\]edge\.yaml$/);
+    expect(e.field).toBe('implementation');
+    expect(e.message).toContain('must be "nginx-gateway-fabric" or "ingress-nginx"');
+  });
+
+  it('accepts ingress-nginx as the implementation (opt-in while migrating)', () => {
+    edit('production', 'edge', 'implementation: nginx-gateway-fabric', 'implementation: ingress-nginx');
+    expect(loadSettings('production', scratch.dir).edge.implementation).toBe('ingress-nginx');
+  });
+
+  it('rejects a single data-plane pod for the NGF edge', () => {
+    edit('production', 'edge', /minReplicas: \d+/, 'minReplicas: 1');
+    const e = errorOf('production');
+    expect(e.file).toMatch(/production[/\\]edge\.yaml$/);
+    expect(e.field).toBe('nginxGatewayFabric.dataPlane.minReplicas');
+    expect(e.message).toContain('leaves the internet-facing edge with a single pod');
+  });
+
+  it('rejects a data-plane floor above its ceiling', () => {
+    edit('staging', 'edge', /maxReplicas: \d+/, 'maxReplicas: 1');
+    const e = errorOf('staging');
+    expect(e.field).toBe('nginxGatewayFabric.dataPlane.minReplicas');
+    expect(e.message).toMatch(/minReplicas \d+ is above maxReplicas 1/);
+  });
+
+  it('rejects a body size NGINX cannot read, a bad rate-limit zone and a bad data-plane CPU', () => {
+    edit('production', 'edge', 'maxBodySize: 10m', 'maxBodySize: 10MB');
+    let e = errorOf('production');
+    expect(e.field).toBe('nginxGatewayFabric.client.maxBodySize');
+    expect(e.message).toContain('must be an NGINX size such as 10m, 512k or 1g');
+    scratch.cleanup(); scratch.setup();
+    edit('production', 'edge', 'rateLimitZoneSize: 10m', 'rateLimitZoneSize: lots');
+    expect(errorOf('production').field).toBe('nginxGatewayFabric.rateLimitZoneSize');
+    scratch.cleanup(); scratch.setup();
+    edit('production', 'edge', /cpu: 250m/, 'cpu: 1 core');
+    e = errorOf('production');
+    expect(e.field).toBe('nginxGatewayFabric.dataPlane.resources.requests.cpu');
+    expect(e.message).toContain('must be a CPU quantity');
+  });
+
+  it('rejects the same host for api and web', () => {
+    edit('production', 'edge', 'web: app.finbot.com', 'web: api.finbot.com');
+    const e = errorOf('production');
+    expect(e.field).toBe('hosts.web');
+    expect(e.message).toContain('is also the api host');
+  });
+
+  it('rejects a Gateway name that NGF would hash-truncate', () => {
+    edit('production', 'edge', 'gatewayName: finbot', `gatewayName: ${'g'.repeat(60)}`);
+    const e = errorOf('production');
+    expect(e.field).toBe('nginxGatewayFabric.gatewayName');
+    expect(e.message).toContain('longer than 63 characters');
   });
 
   it('rejects a client IP header that is not a header name', () => {
@@ -151,5 +211,19 @@ describe('mesh.yaml', () => {
     const e = errorOf('staging');
     expect(e.field).toBe('trustDomain');
     expect(e.message).toContain('trustDomain: "Cluster_Local" must be a DNS-1123 subdomain');
+  });
+});
+
+describe('edge.yaml: migrating', () => {
+  const scratch2 = scratchSettings();
+  beforeEach(() => scratch2.setup());
+  afterEach(() => scratch2.cleanup());
+  it('refuses migrating with the ingress-nginx implementation, naming file and field', () => {
+    scratch2.edit('production', 'edge', 'implementation: nginx-gateway-fabric', 'implementation: ingress-nginx');
+    scratch2.edit('production', 'edge', 'migrating: false', 'migrating: true');
+    const e = scratch2.errorOf('production');
+    expect(e.file).toMatch(/production[/\\]edge\.yaml$/);
+    expect(e.field).toBe('migrating');
+    expect(e.message).toContain('set implementation: nginx-gateway-fabric');
   });
 });

@@ -1,6 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AcmeClusterIssuer, NginxIngressEdge, nginxRateLimit, type NginxIngressEdgeProps } from '../../constructs/edge';
+import { AcmeClusterIssuer, NginxGatewayFabricEdge, NginxIngressEdge, nginxRateLimit, type NginxGatewayFabricEdgeProps, type NginxIngressEdgeProps } from '../../constructs/edge';
+import { ngfDataPlaneSelector } from '../../model/operators/nginx-gateway-fabric';
+import { schemaProblems } from '../../validation/schema';
 import { FinbotApp, type FinbotAppSettings } from '../../constructs/finbot-app';
 import { FinbotNamespace } from '../../constructs/namespace';
 import { find } from '../helpers';
@@ -111,5 +113,84 @@ describe('NginxIngressEdge', () => {
       .toThrow('NginxIngressEdge: worker serves no HTTP port, so host w.example.com cannot route to it; route to an app with settings.port');
     expect(() => edge((p) => ({ ...p, cdn: { ...p.cdn, cidrs: [] } })))
       .toThrow('NginxIngressEdge: cdn.cidrs is empty; without the CDN ranges the client address (and per-client rate limiting) cannot be trusted');
+  });
+});
+
+describe('AcmeClusterIssuer: solver pods out of the mesh', () => {
+  it('the ingress solver and the Gateway solver both label their pods sidecar.istio.io/inject=false', () => {
+    const chart = new Chart(Testing.app(), 't');
+    new AcmeClusterIssuer(chart, 'a', { environment: 'e', server: 'staging', email: 'a@b.io', name: 'a' });
+    new AcmeClusterIssuer(chart, 'b', { environment: 'e', server: 'staging', email: 'a@b.io', name: 'b', gateway: { name: 'gw', namespace: 'edge', sectionName: 'http' } });
+    const [a, b] = Testing.synth(chart) as any[];
+    expect(a.spec.acme.solvers[0].http01.ingress.podTemplate.metadata.labels).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    expect(b.spec.acme.solvers[0].http01.gatewayHTTPRoute).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'edge', sectionName: 'http' }],
+      podTemplate: { metadata: { labels: { 'sidecar.istio.io/inject': 'false' } } },
+    });
+  });
+});
+
+describe('NginxIngressEdge keeps the public Host header', () => {
+  it('no upstream-vhost (the mesh routes the public host); Service upstream stays', () => {
+    const { objs } = edge();
+    const a = find(objs, 'Ingress', 'web').metadata.annotations;
+    expect(a[`${A}/upstream-vhost`]).toBeUndefined();
+    expect(a[`${A}/service-upstream`]).toBe('true');
+  });
+});
+
+function gatewayEdge(change: (p: NginxGatewayFabricEdgeProps, apps: { web: FinbotApp; worker: FinbotApp }) => NginxGatewayFabricEdgeProps = (p) => p) {
+  const chart = new Chart(Testing.app(), 't');
+  const common = { environment: 'e', namespace: 'app', component: 'x' };
+  const web = new FinbotApp(chart, 'web', { ...common, name: 'web', settings: appSettings(8080) });
+  const worker = new FinbotApp(chart, 'worker', { ...common, name: 'worker', settings: appSettings() });
+  const props: NginxGatewayFabricEdgeProps = {
+    environment: 'e',
+    ingressNamespace: new FinbotNamespace(chart, 'ns', { name: 'edge', environment: 'e' }),
+    controlPlaneNamespace: new FinbotNamespace(chart, 'cp', { name: 'ngf-system', environment: 'e' }),
+    issuer: new AcmeClusterIssuer(chart, 'issuer', { environment: 'e', server: 'production', email: 'a@b.io' }),
+    routes: [{ host: 'web.example.com', app: web, rateLimited: true }],
+    rateLimit: { requestsPerMinute: 600, burst: 10 },
+    timeouts: { connectSeconds: 1, sendSeconds: 2, readSeconds: 3 },
+    hsts: { maxAgeSeconds: 60, includeSubDomains: false, preload: true },
+    cdn: { clientIpHeader: 'X-Client', cidrs: ['10.0.0.0/8'] },
+    dataPlane: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 50, resources: { requests: { cpu: '1', memory: '1Mi' }, limits: { cpu: '1', memory: '1Mi' } } },
+    client: { maxBodySize: '1m', bodyTimeoutSeconds: 5, keepAliveTimeoutSeconds: 30 },
+    prometheus: { namespace: 'mon', namespaceLabels: { name: 'mon' }, podLabels: { app: 'prom' } },
+  };
+  const e = new NginxGatewayFabricEdge(chart, 'edge', change(props, { web, worker }));
+  return { e, objs: Testing.synth(chart) as any[] };
+}
+
+describe('NginxGatewayFabricEdge', () => {
+  it('defaults: release ngf, class nginx, Gateway finbot; identity and pods from the NGF model', () => {
+    const { e, objs } = gatewayEdge();
+    expect(e.implementation).toBe('nginx-gateway-fabric');
+    expect(e.controllerServiceAccount).toEqual({ namespace: 'edge', name: 'finbot-nginx' });
+    expect(e.proxyPods.labels).toEqual(ngfDataPlaneSelector({ release: 'ngf', gatewayClassName: 'nginx' }, 'finbot'));
+    expect(find(objs, 'Gateway', 'finbot').spec.gatewayClassName).toBe('nginx');
+    // Without a mesh control plane: no sidecar labels on the data plane.
+    expect(find(objs, 'Gateway', 'finbot').spec.infrastructure.labels).toBeUndefined();
+  });
+
+  it('the HSTS header follows the props; the rate limit uses the per-minute rate as given (no rounding, unlike ingress-nginx)', () => {
+    const { objs } = gatewayEdge();
+    const set = find(objs, 'HTTPRoute', 'web').spec.rules[0].filters[0].responseHeaderModifier.set;
+    expect(set).toContainEqual({ name: 'Strict-Transport-Security', value: 'max-age=60; preload' });
+    expect(find(objs, 'RateLimitPolicy', 'finbot-rate-limit').spec.rateLimit.local.rules[0]).toMatchObject({ rate: '600r/m', burst: 10, noDelay: true });
+  });
+
+  it('every object it renders is valid against the pinned upstream schemas (Gateway API v1.6.1, NGF v2.6.7)', async () => {
+    const { objs } = gatewayEdge();
+    for (const o of objs) expect(await schemaProblems(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
+  });
+
+  it('refuses a canary without a preview Service, a floor above the ceiling, a name NGF would truncate', () => {
+    expect(() => gatewayEdge((p) => ({ ...p, routes: [{ ...p.routes[0], canaryPercent: 10 }] })))
+      .toThrow('NginxGatewayFabricEdge: web.example.com: canaryPercent 10 needs a blue-green app with a preview Service');
+    expect(() => gatewayEdge((p) => ({ ...p, dataPlane: { ...p.dataPlane, minReplicas: 5 } })))
+      .toThrow('NginxGatewayFabricEdge: dataPlane.minReplicas 5 is above maxReplicas 4');
+    expect(() => gatewayEdge((p) => ({ ...p, gatewayName: 'g'.repeat(60) }))).toThrow(/longer than 63 characters/);
+    expect(() => gatewayEdge((p) => ({ ...p, routes: [] }))).toThrow('NginxGatewayFabricEdge: routes is empty; give at least one host and app');
   });
 });

@@ -37,6 +37,7 @@ describe('sync waves', () => {
       ['external-secrets.io/SecretStore', -4],
       ['gateway.networking.k8s.io/Gateway', -1],
       ['gateway.networking.k8s.io/HTTPRoute', 1],
+      ['gateway.nginx.org/NginxProxy', -2],
       ['grafana.integreatly.org/Grafana', -2],
       ['grafana.integreatly.org/GrafanaDashboard', 1],
       ['grafana.integreatly.org/GrafanaDatasource', -1],

@@ -246,3 +246,20 @@ describe('capacityReport', () => {
     });
   });
 });
+
+describe('capacity: the NGINX Gateway Fabric data plane', () => {
+  it('counts the pods NGF provisions for the Gateway: NginxProxy autoscaling bounds and resources, plus the Istio sidecar the Gateway asks for', () => {
+    const env = 'production';
+    const s = settingsOf(env).edge.nginxGatewayFabric;
+    const ws = workloads(synthObjects(env), nodeGroup).filter((w) => w.kind === 'Gateway');
+    expect(ws).toHaveLength(1);
+    const w = ws[0];
+    expect(w.namespace).toBe(settingsOf(env).platform.namespaces.ingress);
+    expect([w.minPods, w.maxPods]).toEqual([s.dataPlane.minReplicas, s.dataPlane.maxReplicas]);
+    const sidecar = istioSidecar(undefined, { labels: { 'sidecar.istio.io/inject': 'true' } })!;
+    const nginx = resourceAmounts(s.dataPlane.resources);
+    expect(w.sidecar).toBe(true);
+    expect(w.pod.cpuRequests).toBeCloseTo(nginx.cpuRequests + sidecar.cpuRequests);
+    expect(w.pod.memoryLimits).toBeCloseTo(nginx.memoryLimits + sidecar.memoryLimits);
+  });
+});

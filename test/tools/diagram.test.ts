@@ -193,3 +193,15 @@ describe('renderDiagram', () => {
     expect(small).toContain('height="1000"');
   });
 });
+
+describe('architecture: the Gateway API edge', () => {
+  it('draws the Gateway, and HTTPRoute → Service edges judged from the NGF data-plane pods (allowed by their NetworkPolicies)', () => {
+    const arch = architecture(synthObjects('production'));
+    const gateway = arch.nodes.find((n) => n.kind === 'Gateway');
+    expect(gateway?.layer).toBe('edge');
+    expect(gateway?.detail).toContain('NGINX Gateway Fabric');
+    const routes = arch.edges.filter((e) => e.relation === 'routes' && e.from.includes('HTTPRoute'));
+    expect(routes.length).toBeGreaterThanOrEqual(2);
+    for (const e of routes) expect(e.verdict, `${e.from} → ${e.to}`).toBe('allowed');
+  });
+});

@@ -192,3 +192,24 @@ describe('reading dist', () => {
     }
   });
 });
+
+describe('diff: switching the edge implementation', () => {
+  it('lists the Gateway API objects added and the Ingress edge removed, and field changes of a rate-limit change', async () => {
+    const { buildEnvironment } = await import('../../charts/environment');
+    const { objectsOf, settingsOf } = await import('../helpers');
+    const ngf = objectsOf(buildEnvironment(settingsOf('production')));
+    const legacySettings = settingsOf('production');
+    (legacySettings.edge as { implementation: string }).implementation = 'ingress-nginx';
+    const legacy = objectsOf(buildEnvironment(legacySettings));
+    const { changes } = diffObjects(legacy, ngf);
+    const added = changes.filter((c) => c.change === 'added').map((c) => c.kind);
+    const removed = changes.filter((c) => c.change === 'removed').map((c) => c.kind);
+    for (const k of ['Gateway', 'HTTPRoute', 'RateLimitPolicy', 'ProxySettingsPolicy', 'ClientSettingsPolicy', 'NginxProxy']) expect(added).toContain(k);
+    expect(removed).toContain('Ingress');
+    const faster = settingsOf('production');
+    (faster.edge.rateLimit as { burst: number }).burst = 80;
+    const rl = diffObjects(ngf, objectsOf(buildEnvironment(faster))).changes.find((c) => c.kind === 'RateLimitPolicy')!;
+    expect(rl.change).toBe('changed');
+    expect(rl.fields.map((f) => formatPath(f.path))).toEqual([expect.stringContaining('burst')]);
+  });
+});

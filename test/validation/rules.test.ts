@@ -31,6 +31,13 @@ const otelCollector = (spec: object = {}, labels: Record<string, string> = {}) =
   spec: { config: { extensions: { healthcheckv2: {} }, receivers: { otlp: {} }, exporters: { debug: {} }, service: { extensions: ['healthcheckv2'], pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } }, ...spec },
 });
 
+/** An Ingress to finbot-api (the default edge is NGINX Gateway Fabric: the fixture has no Ingress of its own). */
+const ingress = (over: Record<string, any> = {}, backend: Record<string, any> = { name: 'finbot-api', port: { name: 'http' } }, tls?: object) => ({
+  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'legacy', namespace: 'production' },
+  spec: { ingressClassName: 'nginx', ...(tls ? { tls: [tls] } : {}), rules: [{ host: 'api.finbot.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: backend } }] } }] },
+  ...over,
+});
+
 const CASES: readonly Case[] = [
   // schema
   { rule: 'schema/invalid', name: 'core: replicas is a string', breakIt: (o) => { get(o, 'Deployment', 'finbot-api').spec.replicas = 'three'; }, expect: 'integer' },
@@ -93,14 +100,14 @@ const CASES: readonly Case[] = [
   { rule: 'xref/monitor-selector', name: 'ServiceMonitor port name that no Service has', breakIt: (o) => { get(o, 'ServiceMonitor', 'finbot-api').spec.endpoints[0].port = 'metrics'; }, expect: '"metrics"' },
   { rule: 'xref/monitor-selector', name: 'ServiceMonitor selecting no Service', breakIt: (o) => { get(o, 'ServiceMonitor', 'finbot-api').spec.selector.matchLabels = { app: 'api' }; } },
   { rule: 'xref/monitor-selector', name: 'PodMonitor selecting no pod', breakIt: (o) => { get(o, 'PodMonitor', 'finbot-postgres-primary').spec.selector.matchLabels = { 'cnpg.io/cluster': 'finbot-postgres' }; } },
-  { rule: 'xref/ingress-backend', name: 'Ingress backend Service missing', breakIt: (o) => { get(o, 'Ingress', 'finbot-web').spec.rules[0].http.paths[0].backend.service.name = 'web'; }, expect: 'production/web' },
-  { rule: 'xref/ingress-backend', name: 'Ingress backend port missing', breakIt: (o) => { get(o, 'Ingress', 'finbot-api').spec.rules[0].http.paths[0].backend.service.port = { number: 80 }; }, expect: 'no port 80' },
+  { rule: 'xref/ingress-backend', name: 'Ingress backend Service missing', breakIt: (o) => add(o, ingress({}, { name: 'web', port: { name: 'http' } })), expect: 'production/web' },
+  { rule: 'xref/ingress-backend', name: 'Ingress backend port missing', breakIt: (o) => add(o, ingress({}, { name: 'finbot-api', port: { number: 80 } })), expect: 'no port 80' },
   { rule: 'xref/istio-host', name: 'VirtualService host is not a Service', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.http[0].route[0].destination.host = 'api'; }, expect: '"api"' },
   { rule: 'xref/istio-host', name: 'VirtualService subset not in a DestinationRule', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.http[0].route[0].destination.subset = 'canary'; }, expect: 'canary' },
   { rule: 'xref/istio-host', name: 'DestinationRule subset labels match no pod', breakIt: (o) => { get(o, 'DestinationRule', 'finbot-api-colours').spec.subsets[0].labels = { version: 'v4' }; }, expect: 'match no pod' },
   { rule: 'xref/secret-ref', name: 'secretKeyRef to a Secret nothing produces', breakIt: (o) => { container(o).env.push({ name: 'X', valueFrom: { secretKeyRef: { name: 'finbot-api-secret', key: 'x' } } }); }, expect: 'finbot-api-secret ' },
   { rule: 'xref/secret-ref', name: "CNPG's app Secret used from another namespace", breakIt: (o) => { container(o).env.push({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'finbot-postgres-primary-app', key: 'uri' } } }); }, expect: 'namespace database' },
-  { rule: 'xref/secret-ref', name: 'Ingress TLS Secret without issuer or Certificate', breakIt: (o) => remove(o, 'Certificate', 'finbot-api-tls'), expect: 'finbot-api-tls' },
+  { rule: 'xref/secret-ref', name: 'Ingress TLS Secret without issuer or Certificate', breakIt: (o) => add(o, ingress({}, undefined, { hosts: ['api.finbot.com'], secretName: 'finbot-legacy-tls' })), expect: 'finbot-legacy-tls' },
   { rule: 'xref/secret-ref', name: 'secret volume', breakIt: (o) => { apiPod(o).volumes.push({ name: 'certs', secret: { secretName: 'api-certs' } }); }, expect: 'api-certs' },
   { rule: 'xref/secret-ref', name: 'an ExternalSecret without target.name produces a Secret of its own name only', breakIt: (o) => { delete get(o, 'ExternalSecret', 'finbot-secrets').spec.target; get(o, 'ExternalSecret', 'finbot-secrets').metadata.name = 'finbot-app-secrets-sync'; }, expect: 'production/finbot-app-secrets' },
   { rule: 'xref/istio-host', name: 'VirtualService bound to a missing Gateway', breakIt: (o) => { get(o, 'VirtualService', 'finbot-api').spec.gateways = ['mesh', 'istio-ingress/finbot-gateway']; }, expect: 'istio-ingress/finbot-gateway' },
@@ -145,7 +152,22 @@ const CASES: readonly Case[] = [
   { rule: 'netpol/reachability', name: 'web → api blocked at web egress', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-and-workers-to-api'), expect: "source's egress" },
   { rule: 'netpol/reachability', name: 'api → Postgres (CNPG) blocked by wrong port', breakIt: (o) => { get(o, 'NetworkPolicy', 'finbot-network-policy').spec.egress[0].ports[0].port = 5433; }, expect: 'finbot-postgres-primary-rw' },
   { rule: 'netpol/reachability', name: 'api → Redis blocked when the cache namespace admits no app traffic', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-redis-from-app', 'cache'), expect: 'finbot-redis-cluster-leader' },
-  { rule: 'netpol/reachability', name: 'ingress controller → web blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-from-ingress'), expect: 'ingress-nginx controller' },
+  { rule: 'netpol/reachability', name: 'gateway data plane → web blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-web-from-ingress'), expect: 'NGINX Gateway Fabric data plane' },
+  { rule: 'netpol/reachability', name: 'HTTPRoute backend not reachable from the gateway pods (data-plane egress)', breakIt: (o) => { get(o, 'NetworkPolicy', 'finbot-nginx-data-plane').spec.egress[0].ports = [{ protocol: 'TCP', port: 8080 }]; }, expect: 'HTTPRoute backend (Gateway data plane → Service)' },
+  { rule: 'netpol/reachability', name: 'ACME HTTP-01 solver not reachable from the gateway', breakIt: (o) => { const p = get(o, 'NetworkPolicy', 'finbot-nginx-data-plane'); p.spec.egress = p.spec.egress.filter((r: any) => r.ports[0].port !== 8089); }, expect: 'ACME HTTP-01 challenge' },
+  { rule: 'netpol/reachability', name: 'gateway data plane → NGF control plane blocked', breakIt: (o) => { get(o, 'NetworkPolicy', 'ngf-control-plane', 'nginx-gateway').spec.ingress[0].ports[0].port = 8444; }, expect: 'NGF data plane agent → control plane' },
+  { rule: 'xref/service-url', name: 'HTTPRoute backend that is not a Service port', breakIt: (o) => { get(o, 'HTTPRoute', 'finbot-web').spec.rules[0].backendRefs[0].port = 80; }, expect: 'not a port of the Service' },
+
+  // edge
+  { rule: 'pss/namespace-restricted', name: 'edge namespace at baseline', breakIt: (o) => { get(o, 'Namespace', 'ingress-nginx').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'; }, expect: 'ingress-nginx enforces "baseline"' },
+  { rule: 'edge/ngf-route-fields', name: 'request timeout on an NGF route rule', breakIt: (o) => { get(o, 'HTTPRoute', 'finbot-api').spec.rules[0].timeouts = { request: '10s' }; }, expect: '"timeouts"' },
+  { rule: 'edge/acme-solver-outside-mesh', name: 'solver podTemplate injects the sidecar in the meshed app namespace', breakIt: (o) => {
+    const issuer = get(o, 'ClusterIssuer', 'letsencrypt-production');
+    issuer.spec.acme.solvers[0].http01.gatewayHTTPRoute.podTemplate.metadata.labels['sidecar.istio.io/inject'] = 'true';
+    get(o, 'Certificate', 'finbot-api-tls').metadata.namespace = 'production';
+  }, expect: 'sidecar' },
+  { rule: 'edge/public-host', name: 'public host missing from the VirtualService', breakIt: (o) => { get(o, 'VirtualService', 'finbot-web').spec.hosts = ['finbot-web.production.svc.cluster.local']; }, expect: 'app.finbot.com' },
+  { rule: 'edge/public-host', name: 'upstream-vhost replaces the Host header', breakIt: (o) => add(o, ingress({ metadata: { name: 'old', namespace: 'production', annotations: { 'nginx.ingress.kubernetes.io/upstream-vhost': 'finbot-api.production.svc.cluster.local' } } })), expect: 'upstream-vhost' },
   { rule: 'netpol/reachability', name: 'Prometheus scrape (ServiceMonitor) blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-prometheus-scrape', 'production'), expect: 'ServiceMonitor' },
   { rule: 'netpol/reachability', name: 'Istio sidecar → istiod blocked by the default deny', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-istiod-egress'), expect: 'istiod' },
   { rule: 'netpol/reachability', name: 'app → OTLP collector (env name.namespace.svc:port) blocked', breakIt: (o) => remove(o, 'NetworkPolicy', 'allow-otlp-to-trace-collector'), expect: 'env OTEL_EXPORTER_OTLP_ENDPOINT' },

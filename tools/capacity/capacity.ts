@@ -8,6 +8,7 @@
  */
 import { REDIS_CLUSTER_ROLES, REDIS_ROLE_SPEC_KEY, redisRoleReplicas } from '../../model/operators/redis-operator';
 import { CONFIG_RELOADER_RESOURCES, monitoringPodCount } from '../../model/operators/prometheus-operator';
+import { NGF_INFRASTRUCTURE_METADATA_REACHES_PODS, ngfDataPlaneOf, type GatewayLike } from '../../model/operators/nginx-gateway-fabric';
 import { parseQuantity } from '../../config/quantity';
 import type { Settings } from '../../config/schema';
 import type { CapacityInput } from '../../config/sections/capacity';
@@ -279,6 +280,42 @@ export function workloads(objects: readonly KubeObject[], nodeGroup: ExtractCont
       const pod = sidecar ? add(w.pod, sidecar) : w.pod;
       out.push({ kind: o.kind, name: suffix ? `${o.metadata.name} (${suffix})` : o.metadata.name, namespace: o.metadata.namespace ?? '', ...w, pod, ...(sidecar ? { sidecar: true } : {}) });
     }
+  }
+  out.push(...gatewayDataPlanes(objects, namespaceLabels));
+  return out;
+}
+
+/**
+ * The data plane NGINX Gateway Fabric provisions for each of its Gateways: a Deployment sized by the Gateway's
+ * NginxProxy (`kubernetes.deployment`: autoscaling bounds or replicas, container resources), with the
+ * Gateway's infrastructure labels and annotations on its pods (model/operators/nginx-gateway-fabric.ts), so an
+ * Istio sidecar is counted when they ask for one.
+ */
+function gatewayDataPlanes(objects: readonly KubeObject[], namespaceLabels: ReadonlyMap<string, Record<string, string>>): Workload[] {
+  const out: Workload[] = [];
+  for (const g of objects as readonly Json[]) {
+    if (g.kind !== 'Gateway' || !String(g.apiVersion).startsWith('gateway.networking.k8s.io/')) continue;
+    const dp = ngfDataPlaneOf(g as GatewayLike);
+    if (!dp) continue;
+    const ref = g.spec?.infrastructure?.parametersRef;
+    const proxy = (objects as readonly Json[]).find((o) => o.kind === 'NginxProxy' && o.metadata.name === ref?.name && o.metadata.namespace === dp.namespace);
+    const deployment = proxy?.spec?.kubernetes?.deployment ?? {};
+    const auto = deployment.autoscaling?.enable ? deployment.autoscaling : undefined;
+    const fixed = deployment.replicas ?? 1;
+    const resources = deployment.container?.resources;
+    const base = resourceAmounts(resources, `NginxProxy ${dp.namespace}/${ref?.name ?? '?'} container resources`);
+    const sidecar = NGF_INFRASTRUCTURE_METADATA_REACHES_PODS ? istioSidecar(namespaceLabels.get(dp.namespace), { labels: g.spec?.infrastructure?.labels, annotations: g.spec?.infrastructure?.annotations }) : undefined;
+    out.push({
+      kind: 'Gateway',
+      name: `${g.metadata.name} (NGF data plane ${dp.resourceName})`,
+      namespace: dp.namespace,
+      minPods: auto?.minReplicas ?? fixed,
+      maxPods: auto?.maxReplicas ?? fixed,
+      pod: sidecar ? add(base, sidecar) : base,
+      storagePerPod: 0,
+      containersWithoutRequests: resources?.requests ? 0 : 1,
+      ...(sidecar ? { sidecar: true } : {}),
+    });
   }
   return out;
 }

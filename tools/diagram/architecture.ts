@@ -9,6 +9,7 @@
 import type { PodPort } from '../../model/cluster-model';
 import { cnpgClusterPodSelector, CNPG_SERVICE_SUFFIXES, POSTGRES_PORTS } from '../../model/operators/cloudnative-pg';
 import { REDIS_CLUSTER_ROLES, REDIS_PORTS, redisPodLabels, redisRoleServices } from '../../model/operators/redis-operator';
+import { ngfDataPlaneOf, type GatewayLike } from '../../model/operators/nginx-gateway-fabric';
 import type { KubeObject } from '../../model/kube-object';
 import { groupKind } from '../../model/object-id';
 import { evaluate, policiesOf, type Policy } from '../../model/network-policy';
@@ -190,6 +191,20 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
   const controllerNs = (sorted.find((o) => o.kind === 'Namespace' && (o.metadata.labels?.name === 'ingress-nginx' || o.metadata.name === 'ingress-nginx'))?.metadata.name) ?? 'ingress-nginx';
   const controller: Endpoint = { namespace: controllerNs, labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
 
+  // A Gateway's proxy pods: the data plane NGINX Gateway Fabric provisions (model/operators/nginx-gateway-fabric.ts).
+  const gateways = (sorted as Json[]).filter((o) => o.kind === 'Gateway' && String(o.apiVersion).startsWith('gateway.networking.k8s.io/'));
+  for (const g of gateways) {
+    const dp = ngfDataPlaneOf(g as GatewayLike);
+    node(g, 'edge', `${dp ? `NGINX Gateway Fabric, data plane ${dp.resourceName}` : `class ${g.spec?.gatewayClassName}`} :${[...new Set((g.spec?.listeners ?? []).map((l: Json) => l.port))].join(',')}`);
+  }
+  const proxyOf = (o: Json): Endpoint => {
+    if (o.kind !== 'HTTPRoute') return controller;
+    const parent = (o.spec?.parentRefs ?? [])[0] ?? {};
+    const g = gateways.find((x) => x.metadata.name === parent.name && x.metadata.namespace === (parent.namespace ?? o.metadata.namespace));
+    const dp = g ? ngfDataPlaneOf(g as GatewayLike) : undefined;
+    return dp ? { namespace: dp.namespace, labels: dp.podLabels } : controller;
+  };
+
   for (const o of sorted as Json[]) {
     if (!EDGE_KINDS.has(o.kind)) continue;
     const hosts: string[] = o.kind === 'Ingress' ? (o.spec?.rules ?? []).map((r: Json) => r.host).filter(Boolean) : (o.spec?.hostnames ?? []);
@@ -200,7 +215,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
       add(o.spec?.defaultBackend);
       for (const r of (o.spec?.rules ?? []) as Json[]) for (const p of (r.http?.paths ?? []) as Json[]) add(p.backend);
     } else {
-      for (const r of (o.spec?.rules ?? []) as Json[]) for (const b of (r.backendRefs ?? []) as Json[]) refs.push({ name: b.name, port: b.port, namespace: b.namespace ?? o.metadata.namespace });
+      for (const r of (o.spec?.rules ?? []) as Json[]) for (const b of (r.backendRefs ?? []) as Json[]) if ((b.weight ?? 1) > 0) refs.push({ name: b.name, port: b.port, namespace: b.namespace ?? o.metadata.namespace });
     }
     const seen = new Set<string>();
     for (const ref of refs) {
@@ -209,7 +224,7 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
       seen.add(svc.metadata.name);
       const pods = backends(svc);
       const port = servicePortTarget(svc, ref.port, pods[0]?.spec?.template);
-      const verdicts = pods.map((w) => policy.verdict(controller, endpointOf(w), port));
+      const verdicts = pods.map((w) => policy.verdict(proxyOf(o), endpointOf(w), port));
       edges.push({ from: nodeId(o as KubeObject), to: nodeId(svc as KubeObject), relation: 'routes', verdict: worst(verdicts), mtls: false, ...(port !== undefined ? { port } : {}) });
     }
   }
