@@ -150,3 +150,21 @@ export function computeWaves(waits: Readonly<Record<string, Wait>> = WAITS_FOR):
   const zero = late(WORKLOAD_KIND);
   return Object.fromEntries(kinds.map((k) => [k, late(k) - zero]));
 }
+
+/**
+ * Kinds that hold data which a deletion would lose (their volumes, or a store only they hold): synth marks
+ * them, and every Namespace, `argocd.argoproj.io/sync-options: Prune=false,Delete=false`.
+ */
+export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
+  'postgresql.cnpg.io/Cluster',
+  'barmancloud.cnpg.io/ObjectStore',
+  'redis.redis.opstreelabs.in/RedisCluster',
+  'redis.redis.opstreelabs.in/Redis',
+  'redis.redis.opstreelabs.in/RedisReplication',
+  'elasticsearch.k8s.elastic.co/Elasticsearch',
+  'monitoring.coreos.com/Prometheus',
+  'monitoring.coreos.com/Alertmanager',
+  'apps/StatefulSet',
+  'PersistentVolumeClaim',
+  'storage.k8s.io/StorageClass',
+]);

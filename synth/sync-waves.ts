@@ -14,7 +14,9 @@
  */
 import type { KubeObject } from '../model/kube-object';
 import { KEEP_OPTIONS, SYNC_OPTIONS_ANNOTATION } from '../model/operators/argocd';
-import { computeWaves, groupKind, WAITS_FOR } from '../model/sync-order';
+import { computeWaves, groupKind, STATEFUL_KINDS, WAITS_FOR } from '../model/sync-order';
+
+export { STATEFUL_KINDS } from '../model/sync-order';
 
 export { groupKind } from '../model/sync-order';
 
@@ -31,24 +33,6 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = computeWaves(WAITS_F
 export function syncWaveOf(apiVersion: string, kind: string): number {
   return SYNC_WAVES[groupKind(apiVersion, kind)] ?? DEFAULT_SYNC_WAVE;
 }
-
-/**
- * Kinds that hold data which a deletion would lose (their volumes, or a store only they hold): never pruned,
- * never deleted with the Application.
- */
-export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
-  'postgresql.cnpg.io/Cluster',
-  'barmancloud.cnpg.io/ObjectStore',
-  'redis.redis.opstreelabs.in/RedisCluster',
-  'redis.redis.opstreelabs.in/Redis',
-  'redis.redis.opstreelabs.in/RedisReplication',
-  'elasticsearch.k8s.elastic.co/Elasticsearch',
-  'monitoring.coreos.com/Prometheus',
-  'monitoring.coreos.com/Alertmanager',
-  'apps/StatefulSet',
-  'PersistentVolumeClaim',
-  'storage.k8s.io/StorageClass',
-]);
 
 /**
  * Whether an object must never be pruned or deleted with its Application: the stateful kinds and every

@@ -1,5 +1,6 @@
 /** Every rule, by family. To add a rule: write it in rules/<family>.ts and it is picked up from here. */
 import type { Rule } from './rule';
+import { argocdRules } from './rules/argocd';
 import { crossReferenceRules } from './rules/cross-references';
 import { monitoringSelectionRules, operatorReferenceRules } from './rules/operator-references';
 import { podSecurityRules } from './rules/pod-security';
@@ -8,7 +9,7 @@ import { schemaRules } from './rules/schema-rules';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules, ...argocdRules];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

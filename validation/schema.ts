@@ -179,7 +179,8 @@ function fromAjv(errors: readonly ErrorObject[], prefix = ''): SchemaProblem[] {
  */
 const MODEL_FIELDS_NOT_READ: Readonly<Record<string, readonly string[]>> = {
   // AppProjectSpec.description exists in Argo CD (and in the model's .d.ts) but not in its compiled validator.
-  'argoproj.io/v1alpha1/AppProject': ['spec.description'],
+  // ProjectRole.description: manifests/crds/appproject-crd.yaml@v3.5.1 (spec.roles[].description).
+  'argoproj.io/v1alpha1/AppProject': ['spec.description', 'spec.roles[].description'],
 };
 
 function runModel(validator: Validator, data: object, prefix = ''): SchemaProblem[] {
@@ -217,7 +218,7 @@ export async function schemaCheck(obj: TypedObject): Promise<SchemaProblem[]> {
   if (!validator) return [{ kind: 'unknown-kind', path: '', message: `no schema known for ${obj.apiVersion} ${obj.kind} (not in kubernetes-models, @kubernetes-models/* or imports/schemas)` }];
   const [checked, extra] = await withoutModelQuirks(obj);
   const notRead = MODEL_FIELDS_NOT_READ[`${obj.apiVersion}/${obj.kind}`] ?? [];
-  return [...runModel(validator, checked).filter((p) => !(p.kind === 'unknown-field' && notRead.includes(p.path))), ...extra];
+  return [...runModel(validator, checked).filter((p) => !(p.kind === 'unknown-field' && notRead.includes(p.path.replace(/\[\d+\]/g, '[]')))), ...extra];
 }
 
 /** Problems of one object against its schema as text; an object of an unknown type is a problem too. */
