@@ -146,10 +146,31 @@ end
 return { status = "Progressing", message = "Replicas ready: " .. obj.status.scale.statusReplicas }
 `;
 
+/**
+ * RedisCluster (redis-operator v0.26.0): Argo CD ships no check, so the sync would apply the apps that
+ * connect to Redis before the cluster formed. `status.state` (api/rediscluster/v1beta2/rediscluster_types.go:
+ * Initializing, Bootstrap, Ready, Failed; internal/controller/rediscluster/rediscluster_controller.go sets
+ * Failed when nodes of the formed cluster are unhealthy): Ready -> Healthy, Failed -> Degraded, else Progressing.
+ */
+const REDIS_CLUSTER_LUA = `if obj.status == nil or obj.status.state == nil then
+  return { status = "Progressing", message = "Waiting for the operator to report a state" }
+end
+local message = obj.status.state
+if obj.status.reason ~= nil then message = obj.status.reason end
+if obj.status.state == "Ready" then
+  return { status = "Healthy", message = message }
+end
+if obj.status.state == "Failed" then
+  return { status = "Degraded", message = message }
+end
+return { status = "Progressing", message = message }
+`;
+
 /** Every customisation the output needs, by `<group>/<Kind>`. */
 export const HEALTH_CUSTOMIZATIONS: readonly HealthCustomization[] = [
   { groupKind: 'postgresql.cnpg.io/Cluster', lua: CNPG_CLUSTER_LUA, why: 'routine CloudNativePG phases (parameter change, switchover, restarts) are Degraded in Argo CD\'s check and fail the sync' },
   { groupKind: 'autoscaling/HorizontalPodAutoscaler', lua: HPA_LUA, why: 'a new HPA reports FailedGetResourceMetric until metrics-server has scraped its pods; Argo CD\'s check calls that Degraded and fails the sync' },
   { groupKind: 'opentelemetry.io/OpenTelemetryCollector', lua: OTEL_COLLECTOR_LUA, why: 'Argo CD\'s check calls a starting collector ("0/N" ready) Degraded and fails the first sync' },
+  { groupKind: 'redis.redis.opstreelabs.in/RedisCluster', lua: REDIS_CLUSTER_LUA, why: 'Argo CD has no check for it: the apps that connect to Redis would be applied before the cluster formed' },
   { groupKind: 'cert-manager.io/Certificate', lua: CERTIFICATE_LUA, why: 'Argo CD\'s check holds every sync during a renewal of a still-valid certificate' },
 ];

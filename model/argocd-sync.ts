@@ -244,6 +244,8 @@ export function lifecycle(o: KubeObject, ready: boolean): Array<{ status?: Recor
       return ready
         ? [{ status: { scale: { replicas, statusReplicas: `0/${replicas}` } } }, { status: { scale: { replicas, statusReplicas: `${replicas}/${replicas}` } } }]
         : [{ status: { scale: { replicas, statusReplicas: `0/${replicas}` } } }];
+    case 'redis.redis.opstreelabs.in/RedisCluster':
+      return ready ? [{ status: { state: 'Initializing' } }, { status: { state: 'Bootstrap' } }, { status: { state: 'Ready' } }] : [{ status: { state: 'Initializing' } }];
     case 'monitoring.coreos.com/Prometheus':
       return [{ status: {} }, { status: { conditions: [cond('Available', 'True')] } }];
     case 'grafana.integreatly.org/Grafana':

@@ -104,3 +104,14 @@ describe('OpenTelemetryCollector health', () => {
     expect((await col(1, 0, 'sidecar')).status).toBe('Healthy');
   });
 });
+
+describe('RedisCluster health (redis-operator v0.26.0 status.state)', () => {
+  const rc = (state?: string) => runHealthLua(script('redis.redis.opstreelabs.in/RedisCluster'), { status: state === undefined ? undefined : { state } });
+  it('Initializing and Bootstrap Progressing, Ready Healthy, Failed Degraded', async () => {
+    expect((await rc()).status).toBe('Progressing');
+    expect((await rc('Initializing')).status).toBe('Progressing');
+    expect((await rc('Bootstrap')).status).toBe('Progressing');
+    expect((await rc('Ready')).status).toBe('Healthy');
+    expect((await rc('Failed')).status).toBe('Degraded');
+  });
+});
