@@ -20,7 +20,7 @@ const WORKLOAD_NEEDS = [
   'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'networking.k8s.io/NetworkPolicy', 'rbac.authorization.k8s.io/RoleBinding',
   'rbac.authorization.k8s.io/ClusterRoleBinding', 'external-secrets.io/ExternalSecret', 'external-secrets.io/ClusterExternalSecret',
   'postgresql.cnpg.io/Cluster', 'postgresql.cnpg.io/Pooler', 'redis.redis.opstreelabs.in/RedisCluster', 'redis.redis.opstreelabs.in/Redis',
-  'redis.redis.opstreelabs.in/RedisReplication', 'redis.redis.opstreelabs.in/RedisSentinel', 'scheduling.k8s.io/PriorityClass',
+  'redis.redis.opstreelabs.in/RedisReplication', 'redis.redis.opstreelabs.in/RedisSentinel', 'scheduling.k8s.io/PriorityClass', 'ResourceQuota', 'LimitRange',
   'security.istio.io/PeerAuthentication', 'security.istio.io/AuthorizationPolicy', 'security.istio.io/RequestAuthentication',
   'networking.istio.io/DestinationRule', 'networking.istio.io/Sidecar', 'networking.istio.io/ServiceEntry', 'telemetry.istio.io/Telemetry',
 ];
