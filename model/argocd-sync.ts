@@ -289,7 +289,9 @@ export const upstreamHealth: HealthRule = (gk, live) => {
       return status.phase === 'Invalid' ? 'Degraded' : 'Unknown';
     }
     case 'opentelemetry.io/OpenTelemetryCollector': {
-      const m = /^(\d+)\/(\d+)$/.exec(String(status?.scale?.statusReplicas ?? ''));
+      if (status === undefined) return 'Progressing';
+      if (status.scale?.statusReplicas === undefined) return specOf(live).mode === 'sidecar' ? 'Healthy' : 'Progressing';
+      const m = /^(\d+)\/(\d+)$/.exec(String(status.scale.statusReplicas));
       if (!m) return 'Progressing';
       const [ready, total] = [Number(m[1]), Number(m[2])];
       return ready === 0 ? (total === 0 && specOf(live).mode === 'daemonset' ? 'Healthy' : 'Degraded') : ready === total ? 'Healthy' : 'Progressing';
