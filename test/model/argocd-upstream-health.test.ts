@@ -41,6 +41,13 @@ const CASES: Record<string, Case[]> = {
     { name: 'progressing', obj: live({ scale: { replicas: 3, statusReplicas: '1/3' } }, { replicas: 3 }), upstream: 'Progressing' },
     { name: 'sidecar', obj: live({}, { mode: 'sidecar' }), upstream: 'Healthy' },
   ],
+  // gitops-engine/pkg/health/health_test.go + testdata/hpa-v2-*.yaml@v3.5.1
+  'autoscaling/HorizontalPodAutoscaler': [
+    { name: 'hpa-v2-healthy', obj: live({ conditions: [cond('AbleToScale', 'True', 'ReadyForNewScale'), cond('ScalingActive', 'True', 'ValidMetricFound'), cond('ScalingLimited', 'False', 'DesiredWithinRange')] }), upstream: 'Healthy' },
+    { name: 'hpa-v2-degraded', obj: live({ conditions: [cond('AbleToScale', 'False', 'FailedGetScale'), cond('ScalingActive', 'True', 'ValidMetricFound'), cond('ScalingLimited', 'False', 'DesiredWithinRange')] }), upstream: 'Degraded' },
+    { name: 'hpa-v2-progressing', obj: live({ conditions: [cond('ScalingActive', 'True', 'ValidMetricFound'), cond('ScalingLimited', 'False', 'DesiredWithinRange')] }), upstream: 'Progressing' },
+    { name: '(not upstream) no metrics yet', obj: live({ conditions: [cond('AbleToScale', 'True', 'SucceededGetScale'), cond('ScalingActive', 'False', 'FailedGetResourceMetric')] }), upstream: 'Degraded', shipped: 'Progressing' },
+  ],
 };
 
 describe.each(Object.keys(CASES))('%s: Argo CD v3.5.1 health tests', (gk) => {
