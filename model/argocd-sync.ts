@@ -180,6 +180,12 @@ export function needsOf(o: KubeObject, objects: readonly KubeObject[], providers
   return out;
 }
 
+/** {@link needsOf} for many objects of one set, sharing one index of what provides Secrets and hosts. */
+export function needsResolver(objects: readonly KubeObject[]): (o: KubeObject) => Need[] {
+  const providers = new Providers(objects);
+  return (o) => needsOf(o, objects, providers);
+}
+
 /** The wave of an object (0 without the annotation) and whether it is a hook. */
 export function waveOf(o: KubeObject): number {
   return Number(o.metadata.annotations?.[WAVE] ?? '0');

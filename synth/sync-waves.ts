@@ -12,6 +12,7 @@
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources
  */
+import { needsResolver } from '../model/argocd-sync';
 import type { KubeObject } from '../model/kube-object';
 import { KEEP_OPTIONS, SYNC_OPTIONS_ANNOTATION } from '../model/operators/argocd';
 import { computeWaves, groupKind, STATEFUL_KINDS, WAITS_FOR } from '../model/sync-order';
@@ -61,4 +62,34 @@ export function withSyncWaves(objects: readonly KubeObject[]): KubeObject[] {
     if (isProtected(o)) annotations = withKeepOptions(annotations);
     return annotations === o.metadata.annotations ? o : { ...o, metadata: { ...o.metadata, annotations } };
   });
+}
+
+/**
+ * Moves objects that the kind table placed too early after what they actually wait for (read from their
+ * content by `needsOf` in model/argocd-sync.ts: the Secrets their pods read, the data stores they connect to,
+ * ...): an object's wave becomes at least one more than the wave of each of its needs. The kind table covers the
+ * usual cases; this covers the object that is special (e.g. a Deployment that needs Elasticsearch at start).
+ * Works on every object of an environment at once (needs cross files); hooks are left alone. Returns copies.
+ */
+export function afterWhatTheyNeed(files: ReadonlyArray<readonly [string, readonly KubeObject[]]>): Array<[string, KubeObject[]]> {
+  const all = files.flatMap(([, objects]) => objects);
+  const needs = needsResolver(all);
+  const hook = (o: KubeObject) => o.metadata.annotations?.['argocd.argoproj.io/hook'] !== undefined;
+  const wave = new Map<KubeObject, number>(all.map((o) => [o, Number(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? DEFAULT_SYNC_WAVE)]));
+  const needed = new Map<KubeObject, KubeObject[]>(all.filter((o) => !hook(o)).map((o) => [o, needs(o).map((n) => n.object).filter((n) => !hook(n))]));
+  // Longest-path relaxation; a cycle of needs (never in a sane output) stops after as many rounds as objects.
+  for (let round = 0, changed = true; changed && round <= all.length; round++) {
+    changed = false;
+    for (const [o, ns] of needed) {
+      const min = Math.max(...ns.map((n) => wave.get(n)! + 1), -Infinity);
+      if (min > wave.get(o)!) {
+        wave.set(o, min);
+        changed = true;
+      }
+    }
+  }
+  return files.map(([file, objects]) => [file, objects.map((o) => {
+    const w = String(wave.get(o));
+    return o.metadata.annotations?.[SYNC_WAVE_ANNOTATION] === w ? o : { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SYNC_WAVE_ANNOTATION]: w } } };
+  })]);
 }

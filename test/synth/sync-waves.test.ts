@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { KEEP_OPTIONS, SYNC_OPTIONS_ANNOTATION } from '../../model/operators/argocd';
 import { computeWaves, FOUNDATION_KINDS, WAITS_FOR, WORKLOAD_KIND } from '../../model/sync-order';
 import type { KubeObject } from '../../model/kube-object';
-import { DEFAULT_SYNC_WAVE, STATEFUL_KINDS, SYNC_WAVE_ANNOTATION, SYNC_WAVES, groupKind, isProtected, syncWaveOf, withSyncWaves } from '../../synth/sync-waves';
+import { afterWhatTheyNeed, DEFAULT_SYNC_WAVE, STATEFUL_KINDS, SYNC_WAVE_ANNOTATION, SYNC_WAVES, groupKind, isProtected, syncWaveOf, withSyncWaves } from '../../synth/sync-waves';
 import { ENVIRONMENTS, synthObjects } from '../helpers';
 
 const obj = (apiVersion: string, kind: string, annotations?: Record<string, string>): KubeObject =>
@@ -62,6 +62,28 @@ describe('sync waves', () => {
   it.each(ENVIRONMENTS)('%s: every object in the output carries a wave (applied by renderObjects)', (env) => {
     const missing = synthObjects(env).filter((o) => !/^-?[0-9]+$/.test(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? ''));
     expect(missing.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([]);
+  });
+});
+
+describe('afterWhatTheyNeed', () => {
+  const es: KubeObject = { apiVersion: 'elasticsearch.k8s.elastic.co/v1', kind: 'Elasticsearch', metadata: { name: 'traces', namespace: 'm' }, spec: { nodeSets: [{ name: 'n', count: 1 }] } };
+  const jaeger: KubeObject = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'jaeger', namespace: 'm' },
+    spec: { template: { spec: { containers: [{ name: 'j', env: [{ name: 'ES', value: 'https://traces-es-http.m.svc:9200' }, { name: 'P', valueFrom: { secretKeyRef: { name: 'traces-es-elastic-user', key: 'elastic' } } }] }] } } },
+  };
+  const hpa: KubeObject = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'jaeger', namespace: 'm' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'jaeger' } } };
+
+  it('moves an object the kind table placed before what it needs after it, and what needs that object too', () => {
+    const [[, out]] = afterWhatTheyNeed([['f', withSyncWaves([es, jaeger, hpa])]]);
+    const w = (name: string, kind: string) => Number(out.find((o) => o.metadata.name === name && o.kind === kind)!.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+    expect(SYNC_WAVES['apps/Deployment']).toBeLessThanOrEqual(SYNC_WAVES['elasticsearch.k8s.elastic.co/Elasticsearch']);
+    expect(w('jaeger', 'Deployment')).toBe(w('traces', 'Elasticsearch') + 1);
+    expect(w('jaeger', 'HorizontalPodAutoscaler')).toBeGreaterThan(w('jaeger', 'Deployment'));
+  });
+
+  it('leaves objects whose needs are already earlier as they are', () => {
+    const input = withSyncWaves([jaeger]);
+    expect(afterWhatTheyNeed([['f', input]])[0][1][0]).toBe(input[0]);
   });
 });
 
