@@ -349,7 +349,12 @@ export interface SyncSimulation {
  * earlier wave that succeeded); Degraded fails the sync, a final health other than Healthy holds it, except in
  * the last wave of the last phase (not waited on) — per gitops-engine's sync_context.go.
  */
-export async function simulateSync(objects: readonly KubeObject[], health: HealthRule): Promise<SyncSimulation> {
+export async function simulateSync(
+  objects: readonly KubeObject[],
+  health: HealthRule,
+  /** A scenario: the statuses of some objects during this sync (e.g. a parameter change of a running cluster). */
+  scenario: (o: KubeObject, ready: boolean) => ReturnType<typeof lifecycle> | undefined = () => undefined,
+): Promise<SyncSimulation> {
   const providers = new Providers(objects);
   const syncObjects = objects.filter((o) => !hookOf(o));
   const postSync = objects.filter((o) => hookOf(o) === 'PostSync').map(objectRef);
@@ -365,7 +370,7 @@ export async function simulateSync(objects: readonly KubeObject[], health: Healt
       const gk = groupKind(o.apiVersion, o.kind);
       const healths: Array<HealthCode | undefined> = [];
       let outcome: ObjectResult['outcome'] = 'succeeded';
-      for (const step of lifecycle(o, unmet.length === 0)) {
+      for (const step of scenario(o, unmet.length === 0) ?? lifecycle(o, unmet.length === 0)) {
         const h = step.health ?? (step.status === undefined ? await health(gk, o) : await health(gk, { ...o, status: step.status }));
         healths.push(h);
         outcome = taskOutcome(h);

@@ -11,6 +11,7 @@ import { type HealthRule, objectRef, orderFindings, simulateSync, upstreamHealth
 import { globRegExp } from '../../model/dist-files';
 import type { KubeObject } from '../../model/kube-object';
 import { healthCustomizationKey } from '../../model/operators/argocd';
+import { CNPG_ROUTINE_SEQUENCES } from '../../model/operators/cnpg-cluster-phases';
 import { groupKind } from '../../model/sync-order';
 import { renderObjects } from '../../synth/render';
 import { ENVIRONMENTS, settingsOf } from '../helpers';
@@ -57,6 +58,30 @@ describe.each(ENVIRONMENTS)('%s: a first sync of the workloads Application', (en
     expect(sim.outcome).toBe('failed');
     const failing = new Set(sim.blockers.map((b) => b.ref.split(' ')[0]));
     expect([...failing].some((k) => ['HorizontalPodAutoscaler', 'OpenTelemetryCollector', 'Cluster'].includes(k))).toBe(true);
+  });
+});
+
+describe.each(ENVIRONMENTS)('%s: a sync that overlaps routine operations', (env) => {
+  const { objects, argocdCm } = workloadsOf(env);
+  const cnpg = (phases: readonly string[]) => (o: KubeObject) => (groupKind(o.apiVersion, o.kind) === 'postgresql.cnpg.io/Cluster' ? phases.map((phase) => ({ status: { phase } })) : undefined);
+
+  it.each(Object.entries(CNPG_ROUTINE_SEQUENCES))('Postgres: %s — completes with the shipped rules', async (_name, phases) => {
+    expect((await simulateSync(objects, shippedHealth(argocdCm), cnpg(phases))).outcome).toBe('completed');
+  });
+
+  it('Postgres: a restart-requiring parameter change fails the sync with Argo CD\'s own CNPG check', async () => {
+    const phases = CNPG_ROUTINE_SEQUENCES['restart-requiring parameter change (unsupervised, primaryUpdateMethod restart)'];
+    const upstreamCnpgOnly: HealthRule = async (gk, live) => (gk === 'postgresql.cnpg.io/Cluster' ? upstreamHealth(gk, live) : shippedHealth(argocdCm)(gk, live));
+    const sim = await simulateSync(objects, upstreamCnpgOnly, cnpg(phases));
+    expect(sim.outcome).toBe('failed');
+    expect(sim.blockers.map((b) => b.ref.split(' ')[0])).toEqual(['Cluster']);
+  });
+
+  it('a certificate renewal during the sync holds nothing with the shipped rules (Argo CD\'s own check waits until it is renewed)', async () => {
+    const renewing = (o: KubeObject) => (o.kind === 'Certificate' ? [{ status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Issuing', status: 'True' }] } }] : undefined);
+    expect((await simulateSync(objects, shippedHealth(argocdCm), renewing)).outcome).toBe('completed');
+    const upstreamCertOnly: HealthRule = async (gk, live) => (gk === 'cert-manager.io/Certificate' ? upstreamHealth(gk, live) : shippedHealth(argocdCm)(gk, live));
+    expect((await simulateSync(objects, upstreamCertOnly, renewing)).outcome).toBe('stuck');
   });
 });
 
