@@ -48,10 +48,11 @@ export const SYNC_GATING = {
 
 /**
  * Prune order. gitops-engine/pkg/sync/sync_context.go@v3.5.1 (`getSyncTasks`): prune tasks run in reverse wave
- * order, and with `PruneLast=true` in one extra wave after the last sync wave. Objects annotated
- * `argocd.argoproj.io/sync-options: Prune=false` are never pruned (gitops-engine/pkg/sync/common/types.go
- * `SyncOptionDisablePrune`), and `Delete=false` keeps an object when its Application is deleted
- * (`SyncOptionDisableDeletion`).
+ * order, and with `PruneLast=true` in one extra wave after the last sync wave. The annotation
+ * `argocd.argoproj.io/sync-options` takes `Prune=<value>` and `Delete=<value>` (gitops-engine/pkg/sync/common/
+ * types.go `SyncOptionPrune = "Prune"`, `SyncOptionDelete = "Delete"`, `SyncValueFalse = "false"`):
+ * `Prune=false` keeps an object out of pruning (controller/state.go reads it per object), `Delete=false` keeps it
+ * when its Application is deleted (controller/appcontroller.go).
  */
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 /** The sync options that keep an object from being pruned or deleted with its Application. */
