@@ -22,7 +22,7 @@ import { labels } from '../constructs/labels';
 import { KubeConfigMap } from '../constructs/kube-objects';
 import { HEALTH_CUSTOMIZATIONS } from '../model/argocd-health-customizations';
 import type { KubeObject } from '../model/kube-object';
-import { healthCustomizationKey } from '../model/operators/argocd';
+import { healthCustomizationKey, KEEP_OPTIONS, SYNC_OPTIONS_ANNOTATION } from '../model/operators/argocd';
 import { projectScope, type ProjectScope } from '../model/project-scope';
 import { ARGOCD_ADMIN_FILE, argoNames, GITOPS_FILE, type GitopsChart } from './gitops-chart';
 
@@ -109,6 +109,11 @@ export class ArgoAdminChart extends Chart {
       metadata: { name: 'argocd-cm', namespace: g.argocdNamespace, labels: { 'app.kubernetes.io/part-of': 'argocd' } },
       data: Object.fromEntries(HEALTH_CUSTOMIZATIONS.map((c) => [healthCustomizationKey(c.groupKind), c.lua])),
     });
+
+    // No Application may ever prune or delete these: they carry Prune=false,Delete=false on the live objects
+    // too (server-side apply), which also keeps a root Application that used to manage the projects from
+    // pruning them when gitops.yaml stops listing them.
+    for (const o of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) o.metadata.addAnnotation(SYNC_OPTIONS_ANNOTATION, KEEP_OPTIONS.join(','));
 
     // A chart constructed after this one would be deployed by the workloads Application but not allowed by
     // its project: refuse to synthesize instead of failing at sync.

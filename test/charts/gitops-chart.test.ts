@@ -94,6 +94,10 @@ describe.each(ENVIRONMENTS)('%s: Argo CD objects', (env) => {
     }
   });
 
+  it('no Application may prune or delete an object of argocd-admin.yaml', () => {
+    for (const o of admin) expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options'], `${o.kind} ${o.metadata.name}`).toBe('Prune=false,Delete=false');
+  });
+
   it('argocd-cm carries exactly the health customisations of the model', () => {
     const cm = find(admin, 'ConfigMap', 'argocd-cm', g.argocdNamespace);
     expect(cm.data).toEqual(Object.fromEntries(HEALTH_CUSTOMIZATIONS.map((c) => [healthCustomizationKey(c.groupKind), c.lua])));
