@@ -52,7 +52,7 @@ export class AppsChart extends Chart {
       name: 'finbot-api',
       component: 'api',
       settings: apps.api,
-      blueGreen: { active: release.active, tags: { blue: release.colours.blue.tag, green: release.colours.green.tag }, idleReplicas: release.idleReplicas },
+      blueGreen: { active: release.active, tags: { blue: release.colours.blue.tag, green: release.colours.green.tag }, idleReplicas: release.idleReplicas, handoverReplicas: release.handoverReplicas },
     });
     const apiUrl = `http://finbot-api.${namespace}.svc.cluster.local:${apps.api.port ?? 0}`;
     this.web = new FinbotApp(this, 'Web', { ...common, name: 'finbot-web', component: 'web', settings: apps.web, extraEnv: { API_URL: apiUrl } });

@@ -49,6 +49,12 @@ export interface BlueGreenProps {
    * maxReplicas (it scales up under a canary share); 0 = scaled to zero, no HPA.
    */
   readonly idleReplicas: number;
+  /**
+   * A blue-green handover in progress: the idle colour keeps at least this many pods (its HPA floor), so that
+   * it can take the live colour's traffic at the switch, and the previous colour can take it back after it.
+   * @default 0 (no handover: the idle colour runs idleReplicas)
+   */
+  readonly handoverReplicas?: number;
 }
 
 /** The objects of one Deployment of a component (the only one, or one colour of a blue-green pair). */
@@ -135,7 +141,10 @@ export class FinbotApp extends Construct {
   readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
   /** PDB of the live Deployment. */
   readonly pdb?: k8s.KubePodDisruptionBudget;
-  /** Every Deployment: one, or both colours (live first). */
+  /**
+   * Every Deployment: one, or both colours in colour order (blue, green) whichever is live, so that a promotion
+   * changes values in the output, never its order.
+   */
   readonly workloads: readonly Workload[];
   /** Blue-green only: `<name>-preview`, selecting the idle colour (smoke tests before promotion). */
   readonly previewService?: k8s.KubeService;
@@ -163,6 +172,9 @@ export class FinbotApp extends Construct {
     if (bg && (!Number.isInteger(bg.idleReplicas) || bg.idleReplicas < 0)) {
       throw new Error(`${props.name}: blueGreen.idleReplicas must be a whole number >= 0, got ${bg.idleReplicas}`);
     }
+    if (bg && hpa && (bg.handoverReplicas ?? 0) > hpa.maxReplicas) {
+      throw new Error(`${props.name}: blueGreen.handoverReplicas (${bg.handoverReplicas}) is above autoscaling.maxReplicas (${hpa.maxReplicas}); the colour could never run that many`);
+    }
     if (bg && hpa && bg.idleReplicas > hpa.maxReplicas) {
       throw new Error(`${props.name}: blueGreen.idleReplicas (${bg.idleReplicas}) is above autoscaling.maxReplicas (${hpa.maxReplicas}); lower idleReplicas`);
     }
@@ -181,6 +193,7 @@ export class FinbotApp extends Construct {
     });
 
     const idle: Colour | undefined = bg ? (bg.active === 'blue' ? 'green' : 'blue') : undefined;
+    const idleFloor = bg ? Math.max(bg.idleReplicas, bg.handoverReplicas ?? 0) : 0;
     // Blue-green: every colour gets a PDB (even the idle one with 1 pod: maxUnavailable still lets drains through).
     const plans: WorkloadPlan[] = bg && idle
       ? [
@@ -189,17 +202,20 @@ export class FinbotApp extends Construct {
           colour: idle,
           live: false,
           tag: bg.tags[idle],
-          replicas: bg.idleReplicas,
-          // The idle colour keeps idleReplicas pods and may grow to the same maximum under a canary share.
-          autoscaling: hpa && bg.idleReplicas > 0 ? { ...hpa, minReplicas: bg.idleReplicas } : undefined,
+          replicas: idleFloor,
+          // The idle colour keeps idleReplicas pods (more during a handover) and may grow to the same maximum
+          // under a canary share.
+          autoscaling: hpa && idleFloor > 0 ? { ...hpa, minReplicas: idleFloor } : undefined,
           pdb: true,
         },
       ]
       : [{ live: true, tag: s.image.tag!, replicas: s.replicas, autoscaling: hpa, pdb: (hpa ? hpa.minReplicas : s.replicas) >= 2 }];
+    plans.sort((a, b) => compareText(a.colour ?? '', b.colour ?? ''));
     this.activeColour = bg?.active;
     this.idleColour = idle;
     // Objects are created in the order Deployments, Services, HPAs, PDBs (stable output order).
     const deployed = plans.map((plan) => ({ plan, ...this.deploy(props, plan) }));
+    const liveDeployed = deployed.find((d) => d.plan.live)!;
     const ports: k8s.ServicePort[] = [
       ...(s.port !== undefined ? [{ name: HTTP_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }] : []),
       { name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP', appProtocol: 'http' },
@@ -210,18 +226,18 @@ export class FinbotApp extends Construct {
         type: 'ClusterIP',
         // A worker's Service exists only to be scraped: headless, no virtual IP.
         ...(s.port === undefined ? { clusterIp: 'None' } : {}),
-        selector: deployed[0].selector,
+        selector: liveDeployed.selector,
         ports,
       },
     });
     if (bg) {
       this.previewService = new KubeService(this, 'PreviewService', {
         metadata: { ...metadata, name: `${props.name}-preview` },
-        spec: { type: 'ClusterIP', selector: deployed[1].selector, ports },
+        spec: { type: 'ClusterIP', selector: deployed.find((d) => !d.plan.live)!.selector, ports },
       });
     }
     this.workloads = deployed.map(({ plan, ...d }) => ({ ...d, ...this.scale(props, plan, d.selector, d.deployment.name) }));
-    const live = this.workloads[0];
+    const live = this.workloads.find((w) => w.live)!;
     this.deployment = live.deployment;
     this.hpa = live.hpa;
     this.pdb = live.pdb;
@@ -316,7 +332,7 @@ export class FinbotApp extends Construct {
   private scale(props: FinbotAppProps, w: WorkloadPlan, selector: Record<string, string>, name: string): Pick<Workload, 'hpa' | 'pdb'> {
     const idSuffix = w.colour !== undefined ? `-${w.colour}` : '';
     const metadata = { name, namespace: props.namespace, labels: labels({ name: props.name, component: props.component, environment: props.environment, colour: w.colour }) };
-    const hpa = w.autoscaling ? this.autoscaler(w.autoscaling, metadata, name, idSuffix) : undefined;
+    const hpa = w.autoscaling ? this.autoscaler(w.autoscaling, metadata, name, idSuffix, props.name) : undefined;
     const pdb = w.pdb
       ? new KubePodDisruptionBudget(this, `PodDisruptionBudget${idSuffix}`, {
         metadata,
@@ -330,10 +346,14 @@ export class FinbotApp extends Construct {
     return { hpa, pdb };
   }
 
-  private autoscaler(hpa: AutoscalingSettings, metadata: k8s.ObjectMeta, target: string, idSuffix: string): k8s.KubeHorizontalPodAutoscalerV2 {
+  private autoscaler(hpa: AutoscalingSettings, metadata: k8s.ObjectMeta, target: string, idSuffix: string, container: string): k8s.KubeHorizontalPodAutoscalerV2 {
+    // ContainerResource, not Resource: with an Istio sidecar a Resource target averages the app and istio-proxy
+    // containers of each pod, so "70 % CPU" would not mean the app's 70 %. ContainerResource is GA since
+    // Kubernetes 1.30 (HPAContainerMetrics) and on by default since 1.27.
+    // @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#container-resource-metrics
     const metric = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
-      type: 'Resource',
-      resource: { name, target: { type: 'Utilization', averageUtilization } },
+      type: 'ContainerResource',
+      containerResource: { name, container, target: { type: 'Utilization', averageUtilization } },
     });
     return new KubeHorizontalPodAutoscalerV2(this, `HorizontalPodAutoscaler${idSuffix}`, {
       metadata: { ...metadata, name: `${target}-hpa` },

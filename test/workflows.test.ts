@@ -130,9 +130,13 @@ describe('workflows', () => {
     it('staging: the new tag goes to the idle colour, and goes live only in a later job behind an approval', () => {
       expect(jobRuns(w, 'staging')).toContain('npm run set-image -- staging api "$TAG"');
       expect(jobRuns(w, 'staging')).not.toContain('npm run promote');
-      expect(jobRuns(w, 'staging-live')).toContain('npm run promote -- staging');
-      expect(needsOf(w.jobs['staging-live'])).toEqual(expect.arrayContaining(['staging', 'staging-checks']));
+      expect(jobRuns(w, 'staging-live')).toContain('sh .github/scripts/promote-step.sh staging');
+      expect(w.jobs['staging-live'].if).not.toContain('repository_dispatch');
       expect(w.jobs['staging-live'].environment).toBeTruthy();
+      expect(jobRuns(w, 'promote-production')).toContain('sh .github/scripts/promote-step.sh production');
+      // The three steps of npm run promote (prepare, switch, finish), without cluster access.
+      const step = readFileSync(join(REPO_ROOT, '.github', 'scripts', 'promote-step.sh'), 'utf8');
+      for (const flags of ['--prepare --no-cluster --replicas "$REPLICAS"', '--confirm-ready --no-cluster', '--finish']) expect(step).toContain(`npm run promote -- "$env" ${flags}`);
     });
 
     it('images reach production only through staging: promote-env staging production, as a pull request', () => {

@@ -10,6 +10,7 @@
  *    template says sidecar.istio.io/inject: "false") → istiod 15012, when the output uses Istio,
  *  - settings `validation.connections`.
  */
+import { sidecarInjected } from '../model/operators/istio';
 import { arr } from '../model/shape';
 import type { ModelPod, ModelService, ServicePortModel } from '../model/cluster-model';
 import type { RuleContext } from './rule';
@@ -149,7 +150,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
   const istiod = ctx.cluster.peers.filter((p) => p.peer === 'istiod');
   for (const t of ctx.pods) {
     const pod = podOf.get(t);
-    const injected = pod && ctx.cluster.namespaces.get(pod.namespace)?.['istio-injection'] === 'enabled' && t.annotations['sidecar.istio.io/inject'] !== 'false' && t.labels['sidecar.istio.io/inject'] !== 'false';
+    const injected = pod && sidecarInjected(ctx.cluster.namespaces.get(pod.namespace), t.labels, t.annotations);
     if (pod && injected && istiod.length) connections.push({ from: [pod], to: { kind: 'pods', pods: istiod, port: 15012, protocol: 'TCP', label: 'istiod xDS' }, origin: t.source, path: t.specPath, why: 'Istio sidecar configuration (sidecar → istiod 15012/TCP)' });
   }
 

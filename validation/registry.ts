@@ -6,10 +6,11 @@ import { monitoringSelectionRules, operatorReferenceRules } from './rules/operat
 import { podSecurityRules } from './rules/pod-security';
 import { reachabilityRules } from './rules/reachability';
 import { schemaRules } from './rules/schema-rules';
+import { trafficSafetyRules } from './rules/traffic-safety';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules, ...argocdRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...monitoringSelectionRules, ...reachabilityRules, ...trafficSafetyRules, ...argocdRules];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

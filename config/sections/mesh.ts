@@ -40,6 +40,13 @@ export const meshSchema = z.strictObject({
     perTryTimeoutSeconds: z.number().int().min(1),
     retryOn: z.array(z.enum(RETRY_ON)).min(1)
       .refine((r) => !r.includes('retriable-4xx'), { message: 'retriable-4xx is not allowed: the design document never retries 4xx errors' }),
+    /**
+     * Methods retried on `retryOn` (idempotent ones only, RFC 9110 §9.2.2). Every other method — a POST that
+     * moves money — is retried only where the request never reached the app (connect-failure, refused-stream).
+     */
+    idempotentMethods: z.array(z.enum(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'], {
+      message: 'must be an idempotent method (GET, HEAD, OPTIONS, TRACE, PUT, DELETE): POST and PATCH are never retried on a response, it could repeat a write',
+    })).min(1),
   }),
   /** Access logs and tracing through Istio's Telemetry API (providers are defined in the mesh config). */
   telemetry: z.strictObject({

@@ -40,6 +40,12 @@ export const blueGreenSchema = z.strictObject({
    * nothing to smoke-test; its HPA keeps at least this many.
    */
   idleReplicas: z.number().int().min(0).max(100),
+  /**
+   * A blue-green handover in progress (`npm run promote`): while above 0, the idle colour keeps at least this
+   * many pods — before the switch so that it can take all of the live colour's traffic, after it so that the
+   * previous colour can take it back. 0 = no handover (the idle colour runs idleReplicas).
+   */
+  handoverReplicas: z.number().int().min(0).max(1000),
   /** Percent of the mesh traffic to `finbot-api` that goes to the idle colour (0 = none). */
   canaryPercent: z.number().int().min(0, { message: 'must be between 0 and 100' }).max(100, { message: 'must be between 0 and 100' }),
 }).superRefine((r, ctx) => {

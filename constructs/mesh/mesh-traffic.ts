@@ -20,6 +20,7 @@ import { HTTP_PORT_NAME } from '../finbot-app';
 import { ModelObject } from '../model-object';
 import { serviceHost } from './identity';
 import { KubeService } from '../kube-objects';
+import { IDEMPOTENT_METHODS, NEVER_REACHED_APP_RETRY_ON } from '../../model/operators/istio';
 
 /** Connection pool, outlier detection and load balancing toward an app. */
 export interface MeshTrafficPolicy {
@@ -38,13 +39,20 @@ export interface MeshTrafficPolicy {
   };
 }
 
+
 /** Retries of a call. */
 export interface MeshRetries {
   /** Retries after the first try. */
   readonly attempts: number;
   readonly perTryTimeoutSeconds: number;
-  /** Envoy retry conditions, e.g. 5xx, reset, connect-failure, refused-stream. */
+  /** Envoy retry conditions for {@link idempotentMethods}, e.g. 5xx, reset, connect-failure, refused-stream. */
   readonly retryOn: readonly string[];
+  /**
+   * Methods retried on {@link retryOn}; a subset of {@link IDEMPOTENT_METHODS}. Every other method (POST,
+   * PATCH, ...) is retried only on {@link NEVER_REACHED_APP_RETRY_ON} conditions.
+   * @default ['GET', 'HEAD', 'OPTIONS']
+   */
+  readonly idempotentMethods?: readonly string[];
 }
 
 /** Props of {@link MeshTraffic}. */
@@ -102,6 +110,12 @@ export class MeshTraffic extends Construct {
     if (retries.retryOn.some((r) => r.includes('4xx'))) {
       throw new Error(`MeshTraffic: ${app.name}: retries.retryOn ${retries.retryOn.join(',')} retries 4xx; client errors are never retried`);
     }
+    const idempotent = retries.idempotentMethods ?? ['GET', 'HEAD', 'OPTIONS'];
+    const unsafe = idempotent.filter((m) => !IDEMPOTENT_METHODS.includes(m));
+    if (unsafe.length > 0) {
+      throw new Error(`MeshTraffic: ${app.name}: retries.idempotentMethods ${unsafe.join(',')} are not idempotent (RFC 9110); a retry after a 5xx or reset could repeat a write. Allowed: ${IDEMPOTENT_METHODS.join(', ')}`);
+    }
+    if (idempotent.length === 0) throw new Error(`MeshTraffic: ${app.name}: retries.idempotentMethods is empty; name at least GET`);
 
     const ns = app.namespace;
     const port = app.port;
@@ -119,15 +133,22 @@ export class MeshTraffic extends Construct {
         maxEjectionPercent: policy.outlierDetection.maxEjectionPercent,
       },
     };
-    const http = (name: string, route: readonly MeshDestination[]) => ({
-      name,
-      route: route.map((d) => ({
+    // Two routes per host, the same destinations: idempotent methods retry on retryOn; every other method
+    // only where the request never reached the app. The second route must set retries explicitly: without
+    // them Istio applies its default policy, which retries a 503 (retriable-status-codes) — a replayed POST.
+    const retryOn = (on: readonly string[]) => ({ attempts: retries.attempts, perTryTimeout: `${retries.perTryTimeoutSeconds}s`, retryOn: on.join(',') });
+    const methods = `^(${[...idempotent].sort().join('|')})$`;
+    const http = (name: string, route: readonly MeshDestination[]) => {
+      const to = route.map((d) => ({
         destination: { host: d.host, ...(d.subset ? { subset: d.subset } : {}), port: { number: port } },
         weight: d.weight,
-      })),
-      timeout: `${props.timeoutSeconds}s`,
-      retries: { attempts: retries.attempts, perTryTimeout: `${retries.perTryTimeoutSeconds}s`, retryOn: retries.retryOn.join(',') },
-    });
+      }));
+      const timeout = `${props.timeoutSeconds}s`;
+      return [
+        { name: `${name}-idempotent`, match: [{ method: { regex: methods } }], route: to, timeout, retries: retryOn(retries.retryOn) },
+        { name, route: to, timeout, retries: retryOn(NEVER_REACHED_APP_RETRY_ON) },
+      ];
+    };
     const meta = (name: string) => ({ name, namespace: ns, ...(props.labels ? { labels: { ...props.labels } } : {}) });
 
     if (app.activeColour === undefined || app.idleColour === undefined || !app.previewService) {
@@ -138,7 +159,7 @@ export class MeshTraffic extends Construct {
       }));
       this.virtualServices = [new ModelObject(this, 'VirtualService', new VirtualService({
         metadata: meta(app.service.name),
-        spec: { hosts: [this.host], http: [http('default', this.destinations)] },
+        spec: { hosts: [this.host], http: http('default', this.destinations) },
       }))];
       return;
     }
@@ -170,11 +191,11 @@ export class MeshTraffic extends Construct {
     this.virtualServices = [
       new ModelObject(this, 'VirtualService', new VirtualService({
         metadata: meta(app.service.name),
-        spec: { hosts: [this.host], http: [http(canary > 0 ? 'canary' : 'live', this.destinations)] },
+        spec: { hosts: [this.host], http: http(canary > 0 ? 'canary' : 'live', this.destinations) },
       })),
       new ModelObject(this, 'PreviewVirtualService', new VirtualService({
         metadata: meta(app.previewService.name),
-        spec: { hosts: [previewHost], http: [http('preview', [{ host: coloursHost, subset: app.idleColour, weight: 100 }])] },
+        spec: { hosts: [previewHost], http: http('preview', [{ host: coloursHost, subset: app.idleColour, weight: 100 }]) },
       })),
     ];
   }

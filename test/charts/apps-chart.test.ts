@@ -5,38 +5,54 @@ const prod = () => synthObjects('production');
 /** The live colour's Deployment name (release.yaml), e.g. finbot-api-blue: the design values are asserted on it. */
 const liveApi = (env = 'production') => `finbot-api-${settingsOf(env).release.api.active}`;
 
-describe('apps chart: the design document values (production)', () => {
-  it('finbot-api container of the live colour: image, resources, probes (Pod Design)', () => {
-    const d = find(prod(), 'Deployment', liveApi(), 'production');
-    const c = d.spec.template.spec.containers[0];
+describe.each(['production', 'staging'])('apps chart (%s): settings to objects', (env) => {
+  const objs = () => synthObjects(env);
+  const api = () => settingsOf(env).apps.api;
+  const ns = () => settingsOf(env).platform.namespaces.app;
+
+  it('finbot-api container of the live colour: image of the live colour, resources, probes from apps.yaml', () => {
+    const release = settingsOf(env).release.api;
+    const c = find(objs(), 'Deployment', liveApi(env), ns()).spec.template.spec.containers[0];
+    const s = api();
     expect(c.name).toBe('finbot-api');
-    expect(c.image).toBe(`docker.io/finbot/api:${settingsOf('production').release.api.colours[settingsOf('production').release.api.active].tag}`);
-    expect(c.image).toMatch(/^docker\.io\/finbot\/api:v4\./);
-    expect(c.resources).toEqual({ requests: { memory: '256Mi', cpu: '250m' }, limits: { memory: '512Mi', cpu: '500m' } });
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 3001 });
-    expect(c.livenessProbe.initialDelaySeconds).toBe(30);
-    expect(c.livenessProbe.periodSeconds).toBe(10);
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 3001 });
-    expect(c.readinessProbe.initialDelaySeconds).toBe(5);
-    expect(c.readinessProbe.periodSeconds).toBe(5);
+    expect(c.image).toBe(`${s.image.registry}/${s.image.repository}:${release.colours[release.active].tag}`);
+    expect(c.resources).toEqual(s.resources);
+    for (const [probe, p] of [[c.livenessProbe, s.livenessProbe], [c.readinessProbe, s.readinessProbe]] as const) {
+      expect(probe.httpGet).toEqual({ path: p.path, port: s.port });
+      expect(probe.initialDelaySeconds).toBe(p.initialDelaySeconds);
+      expect(probe.periodSeconds).toBe(p.periodSeconds);
+    }
   });
 
-  it("the live colour's HPA exactly as the design document's finbot-api-hpa (Cost Optimization)", () => {
-    const hpa = find(prod(), 'HorizontalPodAutoscaler', `${liveApi()}-hpa`, 'production');
+  it("the live colour's HPA: bounds, behaviour and targets from apps.yaml, measured on the app container only", () => {
+    const hpa = find(objs(), 'HorizontalPodAutoscaler', `${liveApi(env)}-hpa`, ns());
+    const a = api().autoscaling!;
     expect(hpa.apiVersion).toBe('autoscaling/v2');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: liveApi() });
-    expect(hpa.spec.minReplicas).toBe(3);
-    expect(hpa.spec.maxReplicas).toBe(20);
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: liveApi(env) });
+    expect(hpa.spec.minReplicas).toBe(a.minReplicas);
+    expect(hpa.spec.maxReplicas).toBe(a.maxReplicas);
+    // ContainerResource: with the Istio sidecar a Resource target would average the app and istio-proxy.
+    const target = (name: string, averageUtilization: number) => ({ type: 'ContainerResource', containerResource: { name, container: 'finbot-api', target: { type: 'Utilization', averageUtilization } } });
     expect(hpa.spec.metrics).toEqual([
-      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
-      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+      target('cpu', a.cpuUtilization),
+      ...(a.memoryUtilization !== undefined ? [target('memory', a.memoryUtilization)] : []),
     ]);
     expect(hpa.spec.behavior).toEqual({
-      scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
-      scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+      scaleDown: { stabilizationWindowSeconds: a.scaleDown.stabilizationWindowSeconds, policies: [{ type: 'Percent', value: a.scaleDown.percentPerMinute, periodSeconds: 60 }] },
+      scaleUp: { stabilizationWindowSeconds: a.scaleUp.stabilizationWindowSeconds, policies: [{ type: 'Percent', value: a.scaleUp.percentPerMinute, periodSeconds: 60 }] },
     });
   });
 
+  it('every HPA of the output targets its Deployment\'s app container, never a pod-wide Resource average', () => {
+    for (const hpa of ofKind(objs(), 'HorizontalPodAutoscaler')) {
+      const deployment = find(objs(), 'Deployment', hpa.spec.scaleTargetRef.name, hpa.metadata.namespace);
+      const app = deployment.spec.template.spec.containers[0].name;
+      for (const m of hpa.spec.metrics) expect(m, hpa.metadata.name).toMatchObject({ type: 'ContainerResource', containerResource: { container: app } });
+    }
+  });
+});
+
+describe('apps chart: production', () => {
   it('web and worker have their own HPA and PDB; worker has no traffic Service', () => {
     const objs = prod();
     for (const name of [liveApi(), 'finbot-web', 'finbot-worker']) {

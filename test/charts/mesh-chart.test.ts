@@ -71,12 +71,19 @@ describe('mesh chart: circuit breaking, timeouts, retries (design: Error Handlin
   }
 
   for (const name of ['finbot-api', 'finbot-api-preview', 'finbot-web']) {
-    it(`VirtualService ${name}: timeout 10 s, 3 retries of 3 s, never on 4xx`, () => {
-      const route = find(prod(), 'VirtualService', name, 'production').spec.http[0];
-      expect(route.timeout).toBe('10s');
-      expect(route.retries).toEqual({ attempts: 3, perTryTimeout: '3s', retryOn: '5xx,reset,connect-failure,refused-stream' });
-      expect(route.retries.retryOn).not.toMatch(/4xx/);
-      expect(route.route.reduce((s: number, r: any) => s + r.weight, 0)).toBe(100);
+    it(`VirtualService ${name}: mesh.yaml's timeout; retries on retryOn only for idempotent methods, POST only where it never reached the app`, () => {
+      const mesh = settingsOf('production').mesh;
+      const [idempotent, rest] = find(prod(), 'VirtualService', name, 'production').spec.http;
+      for (const route of [idempotent, rest]) {
+        expect(route.timeout).toBe(`${mesh.requestTimeoutSeconds}s`);
+        expect(route.route.reduce((s: number, r: any) => s + r.weight, 0)).toBe(100);
+        expect(route.retries.retryOn).not.toMatch(/4xx/);
+      }
+      expect(idempotent.route).toEqual(rest.route);
+      expect(idempotent.match).toEqual([{ method: { regex: `^(${[...mesh.retries.idempotentMethods].sort().join('|')})$` } }]);
+      expect(idempotent.retries).toEqual({ attempts: mesh.retries.attempts, perTryTimeout: `${mesh.retries.perTryTimeoutSeconds}s`, retryOn: mesh.retries.retryOn.join(',') });
+      expect(rest.match).toBeUndefined();
+      expect(rest.retries).toEqual({ attempts: mesh.retries.attempts, perTryTimeout: `${mesh.retries.perTryTimeoutSeconds}s`, retryOn: 'connect-failure,refused-stream' });
     });
   }
 });

@@ -24,7 +24,8 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['finbot-api-blue', 'finbot-api-green']);
     for (const c of ['blue', 'green'] as const) {
       const d = find(objs, 'Deployment', `finbot-api-${c}`);
-      expect(d.spec.template.spec.containers[0].image).toBe(`docker.io/finbot/api:${release.colours[c].tag}`);
+      const img = settingsOf(env).apps.api.image;
+      expect(d.spec.template.spec.containers[0].image).toBe(`${img.registry}/${img.repository}:${release.colours[c].tag}`);
       expect(d.spec.template.metadata.labels[COLOUR]).toBe(c);
       expect(d.spec.selector.matchLabels[COLOUR]).toBe(c);
       expect(d.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(release.colours[c].tag);
@@ -56,7 +57,7 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
       const hpa = find(objs, 'HorizontalPodAutoscaler', `finbot-api-${c}-hpa`);
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: `finbot-api-${c}` });
       expect(hpa.spec.maxReplicas).toBe(apps.autoscaling!.maxReplicas);
-      expect(hpa.spec.minReplicas).toBe(c === release.active ? apps.autoscaling!.minReplicas : release.idleReplicas);
+      expect(hpa.spec.minReplicas).toBe(c === release.active ? apps.autoscaling!.minReplicas : Math.max(release.idleReplicas, release.handoverReplicas));
       const pdb = find(objs, 'PodDisruptionBudget', `finbot-api-${c}`);
       expect(pdb.spec.selector.matchLabels).toEqual(d.spec.selector.matchLabels);
       expect(d.spec.replicas).toBeUndefined();
@@ -86,28 +87,35 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
 });
 
 describe('canary and promotion through settings', () => {
-  it('a canary sends N% to the idle colour; weights sum to 100', () => {
+  const release = () => settingsOf('production').release.api;
+  const live = () => release().active;
+  const idle = () => (live() === 'blue' ? 'green' : 'blue');
+
+  it('a canary sends N% to the idle colour; weights sum to 100; both routes (idempotent and the rest) agree', () => {
     const objs = build('production', (s) => { s.release.api.canaryPercent = 10; });
-    const route = find(objs, 'VirtualService', 'finbot-api').spec.http[0].route;
-    expect(route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['blue', 90], ['green', 10]]);
-    expect(route.reduce((sum: number, r: any) => sum + r.weight, 0)).toBe(100);
-    expect(find(objs, 'VirtualService', 'finbot-api').spec.http[0].name).toBe('canary');
+    const [safe, rest] = find(objs, 'VirtualService', 'finbot-api').spec.http;
+    expect(safe.route.map((r: any) => [r.destination.subset, r.weight])).toEqual([[live(), 90], [idle(), 10]]);
+    expect(safe.route.reduce((sum: number, r: any) => sum + r.weight, 0)).toBe(100);
+    expect(rest.route).toEqual(safe.route);
+    expect([safe.name, rest.name]).toEqual(['canary-idempotent', 'canary']);
   });
 
   it('flipping the active colour flips Services, HPA minimums and routes together', () => {
-    const objs = build('production', (s) => { s.release.api.active = 'green'; });
-    expect(find(objs, 'Service', 'finbot-api').spec.selector[COLOUR]).toBe('green');
-    expect(find(objs, 'Service', 'finbot-api-preview').spec.selector[COLOUR]).toBe('blue');
-    expect(find(objs, 'HorizontalPodAutoscaler', 'finbot-api-green-hpa').spec.minReplicas).toBe(3);
-    expect(find(objs, 'HorizontalPodAutoscaler', 'finbot-api-blue-hpa').spec.minReplicas).toBe(2);
-    expect(find(objs, 'VirtualService', 'finbot-api').spec.http[0].route[0].destination.subset).toBe('green');
+    const [from, to] = [live(), idle()];
+    const apps = settingsOf('production').apps.api;
+    const objs = build('production', (s) => { s.release.api.active = to; });
+    expect(find(objs, 'Service', 'finbot-api').spec.selector[COLOUR]).toBe(to);
+    expect(find(objs, 'Service', 'finbot-api-preview').spec.selector[COLOUR]).toBe(from);
+    expect(find(objs, 'HorizontalPodAutoscaler', `finbot-api-${to}-hpa`).spec.minReplicas).toBe(apps.autoscaling!.minReplicas);
+    expect(find(objs, 'HorizontalPodAutoscaler', `finbot-api-${from}-hpa`).spec.minReplicas).toBe(Math.max(release().idleReplicas, release().handoverReplicas));
+    for (const route of find(objs, 'VirtualService', 'finbot-api').spec.http) expect(route.route[0].destination.subset).toBe(to);
   });
 
   it('idleReplicas 0 scales the idle colour to zero without an HPA (an HPA cannot target 0)', () => {
-    const objs = build('production', (s) => { s.release.api.idleReplicas = 0; });
-    expect(find(objs, 'Deployment', 'finbot-api-green').spec.replicas).toBe(0);
-    expect(ofKind(objs, 'HorizontalPodAutoscaler').map((h) => h.metadata.name)).not.toContain('finbot-api-green-hpa');
-    expect(find(objs, 'PodDisruptionBudget', 'finbot-api-green').spec.maxUnavailable).toBe(1);
+    const objs = build('production', (s) => { s.release.api.idleReplicas = 0; s.release.api.handoverReplicas = 0; s.release.api.canaryPercent = 0; });
+    expect(find(objs, 'Deployment', `finbot-api-${idle()}`).spec.replicas).toBe(0);
+    expect(ofKind(objs, 'HorizontalPodAutoscaler').map((h) => h.metadata.name)).not.toContain(`finbot-api-${idle()}-hpa`);
+    expect(find(objs, 'PodDisruptionBudget', `finbot-api-${idle()}`).spec.maxUnavailable).toBe(1);
   });
 
   it('NetworkPolicies and AuthorizationPolicies cover both colours (stable selector without colour)', () => {

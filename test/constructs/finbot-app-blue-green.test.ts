@@ -63,8 +63,19 @@ describe('FinbotApp with blueGreen', () => {
     expect(app.activeColour).toBe('green');
     expect(app.idleColour).toBe('blue');
     expect(app.deployment.name).toBe('finbot-x-green');
-    expect(app.workloads.map((w) => [w.colour, w.live])).toEqual([['green', true], ['blue', false]]);
+    // Colour order whichever is live: a promotion changes values in the output, not its order.
+    expect(app.workloads.map((w) => [w.colour, w.live])).toEqual([['blue', false], ['green', true]]);
     expect(app.selector).toEqual({ 'app.kubernetes.io/name': 'finbot-x', 'app.kubernetes.io/instance': 'test' });
+  });
+
+  it('a promotion keeps the order of the objects (only values change)', () => {
+    const order = (active: 'blue' | 'green') => make({}, { active }).objs.map((o: any) => `${o.kind}/${o.metadata.name}`);
+    expect(order('green')).toEqual(order('blue'));
+  });
+
+  it('a handover raises the idle colour\'s floor; above maxReplicas it is refused', () => {
+    expect(find(make({}, { idleReplicas: 2, handoverReplicas: 7 }).objs, 'HorizontalPodAutoscaler', 'finbot-x-green-hpa').spec.minReplicas).toBe(7);
+    expect(() => make({}, { handoverReplicas: 11 })).toThrow('blueGreen.handoverReplicas (11) is above autoscaling.maxReplicas (10)');
   });
 
   it('the idle HPA keeps idleReplicas and may grow to maxReplicas; the live one keeps the settings', () => {

@@ -50,7 +50,7 @@ describe('MeshTraffic', () => {
     const { t, objs } = traffic({ blueGreen: true, change: { canaryPercent: 25 } });
     const colours = find(objs, 'Service', 'svc-colours');
     expect(colours.spec.selector).toEqual({ 'app.kubernetes.io/name': 'svc', 'app.kubernetes.io/instance': 'e' });
-    expect(find(objs, 'DestinationRule', 'svc-colours').spec.subsets.map((s: any) => [s.name, s.labels['finbot.io/colour']])).toEqual([['green', 'green'], ['blue', 'blue']]);
+    expect(find(objs, 'DestinationRule', 'svc-colours').spec.subsets.map((s: any) => [s.name, s.labels['finbot.io/colour']])).toEqual([['blue', 'blue'], ['green', 'green']]);
     expect(t.destinations).toEqual([
       { host: 'svc-colours.ns.svc.cluster.local', subset: 'green', weight: 75 },
       { host: 'svc-colours.ns.svc.cluster.local', subset: 'blue', weight: 25 },
@@ -70,6 +70,22 @@ describe('MeshTraffic', () => {
       .toThrow('MeshTraffic: svc: retries.retryOn is empty; name the conditions to retry on');
     expect(() => traffic({ change: { retries: { attempts: 1, perTryTimeoutSeconds: 1, retryOn: ['retriable-4xx'] } } }))
       .toThrow('MeshTraffic: svc: retries.retryOn retriable-4xx retries 4xx; client errors are never retried');
+    expect(() => traffic({ change: { retries: { attempts: 1, perTryTimeoutSeconds: 1, retryOn: ['5xx'], idempotentMethods: ['GET', 'POST'] } } }))
+      .toThrow('MeshTraffic: svc: retries.idempotentMethods POST are not idempotent (RFC 9110)');
+  });
+
+  it('every host gets two routes to the same place: idempotent methods retry on retryOn, the rest only where the app was never reached', () => {
+    const { objs } = traffic({ blueGreen: true });
+    for (const vs of objs.filter((o) => o.kind === 'VirtualService')) {
+      const [safe, rest] = vs.spec.http;
+      expect(vs.spec.http).toHaveLength(2);
+      expect(safe.match).toEqual([{ method: { regex: '^(GET|HEAD|OPTIONS)$' } }]);
+      expect(safe.retries.retryOn).toBe('5xx,reset');
+      expect(rest.match).toBeUndefined();
+      // Explicit, never absent: without a retries block Istio would retry a 503 — a replayed POST.
+      expect(rest.retries).toEqual({ attempts: 3, perTryTimeout: '3s', retryOn: 'connect-failure,refused-stream' });
+      expect(rest.route).toEqual(safe.route);
+    }
   });
 });
 

@@ -1,11 +1,11 @@
 /** The tool commands as users run them: help, output, exit codes. */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
-import { copyEnvironments, settingsOf } from '../helpers';
+import { copyEnvironments } from '../helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'finbot-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -21,26 +21,35 @@ describe('tool commands', () => {
     expect(r.stdout).toMatch(/Usage: npm run /);
   });
 
-  it('diff: a changed image in a copy of dist/ against HEAD, as text and Markdown', () => {
+  it('diff: a changed image in a copy of HEAD\'s dist/ against HEAD, as text, Markdown and JSON', () => {
+    // A copy of dist/ as committed at HEAD, so the test holds whatever the working tree has (a release or a
+    // setting change in progress).
     const dist = join(work, 'dist');
-    cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
-    // the image of the live api colour's Deployment (blue-green: finbot-api-<active>)
-    const live = `finbot-api-${settingsOf('staging').release.api.active}`;
+    const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', 'dist'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const f of files) {
+      mkdirSync(dirname(join(work, f)), { recursive: true });
+      writeFileSync(join(work, f), execFileSync('git', ['show', `HEAD:${f}`], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+    }
     const file = join(dist, 'staging', 'apps.yaml');
     const docs = readFileSync(file, 'utf8').split(/^---$/m);
-    const at = docs.findIndex((d) => /^kind: Deployment$/m.test(d) && new RegExp(`^  name: ${live}$`, 'm').test(d));
+    // The first Deployment's first image, whatever the tag (a version, a git SHA, a digest).
+    const at = docs.findIndex((d) => /^kind: Deployment$/m.test(d));
     expect(at).toBeGreaterThanOrEqual(0);
-    const [image] = /docker\.io\/finbot\/api:v[\d.]+/.exec(docs[at])!;
-    docs[at] = docs[at].replace(image, 'docker.io/finbot/api:v9.9.9');
+    const name = /^  name: (.+)$/m.exec(docs[at])![1];
+    const image = /^ {10}image: (.+)$/m.exec(docs[at])![1];
+    const container = /^ {10}name: (.+)$/m.exec(docs[at])![1];
+    docs[at] = docs[at].replace(`image: ${image}`, 'image: docker.io/finbot/changed:v9.9.9');
     writeFileSync(file, docs.join('---'));
     const text = run('diff', ['HEAD', '--dist', dist]);
-    expect(text.status).toBe(0);
-    expect(text.stdout).toContain(`~ Deployment staging/${live}: image finbot-api: ${image} → v9.9.9`);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`~ Deployment staging/${name}: image ${container}: ${image} → docker.io/finbot/changed:v9.9.9`);
     expect(text.stdout).toMatch(/staging: 0 added, 0 removed, 1 changed, \d+ unchanged/);
     expect(text.stdout).toMatch(/production: 0 added, 0 removed, 0 changed, \d+ unchanged/);
     const md = run('diff', ['--dist', dist, '--markdown', '--exit-code']);
     expect(md.status).toBe(1);
-    expect(md.stdout).toContain(`| changed | Deployment | \`staging/${live}\` |`);
+    expect(md.stdout).toContain(`| changed | Deployment | \`staging/${name}\` |`);
+    const json = JSON.parse(run('diff', ['--dist', dist, '--json']).stdout);
+    expect(json.find((d: any) => d.environment === 'staging').changes[0]).toMatchObject({ change: 'changed', kind: 'Deployment', name });
     expect(run('diff', ['no-such-revision']).stderr).toContain('"no-such-revision" is not a git revision');
   });
 

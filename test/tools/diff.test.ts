@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffEnvironments, diffFields, diffObjects, formatImageChange, formatMarkdown, formatPath, formatText, summariseFields } from '../../tools/diff/diff';
+import { diffEnvironments, diffFields, diffObjects, formatImageChange, formatJson, formatMarkdown, formatPath, formatText, summariseFields } from '../../tools/diff/diff';
 import { objectsFromFiles, readDistAtRevision, readDistDir } from '../../model/dist-files';
 import type { KubeObject } from '../../model/kube-object';
 
@@ -43,9 +43,33 @@ describe('diffFields', () => {
     expect(changes).toEqual([{ path: ['spec', 'b'], before: undefined, after: { c: [1, 2] } }]);
   });
 
-  it('compares unnamed arrays by position, or whole when the length changed', () => {
-    expect(diffFields({ x: [1, 2] }, { x: [1, 3] })).toEqual([{ path: ['x', '[1]'], before: 2, after: 3 }]);
-    expect(diffFields({ x: [1] }, { x: [1, 2] })).toEqual([{ path: ['x'], before: [1], after: [1, 2] }]);
+  it('lists change element by element: scalars as a set, keyed items by name/port/key, the rest by content', () => {
+    // The `allow-prometheus-egress` case: a port added to a list of ports is one added port, not "the list changed".
+    expect(diffFields({ x: [1, 2] }, { x: [1, 3] })).toEqual([
+      { path: ['x', '[-2]'], before: 2, after: undefined },
+      { path: ['x', '[+3]'], before: undefined, after: 3 },
+    ]);
+    expect(diffFields({ x: [1] }, { x: [1, 2] })).toEqual([{ path: ['x', '[+2]'], before: undefined, after: 2 }]);
+    expect(diffFields({ x: [1, 2] }, { x: [2, 1] })).toEqual([{ path: ['x', '(order)'], before: [1, 2], after: [2, 1] }]);
+    const ports = (...p: number[]) => p.map((port) => ({ port, protocol: 'TCP' }));
+    expect(diffFields({ ports: ports(9090, 9093) }, { ports: ports(9090, 9093, 9115) })).toEqual([
+      { path: ['ports', '[port=9115]'], before: undefined, after: { port: 9115, protocol: 'TCP' } },
+    ]);
+    const rule = (ns: string) => ({ to: [{ namespaceSelector: { matchLabels: { name: ns } } }] });
+    expect(diffFields({ egress: [rule('a'), rule('b')] }, { egress: [rule('a'), rule('c'), rule('b')] })).toEqual([
+      { path: ['egress', '[1]'], before: undefined, after: rule('c') },
+    ]);
+    expect(diffFields({ egress: [rule('a'), rule('b')] }, { egress: [rule('a'), rule('c')] })).toEqual([
+      { path: ['egress', '[1]', 'to', '[0]', 'namespaceSelector', 'matchLabels', 'name'], before: 'b', after: 'c' },
+    ]);
+  });
+
+  it('shows where a long string differs, not two identical cut prefixes', () => {
+    const a = `{"title":"FinBot","panels":[${'{"x":1},'.repeat(20)}{"expr":"rate(a[5m])"}]}`;
+    const b = a.replace('rate(a[5m])', 'rate(b[5m])');
+    const [phrase] = summariseFields(diffFields({ data: { d: a } }, { data: { d: b } }));
+    expect(phrase).toContain('rate(a');
+    expect(phrase).toContain('rate(b');
   });
 });
 
@@ -92,12 +116,31 @@ describe('summaries', () => {
     expect(text).toBe([
       'old-env: 0 added, 1 removed, 0 changed, 0 unchanged (environment removed)',
       '  - Namespace x',
+      '      - apiVersion: v1',
+      '      - kind: Namespace',
+      '      - metadata:',
+      '      -   name: x',
       'production: 0 added, 0 removed, 1 changed, 0 unchanged',
       '  ~ Deployment production/finbot-api: spec.replicas 3 → 4',
       'staging: 1 added, 0 removed, 0 changed, 0 unchanged (new environment)',
       '  + Namespace staging',
+      '      + apiVersion: v1',
+      '      + kind: Namespace',
+      '      + metadata:',
+      '      +   name: staging',
       '',
     ].join('\n'));
+  });
+
+  it('Markdown shows added and removed objects in full (folded); JSON carries every change', () => {
+    const before = new Map([['production', [namespace('gone')]]]);
+    const after = new Map([['production', [namespace('new')]]]);
+    const md = formatMarkdown(diffEnvironments(before, after));
+    expect(md).toContain('<details><summary>added Namespace <code>new</code></summary>');
+    expect(md).toContain('```yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: new\n```');
+    const json = JSON.parse(formatJson(diffEnvironments(new Map([['production', [deployment('finbot-api', 3, 'v1')]]]), new Map([['production', [deployment('finbot-api', 4, 'v1')]]]))));
+    expect(json[0].changes[0].fields).toEqual([{ path: 'spec.replicas', before: 3, after: 4 }]);
+    expect(formatText(diffEnvironments(before, after), { maxObjectLines: 0 })).not.toContain('apiVersion');
   });
 
   it('text and Markdown say so when nothing changed', () => {

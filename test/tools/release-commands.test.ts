@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../config/load';
 import { REPO_ROOT } from '../../config/paths';
-import { applyEdits, CommandError, planPromote, planSetImage, writeEdits } from '../../tools/release/release-commands';
+import { otherColour } from '../../config/sections/release';
+import { applyEdits, CommandError, NO_CLUSTER, planFinish, planPrepare, planPromote, planSetImage, writeEdits, type ClusterView } from '../../tools/release/release-commands';
 import { copyEnvironments } from '../helpers';
 
 let dir: string;
@@ -33,51 +34,101 @@ describe('planSetImage', () => {
   });
 });
 
-describe('planPromote', () => {
-  it('flips the active colour', () => {
-    const plan = planPromote(settings());
-    expect(plan.edits).toEqual([{ section: 'release', path: ['api', 'active'], value: 'green' }]);
-    expect(plan.summary).toContain('finbot-api now serves green v4.0.0 (same tag as before: nothing new goes live)');
-    expect(plan.summary).toContain('Note: green runs 2 pod(s) and its HPA now wants at least 3');
+/** A cluster where every Deployment has this many ready pods. */
+const clusterWith = (ready: number): ClusterView => ({ readyReplicas: () => ready });
+const live = (env = 'production') => settings(env).release.api.active;
+const idle = (env = 'production') => otherColour(live(env));
+
+describe('promote in three steps: prepare (scale up), switch, finish', () => {
+  it('prepare: the idle colour keeps as many pods as the live colour runs (read from the cluster)', () => {
+    const plan = planPrepare(settings(), clusterWith(7));
+    expect(plan.edits).toEqual([{ section: 'release', path: ['api', 'handoverReplicas'], value: '7' }]);
+    expect(plan.summary).toContain(`finbot-api-${idle()} has 7 ready pods`);
   });
 
-  it('no capacity note when the idle colour already has the live minimum', () => {
+  it('prepare: --replicas when the cluster cannot be read; refused without either, above maxReplicas, or twice', () => {
+    expect(planPrepare(settings(), NO_CLUSTER, 5).edits[0].value).toBe('5');
+    expect(() => planPrepare(settings(), NO_CLUSTER)).toThrow('no cluster access');
+    const max = settings().apps.api.autoscaling!.maxReplicas;
+    expect(() => planPrepare(settings(), NO_CLUSTER, max + 1)).toThrow(`above the api's maxReplicas ${max}`);
     const s = settings();
-    s.release.api.idleReplicas = 3;
-    expect(planPromote(s).summary).not.toContain('Note:');
+    s.release.api.handoverReplicas = 4;
+    expect(() => planPrepare(s, clusterWith(4))).toThrow('a handover is already in progress');
   });
 
-  it('ends a running canary', () => {
+  it('prepare never asks for fewer than idleReplicas', () => {
     const s = settings();
+    expect(planPrepare(s, clusterWith(1)).edits[0].value).toBe(String(Math.max(1, s.release.api.idleReplicas)));
+  });
+
+  it('switch: refused before prepare, and while the idle colour is not ready', () => {
+    expect(() => planPromote(settings(), clusterWith(50))).toThrow(`refusing to switch finbot-api to ${idle()}`);
+    const s = settings();
+    s.release.api.handoverReplicas = 6;
+    expect(() => planPromote(s, clusterWith(4))).toThrow(`finbot-api-${idle()} has 4 ready pods of the 6`);
+    expect(() => planPromote(s, NO_CLUSTER)).toThrow('--confirm-ready');
+  });
+
+  it('switch: flips the active colour once ready (or confirmed); the old colour keeps the handover pods', () => {
+    const s = settings();
+    s.release.api.handoverReplicas = 6;
+    const plan = planPromote(s, clusterWith(6));
+    expect(plan.edits).toEqual([{ section: 'release', path: ['api', 'active'], value: idle() }]);
+    expect(plan.summary).toContain(`stays behind finbot-api-preview with 6 pods`);
+    expect(planPromote(s, NO_CLUSTER, true).edits).toEqual(plan.edits);
+  });
+
+  it('switch ends a running canary', () => {
+    const s = settings();
+    s.release.api.handoverReplicas = 3;
     s.release.api.canaryPercent = 20;
-    expect(planPromote(s).edits).toEqual([
-      { section: 'release', path: ['api', 'active'], value: 'green' },
+    expect(planPromote(s, clusterWith(3)).edits).toEqual([
+      { section: 'release', path: ['api', 'active'], value: idle() },
       { section: 'release', path: ['api', 'canaryPercent'], value: '0' },
     ]);
   });
 
-  it('refuses to promote a colour without pods', () => {
+  it('finish: the previous colour shrinks to idleReplicas; refused without a handover', () => {
     const s = settings();
-    s.release.api.idleReplicas = 0;
-    expect(() => planPromote(s)).toThrow('production: refusing to promote green: idleReplicas is 0');
+    expect(() => planFinish(s)).toThrow('no handover in progress');
+    s.release.api.handoverReplicas = 6;
+    expect(planFinish(s).edits).toEqual([{ section: 'release', path: ['api', 'handoverReplicas'], value: '0' }]);
+  });
+
+  it('the rendered idle colour: its HPA floor is the handover while one runs, idleReplicas otherwise', async () => {
+    const { buildEnvironment } = await import('../../charts/environment');
+    const { renderObjects } = await import('../../synth/render');
+    const hpaOfIdle = (s: ReturnType<typeof settings>) => renderObjects(buildEnvironment(s)).flatMap(([, o]) => o)
+      .find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === `finbot-api-${otherColour(s.release.api.active)}-hpa`) as any;
+    const s = settings();
+    expect(hpaOfIdle(s).spec.minReplicas).toBe(s.release.api.idleReplicas);
+    writeEdits('production', dir, planPrepare(s, clusterWith(9)).edits);
+    expect(hpaOfIdle(settings()).spec.minReplicas).toBe(9);
   });
 });
 
 describe('writing the edits', () => {
-  it('set-image then promote: green goes live with the new tag, comments stay', () => {
+  it('set-image, prepare, switch, finish: the idle colour goes live with the new tag, comments stay', () => {
+    const [from, to] = [live(), idle()];
+    const tagBefore = settings().release.api.colours[from].tag;
     writeEdits('production', dir, planSetImage(settings(), 'api', 'v4.1.0').edits);
-    writeEdits('production', dir, planPromote(settings()).edits);
+    writeEdits('production', dir, planPrepare(settings(), clusterWith(5)).edits);
+    writeEdits('production', dir, planPromote(settings(), clusterWith(5)).edits);
+    writeEdits('production', dir, planFinish(settings()).edits);
     const r = settings().release.api;
-    expect(r.active).toBe('green');
-    expect(r.colours).toEqual({ blue: { tag: 'v4.0.0' }, green: { tag: 'v4.1.0' } });
+    expect(r.active).toBe(to);
+    expect(r.colours[to].tag).toBe('v4.1.0');
+    expect(r.colours[from].tag).toBe(tagBefore);
+    expect(r.handoverReplicas).toBe(0);
     expect(file('production', 'release')).toContain('# The colour the live Service finbot-api selects');
     expect(file('production', 'release').split('\n')[0]).toBe('# yaml-language-server: $schema=../../settings.schema.json#/properties/release');
   });
 
-  it('promote twice rolls back', () => {
+  it('switching twice during a handover rolls back to the same file', () => {
+    writeEdits('staging', dir, planPrepare(settings('staging'), clusterWith(2)).edits);
     const before = file('staging', 'release');
-    writeEdits('staging', dir, planPromote(settings('staging')).edits);
-    writeEdits('staging', dir, planPromote(settings('staging')).edits);
+    writeEdits('staging', dir, planPromote(settings('staging'), clusterWith(2)).edits);
+    writeEdits('staging', dir, planPromote(settings('staging'), clusterWith(2)).edits);
     expect(file('staging', 'release')).toBe(before);
   });
 
@@ -115,11 +166,19 @@ describe('the CLIs', () => {
     expect(settings('staging').apps.web.image.tag).toBe('v4.2.0');
   });
 
-  it('promote: --help and success', () => {
-    expect(cli('promote.ts', '--help').stdout).toContain('Usage: npm run promote -- <env> [--no-synth]');
+  it('promote: --help, usage errors, the three steps through the CLI (no cluster access)', () => {
+    expect(cli('promote.ts', '--help').stdout).toContain('Usage: npm run promote -- <env> --prepare [--replicas N]');
     expect(cli('promote.ts').status).toBe(2);
-    const ok = cli('promote.ts', 'staging', '--no-synth');
-    expect(ok.status).toBe(0);
-    expect(settings('staging').release.api.active).toBe('green');
+    expect(cli('promote.ts', 'staging', '--replicas', '3').status).toBe(2);
+    const to = idle('staging');
+    const refused = cli('promote.ts', 'staging', '--no-synth', '--no-cluster');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('--prepare');
+    expect(cli('promote.ts', 'staging', '--prepare', '--replicas', '2', '--no-synth', '--no-cluster').status).toBe(0);
+    expect(cli('promote.ts', 'staging', '--no-synth', '--no-cluster').status).toBe(1);
+    expect(cli('promote.ts', 'staging', '--confirm-ready', '--no-synth', '--no-cluster').status).toBe(0);
+    expect(settings('staging').release.api.active).toBe(to);
+    expect(cli('promote.ts', 'staging', '--finish', '--no-synth').status).toBe(0);
+    expect(settings('staging').release.api.handoverReplicas).toBe(0);
   });
 });

@@ -9,6 +9,7 @@
 import { parseQuantity } from '../../config/quantity';
 import type { Settings } from '../../config/schema';
 import type { CapacityInput } from '../../config/sections/capacity';
+import { SIDECAR_RESOURCES, sidecarInjected } from '../../model/operators/istio';
 import type { KubeObject } from '../../model/kube-object';
 
 /** CPU in cores, memory and storage in bytes. */
@@ -231,23 +232,14 @@ function groupKind(o: KubeObject): string {
 }
 
 /**
- * Resources Istio gives an injected `istio-proxy` container unless the pod's annotations say otherwise
- * (Istio's default `global.proxy.resources`).
- * @see https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyCPU
- */
-export const ISTIO_SIDECAR_DEFAULTS = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } } as const;
-
-/**
- * The sidecar of one pod when Istio injects it: the namespace is labelled `istio-injection: enabled` (or
- * the pod `sidecar.istio.io/inject: "true"`), and the pod does not opt out. Sizes from the pod's
+ * The sidecar of one pod when Istio injects it (model/operators/istio.ts says when). Sizes from the pod's
  * `sidecar.istio.io/proxyCPU|proxyMemory|proxyCPULimit|proxyMemoryLimit` annotations, else Istio's defaults.
  */
 export function istioSidecar(namespaceLabels: Readonly<Record<string, string>> | undefined, podMetadata: Json | undefined): Amounts | undefined {
   const annotations: Record<string, string> = podMetadata?.annotations ?? {};
-  const podInject = podMetadata?.labels?.['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
-  const injected = podInject !== undefined ? podInject === 'true' : namespaceLabels?.['istio-injection'] === 'enabled';
+  const injected = sidecarInjected(namespaceLabels, podMetadata?.labels, annotations);
   if (!injected) return undefined;
-  const d = ISTIO_SIDECAR_DEFAULTS;
+  const d = SIDECAR_RESOURCES;
   return resourceAmounts({
     requests: { cpu: annotations['sidecar.istio.io/proxyCPU'] ?? d.requests.cpu, memory: annotations['sidecar.istio.io/proxyMemory'] ?? d.requests.memory },
     limits: { cpu: annotations['sidecar.istio.io/proxyCPULimit'] ?? d.limits.cpu, memory: annotations['sidecar.istio.io/proxyMemoryLimit'] ?? d.limits.memory },

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { DIST_DIR, REPO_ROOT } from '../../config/paths';
-import { diffEnvironments, formatMarkdown, formatText } from './diff';
+import { diffEnvironments, formatJson, formatMarkdown, formatText } from './diff';
 import { readDistAtRevision, readDistDir } from '../../model/dist-files';
 import { parseArgs } from 'node:util';
 
@@ -17,6 +17,8 @@ Usage: npm run diff [-- [BASE-REF] [options]]
   --dist DIR        the new side (default: dist/ of the working tree)
   --head-ref REF    compare with dist/ at another revision instead of the working tree
   --markdown        Markdown for a pull-request comment instead of text
+  --json            machine-readable JSON (added and removed objects in full)
+  --max-lines N     at most N YAML lines of each added or removed object (default 40; 0: none)
   --max-fields N    at most N changed fields per object (default 12)
   --exit-code       exit 1 when something changed (like git diff --exit-code)
   --help            show this help
@@ -35,7 +37,9 @@ function main(argv: readonly string[]): number {
       dist: { type: 'string' },
       'head-ref': { type: 'string' },
       'max-fields': { type: 'string' },
+      'max-lines': { type: 'string' },
       markdown: { type: 'boolean' },
+      json: { type: 'boolean' },
       'exit-code': { type: 'boolean' },
     },
     allowPositionals: true,
@@ -54,8 +58,11 @@ function main(argv: readonly string[]): number {
   const before = readDistAtRevision(REPO_ROOT, base);
   const after = head !== undefined ? readDistAtRevision(REPO_ROOT, head) : readDistDir(dist);
   const diffs = diffEnvironments(before, after);
-  const format = argv.includes('--markdown') ? formatMarkdown : formatText;
-  process.stdout.write(format(diffs, { maxFields }));
+  const maxObjectLines = Number(values['max-lines'] ?? 40);
+  if (!Number.isInteger(maxObjectLines) || maxObjectLines < 0) throw new Error(`--max-lines must be a whole number of at least 0, got ${values['max-lines']}`);
+  if (values.markdown && values.json) throw new Error('give --markdown or --json, not both');
+  const out = values.json ? formatJson(diffs) : (values.markdown ? formatMarkdown : formatText)(diffs, { maxFields, maxObjectLines });
+  process.stdout.write(out);
   return argv.includes('--exit-code') && diffs.some((d) => d.status !== 'unchanged') ? 1 : 0;
 }
 

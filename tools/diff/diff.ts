@@ -5,6 +5,7 @@
  */
 import type { DistObjects } from '../../model/dist-files';
 import type { KubeObject } from '../../model/kube-object';
+import { dump } from 'js-yaml';
 import { compareText } from '../../model/text-order';
 
 /** One changed leaf (or a whole added/removed sub-tree). `undefined` means absent. */
@@ -24,6 +25,8 @@ export interface ObjectChange {
   readonly namespace?: string;
   /** Changed fields (only for `changed`). */
   readonly fields: readonly FieldChange[];
+  /** The whole object, for `added` (the new one) and `removed` (the old one): reviewers see what comes and goes. */
+  readonly object?: KubeObject;
 }
 
 /** The diff of one environment. */
@@ -46,14 +49,74 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Arrays whose items are objects with unique string `name`s (containers, env, ports, volumes) match by name. */
-function namedItems(a: readonly unknown[]): Map<string, unknown> | undefined {
+/**
+ * How the items of a list are matched between the two sides: objects by a unique `name` (containers, env,
+ * volumes), else by a unique port (`port`, `containerPort`: Service and NetworkPolicy ports), else by `key`
+ * (tolerations, items); the path segment is `[finbot-api]`, `[port=443]`, `[key=x]`.
+ */
+const ITEM_KEYS: ReadonlyArray<[string, (v: unknown) => string]> = [
+  ['name', (v) => String(v)],
+  ['port', (v) => `port=${String(v)}`],
+  ['containerPort', (v) => `containerPort=${String(v)}`],
+  ['key', (v) => `key=${String(v)}`],
+];
+
+function keyedItems(a: readonly unknown[], key: string, label: (v: unknown) => string): Map<string, unknown> | undefined {
   const m = new Map<string, unknown>();
   for (const item of a) {
-    if (!isObject(item) || typeof item.name !== 'string' || m.has(item.name)) return undefined;
-    m.set(item.name, item);
+    if (!isObject(item) || (typeof item[key] !== 'string' && typeof item[key] !== 'number')) return undefined;
+    const k = label(item[key]);
+    if (m.has(k)) return undefined;
+    m.set(k, item);
   }
   return m;
+}
+
+const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/**
+ * Changes between two lists, element by element: keyed items by key; scalars as a set (`[+x]` added,
+ * `[-x]` removed, `(order)` when only the order changed); other items by content — identical items match
+ * wherever they are, the rest pair up by position when as many went as came, else show as whole items
+ * removed (`[i]` before) and added (`[i]` after). Never one opaque "the list changed".
+ */
+function diffArrays(before: readonly unknown[], after: readonly unknown[], path: readonly string[]): FieldChange[] {
+  if (before.length + after.length === 0) return [];
+  for (const [key, label] of ITEM_KEYS) {
+    const a = keyedItems(before, key, label);
+    const b = keyedItems(after, key, label);
+    if (a && b) {
+      const keys = [...new Set([...a.keys(), ...b.keys()])];
+      return keys.flatMap((k) => diffFields(a.get(k), b.get(k), [...path, `[${k}]`]));
+    }
+  }
+  if (before.every(isScalar) && after.every(isScalar)) {
+    const text = (v: unknown) => JSON.stringify(v);
+    const was = new Set(before.map(text));
+    const now = new Set(after.map(text));
+    const changes: FieldChange[] = [
+      ...before.filter((v) => !now.has(text(v))).map((v) => ({ path: [...path, `[-${String(v)}]`], before: v, after: undefined })),
+      ...after.filter((v) => !was.has(text(v))).map((v) => ({ path: [...path, `[+${String(v)}]`], before: undefined, after: v })),
+    ];
+    if (changes.length === 0 && text(before) !== text(after)) changes.push({ path: [...path, '(order)'], before, after });
+    return changes;
+  }
+  // Items without a key: identical ones match wherever they are; the rest pair up or show whole.
+  const json = (v: unknown) => JSON.stringify(v);
+  const unmatchedAfter = after.map((v, i) => ({ v, i, j: json(v) }));
+  const gone: Array<{ v: unknown; i: number }> = [];
+  for (const [i, v] of before.entries()) {
+    const hit = unmatchedAfter.findIndex((x) => x.j === json(v));
+    if (hit >= 0) unmatchedAfter.splice(hit, 1);
+    else gone.push({ v, i });
+  }
+  if (gone.length === unmatchedAfter.length) {
+    return gone.flatMap((g, n) => diffFields(g.v, unmatchedAfter[n].v, [...path, unmatchedAfter[n].i === g.i ? `[${g.i}]` : `[${g.i}→${unmatchedAfter[n].i}]`]));
+  }
+  return [
+    ...gone.map((g) => ({ path: [...path, `[${g.i}]`], before: g.v, after: undefined })),
+    ...unmatchedAfter.map((x) => ({ path: [...path, `[${x.i}]`], before: undefined, after: x.v })),
+  ];
 }
 
 /** Every difference between two JSON values, as leaf changes in a stable order. */
@@ -62,15 +125,7 @@ export function diffFields(before: unknown, after: unknown, path: readonly strin
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => diffFields(before[k], after[k], [...path, k]));
   }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const a = namedItems(before);
-    const b = namedItems(after);
-    if (a && b && (a.size > 0 || b.size > 0)) {
-      const names = [...new Set([...a.keys(), ...b.keys()])];
-      return names.flatMap((n) => diffFields(a.get(n), b.get(n), [...path, `[${n}]`]));
-    }
-    if (before.length === after.length) return before.flatMap((_, i) => diffFields(before[i], after[i], [...path, `[${i}]`]));
-  }
+  if (Array.isArray(before) && Array.isArray(after)) return diffArrays(before, after, path);
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, before, after }];
 }
 
@@ -84,14 +139,14 @@ export function diffObjects(before: readonly KubeObject[], after: readonly KubeO
   for (const [key, o] of now) {
     const prev = old.get(key);
     if (!prev) {
-      changes.push({ change: 'added', ...id(o), fields: [] });
+      changes.push({ change: 'added', ...id(o), fields: [], object: o });
       continue;
     }
     const fields = diffFields(prev, o);
     if (fields.length === 0) unchanged++;
     else changes.push({ change: 'changed', ...id(o), fields });
   }
-  for (const [key, o] of old) if (!now.has(key)) changes.push({ change: 'removed', ...id(o), fields: [] });
+  for (const [key, o] of old) if (!now.has(key)) changes.push({ change: 'removed', ...id(o), fields: [], object: o });
   const order = { removed: 0, added: 1, changed: 2 };
   changes.sort((x, y) => order[x.change] - order[y.change] || compareText(x.kind, y.kind) || compareText(x.namespace ?? '', y.namespace ?? '') || compareText(x.name, y.name));
   return { changes, unchanged };
@@ -113,7 +168,8 @@ const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 export function formatPath(path: readonly string[]): string {
   let out = '';
   for (const seg of path) {
-    if (seg.startsWith('[')) out += seg;
+    if (seg === '(order)') out += ' (order)';
+    else if (seg.startsWith('[')) out += seg;
     else if (PLAIN_KEY.test(seg)) out += out ? `.${seg}` : seg;
     else out += `[${JSON.stringify(seg)}]`;
   }
@@ -126,6 +182,28 @@ export function formatValue(v: unknown, max = 60): string {
   if (typeof v === 'string') return v === '' ? '""' : v;
   const s = JSON.stringify(v);
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * `before → after` for one field. Long strings that differ only in the middle (a dashboard's JSON, a config
+ * file) show the part that differs with some context, not two identical prefixes cut at the same place.
+ */
+export function formatChange(before: unknown, after: unknown, max = 60): string {
+  if (typeof before === 'string' && typeof after === 'string' && (before.length > max || after.length > max)) {
+    let start = 0;
+    while (start < before.length && start < after.length && before[start] === after[start]) start++;
+    let end = 0;
+    while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+    const context = 15;
+    const from = Math.max(0, start - context);
+    const cut = (v: string) => {
+      const mid = v.slice(from, v.length - Math.max(0, end - context));
+      const shown = mid.length > max ? `${mid.slice(0, max - 1)}…` : mid;
+      return `${from > 0 ? '…' : ''}${shown}${v.length - Math.max(0, end - context) < v.length ? '…' : ''}`;
+    };
+    return `${cut(before)} → ${cut(after)}`;
+  }
+  return `${formatValue(before, max)} → ${formatValue(after, max)}`;
 }
 
 /** `docker.io/finbot/api:v4.0.0 → v4.0.1` when only the tag changed, else both images in full. */
@@ -154,7 +232,7 @@ export function summariseFields(fields: readonly FieldChange[]): string[] {
       images.push(`image ${f.path[n - 2].slice(1, -1)}: ${formatImageChange(f.before, f.after)}`);
       continue;
     }
-    const change = `${formatValue(f.before)} → ${formatValue(f.after)}`;
+    const change = formatChange(f.before, f.after);
     const last = f.path[n - 1] ?? '';
     const sameKey = `${last}\0${change}`;
     const seen = repeated.get(sameKey);
@@ -173,6 +251,23 @@ export function summariseFields(fields: readonly FieldChange[]): string[] {
 export interface FormatOptions {
   /** At most this many field phrases per object; the rest are counted. @default 12 */
   readonly maxFields?: number;
+  /** At most this many YAML lines of an added or removed object; the rest are counted (0: none). @default 40 */
+  readonly maxObjectLines?: number;
+}
+
+/** The YAML of an added or removed object, cut to `max` lines. */
+function objectLines(o: KubeObject | undefined, max: number): string[] {
+  if (!o || max <= 0) return [];
+  const lines = dump(o, { noRefs: true, lineWidth: -1 }).trimEnd().split('\n');
+  return lines.length > max ? [...lines.slice(0, max), `… ${lines.length - max} more lines`] : lines;
+}
+
+/** Machine-readable: every environment's diff, added and removed objects in full. */
+export function formatJson(diffs: readonly EnvironmentDiff[]): string {
+  return `${JSON.stringify(diffs.map((d) => ({
+    ...d,
+    changes: d.changes.map((c) => ({ ...c, fields: c.fields.map((f) => ({ path: formatPath(f.path), before: f.before ?? null, after: f.after ?? null })) })),
+  })), null, 2)}\n`;
 }
 
 function counts(d: EnvironmentDiff): string {
@@ -201,6 +296,7 @@ export function formatText(diffs: readonly EnvironmentDiff[], options: FormatOpt
       const mark = { added: '+', removed: '-', changed: '~' }[c.change];
       const detail = c.change === 'changed' ? `: ${phrases(c, max).join(', ')}` : '';
       lines.push(`  ${mark} ${c.kind} ${where(c)}${detail}`);
+      for (const l of objectLines(c.object, options.maxObjectLines ?? 40)) lines.push(`      ${mark} ${l}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -225,6 +321,11 @@ export function formatMarkdown(diffs: readonly EnvironmentDiff[], options: Forma
       out.push(`| ${mark} | ${cell(c.kind)} | \`${cell(where(c))}\` | ${detail} |`);
     }
     out.push('');
+    for (const c of d.changes) {
+      const lines = objectLines(c.object, options.maxObjectLines ?? 40);
+      if (lines.length === 0) continue;
+      out.push(`<details><summary>${c.change} ${cell(c.kind)} <code>${cell(where(c))}</code></summary>`, '', '```yaml', ...lines, '```', '', '</details>', '');
+    }
   }
   return `${out.join('\n')}\n`;
 }

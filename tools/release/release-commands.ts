@@ -68,32 +68,94 @@ export function planSetImage(settings: Settings, app: string, tag: string): Plan
   return { edits: [{ section: 'apps', path, value: tag }], summary: `${env}: ${app} now runs ${tag} (was ${current}).` };
 }
 
+/** What promote knows of the cluster: ready pods of a colour's Deployment, when it could read them. */
+export interface ClusterView {
+  /** Ready replicas of a Deployment, or undefined when the cluster could not be read. */
+  readyReplicas(namespace: string, deployment: string): number | undefined;
+}
+
+/** A view that reads nothing (no cluster access): promote then asks for the numbers on the command line. */
+export const NO_CLUSTER: ClusterView = { readyReplicas: () => undefined };
+
+function colourDeployment(colour: string): string {
+  return `finbot-api-${colour}`;
+}
+
 /**
- * promote: the idle colour becomes live (finbot-api selects it); the old live colour stays as
- * finbot-api-preview, so promoting again rolls back. A running canary ends (its share would otherwise go to
- * the old version). Refused when the idle colour has no pods: the switch would route to nothing.
+ * promote, step 1 of 3 (`--prepare`): the idle colour is scaled to what the live colour runs now (its HPA
+ * floor becomes `handoverReplicas`), so that the switch never moves all traffic onto a colour of idleReplicas
+ * pods. The count comes from `--replicas N`, else from the cluster (ready pods of the live colour).
  */
-export function planPromote(settings: Settings): Plan {
+export function planPrepare(settings: Settings, cluster: ClusterView, replicas?: number): Plan {
+  const release = settings.release.api;
+  const env = settings.name;
+  const ns = settings.platform.namespaces.app;
+  const live = release.active;
+  const idle = otherColour(live);
+  const max = settings.apps.api.autoscaling?.maxReplicas ?? settings.apps.api.replicas;
+  if (release.handoverReplicas > 0) {
+    throw new CommandError(`${env}: a handover is already in progress (handoverReplicas ${release.handoverReplicas}): switch with "npm run promote -- ${env}" or end it with "npm run promote -- ${env} --finish"`);
+  }
+  const current = replicas ?? cluster.readyReplicas(ns, colourDeployment(live));
+  if (current === undefined) {
+    throw new CommandError(`${env}: cannot read how many pods ${colourDeployment(live)} runs (no cluster access); look it up (kubectl -n ${ns} get deployment ${colourDeployment(live)}) and pass it: npm run promote -- ${env} --prepare --replicas N`);
+  }
+  if (!Number.isInteger(current) || current < 1) throw new CommandError(`${env}: --replicas must be a whole number of pods >= 1, got ${current}`);
+  if (current > max) throw new CommandError(`${env}: ${current} pods is above the api's maxReplicas ${max}; the idle colour could never run that many`);
+  const target = Math.max(current, release.idleReplicas);
+  return {
+    edits: [{ section: 'release', path: ['api', 'handoverReplicas'], value: String(target) }],
+    summary: `${env}: ${idle} ${release.colours[idle].tag} (idle) now keeps at least ${target} pods, as many as ${live} runs. `
+      + `Commit and sync, wait until ${colourDeployment(idle)} has ${target} ready pods (kubectl -n ${ns} rollout status deployment ${colourDeployment(idle)}), `
+      + `smoke-test finbot-api-preview, then switch: npm run promote -- ${env}.`,
+  };
+}
+
+/**
+ * promote, step 2 of 3 (the switch): the idle colour becomes live (finbot-api selects it); the previous one
+ * stays behind finbot-api-preview with the handover's pods, so promoting again rolls back at full capacity. A
+ * running canary ends. Refused before `--prepare`, and while the idle colour has fewer ready pods than the
+ * handover asks (read from the cluster; without cluster access the operator confirms with `--confirm-ready`).
+ */
+export function planPromote(settings: Settings, cluster: ClusterView = NO_CLUSTER, confirmedReady = false): Plan {
   const release = settings.release.api;
   const from = release.active;
   const to = otherColour(from);
   const env = settings.name;
-  if (release.idleReplicas === 0) {
-    throw new CommandError(`${env}: refusing to promote ${to}: idleReplicas is 0, so ${to} has no running (or smoke-tested) pods; `
-      + 'set idleReplicas in release.yaml, sync, test finbot-api-preview, then promote');
+  const ns = settings.platform.namespaces.app;
+  if (release.handoverReplicas === 0) {
+    throw new CommandError(`${env}: refusing to switch finbot-api to ${to}: it runs only its idle pods (idleReplicas ${release.idleReplicas}), and the switch moves all traffic at once. `
+      + `First scale it to what ${from} runs: npm run promote -- ${env} --prepare`);
+  }
+  const ready = cluster.readyReplicas(ns, colourDeployment(to));
+  if (ready === undefined && !confirmedReady) {
+    throw new CommandError(`${env}: cannot read ${colourDeployment(to)}'s ready pods (no cluster access). Check that it has ${release.handoverReplicas} ready pods `
+      + `(kubectl -n ${ns} get deployment ${colourDeployment(to)}) and run again with --confirm-ready`);
+  }
+  if (ready !== undefined && ready < release.handoverReplicas) {
+    throw new CommandError(`${env}: ${colourDeployment(to)} has ${ready} ready pods of the ${release.handoverReplicas} the handover asks for: wait until the synced scale-up is ready, then switch`);
   }
   const edits: SettingsEdit[] = [{ section: 'release', path: ['api', 'active'], value: to }];
   if (release.canaryPercent > 0) edits.push({ section: 'release', path: ['api', 'canaryPercent'], value: '0' });
   const same = release.colours[to].tag === release.colours[from].tag ? ' (same tag as before: nothing new goes live)' : '';
-  const liveMin = settings.apps.api.autoscaling?.minReplicas ?? settings.apps.api.replicas;
-  const capacity = release.idleReplicas < liveMin
-    ? ` Note: ${to} runs ${release.idleReplicas} pod(s) and its HPA now wants at least ${liveMin}; until they are ready it serves all traffic with fewer pods (raise idleReplicas or run a canary first to avoid that).`
-    : '';
   return {
     edits,
-    summary: `${env}: finbot-api now serves ${to} ${release.colours[to].tag}${same}; ${from} ${release.colours[from].tag} stays behind finbot-api-preview for rollback (promote again to roll back).`
+    summary: `${env}: finbot-api now serves ${to} ${release.colours[to].tag}${same}; ${from} ${release.colours[from].tag} stays behind finbot-api-preview with ${release.handoverReplicas} pods, so promoting again rolls back at full capacity.`
       + (release.canaryPercent > 0 ? ` The ${release.canaryPercent}% canary ended (canaryPercent: 0).` : '')
-      + capacity,
+      + ` Once ${to} is confirmed healthy, end the handover (${from} shrinks to ${release.idleReplicas} pods): npm run promote -- ${env} --finish.`,
+  };
+}
+
+/** promote, step 3 of 3 (`--finish`): the switch is confirmed; the previous colour shrinks to idleReplicas. */
+export function planFinish(settings: Settings): Plan {
+  const release = settings.release.api;
+  const env = settings.name;
+  const idle = otherColour(release.active);
+  if (release.handoverReplicas === 0) throw new CommandError(`${env}: no handover in progress (handoverReplicas is 0): nothing to finish`);
+  return {
+    edits: [{ section: 'release', path: ['api', 'handoverReplicas'], value: '0' }],
+    summary: `${env}: handover ended; ${idle} ${release.colours[idle].tag} (idle, behind finbot-api-preview) shrinks to ${release.idleReplicas} pods. `
+      + `Rolling back now starts with npm run promote -- ${env} --prepare.`,
   };
 }
 
