@@ -9,6 +9,7 @@ import { DataChart } from './data-chart';
 import { DataDrChart } from './data-dr-chart';
 import { ClusterChart } from './cluster-chart';
 import { GitopsChart } from './gitops-chart';
+import { ArgoAdminChart } from './argocd-admin-chart';
 import { otlpHttpEndpoint } from '../constructs/jaeger-v2';
 import { ObservabilityChart, TRACE_COLLECTOR_NAME } from './observability-chart';
 import { EdgeChart } from './edge-chart';
@@ -29,8 +30,10 @@ export type EnvironmentCharts = {
   readonly cluster: ClusterChart;
   /** Post-sync smoke test and synthetic monitoring (dist/<env>/checks.yaml). */
   readonly checks: ChecksChart;
-  /** Argo CD objects; derived from every other chart, so it must stay last. */
+  /** The workloads Application (applied by the root Application). */
   readonly gitops: GitopsChart;
+  /** Admin-owned Argo CD objects (projects, root Application, argocd-cm keys); derived from every other chart, so it stays last. */
+  readonly 'argocd-admin': ArgoAdminChart;
   readonly edge: EdgeChart;
   readonly mesh: MeshChart;
 };
@@ -72,17 +75,15 @@ export function buildEnvironment(settings: Settings): Environment {
   observability.addDependency(platform);
   const cluster = new ClusterChart(app, 'cluster', { settings, namespaces: platform.namespaces });
   cluster.addDependency(platform);
+  // The DR replica cluster belongs to the second region's cluster, not to this one.
+  const elsewhere = dr ? [dr] : [];
+  const gitops = new GitopsChart(app, 'gitops', { settings, elsewhere });
   // Last: the workloads project allows exactly what every chart above contains.
-  const gitops = new GitopsChart(app, 'gitops', {
-    settings,
-    sources: app.node.children.filter((c): c is Chart => c instanceof Chart),
-    // The DR replica cluster belongs to the second region's cluster, not to this one.
-    elsewhere: dr ? [dr] : [],
-  });
+  const admin = new ArgoAdminChart(app, 'argocd-admin', { settings, gitops, sources: app.node.children.filter((c): c is Chart => c instanceof Chart), elsewhere });
   return {
     settings,
     app,
-    charts: { platform, apps, edge, mesh, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, checks, gitops },
+    charts: { platform, apps, edge, mesh, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, checks, gitops, 'argocd-admin': admin },
   };
 }
 

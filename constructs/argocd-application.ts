@@ -7,7 +7,7 @@
  */
 import { Construct } from 'constructs';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { IN_CLUSTER_SERVER, type ArgoProject } from './argocd-project';
+import { IN_CLUSTER_SERVER } from './argocd-project';
 import { ModelObject } from './model-object';
 
 /** Sync options of every Application: prune after the rest applied; refuse objects another App owns. */
@@ -17,8 +17,8 @@ export const SYNC_OPTIONS = ['PruneLast=true', 'FailOnSharedResource=true'] as c
 export interface ArgoApplicationProps {
   readonly name: string;
   readonly argocdNamespace: string;
-  /** The project; the Application may use only what it allows. */
-  readonly project: ArgoProject;
+  /** Name of the AppProject; the Application may use only what it allows. */
+  readonly project: string;
   readonly repoURL: string;
   readonly targetRevision: string;
   /** Folder in the repository, e.g. dist/production. */
@@ -46,7 +46,7 @@ export class ArgoApplication extends Construct {
     new ModelObject(this, 'Resource', new Application({
       metadata: { name: props.name, namespace: props.argocdNamespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
-        project: props.project.name,
+        project: props.project,
         source: {
           repoURL: props.repoURL,
           targetRevision: props.targetRevision,

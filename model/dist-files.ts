@@ -48,7 +48,8 @@ export function readDistDir(distDir: string, options: { inClusterOnly?: boolean 
   if (options.inClusterOnly) {
     for (const env of new Set([...files.keys()].map((k) => k.split('/')[0]))) {
       const names = [...files.keys()].filter((k) => k.startsWith(`${env}/`)).map((k) => k.slice(env.length + 1));
-      const gitops = names.includes('gitops.yaml') ? parseYamlStream(files.get(`${env}/gitops.yaml`)!, `${env}/gitops.yaml`) : [];
+      // The Applications: the workloads one in gitops.yaml, the root one in argocd-admin.yaml.
+      const gitops = ['gitops.yaml', 'argocd-admin.yaml'].filter((f) => names.includes(f)).flatMap((f) => parseYamlStream(files.get(`${env}/${f}`)!, `${env}/${f}`));
       const keep = inClusterFiles(env, names, gitops);
       for (const name of names) if (!keep.has(name)) files.delete(`${env}/${name}`);
     }
@@ -72,7 +73,7 @@ export function globRegExp(glob: string): RegExp {
 }
 
 /**
- * The files of `dist/<env>` that the environment's Argo CD Applications (in its gitops.yaml) apply to the
+ * The files of `dist/<env>` that the environment's Argo CD Applications (in gitops.yaml and argocd-admin.yaml) apply to the
  * in-cluster destination (`https://kubernetes.default.svc`), by their `directory.include`/`exclude`. Files no
  * such Application selects are applied elsewhere (data-dr.yaml: the DR region's cluster). Without
  * Applications for the folder every file counts.

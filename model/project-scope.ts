@@ -35,9 +35,20 @@ export interface GroupKind {
   readonly kind: string;
 }
 
+/** A cluster-scoped object by group, kind and name, as Argo CD v3.5.1's `clusterResourceWhitelist` takes it. */
+export interface GroupKindName extends GroupKind {
+  readonly name: string;
+}
+
 /** The scope a project needs for a set of objects (each list sorted, without duplicates). */
 export interface ProjectScope {
   readonly clusterResources: GroupKind[];
+  /**
+   * Every cluster-scoped object by name: Argo CD v3.5.1 matches `clusterResourceWhitelist` entries by name too
+   * (pkg/apis/application/v1alpha1/types.go `ClusterResourceRestrictionItem.Name`, app_project_types.go
+   * `IsGroupKindNamePermitted`), so a project can allow exactly these objects and no other of their kinds.
+   */
+  readonly clusterObjects: GroupKindName[];
   readonly namespacedResources: GroupKind[];
   readonly namespaces: string[];
 }
@@ -59,6 +70,7 @@ function sortedUnique(items: GroupKind[]): GroupKind[] {
 /** Derives the project scope of objects; throws when an object without namespace is not cluster-scoped. */
 export function projectScope(objects: readonly KubeObject[]): ProjectScope {
   const cluster: GroupKind[] = [];
+  const clusterObjects: GroupKindName[] = [];
   const namespaced: GroupKind[] = [];
   const namespaces = new Set<string>();
   for (const o of objects) {
@@ -69,6 +81,7 @@ export function projectScope(objects: readonly KubeObject[]): ProjectScope {
         throw new Error(`${o.kind} ${o.metadata.name ?? '?'} has no namespace and is not a known cluster-scoped kind: set metadata.namespace, or add "${key(gk)}" to CLUSTER_SCOPED_KINDS in model/project-scope.ts if it really is cluster-scoped`);
       }
       cluster.push(gk);
+      clusterObjects.push({ ...gk, name: o.metadata.name ?? '' });
       // A namespace the objects create is one the project deploys to, even before anything is in it.
       if (key(gk) === 'Namespace' && o.metadata.name) namespaces.add(o.metadata.name);
     } else {
@@ -76,5 +89,7 @@ export function projectScope(objects: readonly KubeObject[]): ProjectScope {
       namespaces.add(ns);
     }
   }
-  return { clusterResources: sortedUnique(cluster), namespacedResources: sortedUnique(namespaced), namespaces: [...namespaces].sort() };
+  const byName = new Map(clusterObjects.map((g) => [`${key(g)}/${g.name}`, g]));
+  const namedSorted = [...byName.keys()].sort().map((k) => byName.get(k)!);
+  return { clusterResources: sortedUnique(cluster), clusterObjects: namedSorted, namespacedResources: sortedUnique(namespaced), namespaces: [...namespaces].sort() };
 }

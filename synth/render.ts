@@ -6,7 +6,7 @@
 import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import type { KubeObject } from '../model/kube-object';
-import { withSyncWaves } from './sync-waves';
+import { afterWhatTheyNeed, withSyncWaves } from './sync-waves';
 import { dumpYaml } from './yaml-emit';
 
 /**
@@ -63,13 +63,13 @@ export function chartApiObjects(chart: Chart): ApiObject[] | undefined {
   return new DependencyGraph(chart.node).topology().filter(isApiObject);
 }
 
-/** The objects of each chart of an environment, in output order, each with its Argo CD sync wave. */
+/** The objects of each chart of an environment, in output order, each with its Argo CD sync wave (after what it needs). */
 export function renderObjects(env: RenderInput): Array<[string, KubeObject[]]> {
   validateConstructs(env.app);
-  return chartList(env).map(([file, chart]) => {
+  return afterWhatTheyNeed(chartList(env).map(([file, chart]) => {
     const objects = chartApiObjects(chart);
-    return [file, withSyncWaves((objects ? objects.map((o) => o.toJson()) : chart.toJson()) as KubeObject[])];
-  });
+    return [file, withSyncWaves((objects ? objects.map((o) => o.toJson()) : chart.toJson()) as KubeObject[])] as const;
+  }));
 }
 
 /**

@@ -1,27 +1,33 @@
 /**
- * The GitHub Actions workflows stay runnable: every `npm run X` exists in package.json, jobs have a
- * runner, `needs` point at jobs that exist, and actions are pinned to full commit SHAs.
- * (Fails until `set-image`, `promote` and `validate` exist in package.json: intended.)
+ * The GitHub Actions workflows, as invariants: runnable (scripts exist, runners, needs, SHA-pinned actions, no
+ * expression in a shell script), least privilege (read-only by default; a write token only in the final step
+ * that pushes or comments, which runs no project code; no persisted credentials; no npm install scripts), and
+ * the promotion model (staging previews before it goes live; production follows the branch the settings name
+ * and moves only by an approved job; every pushed commit gets ci.yml's checks; pushes rebase and retry).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../config/load';
 import { REPO_ROOT } from '../config/paths';
 
 const dir = join(REPO_ROOT, '.github', 'workflows');
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
 const scripts = Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; name?: string }
-interface Job { 'runs-on'?: string; needs?: string | string[]; steps?: Step[]; if?: string; environment?: string }
-interface Workflow { on: unknown; jobs: Record<string, Job> }
+interface Step { uses?: string; run?: string; with?: Record<string, unknown>; name?: string; env?: Record<string, string>; id?: string }
+interface Job { 'runs-on'?: string; needs?: string | string[]; steps?: Step[]; if?: string; environment?: string; uses?: string; with?: Record<string, string>; permissions?: Record<string, string>; outputs?: Record<string, string> }
+interface Workflow { on: any; jobs: Record<string, Job>; permissions?: Record<string, string> }
 
 const load = (file: string) => yaml.load(readFileSync(join(dir, file), 'utf8')) as Workflow;
 const steps = (w: Pick<Workflow, 'jobs'>) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 const runs = (w: Pick<Workflow, 'jobs'>) => steps(w).map((s) => s.run ?? '').join('\n');
-/** The shell scripts of one job. */
 const jobRuns = (w: Workflow, job: string) => runs({ jobs: { [job]: w.jobs[job] } });
+const needsOf = (j: Job) => [j.needs ?? []].flat();
+const WRITE_TOKEN = /\$\{\{\s*(github\.token|secrets\.)/;
+const pushes = (s: Step) => /\bgit push\b|push-with-retry\.sh/.test(s.run ?? '');
+const PROJECT_CODE = /\bnpm\b|\bnode\b|\bnpx\b|\btsx\b/;
 
 /** `npm run [--silent] name` occurrences in a script. */
 function npmRuns(script: string): string[] {
@@ -29,8 +35,8 @@ function npmRuns(script: string): string[] {
 }
 
 describe('workflows', () => {
-  it('exist: ci and release', () => {
-    expect(files).toEqual(['ci.yml', 'release.yml']);
+  it('exist: ci, release and review', () => {
+    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'release.yml', 'review.yml']));
   });
 
   it('npmRuns finds the script names', () => {
@@ -45,62 +51,130 @@ describe('workflows', () => {
       expect(missing, `scripts missing from package.json: ${missing.join(', ')}`).toEqual([]);
     });
 
-    it('every job has runs-on; every needs names an existing job', () => {
+    it('every job has runs-on (or calls a workflow); every needs names an existing job', () => {
       for (const [name, job] of Object.entries(w.jobs)) {
-        expect(job['runs-on'], name).toMatch(/^ubuntu-[0-9.]+$/);
-        for (const need of [job.needs ?? []].flat()) expect(Object.keys(w.jobs), `${name} needs ${need}`).toContain(need);
+        if (job.uses) expect(job.uses, name).toMatch(/^\.\/\.github\/workflows\/[a-z-]+\.ya?ml$/);
+        else expect(job['runs-on'], name).toMatch(/^ubuntu-[0-9.]+$/);
+        for (const need of needsOf(job)) expect(Object.keys(w.jobs), `${name} needs ${need}`).toContain(need);
       }
     });
 
     it('every action is pinned to a full commit SHA', () => {
-      for (const s of steps(w).filter((x) => x.uses)) {
-        expect(s.uses, s.uses).toMatch(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/);
-      }
+      for (const s of steps(w).filter((x) => x.uses)) expect(s.uses, s.uses).toMatch(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/);
     });
 
     it('never interpolates expressions into shell scripts (injection)', () => {
       expect(runs(w)).not.toMatch(/\$\{\{/);
     });
-  });
 
-  it('ci: on pull requests, installs, type-checks, tests, synthesizes, fails on drift, validates, scans dist/ with Trivy', () => {
-    const w = load('ci.yml');
-    expect(w.on).toHaveProperty('pull_request');
-    const script = runs(w);
-    for (const command of ['npm ci', 'npm run typecheck', 'npm test', 'npm run synth', 'git status --porcelain -- dist', 'npm run validate']) {
-      expect(script).toContain(command);
-    }
-    const trivy = steps(w).find((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
-    expect(trivy?.with).toMatchObject({ 'scan-type': 'config', 'scan-ref': 'dist', 'exit-code': '1' });
-  });
+    it('checks out without persisted credentials and installs without npm install scripts', () => {
+      for (const s of steps(w).filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(s.with?.['persist-credentials'], file).toBe(false);
+      for (const line of runs(w).split('\n').filter((l) => /\bnpm (ci|install)\b/.test(l))) expect(line).toContain('--ignore-scripts');
+    });
 
-  it('release: staging from an image tag, production on v* tags after staging, promotion by blue-green', () => {
-    const w = load('release.yml');
-    expect(Object.keys(w.on as object).sort()).toEqual(['push', 'repository_dispatch', 'workflow_dispatch']);
-    expect((w.on as any).push.tags).toEqual(['v*']);
-    expect(jobRuns(w, 'staging')).toContain('npm run set-image -- staging api "$TAG"');
-    // set-image bumps the idle colour; staging promotes at once, so the gate can read the live colour's tag
-    expect(jobRuns(w, 'staging')).toContain('npm run promote -- staging');
-    expect(jobRuns(w, 'staging-gate')).toContain('api.colours[api.active].tag');
-    expect(jobRuns(w, 'production')).toContain('npm run set-image -- production api "$TAG"');
-    expect(jobRuns(w, 'promote')).toContain('npm run promote -- production');
-    expect(w.jobs.production.needs).toBe('staging-gate');
-    expect(w.jobs.promote.needs).toBe('production');
-    expect(w.jobs.production.environment).toBe('production');
-    expect(w.jobs.promote.environment).toBe('production-promotion');
-    for (const job of ['staging', 'production', 'promote']) expect(jobRuns(w, job)).toContain('git push origin HEAD:main');
-  });
-});
-
-describe('workflow permissions', () => {
-  it('are read-only by default; only the jobs that push to main may write', () => {
-    for (const file of files) {
-      const w = yaml.load(readFileSync(join(dir, file), 'utf8')) as { permissions?: Record<string, string>; jobs: Record<string, { permissions?: Record<string, string>; steps?: Array<{ run?: string }> }> };
+    it('is read-only by default; a job writes only if one of its steps pushes or comments', () => {
       expect(w.permissions, file).toEqual({ contents: 'read' });
       for (const [name, job] of Object.entries(w.jobs)) {
-        const pushes = (job.steps ?? []).some((s) => s.run?.includes('git push'));
-        expect(job.permissions?.contents ?? 'read', `${file} ${name}`).toBe(pushes ? 'write' : 'read');
+        const writes = Object.entries(job.permissions ?? {}).filter(([, v]) => v === 'write').map(([k]) => k);
+        const needs = new Set<string>();
+        for (const s of job.steps ?? []) {
+          if (pushes(s)) needs.add('contents');
+          if (/\bgh pr (create|comment)\b/.test(s.run ?? '')) needs.add('pull-requests');
+        }
+        expect(writes.sort(), `${file} ${name}`).toEqual([...needs].sort());
       }
-    }
+    });
+
+    it('gives a write token only to the final steps that push or comment, which run no project code', () => {
+      for (const [name, job] of Object.entries(w.jobs)) {
+        const list = job.steps ?? [];
+        list.forEach((s, i) => {
+          const token = Object.values(s.env ?? {}).some((v) => WRITE_TOKEN.test(String(v))) || WRITE_TOKEN.test(JSON.stringify(s.with ?? {}));
+          if (!token) return;
+          expect(PROJECT_CODE.test(s.run ?? ''), `${file} ${name}: step "${s.name}" runs project code with a token`).toBe(false);
+          expect(i, `${file} ${name}: the token step "${s.name}" must be last`).toBe(list.length - 1);
+        });
+      }
+    });
+  });
+
+  it('ci: on pull requests, main and as a called workflow: installs, type-checks, tests, synthesizes, fails on drift, validates, scans dist/', () => {
+    const w = load('ci.yml');
+    expect(Object.keys(w.on).sort()).toEqual(['pull_request', 'push', 'workflow_call']);
+    expect(w.on.workflow_call.inputs.ref.required).toBe(true);
+    const script = runs(w);
+    for (const command of ['npm ci', 'npm run typecheck', 'npm test', 'npm run synth', 'git status --porcelain -- dist', 'npm run validate']) expect(script).toContain(command);
+    const trivy = steps(w).find((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
+    expect(trivy?.with).toMatchObject({ 'scan-type': 'config', 'scan-ref': 'dist', 'exit-code': '1' });
+    for (const s of steps(w).filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(s.with?.ref).toBe('${{ inputs.ref }}');
+  });
+
+  it('review: the markdown diff against the base branch is posted by a job that runs no project code', () => {
+    const w = load('review.yml');
+    expect(Object.keys(w.on)).toEqual(['pull_request']);
+    expect(jobRuns(w, 'render')).toMatch(/npm run --silent diff -- "origin\/\$BASE_REF" --markdown/);
+    expect(w.jobs.render.permissions).toBeUndefined();
+    const comment = w.jobs.comment;
+    expect(needsOf(comment)).toEqual(['render']);
+    expect((comment.steps ?? []).some((s) => s.uses)).toBe(false);
+    expect(PROJECT_CODE.test(jobRuns(w, 'comment'))).toBe(false);
+    expect(jobRuns(w, 'comment')).toContain('gh pr comment');
+  });
+
+  describe('release: the promotion model', () => {
+    const w = load('release.yml');
+    const pushingJobs = Object.entries(w.jobs).filter(([, j]) => (j.steps ?? []).some(pushes)).map(([n]) => n);
+    const production = loadSettings('production').gitops;
+    const staging = loadSettings('staging').gitops;
+
+    it('staging: the new tag goes to the idle colour, and goes live only in a later job behind an approval', () => {
+      expect(jobRuns(w, 'staging')).toContain('npm run set-image -- staging api "$TAG"');
+      expect(jobRuns(w, 'staging')).not.toContain('npm run promote');
+      expect(jobRuns(w, 'staging-live')).toContain('sh .github/scripts/promote-step.sh staging');
+      expect(w.jobs['staging-live'].if).not.toContain('repository_dispatch');
+      expect(w.jobs['staging-live'].environment).toBeTruthy();
+      expect(jobRuns(w, 'promote-production')).toContain('sh .github/scripts/promote-step.sh production');
+      // The three steps of npm run promote (prepare, switch, finish), without cluster access.
+      const step = readFileSync(join(REPO_ROOT, '.github', 'scripts', 'promote-step.sh'), 'utf8');
+      for (const flags of ['--prepare --no-cluster --replicas "$REPLICAS"', '--confirm-ready --no-cluster', '--finish']) expect(step).toContain(`npm run promote -- "$env" ${flags}`);
+    });
+
+    it('images reach production only through staging: promote-env staging production, as a pull request', () => {
+      const script = jobRuns(w, 'production-pr');
+      expect(script).toContain('npm run promote-env -- staging production');
+      expect(script).toContain('api.colours[api.active].tag');
+      expect(script).toContain('gh pr create --base main');
+      expect(script).not.toMatch(/HEAD:main|push-with-retry\.sh main/);
+      for (const [name, job] of Object.entries(w.jobs)) {
+        if (name !== 'production-pr') expect(jobRuns(w, name), name).not.toMatch(/set-image -- production|promote-env/);
+        void job;
+      }
+    });
+
+    it('production follows the branch its settings name; only approved jobs move it, forward only', () => {
+      expect(production.targetRevision).not.toBe(staging.targetRevision);
+      const movers = Object.entries(w.jobs).filter(([, j]) => (j.steps ?? []).some((s) => (s.run ?? '').includes(`refs/heads/${production.targetRevision}`))).map(([n]) => n);
+      expect(movers.length).toBeGreaterThan(0);
+      for (const name of movers) {
+        expect(w.jobs[name].environment, name).toMatch(/^production/);
+        expect(jobRuns(w, name), name).toMatch(/merge-base --is-ancestor|rev-parse HEAD\^/);
+      }
+      expect(needsOf(w.jobs['advance-production'])).toEqual(['production-diff']);
+      expect(jobRuns(w, 'production-diff')).toContain(`npm run --silent diff -- origin/${production.targetRevision} --markdown`);
+    });
+
+    it('every job that pushes rebases and retries, and its commit gets ci.yml\'s checks', () => {
+      expect(pushingJobs.length).toBeGreaterThan(0);
+      const script = readFileSync(join(REPO_ROOT, '.github', 'scripts', 'push-with-retry.sh'), 'utf8');
+      expect(script).toContain('git rebase FETCH_HEAD');
+      expect(script).toMatch(/while \[ "\$attempt" -le \d+ \]/);
+      for (const name of pushingJobs.filter((n) => n !== 'advance-production')) {
+        expect(jobRuns(w, name), name).toContain('push-with-retry.sh');
+        const checks = Object.entries(w.jobs).find(([, j]) => j.uses === './.github/workflows/ci.yml' && needsOf(j).includes(name));
+        expect(checks, `${name}: no ci.yml job checks its commit`).toBeDefined();
+        expect(checks![1].with?.ref).toBe(`\${{ needs.${name}.outputs.sha }}`);
+        expect(w.jobs[name].outputs?.sha).toBe('${{ steps.push.outputs.sha }}');
+      }
+    });
   });
 });

@@ -1,5 +1,6 @@
 /** Every rule, by family. To add a rule: write it in rules/<family>.ts and it is picked up from here. */
 import type { Rule } from './rule';
+import { argocdRules } from './rules/argocd';
 import { crossReferenceRules } from './rules/cross-references';
 import { copiedDatabasePasswordRule, dataClientRule, operatorBehaviourRules } from './rules/operator-behaviour';
 import { edgeRules } from './rules/edge';
@@ -13,7 +14,7 @@ import { trafficSafetyRules } from './rules/traffic-safety';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule, ...operatorWorkloadRules, ...edgeRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule, ...operatorWorkloadRules, ...edgeRules, ...argocdRules];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

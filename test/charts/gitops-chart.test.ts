@@ -1,80 +1,133 @@
+/**
+ * gitops.yaml and argocd-admin.yaml: the mapping from gitops settings to the Argo CD objects, and the
+ * invariants that keep write access to the repository from being cluster-admin. Values are read from the
+ * settings; nothing here pins today's revision, windows or groups.
+ */
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { HEALTH_CUSTOMIZATIONS } from '../../model/argocd-health-customizations';
+import { globRegExp } from '../../model/dist-files';
+import { healthCustomizationKey } from '../../model/operators/argocd';
 import { renderObjects } from '../../synth/render';
-import { ENVIRONMENTS, chartObjects, find, settingsOf, synthObjects } from '../helpers';
+import { ENVIRONMENTS, chartObjects, find, settingsOf } from '../helpers';
 
 const key = (g: { group: string; kind: string }) => (g.group ? `${g.group}/${g.kind}` : g.kind);
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-describe('gitops chart', () => {
-  it('production: app-of-apps from dist/production on main, manual sync', () => {
-    const objs = chartObjects('production', 'gitops');
-    const root = find(objs, 'Application', 'finbot-production', 'argocd');
-    expect(root.spec.project).toBe('finbot-production-gitops');
-    expect(root.spec.source).toEqual({ repoURL: 'https://github.com/finbot/finbot-deploy.git', targetRevision: 'main', path: 'dist/production', directory: { recurse: false, include: 'gitops.yaml' } });
-    expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
-    const workloads = find(objs, 'Application', 'finbot-production-workloads', 'argocd');
-    expect(workloads.spec.project).toBe('finbot-production');
-    // data-dr.yaml is for the DR region's cluster: never applied here.
-    expect(workloads.spec.source.directory).toEqual({ recurse: false, exclude: '{gitops.yaml,data-dr.yaml}' });
-    expect(workloads.spec.destination.namespace).toBe('production');
+describe.each(ENVIRONMENTS)('%s: Argo CD objects', (env) => {
+  const settings = settingsOf(env);
+  const g = settings.gitops;
+  const files = renderObjects(buildEnvironment(settings));
+  const admin = files.find(([f]) => f === 'argocd-admin')![1];
+  const gitops = files.find(([f]) => f === 'gitops')![1];
+  const root = find(admin, 'Application', `finbot-${env}`, g.argocdNamespace);
+  const workloads = find(gitops, 'Application', `finbot-${env}-workloads`, g.argocdNamespace);
+
+  it('gitops.yaml holds only Applications (the root project admits nothing else)', () => {
+    expect(new Set(gitops.map((o) => o.kind))).toEqual(new Set(['Application']));
+  });
+
+  it('root and workloads follow the settings\' repository and revision, sync policy as set, no finalizer', () => {
     for (const app of [root, workloads]) {
-      expect(app.spec.syncPolicy.automated).toBeUndefined();
+      expect(app.spec.source.repoURL).toBe(g.repoURL);
+      expect(app.spec.source.targetRevision).toBe(g.targetRevision);
+      expect(app.spec.source.path).toBe(`dist/${env}`);
+      expect(app.spec.destination.server).toBe(IN_CLUSTER);
+      expect(app.spec.syncPolicy.automated).toEqual(g.autoSync ? { prune: true, selfHeal: true } : undefined);
       expect(app.metadata.finalizers).toBeUndefined();
     }
+    expect(root.spec.source.directory.include).toBe('gitops.yaml');
+    expect(root.spec.project).toBe(`finbot-${env}-gitops`);
+    expect(workloads.spec.project).toBe(`finbot-${env}`);
+    expect(workloads.spec.destination.namespace).toBe(settings.platform.namespaces.app);
   });
 
-  it('staging: automated sync with prune and self-heal', () => {
-    for (const name of ['finbot-staging', 'finbot-staging-workloads']) {
-      expect(find(chartObjects('staging', 'gitops'), 'Application', name).spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  it('the workloads Application applies every file but gitops.yaml, argocd-admin.yaml and files for another cluster', () => {
+    const exclude = globRegExp(workloads.spec.source.directory.exclude);
+    const applied = files.map(([f]) => `${f}.yaml`).filter((f) => !exclude.test(f));
+    expect(applied).not.toContain('gitops.yaml');
+    expect(applied).not.toContain('argocd-admin.yaml');
+    expect(applied).not.toContain('data-dr.yaml');
+    expect(applied).toEqual(expect.arrayContaining(['platform.yaml', 'apps.yaml', 'data.yaml', 'checks.yaml']));
+  });
+
+  it('no file an Application applies holds an AppProject; the root project admits Applications only', () => {
+    const exclude = globRegExp(workloads.spec.source.directory.exclude);
+    const appliedObjects = files.filter(([f]) => !exclude.test(`${f}.yaml`) || f === 'gitops').flatMap(([, o]) => o);
+    expect(appliedObjects.filter((o) => o.kind === 'AppProject')).toEqual([]);
+    const rootProject = find(admin, 'AppProject', `finbot-${env}-gitops`, g.argocdNamespace);
+    expect(rootProject.spec.namespaceResourceWhitelist).toEqual([{ group: 'argoproj.io', kind: 'Application' }]);
+    expect(rootProject.spec.clusterResourceWhitelist).toEqual([]);
+    expect(rootProject.spec.destinations).toEqual([{ server: IN_CLUSTER, namespace: g.argocdNamespace }]);
+    expect(rootProject.spec.sourceRepos).toEqual([g.repoURL]);
+  });
+
+  it('the default project is locked (an Application naming it deploys nothing)', () => {
+    const d = find(admin, 'AppProject', 'default', g.argocdNamespace);
+    expect(d.spec).toMatchObject({ sourceRepos: [], destinations: [], clusterResourceWhitelist: [], namespaceResourceWhitelist: [] });
+  });
+
+  it('the workloads project allows exactly the kinds, cluster-scoped objects (by name) and namespaces of the files it applies', () => {
+    const exclude = globRegExp(workloads.spec.source.directory.exclude);
+    const others = files.filter(([f]) => !exclude.test(`${f}.yaml`)).flatMap(([, o]) => o);
+    const p = find(admin, 'AppProject', `finbot-${env}`, g.argocdNamespace);
+    const clusterObjects = others.filter((o) => !o.metadata.namespace).map((o) => `${key({ group: groupOf(o.apiVersion), kind: o.kind })}/${o.metadata.name}`);
+    expect(p.spec.clusterResourceWhitelist.map((c: any) => `${key(c)}/${c.name}`).sort()).toEqual([...new Set(clusterObjects)].sort());
+    const nsKinds = new Set(others.filter((o) => o.metadata.namespace).map((o) => key({ group: groupOf(o.apiVersion), kind: o.kind })));
+    expect(p.spec.namespaceResourceWhitelist.map(key).sort()).toEqual([...nsKinds].sort());
+    const namespaces = p.spec.destinations.map((d: any) => d.namespace);
+    const used = new Set([...others.map((o) => o.metadata.namespace).filter(Boolean), ...others.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)]);
+    expect(new Set(namespaces)).toEqual(used);
+    expect(p.spec.destinations.every((d: any) => d.server === IN_CLUSTER)).toBe(true);
+    expect(p.spec.sourceRepos).toEqual([g.repoURL]);
+  });
+
+  it('sync windows and project roles come from the settings, on the workloads Application', () => {
+    const p = find(admin, 'AppProject', `finbot-${env}`, g.argocdNamespace);
+    expect(p.spec.syncWindows ?? []).toEqual(g.syncWindows.map((w) => ({ ...w, applications: [`finbot-${env}-workloads`] })));
+    expect((p.spec.roles ?? []).map((r: any) => [r.name, r.groups])).toEqual(g.projectRoles.map((r) => [r.name, r.groups]));
+    for (const r of p.spec.roles ?? []) {
+      for (const policy of r.policies) expect(policy).toMatch(new RegExp(`^p, proj:finbot-${env}:${r.name}, applications, [a-z/*]+, finbot-${env}/\\*, allow$`));
     }
   });
 
-  it('the root project may only manage Argo CD objects in the argocd namespace', () => {
-    const p = find(chartObjects('production', 'gitops'), 'AppProject', 'finbot-production-gitops', 'argocd');
-    expect(p.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
-    expect(p.spec.clusterResourceWhitelist).toEqual([]);
-    expect(p.spec.namespaceResourceWhitelist).toEqual([{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }]);
-    expect(p.spec.sourceRepos).toEqual(['https://github.com/finbot/finbot-deploy.git']);
+  it('no Application may prune or delete an object of argocd-admin.yaml', () => {
+    for (const o of admin) expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options'], `${o.kind} ${o.metadata.name}`).toBe('Prune=false,Delete=false');
   });
 
-  it.each(ENVIRONMENTS)('%s: the workloads project allows exactly what the other files contain', (env) => {
-    const built = buildEnvironment(settingsOf(env));
-    const others = renderObjects(built).filter(([file]) => file !== 'gitops').flatMap(([, o]) => o);
-    const p = find(synthObjects(env), 'AppProject', `finbot-${env}`, 'argocd');
-    const clusterKinds = new Set(others.filter((o) => !o.metadata.namespace).map((o) => key({ group: o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '', kind: o.kind })));
-    const nsKinds = new Set(others.filter((o) => o.metadata.namespace).map((o) => key({ group: o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '', kind: o.kind })));
-    expect(p.spec.clusterResourceWhitelist.map(key).sort()).toEqual([...clusterKinds].sort());
-    expect(p.spec.namespaceResourceWhitelist.map(key).sort()).toEqual([...nsKinds].sort());
-    const s = built.settings.platform.namespaces;
-    const namespaces = p.spec.destinations.map((d: any) => d.namespace);
-    expect(namespaces).toEqual(expect.arrayContaining([s.app, s.monitoring, s.ingress, s.database, s.cache, 'kube-system']));
-    const used = new Set(others.map((o) => o.metadata.namespace).filter(Boolean));
-    expect(namespaces.every((n: string) => used.has(n) || others.some((o) => o.kind === 'Namespace' && o.metadata.name === n))).toBe(true);
-    expect(p.spec.destinations.every((d: any) => d.server === 'https://kubernetes.default.svc')).toBe(true);
-    expect(p.spec.sourceRepos).toEqual(['https://github.com/finbot/finbot-deploy.git']);
-  });
-
-  it('refuses to synthesize when a chart is added after the gitops chart', () => {
-    const env = buildEnvironment(settingsOf('staging'));
-    const late = new Chart(env.app, 'late');
-    new k8s.KubeConfigMap(late, 'cm', { metadata: { name: 'x', namespace: 'elsewhere' } });
-    expect(() => renderObjects(env)).toThrow("charts late are not in the gitops chart's sources; build the gitops chart last");
-  });
-
-  it('refuses to synthesize when objects are added to a chart after the gitops chart derived its scope', () => {
-    const env = buildEnvironment(settingsOf('staging'));
-    new k8s.KubeConfigMap(env.charts.apps, 'late', { metadata: { name: 'x', namespace: 'elsewhere' } });
-    expect(() => renderObjects(env)).toThrow('objects changed after the gitops chart derived its project scope');
+  it('argocd-cm carries exactly the health customisations of the model', () => {
+    const cm = find(admin, 'ConfigMap', 'argocd-cm', g.argocdNamespace);
+    expect(cm.data).toEqual(Object.fromEntries(HEALTH_CUSTOMIZATIONS.map((c) => [healthCustomizationKey(c.groupKind), c.lua])));
   });
 });
 
-describe('gitops chart and the DR chart', () => {
-  it('staging (no DR) excludes only gitops.yaml; the production project does not admit the DR objects', () => {
-    const staging = find(chartObjects('staging', 'gitops'), 'Application', 'finbot-staging-workloads', 'argocd');
-    expect(staging.spec.source.directory).toEqual({ recurse: false, exclude: 'gitops.yaml' });
-    const drNames = chartObjects('production', 'data-dr').map((o) => o.metadata.name);
-    expect(drNames).toContain('finbot-postgres-dr');
+describe('production invariants', () => {
+  it('a manually synced environment with sync windows follows a reviewed branch, not main (refused at load otherwise)', () => {
+    const g = settingsOf('production').gitops;
+    if (!g.autoSync && g.syncWindows.length > 0) expect(g.targetRevision).not.toBe('main');
+  });
+});
+
+describe('admin chart guards', () => {
+  it('refuses to synthesize when a chart is added after it', () => {
+    const env = buildEnvironment(settingsOf('staging'));
+    const late = new Chart(env.app, 'late');
+    new k8s.KubeConfigMap(late, 'cm', { metadata: { name: 'x', namespace: 'elsewhere' } });
+    expect(() => renderObjects(env)).toThrow("charts late are not in the argocd-admin chart's sources; build it last");
+  });
+
+  it('refuses to synthesize when objects are added to a chart after it derived its project scope', () => {
+    const env = buildEnvironment(settingsOf('staging'));
+    new k8s.KubeConfigMap(env.charts.apps, 'late', { metadata: { name: 'x', namespace: 'elsewhere' } });
+    expect(() => renderObjects(env)).toThrow('objects changed after the argocd-admin chart derived its project scope');
+  });
+
+  it('the DR chart of production is neither applied nor admitted here', () => {
+    const drNames = new Set(chartObjects('production', 'data-dr').map((o) => o.metadata.name));
+    const p = find(chartObjects('production', 'argocd-admin'), 'AppProject', 'finbot-production');
+    expect(p.spec.clusterResourceWhitelist.filter((c: any) => drNames.has(c.name))).toEqual([]);
   });
 });

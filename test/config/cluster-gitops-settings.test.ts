@@ -93,8 +93,20 @@ describe('gitops.yaml', () => {
   });
 
   it('rejects HEAD as target revision', () => {
-    edit('production', 'gitops', 'targetRevision: main', 'targetRevision: HEAD');
-    expect(errorOf('production').field).toBe('targetRevision');
+    edit('staging', 'gitops', 'targetRevision: main', 'targetRevision: HEAD');
+    expect(errorOf('staging').field).toBe('targetRevision');
+  });
+
+  it('refuses main for a manually synced environment with sync windows (it follows a reviewed branch)', () => {
+    edit('production', 'gitops', /^targetRevision: .*$/m, 'targetRevision: main');
+    const e = errorOf('production');
+    expect(e.field).toBe('targetRevision');
+    expect(e.message).toContain('reviewed release branch');
+  });
+
+  it('rejects a sync window without a five-field cron schedule', () => {
+    edit('production', 'gitops', /schedule: "[^"]*"/, 'schedule: "daily"');
+    expect(errorOf('production').field).toBe('syncWindows[0].schedule');
   });
 
   it('rejects duplicate probe names and bad hosts', () => {

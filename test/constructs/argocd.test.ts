@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ArgoApplication, type ArgoApplicationProps } from '../../constructs/argocd-application';
-import { ArgoProject, type ArgoProjectProps } from '../../constructs/argocd-project';
+import { ArgoProject, LockedDefaultProject, type ArgoProjectProps } from '../../constructs/argocd-project';
 
 const projectProps: ArgoProjectProps = {
   name: 'p',
@@ -18,7 +18,7 @@ function synth(p: Partial<ArgoProjectProps> = {}, a?: Partial<ArgoApplicationPro
   const project = new ArgoProject(chart, 'p', { ...projectProps, ...p });
   if (a) {
     new ArgoApplication(chart, 'a', {
-      name: 'app', argocdNamespace: 'argocd', project, repoURL: 'https://example.com/r.git', targetRevision: 'main',
+      name: 'app', argocdNamespace: 'argocd', project: project.name, repoURL: 'https://example.com/r.git', targetRevision: 'main',
       path: 'dist/x', destinationNamespace: 'a', autoSync: false, ...a,
     });
   }
@@ -37,6 +37,30 @@ describe('ArgoProject', () => {
       namespaceResourceWhitelist: [{ group: 'apps', kind: 'Deployment' }],
       orphanedResources: { warn: true },
     });
+  });
+
+  it('names single cluster-scoped objects; renders sync windows and roles as Argo CD policies', () => {
+    const [p] = synth({
+      clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'reader' }],
+      syncWindows: [{ kind: 'allow', schedule: '0 8 * * 1-5', duration: '8h', applications: ['app'] }],
+      roles: [{ name: 'deployer', description: 'd', groups: ['ops'], actions: ['get', 'sync'] }],
+    });
+    expect(p.spec.clusterResourceWhitelist).toEqual([{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'reader' }]);
+    expect(p.spec.syncWindows).toEqual([{ kind: 'allow', schedule: '0 8 * * 1-5', duration: '8h', applications: ['app'], manualSync: false, timeZone: 'UTC' }]);
+    expect(p.spec.roles).toEqual([{ name: 'deployer', description: 'd', groups: ['ops'], policies: ['p, proj:p:deployer, applications, get, p/*, allow', 'p, proj:p:deployer, applications, sync, p/*, allow'] }]);
+  });
+
+  it('refuses a role without groups or with an unknown action', () => {
+    expect(() => synth({ roles: [{ name: 'r', description: 'd', groups: [], actions: ['get'] }] })).toThrow('ArgoProject p: role r has no groups');
+    expect(() => synth({ roles: [{ name: 'r', description: 'd', groups: ['g'], actions: ['*'] }] })).toThrow('ArgoProject p: role r has unknown actions *');
+  });
+
+  it('LockedDefaultProject: nothing allowed', () => {
+    const chart = new Chart(Testing.app(), 't');
+    new LockedDefaultProject(chart, 'd', { argocdNamespace: 'argocd' });
+    const [d] = Testing.synth(chart);
+    expect(d.metadata.name).toBe('default');
+    expect(d.spec).toMatchObject({ sourceRepos: [], destinations: [], clusterResourceWhitelist: [], namespaceResourceWhitelist: [] });
   });
 
   it('refuses what would widen it: no namespaces, no namespaced kinds (= all), wildcards', () => {

@@ -22,6 +22,12 @@ describe('projectScope', () => {
     ]);
     expect(scope.namespacedResources).toEqual([{ group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }]);
     expect(scope.namespaces).toEqual(['database', 'kube-system', 'prod']);
+    // Argo CD v3.5.1 matches cluster whitelist entries by name: each cluster-scoped object, sorted, once.
+    expect(scope.clusterObjects).toEqual([
+      { group: '', kind: 'Namespace', name: 'database' },
+      { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
+      { group: 'storage.k8s.io', kind: 'StorageClass', name: 'fast-ssd' },
+    ]);
   });
 
   it('refuses a namespaced kind without namespace instead of whitelisting it cluster-wide', () => {
