@@ -205,7 +205,7 @@ export function goDurationSeconds(d: string): number {
 /**
  * A Prometheus duration as prometheus-operator's CRDs accept it: units in the order y, w, d, h, m, s, ms,
  * each at most once (`12h7d` is refused by the API server).
- * @see prometheus-operator v0.93.0 pkg/apis/monitoring/v1/types.go (Duration: the kubebuilder pattern)
+ * @see the Duration pattern of @kubernetes-models/prometheus-operator 6.0.0 _schemas (…MonitoringV1Duration.js), generated from prometheus-operator's CRDs
  */
 export const promDuration = z
   .string()

@@ -14,7 +14,8 @@ function run(script: string, args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script === 'bench-scale' ? 'bench/bench-scale.ts' : `tools/${script}/cli.ts`), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
 }
 
-describe('tool commands', () => {
+// Commands that re-synthesize run the validation too (synth checks before writing): slow on a loaded machine.
+describe('tool commands', { timeout: 180_000 }, () => {
   it.each(['diff', 'capacity', 'diagram', 'bench-scale'])('%s --help explains usage', (script) => {
     const r = run(script, ['--help']);
     expect(r.status).toBe(0);

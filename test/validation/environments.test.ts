@@ -91,7 +91,7 @@ describe('npm run validate', () => {
   });
 });
 
-describe('the startup snapshot of the validation', () => {
+describe('the startup snapshot of the validation', { timeout: 180_000 }, () => {
   it('reports exactly what the bundle reports, on a broken dist/ too', () => {
     const dist = join(work, 'dist-both');
     cpSync(join(REPO_ROOT, 'dist'), dist, { recursive: true });
