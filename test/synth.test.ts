@@ -163,7 +163,9 @@ describe('synth', { timeout: 300_000 }, () => {
     const file = join(config, 'production', 'validation.yaml');
     const original = readFileSync(file, 'utf8');
     // A connection no NetworkPolicy allows: kube-dns never calls the api.
-    writeFileSync(file, original.replace('connections: []', 'connections: [{ from: "peer:kube-dns", to: "production/finbot-api", port: 3001 }]'));
+    const broken = original.replace(/^connections:( \[\])?$/m, 'connections:\n  - { from: "peer:kube-dns", to: "production/finbot-api", port: 3001 }');
+    expect(broken).not.toBe(original);
+    writeFileSync(file, broken);
     try {
       const r = run({ FINBOT_DIST_DIR: dist, FINBOT_CONFIG_DIR: config });
       expect(r.status, r.stderr).toBe(1);

@@ -54,6 +54,8 @@ function outcome(r: ReturnType<typeof spawnSync>, dist: string): Outcome {
     .split('\n')
     // notes of the fast path, and node's deprecation warnings of modules the bundle replaces
     .filter((l) => !l.startsWith('note: ') && !l.startsWith('(node:') && !l.startsWith('(Use `node'))
+    // synth's report says how long it took and where it wrote: neither is part of the output
+    .map((l) => l.split(dist).join('<dist>').replace(/ \d+ ms/g, ' <n> ms'))
     .join('\n');
   return { status: r.status, stderr, files: readTree(dist) };
 }
