@@ -12,6 +12,10 @@ export const PROCESS_TESTS = [
   'test/tools/release-commands.test.ts',
   'test/validation/environments.test.ts',
   'test/layers.test.ts',
+  'test/environments/alerting-tools.test.ts',
+  'test/help.test.ts',
+  'test/synth/write-dist.test.ts',
+  'test/tools/promote-env.test.ts',
 ];
 
 export default defineConfig({

@@ -14,6 +14,11 @@ import { loadYamlStream } from '../model/yaml-load';
 import { renderObjects } from '../synth/render';
 import { DUMP_OPTIONS, dumpYaml } from '../synth/yaml-emit';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write('Usage: npm run bench:yaml\nMedian CPU ms per run of the own YAML writer and reader against js-yaml, on every environment (docs/performance.md).\n');
+  process.exit(0);
+}
+
 const objects = listEnvironments(ENVIRONMENTS_DIR).flatMap((e) => renderObjects(buildEnvironment(loadSettings(e, ENVIRONMENTS_DIR))).flatMap(([, o]) => o));
 const texts = readdirSync(DIST_DIR).flatMap((e) => readdirSync(join(DIST_DIR, e)).map((f) => readFileSync(join(DIST_DIR, e, f), 'utf8')));
 

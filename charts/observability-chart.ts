@@ -193,7 +193,11 @@ export class ObservabilityChart extends Chart {
       resources: o.prometheus.resources,
       // Where the monitors point: its own namespace, the app, data and cache namespaces, cert-manager's and
       // kube-system (the kubelet Service). Nothing else: no Role there, no discovery.
-      scrapeNamespaces: [namespaces.monitoring.name, namespaces.app.name, namespaces.database.name, namespaces.cache.name, o.operatorNamespaces.certManager, KUBELET_SERVICE.namespace],
+      scrapeNamespaces: [
+        namespaces.monitoring.name, namespaces.app.name, namespaces.database.name, namespaces.cache.name, o.operatorNamespaces.certManager, KUBELET_SERVICE.namespace,
+        // The edge: NGINX Gateway Fabric's data plane and its control plane (their PodMonitors point there).
+        ...(settings.edge.implementation === 'nginx-gateway-fabric' ? [namespaces.ingress.name, settings.edge.nginxGatewayFabric.controlPlane.namespace] : []),
+      ],
       serviceMonitorSelector: finbotSelector,
       serviceMonitorNamespaceSelector: ownNamespaces,
       // The data chart's PodMonitors (Postgres in the database namespace, Redis in the cache namespace) carry

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { renderObjects } from '../../synth/render';
 import type { Settings } from '../../config/schema';
 import { hstsValue } from '../../constructs/edge';
 import { ngfControlPlaneSelector, ngfDataPlaneSelector, ngfResourceName } from '../../model/operators/nginx-gateway-fabric';
@@ -15,6 +16,11 @@ import { ENVIRONMENTS, find, objectsOf, ofKind, settingsOf, synthObjects, type K
 const A = 'nginx.ingress.kubernetes.io';
 
 /** The output of an environment with the ingress-nginx edge instead of the default. */
+/** The objects of an environment with the files they are written to (rules such as the Argo CD ones read them). */
+function filed(env: string, settings: Settings) {
+  return renderObjects(buildEnvironment(settings)).flatMap(([file, objects]) => objects.map((o) => ({ object: structuredClone(o), file: `dist/${env}/${file}.yaml` })));
+}
+
 function withIngressNginx(env: string): { settings: Settings; objects: KubeObject[] } {
   const settings = settingsOf(env);
   (settings.edge as { implementation: string }).implementation = 'ingress-nginx';
@@ -190,7 +196,7 @@ describe.each(ENVIRONMENTS)('ingress-nginx edge (%s, opt-in)', (env) => {
     expect(ofKind(objs, 'Gateway')).toEqual([]);
     expect(ofKind(objs, 'HTTPRoute')).toEqual([]);
     expect(ofKind(objs, 'Namespace').map((n) => n.metadata.name)).not.toContain(s.edge.nginxGatewayFabric.controlPlane.namespace);
-    const sourced = objs.map((object) => ({ object: structuredClone(object), file: `dist/${env}/x.yaml` }));
+    const sourced = filed(env, s);
     expect(await validateObjects(sourced, optionsFor(env))).toEqual([]);
   });
 
@@ -259,7 +265,7 @@ describe('migrating from ingress-nginx: both edges serve the same hosts (product
   });
 
   it('passes every validation rule (the Gateway\'s challenges are served by the controller: its solver policy admits it)', async () => {
-    const sourced = objs.map((object) => ({ object: structuredClone(object), file: 'dist/production/x.yaml' }));
+    const sourced = filed('production', settings);
     expect(await validateObjects(sourced, optionsFor('production'))).toEqual([]);
   });
 });

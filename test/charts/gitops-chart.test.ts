@@ -82,7 +82,9 @@ describe.each(ENVIRONMENTS)('%s: Argo CD objects', (env) => {
     const used = new Set([...others.map((o) => o.metadata.namespace).filter(Boolean), ...others.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)]);
     expect(new Set(namespaces)).toEqual(used);
     expect(p.spec.destinations.every((d: any) => d.server === IN_CLUSTER)).toBe(true);
-    expect(p.spec.sourceRepos).toEqual([g.repoURL]);
+    // The repository, and the Helm repositories of charts an Application of the output installs (vault-helm).
+    const chartRepos = others.filter((o: any) => o.kind === 'Application' && o.spec?.source?.chart).map((o: any) => o.spec.source.repoURL);
+    expect(p.spec.sourceRepos).toEqual([g.repoURL, ...[...new Set(chartRepos)].sort()]);
   });
 
   it('sync windows and project roles come from the settings, on the workloads Application', () => {

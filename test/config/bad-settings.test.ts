@@ -80,7 +80,7 @@ const CASES: Case[] = [
   { name: 'extra worker name of 60 characters', break: extraWorker(long(60)), env: 'staging', file: 'apps.yaml', field: 'extraWorkers', says: 'the longest name made from it adds 15 characters' },
   { name: 'postgres.name of 62 characters', break: replace('production', 'data', 'name: finbot-postgres-primary', `name: p${long(61)}`), env: 'production', file: 'data.yaml', field: 'postgres.name', says: 'CloudNativePG refuses longer cluster names' },
   { name: 'redis name too long for the operator\'s derived names', break: replace('production', 'data', 'name: finbot-redis-cluster', `name: r${long(44)}`), env: 'production', file: 'data.yaml', field: 'redis.name', says: 'adds 20 characters' },
-  { name: 'ingressClassName "Public NGINX!"', break: replace('staging', 'edge', /ingressClassName: .*/, 'ingressClassName: "Public NGINX!"'), env: 'staging', file: 'edge.yaml', field: 'ingressClassName', says: 'DNS-1123 subdomain' },
+  { name: 'ingressClassName "Public NGINX!"', break: replace('staging', 'edge', /ingressClassName: .*/, 'ingressClassName: "Public NGINX!"'), env: 'staging', file: 'edge.yaml', field: 'ingressNginx.ingressClassName', says: 'DNS-1123 subdomain' },
   { name: 'backup schedule "99 0 25 * * *"', break: replace('production', 'data', 'schedule: "0 0 2 * * *"', 'schedule: "99 0 25 * * *"'), env: 'production', file: 'data.yaml', field: 'postgres.backup.schedule', says: 'End of range (99) above maximum (59)' },
   { name: 'five-field backup schedule', break: replace('production', 'data', 'schedule: "0 0 2 * * *"', 'schedule: "0 2 * * *"'), env: 'production', file: 'data.yaml', field: 'postgres.backup.schedule', says: 'has 5 fields' },
   { name: 'CIDR 999.245.48.0/20', break: replace('production', 'edge', '173.245.48.0/20', '999.245.48.0/20'), env: 'production', file: 'edge.yaml', field: 'cdn.cidrs[0]', says: 'octets 0-255' },
@@ -167,7 +167,7 @@ const CASES: Case[] = [
     env: 'staging', file: 'mesh.yaml', field: '', says: 'a file that does not exist',
   },
   { name: 'a zone that is not an availability zone', break: replace('production', 'platform', 'us-west-2a', 'us-west-2'), env: 'production', file: 'platform.yaml', field: 'zones[0]', says: 'availability zone' },
-  { name: 'a validation connection port 70000', break: replace('production', 'validation', 'connections: []', 'connections: [{ from: "peer:kube-dns", to: "production/finbot-api", port: 70000 }]'), env: 'production', file: 'validation.yaml', field: 'connections[0].port', says: 'between 1 and 65535' },
+  { name: 'a validation connection port 70000', break: replace('production', 'validation', /^connections:( \[\])?$/m, 'connections:\n  - { from: "peer:kube-dns", to: "production/finbot-api", port: 70000 }'), env: 'production', file: 'validation.yaml', field: 'connections[0].port', says: 'between 1 and 65535' },
 ];
 
 function run(args: string[] = []) {
