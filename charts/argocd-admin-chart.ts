@@ -23,6 +23,7 @@ import { KubeConfigMap } from '../constructs/kube-objects';
 import { HEALTH_CUSTOMIZATIONS } from '../model/argocd-health-customizations';
 import type { KubeObject } from '../model/kube-object';
 import { healthCustomizationKey, KEEP_OPTIONS, SYNC_OPTIONS_ANNOTATION } from '../model/operators/argocd';
+import { isVaultHelmSource, VAULT_HELM_CHART, vaultHelmObjects } from '../model/operators/vault';
 import { projectScope, type ProjectScope } from '../model/project-scope';
 import { ARGOCD_ADMIN_FILE, argoNames, GITOPS_FILE, type GitopsChart } from './gitops-chart';
 
@@ -42,11 +43,23 @@ export interface ArgoAdminChartProps {
  * ApiObjects directly: rendering every object to JSON here would double the cost of synth.
  */
 function objectsOf(charts: readonly Chart[]): KubeObject[] {
-  return charts.flatMap((c) => c.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject).map((o) => ({
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: { name: o.name, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}) },
-  })));
+  return charts.flatMap((c) => c.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject).flatMap((o) => [
+    {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      metadata: { name: o.name, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}) },
+    },
+    // An Application of vault-helm: what the chart renders is synced under the same project.
+    ...vaultChartObjectsOf(o),
+  ]));
+}
+
+/** The objects vault-helm renders for an Application of it (model/operators/vault.ts), else none. */
+function vaultChartObjectsOf(o: ApiObject): KubeObject[] {
+  if (o.kind !== 'Application' || !o.apiVersion.startsWith('argoproj.io/')) return [];
+  const spec = (o.toJson() as { spec?: { source?: { repoURL?: string; chart?: string; helm?: { releaseName?: string } }; destination?: { namespace?: string } } }).spec;
+  if (!isVaultHelmSource(spec?.source) || !spec?.destination?.namespace) return [];
+  return vaultHelmObjects(spec.source!.helm?.releaseName ?? VAULT_HELM_CHART, spec.destination.namespace).map((x) => ({ ...x, metadata: { ...x.metadata } }));
 }
 
 /** The admin-owned Argo CD objects of one environment. */

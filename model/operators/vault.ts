@@ -114,3 +114,39 @@ export function vaultHelmDerived(release: string): DerivedObjects {
     secrets: [],
   };
 }
+
+/** An object a Helm chart renders, as far as an Argo CD project's white lists look at it. */
+export interface ChartObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+/**
+ * The objects vault-helm v0.34.1 renders for the values the output sets (server.ha.enabled with raft storage,
+ * server.authDelegator.enabled, injector.enabled false; serviceAccount.create, serviceAccount.serviceDiscovery
+ * and ha.disruptionBudget at their default, true), read in the chart's templates at tag v0.34.1:
+ * server-statefulset.yaml, server-service.yaml, server-ha-active-service.yaml, server-ha-standby-service.yaml,
+ * server-headless-service.yaml, server-config-configmap.yaml, server-serviceaccount.yaml,
+ * server-discovery-role.yaml, server-discovery-rolebinding.yaml, server-disruptionbudget.yaml and
+ * server-clusterrolebinding.yaml (`<fullname>-server-binding`, cluster-scoped). `vault.fullname` is the release
+ * name when it contains the chart name, as `vault` does. The Helm test Pod (tests/server-test.yaml,
+ * `helm.sh/hook: test`) is not applied by Argo CD. The project that syncs the chart must admit each of these.
+ */
+export function vaultHelmObjects(release: string, namespace: string): ChartObject[] {
+  const n = vaultHelmNames(release);
+  const ns = (kind: string, name: string, apiVersion = 'v1'): ChartObject => ({ apiVersion, kind, metadata: { name, namespace } });
+  return [
+    ns('StatefulSet', n.statefulSet, 'apps/v1'),
+    ns('Service', n.service),
+    ns('Service', n.activeService),
+    ns('Service', `${release}-standby`),
+    ns('Service', n.internalService),
+    ns('ConfigMap', vaultHelmConfigMapName(release)),
+    ns('ServiceAccount', n.serviceAccount),
+    ns('Role', `${release}-discovery-role`, 'rbac.authorization.k8s.io/v1'),
+    ns('RoleBinding', `${release}-discovery-rolebinding`, 'rbac.authorization.k8s.io/v1'),
+    ns('PodDisruptionBudget', release, 'policy/v1'),
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${release}-server-binding` } },
+  ];
+}

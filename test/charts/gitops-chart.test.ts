@@ -10,6 +10,7 @@ import { buildEnvironment } from '../../charts/environment';
 import { HEALTH_CUSTOMIZATIONS } from '../../model/argocd-health-customizations';
 import { globRegExp } from '../../model/dist-files';
 import { healthCustomizationKey } from '../../model/operators/argocd';
+import { isVaultHelmSource, vaultHelmObjects } from '../../model/operators/vault';
 import { renderObjects } from '../../synth/render';
 import { ENVIRONMENTS, chartObjects, find, settingsOf } from '../helpers';
 
@@ -72,7 +73,11 @@ describe.each(ENVIRONMENTS)('%s: Argo CD objects', (env) => {
 
   it('the workloads project allows exactly the kinds, cluster-scoped objects (by name) and namespaces of the files it applies', () => {
     const exclude = globRegExp(workloads.spec.source.directory.exclude);
-    const others = files.filter(([f]) => !exclude.test(`${f}.yaml`)).flatMap(([, o]) => o);
+    const applied = files.filter(([f]) => !exclude.test(`${f}.yaml`)).flatMap(([, o]) => o);
+    // What a Helm chart an Application of the output installs renders is synced under the same project.
+    const charted = applied.filter((o: any) => o.kind === 'Application' && isVaultHelmSource(o.spec?.source))
+      .flatMap((a: any) => vaultHelmObjects(a.spec.source.helm.releaseName, a.spec.destination.namespace)) as unknown as typeof applied;
+    const others = [...applied, ...charted];
     const p = find(admin, 'AppProject', `finbot-${env}`, g.argocdNamespace);
     const clusterObjects = others.filter((o) => !o.metadata.namespace).map((o) => `${key({ group: groupOf(o.apiVersion), kind: o.kind })}/${o.metadata.name}`);
     expect(p.spec.clusterResourceWhitelist.map((c: any) => `${key(c)}/${c.name}`).sort()).toEqual([...new Set(clusterObjects)].sort());
