@@ -55,7 +55,7 @@ function outcome(r: ReturnType<typeof spawnSync>, dist: string): Outcome {
     // notes of the fast path, and node's deprecation warnings of modules the bundle replaces
     .filter((l) => !l.startsWith('note: ') && !l.startsWith('(node:') && !l.startsWith('(Use `node'))
     // synth's report says how long it took and where it wrote: neither is part of the output
-    .map((l) => l.split(dist).join('<dist>').replace(/ \d+ ms/g, ' <n> ms'))
+    .map((l) => l.split(dist).join('<dist>').replace(/ \d+ ms/g, ' <n> ms').replace(/\.tmp-\d+/g, '.tmp-<pid>'))
     .join('\n');
   return { status: r.status, stderr, files: readTree(dist) };
 }
