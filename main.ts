@@ -20,6 +20,8 @@ import { DistLockedError } from './model/dist-journal';
 import { changeLine } from './synth/change-summary';
 import { renderEnvironment } from './synth/render';
 import { mirror, writeDist, type RenderedEnvironment } from './synth/write-dist';
+import { main as validateCommand } from './validation/cli';
+import { validateRendered } from './validation/run';
 
 const HELP = `Synthesizes dist/<env>/*.yaml from config/environments/<env>/*.yaml.
 
@@ -55,23 +57,28 @@ function display(path: string): string {
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }
 
-/** Runs `npm run validate` (from its startup snapshot) on staged output; throws when it finds violations. */
-function validateStaged(stagingDir: string, envs: readonly string[], configDir: string, env: Env): number {
+/**
+ * Runs the command of `npm run validate` (validation/cli.ts) in this process on the staged output, exactly as
+ * `npm run validate ENV...` with FINBOT_DIST_DIR set to the staging folder would; throws when it finds
+ * violations. In process rather than as a child: the synth's startup snapshot holds the validation warm too
+ * (see {@link warmUp}), and a second node start would cost more than the whole validation.
+ */
+async function validateStaged(stagingDir: string, envs: readonly string[], configDir: string, env: Env): Promise<number> {
   const started = performance.now();
-  const r = spawnSync('sh', [join(REPO_ROOT, 'fast-start', 'run.sh'), 'validate', ...envs], {
-    env: { ...env, FINBOT_DIST_DIR: stagingDir, FINBOT_CONFIG_DIR: configDir },
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (r.status === 0) return performance.now() - started;
-  const report = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd();
-  if (r.status === 1) {
+  let report = '';
+  const collect = (s: string) => {
+    report += s;
+  };
+  const code = await validateCommand(envs, { ...env, FINBOT_DIST_DIR: stagingDir, FINBOT_CONFIG_DIR: configDir }, collect, collect);
+  if (code === 0) return performance.now() - started;
+  report = report.trimEnd();
+  if (code === 1) {
     throw new Refused(`the output fails the checks of npm run validate (files shown as staged in ${display(stagingDir)}):\n${report}\nFix the settings or code; --no-validate writes it anyway, for debugging only.`);
   }
-  throw new Refused(`the validation could not run (exit code ${r.status ?? r.signal}):\n${report}`);
+  throw new Refused(`the validation could not run (exit code ${code}):\n${report}`);
 }
 
-function main(argv: readonly string[], io: Io): number {
+async function main(argv: readonly string[], io: Io): Promise<number> {
   const env = io.env;
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(`${HELP}\n`);
@@ -108,10 +115,10 @@ function main(argv: readonly string[], io: Io): number {
   }
 
   let validationMs: number | undefined;
-  const changes = writeDist(distDir, rendered, {
+  const changes = await writeDist(distDir, rendered, {
     prune: requested.length === 0,
-    check: argv.includes('--no-validate') ? undefined : (staging, staged) => {
-      validationMs = validateStaged(staging, staged, configDir, env);
+    check: argv.includes('--no-validate') ? undefined : async (staging, staged) => {
+      validationMs = await validateStaged(staging, staged, configDir, env);
     },
     notify: (m) => io.err(`note: ${m}\n`),
     afterRename: crashHook(env),
@@ -167,12 +174,12 @@ function quietOnClosedPipe(): void {
   });
 }
 
-/** Runs the synth with command-line arguments (without node and script); returns the exit code. */
-export function cli(argv: readonly string[], given?: Io): number {
+/** Runs the synth with command-line arguments (without node and script); resolves to the exit code. */
+export async function cli(argv: readonly string[], given?: Io): Promise<number> {
   if (given === undefined) quietOnClosedPipe();
   const io = given ?? processIo();
   const env = io.env;
-  const code = run(argv, io);
+  const code = await run(argv, io);
   // Under the cdk8s CLI (CDK8S_OUTDIR set), a non-zero exit makes the CLI print a JavaScript stack trace after
   // our message. Leaving no output folder instead makes it print one line ("app expected to create ...") and
   // exit 1: the same refusal, without the stack.
@@ -185,10 +192,10 @@ export function cli(argv: readonly string[], given?: Io): number {
   return code;
 }
 
-function run(argv: readonly string[], io: Io): number {
+async function run(argv: readonly string[], io: Io): Promise<number> {
   const env = io.env;
   try {
-    return main(argv, io);
+    return await main(argv, io);
   } catch (err) {
     if (err instanceof SettingsError) {
       const n = err.problems.length;
@@ -233,19 +240,27 @@ function run(argv: readonly string[], io: Io): number {
 }
 
 /**
- * Renders every environment of config/environments in memory and drops the result. Used while building the
- * startup snapshot, so that the snapshot holds compiled functions and filled caches, not output: settings
- * are read again at every run. Errors are ignored here (a run reports them).
+ * Renders and validates every environment of config/environments in memory and drops the result. Used while
+ * building the startup snapshot, so that the snapshot holds compiled functions and filled caches (YAML scalars,
+ * compiled schema validators), not output: settings are read again at every run. Errors are ignored here (a
+ * run reports them).
  */
-export function warmUp(): void {
-  try {
-    for (const env of listEnvironments(ENVIRONMENTS_DIR)) renderEnvironment(buildEnvironment(loadSettings(env, ENVIRONMENTS_DIR)));
-  } catch {
-    // Bad settings: the snapshot is only less warm.
+export async function warmUp(): Promise<void> {
+  for (const env of listEnvironments(ENVIRONMENTS_DIR)) {
+    try {
+      const files = renderEnvironment(buildEnvironment(loadSettings(env, ENVIRONMENTS_DIR)));
+      await validateRendered(env, files, ENVIRONMENTS_DIR);
+    } catch {
+      // Bad settings or output: the snapshot is only less warm.
+    }
   }
 }
 
-// Runs as a program (node main.ts, the bundle .build/main.mjs through fast-start/synth.mjs), not when a test
-// imports it or a snapshot is being built (the snapshot's prelude calls cli itself).
+// Runs as a program (node main.ts), not when a test imports it, nor from the bundle (fast-start's slow path
+// and the snapshot's prelude call cli themselves).
 const entry = process.argv[1] ?? '';
-if (!startupSnapshot.isBuildingSnapshot() && /(^|[/\\])(main\.(ts|mjs|cjs)|synth\.mjs)$/.test(entry)) process.exitCode = cli(process.argv.slice(2));
+if (!startupSnapshot.isBuildingSnapshot() && /(^|[/\\])main\.ts$/.test(entry)) {
+  void cli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

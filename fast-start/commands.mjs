@@ -45,9 +45,8 @@ const k8sOnly = {
 };
 
 /**
- * Each command: `entry()` (esbuild entry options and the key of anything generated), `build(esbuild, entry)`,
- * `runExport` (called with the arguments, returns the exit code) and `runsOnLoad` (the bundle runs the
- * command itself when loaded outside a snapshot build: main.ts does).
+ * Each command: `entry()` (esbuild entry options and the key of anything generated), `build(esbuild, entry)`
+ * and `runExport` (called with the arguments, resolves to the exit code).
  */
 export const COMMANDS = {
   synth: {
@@ -64,7 +63,6 @@ export const COMMANDS = {
       return esbuild.build({ ...options, logLevel: 'error' });
     },
     runExport: 'cli',
-    runsOnLoad: true,
   },
   validate: {
     // The validation loads its schemas (imports/schemas) and compiled validators with readFileSync at run
@@ -72,6 +70,5 @@ export const COMMANDS = {
     entry: () => ({ key: 'fast-start/validation-main.ts', options: { entryPoints: ['fast-start/validation-main.ts'] } }),
     build: (esbuild, entry) => esbuild.build({ ...common('.build/validate.cjs'), ...entry.options, logLevel: 'error' }),
     runExport: 'run',
-    runsOnLoad: false,
   },
 };

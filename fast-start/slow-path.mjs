@@ -21,6 +21,6 @@ export async function slowPath(name, args) {
   // node checks each cached entry against the source it compiles, so this cache can never be stale.
   nodeModule.enableCompileCache?.(join(BUILD_DIR, 'compile-cache'));
   const exports = nodeModule.createRequire(import.meta.url)(bundle.file);
-  if (!command.runsOnLoad) process.exitCode = await exports[command.runExport](args);
+  process.exitCode = await exports[command.runExport](args);
   if (!process.env.FINBOT_NO_SNAPSHOT) ensureSnapshot(name, bundle, command.runExport);
 }

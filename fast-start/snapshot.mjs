@@ -35,8 +35,14 @@ export const SNAPSHOT_NODE_FLAGS = ['--no-opt', '--no-maglev', '--no-rehash-snap
 /** The exit code of a snapshot that is not for this command or tree (fast-start/run.sh then takes the slow path). */
 export const STALE = 75;
 
-/** Data every run reads again, relative to the root: never part of a snapshot's key. */
-const RUN_DATA = ['config/environments', 'dist'];
+/**
+ * Never part of a snapshot's key, relative to the root: the data every run reads again (settings, dist/), and
+ * the compiled schema validators (validation/schema.ts), a cache whose file names are already the digest of
+ * everything they are compiled from (imports/schemas/index.json, which names each schema file by its sha256,
+ * and Ajv's version and options): those inputs are read while the snapshot is built, so they are in its key,
+ * and hashing ~20 MB of generated code again at every start would only repeat that check.
+ */
+const RUN_DATA = ['config/environments', 'dist', '.build/schema-validators'];
 
 /** The snapshot entry: evaluates the bundle, warms up, records what it read, installs the checked main. */
 function entry({ bundleFile, command, inputs, runExport }) {

@@ -35,9 +35,9 @@ export interface WriteDistOptions {
   readonly prune?: boolean;
   /**
    * Looks at the staged output before anything in dist/ changes (`stagingDir/<env>/*.yaml`, every given
-   * environment); throwing refuses the write.
+   * environment); throwing (or rejecting) refuses the write. dist/'s lock is held while it runs.
    */
-  readonly check?: (stagingDir: string, envs: readonly string[]) => void;
+  readonly check?: (stagingDir: string, envs: readonly string[]) => void | Promise<void>;
   /** Longest wait for another synth's lock, in ms. @default 120000 */
   readonly lockTimeoutMs?: number;
   /** Told once when this run waits for another synth, and about repairs of an interrupted run. */
@@ -49,17 +49,17 @@ export interface WriteDistOptions {
 /**
  * Replaces dist/<env>/ for every given environment, all-or-nothing. Returns what changed, per environment.
  */
-export function writeDist(distDir: string, envs: ReadonlyMap<string, RenderedEnvironment>, options: WriteDistOptions = {}): EnvironmentChange[] {
+export async function writeDist(distDir: string, envs: ReadonlyMap<string, RenderedEnvironment>, options: WriteDistOptions = {}): Promise<EnvironmentChange[]> {
   const lock = lockDist(distDir, { timeoutMs: options.lockTimeoutMs, onWait: (pid) => options.notify?.(`waiting for another synth (pid ${pid}) to finish writing dist/`) });
   try {
     for (const note of recoverDist(distDir)) options.notify?.(note);
-    return swapIn(distDir, envs, options);
+    return await swapIn(distDir, envs, options);
   } finally {
     lock.release();
   }
 }
 
-function swapIn(distDir: string, envs: ReadonlyMap<string, RenderedEnvironment>, options: WriteDistOptions): EnvironmentChange[] {
+async function swapIn(distDir: string, envs: ReadonlyMap<string, RenderedEnvironment>, options: WriteDistOptions): Promise<EnvironmentChange[]> {
   const changes = [...envs].map(([env, files]) => diffFolder(distDir, env, files));
   const removals = options.prune
     ? readdirSync(distDir, { withFileTypes: true })
@@ -80,7 +80,7 @@ function swapIn(distDir: string, envs: ReadonlyMap<string, RenderedEnvironment>,
       mkdirSync(join(staging, env), { recursive: true });
       for (const [name, content] of files) writeFileSync(join(staging, env, name), content);
     }
-    options.check?.(staging, [...envs.keys()]);
+    await options.check?.(staging, [...envs.keys()]);
     if (swaps.length === 0 && removals.length === 0) {
       rmSync(staging, { recursive: true, force: true });
       return changes;

@@ -11,12 +11,18 @@ export function loadManifests(files: readonly string[], root: string = process.c
     const env = basename(dirname(file));
     const rel = relative(root, file);
     const display = rel.startsWith('..') ? file : rel;
-    const docs = loadYamlStream(readFileSync(file, 'utf8')).filter((d): d is KubeObject => d !== null && typeof d === 'object');
     const list = out.get(env) ?? [];
-    list.push(...docs.map((object) => ({ object, file: display })));
+    list.push(...parseManifest(readFileSync(file, 'utf8'), display));
     out.set(env, list);
   }
   return out;
+}
+
+/** The objects of one manifest's text (multi-document YAML), each with the file name to show. */
+export function parseManifest(text: string, file: string): SourcedObject[] {
+  return loadYamlStream(text)
+    .filter((d): d is KubeObject => d !== null && typeof d === 'object')
+    .map((object) => ({ object, file }));
 }
 
 /** The YAML files of dist/<env>/ for the given environments (all folders when none given). */

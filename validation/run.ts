@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadSettings } from '../config/load';
 import { ENVIRONMENTS_DIR } from '../config/paths';
 import { validateObjects } from './engine';
-import { loadManifests } from './manifests';
+import { loadManifests, parseManifest } from './manifests';
 import type { EnvironmentResult } from './report';
 import type { ValidationOptions } from './types';
 
@@ -36,4 +36,13 @@ export async function validateManifests(files: readonly string[], configDir: str
     results.push({ environment, objects: objects.length, violations: await validateObjects(objects, optionsFor(environment, configDir)) });
   }
   return results;
+}
+
+/**
+ * Validates one environment's files given as text (file name → YAML) as {@link validateManifests} does once
+ * they are written to `dist/<environment>/`: for warming up a startup snapshot without writing anything.
+ */
+export async function validateRendered(environment: string, files: ReadonlyMap<string, string>, configDir: string = ENVIRONMENTS_DIR): Promise<EnvironmentResult> {
+  const objects = [...files.keys()].sort().flatMap((file) => parseManifest(files.get(file)!, join('dist', environment, file)));
+  return { environment, objects: objects.length, violations: await validateObjects(objects, optionsFor(environment, configDir)) };
 }

@@ -170,10 +170,10 @@ const CASES: Case[] = [
   { name: 'a validation connection port 70000', break: replace('production', 'validation', /^connections:( \[\])?$/m, 'connections:\n  - { from: "peer:kube-dns", to: "production/finbot-api", port: 70000 }'), env: 'production', file: 'validation.yaml', field: 'connections[0].port', says: 'between 1 and 65535' },
 ];
 
-function run(args: string[] = []) {
+async function run(args: string[] = []) {
   let out = '';
   let err = '';
-  const code = cli(args, { env: { FINBOT_CONFIG_DIR: config, FINBOT_DIST_DIR: dist }, out: (s) => { out += s; }, err: (s) => { err += s; } });
+  const code = await cli(args, { env: { FINBOT_CONFIG_DIR: config, FINBOT_DIST_DIR: dist }, out: (s) => { out += s; }, err: (s) => { err += s; } });
   return { code, out, err };
 }
 
@@ -183,11 +183,11 @@ describe('bad settings are refused through the synth command', () => {
     before = readTree(dist);
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const undo = c.break();
     let r;
     try {
-      r = run();
+      r = await run();
     } finally {
       undo();
     }
@@ -203,22 +203,22 @@ describe('bad settings are refused through the synth command', () => {
     expect(readTree(dist)).toEqual(before);
   });
 
-  it('a YAML field carries its line and column', () => {
+  it('a YAML field carries its line and column', async () => {
     const undo = replace('production', 'mesh', 'maxConnections: 1000', 'maxConnections: 2147483648')();
-    const r = run();
+    const r = await run();
     undo();
     const lines = readFileSync(join(config, 'production', 'mesh.yaml'), 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes('maxConnections:')) + 1;
     expect(r.err).toContain(`(line ${line}, column ${lines[line - 1].indexOf('maxConnections') + 1})`);
   });
 
-  it('every problem of every environment is reported in one run', () => {
+  it('every problem of every environment is reported in one run', async () => {
     const undos = [
       replace('production', 'mesh', 'maxConnections: 1000', 'maxConnections: 2147483648')(),
       replace('production', 'edge', '173.245.48.0/20', '999.245.48.0/20')(),
       replace('staging', 'platform', 'istioInjection: true', 'istioInjection: false')(),
     ];
-    const r = run();
+    const r = await run();
     for (const u of undos) u();
     expect(r.code).toBe(1);
     expect(r.err).toContain('invalid settings (3 problems)');
@@ -228,7 +228,7 @@ describe('bad settings are refused through the synth command', () => {
     expect(readTree(dist)).toEqual(before);
   });
 
-  it('values at the limits are accepted, and the output passes the checks of npm run validate', () => {
+  it('values at the limits are accepted, and the output passes the checks of npm run validate', async () => {
     const atLimit = mkdtempSync(join(tmpdir(), 'finbot-limit-dist-'));
     const digest = `v4.1.0@sha256:${'0123456789abcdef'.repeat(4)}`;
     const undos = [
@@ -241,7 +241,7 @@ describe('bad settings are refused through the synth command', () => {
     ];
     try {
       let err = '';
-      const r = cli(['staging'], { env: { ...process.env, FINBOT_CONFIG_DIR: config, FINBOT_DIST_DIR: atLimit }, out: () => {}, err: (s) => { err += s; } });
+      const r = await cli(['staging'], { env: { ...process.env, FINBOT_CONFIG_DIR: config, FINBOT_DIST_DIR: atLimit }, out: () => {}, err: (s) => { err += s; } });
       expect(r, err).toBe(0);
       const apps = readFileSync(join(atLimit, 'staging', 'apps.yaml'), 'utf8');
       expect(apps).toContain(`image: docker.io/finbot/web:${digest}`);

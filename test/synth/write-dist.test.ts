@@ -33,9 +33,9 @@ afterEach(() => {
 });
 
 /** An old dist/ (prod, stage, gone) and a new rendering that changes prod and stage, adds new and prunes gone. */
-function scenario() {
+async function scenario() {
   const dist = tempDist();
-  writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })], ['stage', env({ 'a.yaml': 'a: 2\n' })], ['gone', env({ 'g.yaml': 'g: 1\n' })]]));
+  await writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })], ['stage', env({ 'a.yaml': 'a: 2\n' })], ['gone', env({ 'g.yaml': 'g: 1\n' })]]));
   const before = readTree(dist);
   const next = new Map([['prod', env({ 'a.yaml': 'a: 10\n' })], ['stage', env({ 'a.yaml': 'a: 20\n', 'b.yaml': 'b: 1\n' })], ['new', env({ 'n.yaml': 'n: 1\n' })]]);
   return { dist, before, next };
@@ -44,21 +44,21 @@ function scenario() {
 const RENAMES = 6;
 
 describe('writeDist', () => {
-  it('writes every environment, and nothing else is left behind', () => {
+  it('writes every environment, and nothing else is left behind', async () => {
     const dist = tempDist();
-    writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' })], ['stage', env({ 'a.yaml': 'a: 2\n' })]]));
+    await writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' })], ['stage', env({ 'a.yaml': 'a: 2\n' })]]));
     expect(readdirSync(dist).sort()).toEqual(['prod', 'stage']);
     expect(readFileSync(join(dist, 'prod', 'b.yaml'), 'utf8')).toBe('b: 1\n');
     expect(readFileSync(join(dist, 'stage', 'a.yaml'), 'utf8')).toBe('a: 2\n');
   });
 
-  it('leaves an environment whose files are unchanged as it is, and swaps in one that changed', () => {
+  it('leaves an environment whose files are unchanged as it is, and swaps in one that changed', async () => {
     const dist = tempDist();
     const prod = env({ 'a.yaml': 'a: 1\n' });
-    writeDist(dist, new Map([['prod', prod], ['stage', env({ 'a.yaml': 'a: 2\n' })]]));
+    await writeDist(dist, new Map([['prod', prod], ['stage', env({ 'a.yaml': 'a: 2\n' })]]));
     age(join(dist, 'prod'));
     age(join(dist, 'stage'));
-    const changes = writeDist(dist, new Map([['prod', prod], ['stage', env({ 'a.yaml': 'a: 3\n' })]]));
+    const changes = await writeDist(dist, new Map([['prod', prod], ['stage', env({ 'a.yaml': 'a: 3\n' })]]));
     expect(changes.map((c) => [c.env, c.status])).toEqual([['prod', 'unchanged'], ['stage', 'written']]);
     expect(changes[1].files).toEqual([{ name: 'a.yaml', before: 'a: 2\n', after: 'a: 3\n' }]);
     expect(isOld(join(dist, 'prod', 'a.yaml'))).toBe(true);
@@ -66,7 +66,7 @@ describe('writeDist', () => {
     expect(readdirSync(dist).sort()).toEqual(['prod', 'stage']);
   });
 
-  it('rewrites an environment with a stray file, a missing file or an edited file', () => {
+  it('rewrites an environment with a stray file, a missing file or an edited file', async () => {
     const dist = tempDist();
     const files = env({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' });
     for (const spoil of [
@@ -74,67 +74,67 @@ describe('writeDist', () => {
       (d: string) => rmSync(join(d, 'b.yaml')),
       (d: string) => writeFileSync(join(d, 'a.yaml'), 'a: 9\n'),
     ]) {
-      writeDist(dist, new Map([['prod', files]]));
+      await writeDist(dist, new Map([['prod', files]]));
       spoil(join(dist, 'prod'));
-      writeDist(dist, new Map([['prod', files]]));
+      await writeDist(dist, new Map([['prod', files]]));
       expect(readdirSync(join(dist, 'prod')).sort()).toEqual(['a.yaml', 'b.yaml']);
       expect(readFileSync(join(dist, 'prod', 'a.yaml'), 'utf8')).toBe('a: 1\n');
     }
   });
 
-  it('prunes environments that are no longer rendered, even when nothing else changed', () => {
+  it('prunes environments that are no longer rendered, even when nothing else changed', async () => {
     const dist = tempDist();
     const prod = env({ 'a.yaml': 'a: 1\n' });
-    writeDist(dist, new Map([['prod', prod], ['gone', env({ 'a.yaml': 'a: 1\n' })]]));
+    await writeDist(dist, new Map([['prod', prod], ['gone', env({ 'a.yaml': 'a: 1\n' })]]));
     mkdirSync(join(dist, '.keep'));
-    writeDist(dist, new Map([['prod', prod]]), { prune: true });
+    await writeDist(dist, new Map([['prod', prod]]), { prune: true });
     expect(readdirSync(dist).sort()).toEqual(['.keep', 'prod']);
   });
 
-  it('a refusing check leaves dist/ byte-identical and removes its staging folder', () => {
-    const { dist, before, next } = scenario();
+  it('a refusing check leaves dist/ byte-identical and removes its staging folder', async () => {
+    const { dist, before, next } = await scenario();
     let staged: string[] = [];
-    expect(() => writeDist(dist, next, { prune: true, check: (dir, envs) => {
+    await expect(writeDist(dist, next, { prune: true, check: (dir, envs) => {
       staged = envs.slice();
       expect(readFileSync(join(dir, 'prod', 'a.yaml'), 'utf8')).toBe('a: 10\n');
       throw new Error('validation failed');
-    } })).toThrow('validation failed');
+    } })).rejects.toThrow('validation failed');
     expect(staged).toEqual(['prod', 'stage', 'new']);
     expect(readTree(dist)).toEqual(before);
     expect(readdirSync(dist).filter((e) => e.startsWith('.'))).toEqual([]);
   });
 
-  it.each(Array.from({ length: RENAMES }, (_, i) => i + 1))('a failure after rename %i rolls the whole run back', (n) => {
-    const { dist, before, next } = scenario();
-    expect(() => writeDist(dist, next, { prune: true, afterRename: (k) => {
+  it.each(Array.from({ length: RENAMES }, (_, i) => i + 1))('a failure after rename %i rolls the whole run back', async (n) => {
+    const { dist, before, next } = await scenario();
+    await expect(writeDist(dist, next, { prune: true, afterRename: (k) => {
       if (k === n) throw new Error(`injected failure after rename ${k}`);
-    } })).toThrow(`injected failure after rename ${n}`);
+    } })).rejects.toThrow(`injected failure after rename ${n}`);
     expect(readTree(dist)).toEqual(before);
     expect(readdirSync(dist).filter((e) => e.startsWith('.'))).toEqual([]);
   });
 
-  it('the swap makes exactly the expected number of renames', () => {
-    const { dist, next } = scenario();
+  it('the swap makes exactly the expected number of renames', async () => {
+    const { dist, next } = await scenario();
     let count = 0;
-    writeDist(dist, next, { prune: true, afterRename: (k) => { count = k; } });
+    await writeDist(dist, next, { prune: true, afterRename: (k) => { count = k; } });
     expect(count).toBe(RENAMES);
     expect(Object.keys(readTree(dist)).sort()).toEqual(['/new/n.yaml', '/prod/a.yaml', '/stage/a.yaml', '/stage/b.yaml']);
   });
 
-  it('removes stale .tmp-* folders and a lock left by a process that is gone', () => {
+  it('removes stale .tmp-* folders and a lock left by a process that is gone', async () => {
     const dist = tempDist();
-    writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })]]));
+    await writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })]]));
     mkdirSync(join(dist, '.tmp-999999', 'prod'), { recursive: true });
     writeFileSync(join(dist, LOCK_FILE), '999999\n');
     const notes: string[] = [];
-    writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })]]), { notify: (m) => notes.push(m) });
+    await writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })]]), { notify: (m) => notes.push(m) });
     expect(readdirSync(dist)).toEqual(['prod']);
     expect(notes.join('\n')).toContain('removed .tmp-999999');
   });
 
-  it('a lock held by a live process makes a writer wait, then fail with a true message', () => {
+  it('a lock held by a live process makes a writer wait, then fail with a true message', async () => {
     const dist = tempDist();
-    writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })]]));
+    await writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 1\n' })]]));
     const held = lockDist(dist);
     try {
       // This very process holds it, as another live synth would: the second writer times out.
@@ -142,7 +142,7 @@ describe('writeDist', () => {
       const waited: string[] = [];
       let error: unknown;
       try {
-        writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 2\n' })]]), { lockTimeoutMs: 200, notify: (m) => waited.push(m) });
+        await writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 2\n' })]]), { lockTimeoutMs: 200, notify: (m) => waited.push(m) });
       } catch (e) {
         error = e;
       }
@@ -164,7 +164,7 @@ describe('an interrupted swap (the process killed between renames) is rolled bac
     const script = `
       import { writeDist } from ${JSON.stringify(join(REPO_ROOT, 'synth', 'write-dist.ts'))};
       const env = (o) => new Map(Object.entries(o));
-      writeDist(${JSON.stringify(dist)}, new Map([['prod', env({ 'a.yaml': 'a: 10\\n' })], ['stage', env({ 'a.yaml': 'a: 20\\n', 'b.yaml': 'b: 1\\n' })], ['new', env({ 'n.yaml': 'n: 1\\n' })]]),
+      await writeDist(${JSON.stringify(dist)}, new Map([['prod', env({ 'a.yaml': 'a: 10\\n' })], ['stage', env({ 'a.yaml': 'a: 20\\n', 'b.yaml': 'b: 1\\n' })], ['new', env({ 'n.yaml': 'n: 1\\n' })]]),
         { prune: true, afterRename: (k) => { if (k === ${n}) process.kill(process.pid, 'SIGKILL'); } });
     `;
     return new Promise((resolveP) => {
@@ -174,7 +174,7 @@ describe('an interrupted swap (the process killed between renames) is rolled bac
   }
 
   it.each(Array.from({ length: RENAMES }, (_, i) => i + 1))('killed after rename %i: the journal is left, the next run restores the old tree', async (n) => {
-    const { dist, before, next } = scenario();
+    const { dist, before, next } = await scenario();
     expect(await killedAfter(dist, n)).toBe('SIGKILL');
     expect(existsSync(join(dist, JOURNAL_FILE))).toBe(true);
     expect(readJournal(dist)?.swaps.map((s) => s.env)).toEqual(['prod', 'stage', 'new']);
@@ -186,7 +186,7 @@ describe('an interrupted swap (the process killed between renames) is rolled bac
     expect(readTree(dist)).toEqual(before);
     expect(readdirSync(dist).filter((e) => e.startsWith('.'))).toEqual([]);
     // And the next run then writes the new tree whole.
-    writeDist(dist, next, { prune: true });
+    await writeDist(dist, next, { prune: true });
     expect(Object.keys(readTree(dist)).sort()).toEqual(['/new/n.yaml', '/prod/a.yaml', '/stage/a.yaml', '/stage/b.yaml']);
   }, 60_000);
 });
@@ -194,12 +194,12 @@ describe('an interrupted swap (the process killed between renames) is rolled bac
 describe('concurrent writers', () => {
   it('two processes writing the same dist/ at once: both succeed, one after the other, and dist/ is whole', async () => {
     const dist = tempDist();
-    writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 0\n' })], ['stage', env({ 'a.yaml': 'a: 0\n' })]]));
+    await writeDist(dist, new Map([['prod', env({ 'a.yaml': 'a: 0\n' })], ['stage', env({ 'a.yaml': 'a: 0\n' })]]));
     const writer = (value: number) => `
       import { writeDist } from ${JSON.stringify(join(REPO_ROOT, 'synth', 'write-dist.ts'))};
       const env = (o) => new Map(Object.entries(o));
       const slow = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
-      writeDist(${JSON.stringify(dist)}, new Map([['prod', env({ 'a.yaml': 'a: ${value}\\n' })], ['stage', env({ 'a.yaml': 'a: ${value}\\n' })]]),
+      await writeDist(${JSON.stringify(dist)}, new Map([['prod', env({ 'a.yaml': 'a: ${value}\\n' })], ['stage', env({ 'a.yaml': 'a: ${value}\\n' })]]),
         { afterRename: slow, notify: (m) => process.stderr.write(m + '\\n') });
     `;
     const run = (value: number) => new Promise<{ code: number | null; err: string }>((resolveP) => {
