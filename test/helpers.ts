@@ -14,11 +14,22 @@ export type { KubeObject };
 /** Every environment that exists in config/environments. */
 export const ENVIRONMENTS = listEnvironments();
 
+/** Each environment's render (chart file → objects), once per test worker: rendering is most of a chart test's time. */
+const renders = new Map<string, Array<[string, KubeObject[]]>>();
+function rendered(env: string): Array<[string, KubeObject[]]> {
+  let r = renders.get(env);
+  if (!r) {
+    r = renderObjects(buildEnvironment(loadSettings(env)));
+    renders.set(env, r);
+  }
+  return r;
+}
+
 const cache = new Map<string, KubeObject[]>();
 
 /** All objects of an environment (cached: tests must not mutate them). */
 export function synthObjects(env: string): KubeObject[] {
-  if (!cache.has(env)) cache.set(env, objectsOf(buildEnvironment(loadSettings(env))));
+  if (!cache.has(env)) cache.set(env, rendered(env).flatMap(([, objects]) => objects));
   return cache.get(env)!;
 }
 
@@ -27,12 +38,11 @@ export function objectsOf(env: Environment): KubeObject[] {
   return renderObjects(env).flatMap(([, objects]) => objects);
 }
 
-/** Objects of one chart file of an environment. */
+/** Objects of one chart file of an environment (a fresh copy of the worker's one render: safe to mutate). */
 export function chartObjects(env: string, chart: string): KubeObject[] {
-  const built = buildEnvironment(loadSettings(env));
-  const found = renderObjects(built).find(([file]) => file === chart);
+  const found = rendered(env).find(([file]) => file === chart);
   if (!found) throw new Error(`no chart ${chart}`);
-  return found[1];
+  return structuredClone(found[1]);
 }
 
 /** Settings of an environment, freshly loaded (safe to mutate). */

@@ -39,7 +39,7 @@ afterAll(() => {
   rmSync(config, { recursive: true, force: true });
 });
 
-// Each case runs the real command (render, then the validation from its snapshot): slow on a loaded machine.
+// Each case runs the real command (render, then the validation in the same process): slow on a loaded machine.
 describe('synth', { timeout: 300_000 }, () => {
   it('two synths give byte-identical output, equal to the committed dist/', () => {
     const a = join(work, 'a');

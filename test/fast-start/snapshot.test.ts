@@ -81,14 +81,27 @@ function fromBlob(root: string, blob: string, args: string[]) {
   return { ...outcome(r, dist), stdout: r.stdout };
 }
 
+/**
+ * The cache a copy starts from: the bundles and compiled validators of a first copy (its `.build/` without the
+ * snapshots, which are bound to the folder they were built in). Everything in it is content-addressed, so a
+ * copy reuses what matches its tree and rebuilds the rest, as a checkout with an old cache does; it spares each
+ * case compiling the schema validators and bundling an unchanged tree again.
+ */
+let seed: string | undefined;
+
 /** A fresh copy of the repository with its cache warm (snapshot built). */
 function warmCopy(name: string, nodeModules: (repo: string) => void = (repo) => symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'))): string {
   const repo = join(work, name);
   for (const e of COPIED) cpSync(join(REPO_ROOT, e), join(repo, e), { recursive: true });
   nodeModules(repo);
+  // The validators the global setup compiled for this tree (test/global-setup.ts), then a first copy's bundles.
+  const validators = join(REPO_ROOT, '.build', 'schema-validators');
+  if (existsSync(validators)) cpSync(validators, join(repo, '.build', 'schema-validators'), { recursive: true });
+  if (seed) cpSync(seed, join(repo, '.build'), { recursive: true, filter: (src) => !src.endsWith('.blob') });
   const first = synth(repo);
   expect(first.status, first.stderr).toBe(0);
   expect(existsSync(join(repo, '.build', 'synth.blob'))).toBe(true);
+  seed ??= join(repo, '.build');
   return repo;
 }
 
