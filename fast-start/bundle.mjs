@@ -49,20 +49,31 @@ function matches(manifest, name, entryKey) {
   return now.every(([, , digest], i) => digest === manifest.inputs[i][2]);
 }
 
-/** The inputs of a build: what esbuild read, the package.json of each package it read from, and fast-start's own code. */
+/** The package folder name (`a` or `@scope/a`) at the start of a path below a node_modules folder. */
+const packageName = (rest) => {
+  const parts = rest.split('/');
+  return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+};
+
+/**
+ * The inputs of a build: what esbuild read, the package.json of each package it read from, fast-start's own
+ * code, and where each package the project imports resolves from the root (`realpath` of
+ * `node_modules/<package>`): esbuild reports the files of a linked package under the link's target, so
+ * without it a link replaced by a folder with other contents would leave the old target's digests matching.
+ */
 function inputsOf(metafile) {
   const files = new Set(OWN_FILES);
+  const links = new Set();
   for (const input of Object.keys(metafile.inputs)) {
     // Virtual modules (a plugin's namespace, stdin) are made by fast-start's code, which is an input.
     if (input.includes(':') || input.startsWith('<')) continue;
     files.add(input);
     const at = input.lastIndexOf('node_modules/');
-    if (at >= 0) {
-      const parts = input.slice(at + 'node_modules/'.length).split('/');
-      files.add(`${input.slice(0, at)}node_modules/${parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]}/package.json`);
-    }
+    if (at >= 0) files.add(`${input.slice(0, at)}node_modules/${packageName(input.slice(at + 'node_modules/'.length))}/package.json`);
+    const first = input.indexOf('node_modules/');
+    if (first >= 0) links.add(`node_modules/${packageName(input.slice(first + 'node_modules/'.length))}`);
   }
-  return [...files].sort().map((f) => ['file', f]);
+  return [...[...files].sort().map((f) => ['file', f]), ...[...links].sort().map((l) => ['realpath', l])];
 }
 
 /**

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 
 /**
  * Returns `digest(root, kind, file)`: the digest of one input as a run would see it now. `file` is relative
- * to `root`; `kind` is `file` (its bytes), `dir` (its sorted entry names) or `exists` (whether it is there).
+ * to `root`; `kind` is `file` (its bytes), `dir` (its sorted entry names), `exists` (whether it is there) or
+ * `realpath` (where the path leads once symbolic links are followed: a `node_modules/<package>` that was a link
+ * elsewhere and is now a folder of its own reads other files under the same name).
  * A missing input has its own digest, so appearing or disappearing is a change too.
  */
 export function makeInputDigest(fs, crypto, path) {
@@ -35,6 +37,7 @@ export function makeInputDigest(fs, crypto, path) {
     try {
       if (kind === 'file') return hash(readFile(abs));
       if (kind === 'dir') return hash(fs.readdirSync(abs).sort().join('\0'));
+      if (kind === 'realpath') return fs.realpathSync(abs);
       return fs.existsSync(abs) ? 'yes' : 'no';
     } catch {
       return 'missing';

@@ -197,7 +197,9 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('an edit under node_modules', () => {
-    // node_modules: links to the real packages, except a private copy of cdk8s-plus-27 to edit.
+    // node_modules: links to the real packages, except a private copy of cdk8s-plus-27 to edit. The cache it
+    // starts from (the seed) was built where node_modules/cdk8s-plus-27 led elsewhere (a link): the bundle's
+    // key must notice that the name now leads to other files, before and after the edit.
     const repo = warmCopy('node-modules', (root) => {
       mkdirSync(join(root, 'node_modules'));
       for (const e of readdirSync(join(REPO_ROOT, 'node_modules'))) {
