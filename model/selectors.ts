@@ -44,6 +44,39 @@ export function matchesMap(selector: Labels | undefined, labels: Labels | undefi
   return matchesSelector({ matchLabels: selector ?? {} }, labels);
 }
 
+/** Per list of labelled items (the cluster model's pods, Services): the items carrying each `key\0value`. */
+const labelIndexes = new WeakMap<readonly { readonly labels: Labels }[], Map<string, Array<{ readonly labels: Labels }>>>();
+
+/**
+ * `items.filter((i) => matchesSelector(selector, i.labels))`, order kept, found through an index of the items'
+ * labels (built once per list, which must not change afterwards) when the selector has a `matchLabels` pair:
+ * matching every Service or monitor against every pod would otherwise grow with the square of the output.
+ */
+export function selectMatching<T extends { readonly labels: Labels }>(items: readonly T[], selector: LabelSelector | undefined): T[] {
+  const pairs = selector && typeof selector === 'object' && selector.matchLabels && typeof selector.matchLabels === 'object' ? Object.entries(selector.matchLabels) : [];
+  if (pairs.length === 0) return items.filter((i) => matchesSelector(selector, i.labels));
+  let index = labelIndexes.get(items);
+  if (!index) {
+    index = new Map();
+    for (const item of items) {
+      for (const [k, v] of Object.entries(item.labels ?? {})) {
+        const key = `${k}\0${String(v)}`;
+        const list = index.get(key);
+        if (list) list.push(item);
+        else index.set(key, [item]);
+      }
+    }
+    labelIndexes.set(items, index);
+  }
+  // Candidates: the items with the rarest of the pairs (a superset of the matches), then the exact test.
+  let candidates: ReadonlyArray<{ readonly labels: Labels }> | undefined;
+  for (const [k, v] of pairs) {
+    const list = index.get(`${k}\0${String(v)}`) ?? [];
+    if (candidates === undefined || list.length < candidates.length) candidates = list;
+  }
+  return (candidates as T[]).filter((i) => matchesSelector(selector, i.labels));
+}
+
 /** `k=v,k2=v2` for messages. */
 export function formatSelector(selector: LabelSelector | Labels | undefined): string {
   if (!selector) return '{}';

@@ -17,7 +17,7 @@ import { sidecarInjected } from '../model/operators/istio';
 import { arr } from '../model/shape';
 import type { ModelPod, ModelService, ServicePortModel } from '../model/cluster-model';
 import type { RuleContext } from './rule';
-import { matchesMap, matchesSelector } from '../model/selectors';
+import { selectMatching } from '../model/selectors';
 import type { SourcedObject } from './types';
 import { containersOf } from '../model/workloads';
 
@@ -58,7 +58,7 @@ function pickPort(svc: ModelService, scheme: string | undefined, explicit: strin
 
 /** Pods of the output and operators selected by a Service. */
 export function podsOfService(ctx: RuleContext, svc: ModelService): ModelPod[] {
-  return svc.selector ? ctx.cluster.pods.filter((p) => p.namespace === svc.namespace && matchesMap(svc.selector, p.labels)) : [];
+  return svc.selector ? selectMatching(ctx.cluster.pods, { matchLabels: svc.selector }).filter((p) => p.namespace === svc.namespace) : [];
 }
 
 /** Every connection of the environment and the Service references that lead nowhere. */
@@ -167,7 +167,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
     const nsSel = spec.namespaceSelector ?? {};
     const inNs = (n: string) => nsSel.any === true || (nsSel.matchNames ? (nsSel.matchNames as string[]).includes(n) : n === (s.object.metadata.namespace ?? 'default'));
     if (s.object.kind === 'ServiceMonitor') {
-      const svcs = ctx.cluster.services.filter((x) => inNs(x.namespace) && matchesSelector(spec.selector, x.labels));
+      const svcs = selectMatching(ctx.cluster.services, spec.selector).filter((x) => inNs(x.namespace));
       arr(spec.endpoints).forEach((e: any, i: number) => {
         for (const svc of svcs) {
           const port = svc.ports.find((p) => p.name === e.port || (e.targetPort !== undefined && p.targetPort === e.targetPort));
@@ -175,7 +175,7 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
         }
       });
     } else {
-      const pods = ctx.cluster.pods.filter((p) => inNs(p.namespace) && matchesSelector(spec.selector, p.labels));
+      const pods = selectMatching(ctx.cluster.pods, spec.selector).filter((p) => inNs(p.namespace));
       arr(spec.podMetricsEndpoints).forEach((e: any, i: number) => {
         if (e.port && pods.length) connections.push({ from: prometheus, to: { kind: 'pods', pods, port: e.port, protocol: 'TCP', label: `pods selected by PodMonitor ${s.object.metadata.name}` }, origin: s, path: `spec.podMetricsEndpoints[${i}]`, why: 'PodMonitor scrape (Prometheus → metrics port)' });
       });

@@ -6,7 +6,7 @@ import { arr } from '../../model/shape';
 import type { ModelPod, ModelService } from '../../model/cluster-model';
 import { apiGroup, objectId } from '../../model/object-id';
 import { finding, type Rule, type RuleContext } from '../rule';
-import { formatSelector, matchesMap, matchesSelector, type LabelSelector, type Labels } from '../../model/selectors';
+import { formatSelector, matchesMap, matchesSelector, selectMatching, type LabelSelector, type Labels } from '../../model/selectors';
 import type { Finding, KubeObject, SourcedObject } from '../types';
 import { containersOf } from '../../model/workloads';
 
@@ -21,12 +21,8 @@ export const CLUSTER_SCOPED = new Set([
   'ClusterExternalSecret', 'RuntimeClass', 'APIService', 'CSIDriver', 'VolumeSnapshotClass', 'ClusterPolicy',
 ]);
 
-function podsIn(ctx: RuleContext, ns: string): ModelPod[] {
-  return ctx.cluster.pods.filter((p) => p.namespace === ns);
-}
-
 function servicePods(ctx: RuleContext, svc: ModelService): ModelPod[] {
-  return svc.selector ? podsIn(ctx, svc.namespace).filter((p) => matchesMap(svc.selector, p.labels)) : [];
+  return svc.selector ? selectMatching(ctx.cluster.pods, { matchLabels: svc.selector }).filter((p) => p.namespace === svc.namespace) : [];
 }
 
 function ofKind(ctx: RuleContext, ...kinds: string[]): SourcedObject[] {
@@ -190,7 +186,7 @@ export const crossReferenceRules: readonly Rule[] = [
     check: (ctx) =>
       ofKind(ctx, 'PodDisruptionBudget').flatMap((s) => {
         const sel = specOf(s.object).selector as LabelSelector | undefined;
-        return podsIn(ctx, nsOf(s.object)).some((p) => matchesSelector(sel, p.labels)) ? [] : [finding(s, 'spec.selector', `selector ${formatSelector(sel)} matches no pod in namespace "${nsOf(s.object)}"`)];
+        return selectMatching(ctx.cluster.pods, sel).some((p) => p.namespace === nsOf(s.object)) ? [] : [finding(s, 'spec.selector', `selector ${formatSelector(sel)} matches no pod in namespace "${nsOf(s.object)}"`)];
       }),
   },
   {
@@ -204,14 +200,14 @@ export const crossReferenceRules: readonly Rule[] = [
         const out: Finding[] = [];
         const sel = spec.podSelector as LabelSelector | undefined;
         const empty = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && arr(sel.matchExpressions).length === 0);
-        if (!empty && !podsIn(ctx, ns).some((p) => matchesSelector(sel, p.labels))) out.push(finding(s, 'spec.podSelector', `podSelector ${formatSelector(sel)} matches no pod in namespace "${ns}"`));
+        if (!empty && !selectMatching(ctx.cluster.pods, sel).some((p) => p.namespace === ns)) out.push(finding(s, 'spec.podSelector', `podSelector ${formatSelector(sel)} matches no pod in namespace "${ns}"`));
         for (const dir of ['ingress', 'egress'] as const) {
           const key = dir === 'ingress' ? 'from' : 'to';
           arr(spec[dir] as Spec[] | undefined).forEach((rule, i) =>
             arr(rule[key] as Spec[] | undefined).forEach((peer, j) => {
               if (!peer.podSelector) return;
               const nss = peer.namespaceSelector ? [...ctx.cluster.namespaces].filter(([, l]) => matchesSelector(peer.namespaceSelector, l)).map(([n]) => n) : [ns];
-              if (!ctx.cluster.pods.some((p) => nss.includes(p.namespace) && matchesSelector(peer.podSelector, p.labels))) {
+              if (!selectMatching(ctx.cluster.pods, peer.podSelector).some((p) => nss.includes(p.namespace))) {
                 out.push(finding(s, `spec.${dir}[${i}].${key}[${j}].podSelector`, `peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${nss.join(', ') || 'any namespace'}`));
               }
             }),
@@ -231,13 +227,13 @@ export const crossReferenceRules: readonly Rule[] = [
         const inNs = (n: string) => nsSel.any === true || (nsSel.matchNames ? (nsSel.matchNames as string[]).includes(n) : n === nsOf(s.object));
         const out: Finding[] = [];
         if (s.object.kind === 'ServiceMonitor') {
-          const svcs = ctx.cluster.services.filter((x) => inNs(x.namespace) && matchesSelector(spec.selector, x.labels));
+          const svcs = selectMatching(ctx.cluster.services, spec.selector).filter((x) => inNs(x.namespace));
           if (svcs.length === 0) return [finding(s, 'spec.selector', `selector ${formatSelector(spec.selector)} matches no Service`)];
           arr(spec.endpoints as Spec[] | undefined).forEach((e, i) => {
             if (e.port && !svcs.some((x) => x.ports.some((p) => p.name === e.port))) out.push(finding(s, `spec.endpoints[${i}].port`, `no selected Service has a port named "${e.port}" (${svcs.map((x) => `${x.namespace}/${x.name}`).join(', ')})`));
           });
         } else {
-          const pods = ctx.cluster.pods.filter((p) => inNs(p.namespace) && matchesSelector(spec.selector, p.labels));
+          const pods = selectMatching(ctx.cluster.pods, spec.selector).filter((p) => inNs(p.namespace));
           if (pods.length === 0) return [finding(s, 'spec.selector', `selector ${formatSelector(spec.selector)} matches no pod`)];
           arr(spec.podMetricsEndpoints as Spec[] | undefined).forEach((e, i) => {
             if (e.port && !pods.some((p) => podHasPort(p, e.port))) out.push(finding(s, `spec.podMetricsEndpoints[${i}].port`, `no selected pod has a port named "${e.port}"`));
