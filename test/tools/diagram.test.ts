@@ -17,14 +17,16 @@ describe('architecture', () => {
   const idle = active === 'blue' ? 'green' : 'blue';
   const api = (colour: string) => `Deployment/production/finbot-api-${colour}`;
 
-  it('puts objects into layers: edge, services, workloads, data stores', () => {
+  it('puts objects into panels and kinds of box: edge, Services and workloads of the app, data stores', () => {
     const layer = (l: string) => arch.nodes.filter((n) => n.layer === l).map((n) => n.name);
-    expect(layer('edge')).toEqual(['finbot-ingress']);
+    expect(arch.nodes.filter((n) => n.group === 'edge').map((n) => n.name)).toEqual(['finbot-ingress']);
     expect(layer('service')).toEqual(expect.arrayContaining(['finbot-api', 'finbot-api-preview', 'finbot-web', 'finbot-worker-metrics']));
     expect(layer('workload')).toEqual(expect.arrayContaining(['finbot-api-blue', 'finbot-api-green', 'finbot-web', 'finbot-worker']));
     expect(layer('workload')).not.toContain('finbot-api');
-    // sorted by namespace, then name
-    expect(layer('data')).toEqual(['finbot-redis-cluster', 'finbot-postgres-primary']);
+    expect(arch.nodes.filter((n) => n.layer === 'service' || n.layer === 'workload').every((n) => n.group === 'app')).toBe(true);
+    // operator-run stores, sorted by namespace, then name
+    expect(arch.nodes.filter((n) => n.group === 'data').map((n) => n.name)).toEqual(['finbot-redis-cluster', 'finbot-postgres-primary']);
+    expect(arch.nodes.filter((n) => n.group === 'data').every((n) => n.layer === 'operated')).toBe(true);
   });
 
   it('routes the Ingress to Services, allowed for the ingress controller on the target port', () => {
@@ -56,10 +58,12 @@ describe('architecture', () => {
   });
 
   it('marks nodes in namespaces with STRICT mTLS', () => {
-    const inApp = arch.nodes.filter((n) => n.namespace === 'production' && n.layer !== 'edge');
+    // boxes of pods (Services, workloads); mesh and GitOps configuration runs no pods
+    const pods = (n: { layer: string }) => n.layer === 'service' || n.layer === 'workload' || n.layer === 'operated';
+    const inApp = arch.nodes.filter((n) => n.namespace === 'production' && pods(n));
     expect(inApp.length).toBeGreaterThanOrEqual(8);
     expect(inApp.every((n) => n.mtls)).toBe(true);
-    expect(arch.nodes.filter((n) => n.namespace !== 'production' || n.layer === 'edge').some((n) => n.mtls)).toBe(false);
+    expect(arch.nodes.filter((n) => n.namespace !== 'production' || !pods(n)).some((n) => n.mtls)).toBe(false);
     expect(architecture(productionWithEdgeAndData({ mtls: false })).nodes.some((n) => n.mtls)).toBe(false);
   });
 
@@ -162,7 +166,7 @@ describe('renderDiagram', () => {
     const arch = architecture(productionWithEdgeAndData());
     const svg = renderDiagram('production', arch);
     expect(renderDiagram('production', architecture(productionWithEdgeAndData()))).toBe(svg);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1600"')).toBe(true);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1800"')).toBe(true);
     expect(svg.match(/<g class="node /g)).toHaveLength(arch.nodes.length);
     expect(svg.match(/<g class="edge /g)).toHaveLength(arch.edges.length);
     expect(svg).toContain('mTLS</text>');
@@ -171,26 +175,23 @@ describe('renderDiagram', () => {
 
   it('gives every arrow its own point on a box side, inside the box', () => {
     const arch = architecture(synthObjects('production'));
-    const pos = place(arch.nodes);
-    const at = anchors(arch.edges, pos);
+    const { boxes } = place(arch.nodes, arch.edges);
+    const at = anchors(arch.edges, boxes);
     expect(at.size).toBe(arch.edges.length);
     const points = new Set<string>();
     for (const e of arch.edges) {
-      const a = pos.get(e.from)!;
-      const b = pos.get(e.to)!;
+      const a = boxes.get(e.from)!;
+      const b = boxes.get(e.to)!;
       const { sy, ty } = at.get(e)!;
       expect(sy).toBeGreaterThan(a.y);
-      expect(sy).toBeLessThan(a.y + 56);
+      expect(sy).toBeLessThan(a.y + a.h);
       expect(ty).toBeGreaterThan(b.y);
-      expect(ty).toBeLessThan(b.y + 56);
-      points.add(`${e.from}|${b.x > a.x ? 'r' : 'l'}|${sy}`).add(`${e.to}|${b.x > a.x ? 'l' : 'r'}|${ty}`);
+      expect(ty).toBeLessThan(b.y + b.h);
+      const out = b.x > a.x ? 'r' : 'l';
+      const into = b.x > a.x ? 'l' : 'r';
+      points.add(`${e.from}|${Math.abs(b.x - a.x) < 1 ? 'r' : out}|${sy}`).add(`${e.to}|${Math.abs(b.x - a.x) < 1 ? 'r' : into}|${ty}`);
     }
     expect(points.size).toBe(2 * arch.edges.length);
-  });
-
-  it('grows with the number of objects and stays at least 1600×1000', () => {
-    const small = renderDiagram('staging', architecture(synthObjects('staging')));
-    expect(small).toContain('height="1000"');
   });
 });
 
