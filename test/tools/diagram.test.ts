@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { architecture, PolicyIndex, strictMtlsNamespaces } from '../../tools/diagram/architecture';
 import { anchors, place, renderDiagram, xml } from '../../tools/diagram/diagram';
 import type { KubeObject } from '../../model/kube-object';
-import { settingsOf, synthObjects } from '../helpers';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drawDiagrams } from '../../tools/diagram/draw';
+import { ENVIRONMENTS, settingsOf, synthObjects } from '../helpers';
 import { productionWithEdgeAndData } from './fixtures';
 
 const edge = (arch: ReturnType<typeof architecture>, from: string, to: string) => arch.edges.find((e) => e.from === from && e.to === to);
@@ -204,5 +208,25 @@ describe('architecture: the Gateway API edge', () => {
     const routes = arch.edges.filter((e) => e.relation === 'routes' && e.from.includes('HTTPRoute'));
     expect(routes.length).toBeGreaterThanOrEqual(2);
     for (const e of routes) expect(e.verdict, `${e.from} → ${e.to}`).toBe('allowed');
+  });
+});
+
+describe('drawDiagrams (npm run diagram, and the release commands after they re-synthesize)', () => {
+  it('draws one environment into a folder, and --check finds it fresh, then stale once it differs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'diagrams-'));
+    try {
+      const [env] = ENVIRONMENTS;
+      expect(drawDiagrams({ out, envs: [env] }).written).toEqual([join(out, `${env}.svg`)]);
+      expect(drawDiagrams({ out, envs: [env], check: true }).stale).toEqual([]);
+      writeFileSync(join(out, `${env}.svg`), '<svg/>');
+      expect(drawDiagrams({ out, envs: [env], check: true }).stale).toEqual([join(out, `${env}.svg`)]);
+      // every environment of dist/ when none is named; a diagram of an environment that is gone is reported
+      writeFileSync(join(out, 'gone.svg'), '<svg/>');
+      const all = drawDiagrams({ out, check: true });
+      expect(all.removed).toEqual([join(out, 'gone.svg')]);
+      expect(all.stale.length).toBe(ENVIRONMENTS.length);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
