@@ -9,7 +9,7 @@ import type { KubeObject } from '../../model/kube-object';
 import { operatorRunOf } from '../../model/operators/operator-run';
 import { podTemplateOf } from '../../model/workloads';
 import { architecture } from '../../tools/diagram/architecture';
-import { place, renderDiagram, type Rect } from '../../tools/diagram/diagram';
+import { COLOUR_PAINT, place, renderDiagram, type Rect } from '../../tools/diagram/diagram';
 import { ENVIRONMENTS, settingsOf, synthObjects } from '../helpers';
 import { rasterise } from './rasterise';
 import { decodePng, type PngPixels } from './png';
@@ -44,7 +44,7 @@ function pixelsOf(px: PngPixels, r: Rect, hex: string): number {
   for (let y = Math.max(0, Math.floor(r.y)); y < Math.min(px.height, r.y + r.h); y++) {
     for (let x = Math.max(0, Math.floor(r.x)); x < Math.min(px.width, r.x + r.w); x++) {
       const c = px.rgb(x, y);
-      if (c.every((v, i) => Math.abs(v - want[i]) < 24)) n++;
+      if (c.every((v, i) => Math.abs(v - want[i]) < 20)) n++;
     }
   }
   return n;
@@ -143,7 +143,7 @@ describe.each(ENVIRONMENTS)('the architecture picture of %s', (env) => {
     expect(svg).toMatch(new RegExp(`class="live-colour" data-service="finbot-api" data-colour="${active}"`));
     // Looking at the picture: the live box carries the LIVE badge in its colour, the idle one does not.
     const px = picture();
-    const paint = active === 'blue' ? '#1e63d6' : '#1b8a3a';
+    const paint = COLOUR_PAINT[active];
     expect(pixelsOf(px, placed.boxes.get(live[0].id)!, paint)).toBeGreaterThan(400);
     expect(pixelsOf(px, placed.boxes.get(idleNodes[0].id)!, paint)).toBeLessThan(100);
   });

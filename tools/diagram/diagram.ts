@@ -40,8 +40,8 @@ const STROKE: Record<Group, string> = { edge: '#1565c0', app: '#ef6c00', data: '
 const EDGE_COLOR: Record<ArchEdge['verdict'], string> = { allowed: '#2e7d32', denied: '#c62828', open: '#9e9e9e' };
 // A Service selecting its pods is not traffic a policy judges: its own colour.
 const SELECTS_COLOR = '#37474f';
-/** How a colour name of a blue-green release is painted (any other name: grey). */
-const COLOUR_PAINT: Record<string, string> = { blue: '#1e63d6', green: '#1b8a3a' };
+/** How a colour name of a blue-green release is painted (any other name: grey); green brighter than the mTLS green. */
+export const COLOUR_PAINT: Readonly<Record<string, string>> = { blue: '#1e63d6', green: '#12b34a' };
 
 /** Escapes text for SVG/XML. */
 export function xml(s: string): string {
@@ -228,10 +228,12 @@ function box(n: ArchNode, r: Rect): string {
   return [
     `<g class="node ${n.group} ${n.layer}${n.colour ? (n.colour.live ? ' live' : ' idle') : ''}" data-id="${xml(n.id)}"${n.colour ? ` data-colour="${xml(n.colour.colour)}"` : ''}>`,
     `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6" fill="${FILL[n.group]}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`,
-    `<text x="${x + 9}" y="${y + 15}" font-size="10.5" fill="#555">${xml(clip(`${n.kind} · ${n.namespace}`, headRoom))}</text>`,
-    `<text x="${x + 9}" y="${y + 32}" font-size="13.5" font-weight="bold" fill="#111">${xml(clip(n.name, 40))}</text>`,
-    `<text x="${x + 9}" y="${y + 47}" font-size="10.5" fill="#333">${xml(clip(n.detail, 58))}</text>`,
-    n.detail2 ? `<text x="${x + 9}" y="${y + 60}" font-size="10.5" fill="#555">${xml(clip(n.detail2, 58))}</text>` : '',
+    // The live colour: a bar in its colour down the box's left edge as well as the badge.
+    n.colour?.live ? `<rect x="${x}" y="${y}" width="10" height="${h}" rx="4" fill="${colourPaint(n.colour.colour)}"/>` : '',
+    `<text x="${x + 15}" y="${y + 15}" font-size="10.5" fill="#555">${xml(clip(`${n.kind} · ${n.namespace}`, headRoom))}</text>`,
+    `<text x="${x + 15}" y="${y + 32}" font-size="13.5" font-weight="bold" fill="#111">${xml(clip(n.name, 40))}</text>`,
+    `<text x="${x + 15}" y="${y + 47}" font-size="10.5" fill="#333">${xml(clip(n.detail, 58))}</text>`,
+    n.detail2 ? `<text x="${x + 15}" y="${y + 60}" font-size="10.5" fill="#555">${xml(clip(n.detail2, 58))}</text>` : '',
     ...badges,
     '</g>',
   ].join('');
