@@ -4,9 +4,10 @@
  * namespaces (with labels). Cross-reference and reachability rules look objects up here.
  *
  * Operator-made objects follow the operators' documented naming (CloudNativePG, Redis operator, ECK,
- * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md. ECK and the
- * OpenTelemetry operator are read from model/operators/ (each fact cites its upstream file and release),
- * including the NetworkPolicies the OpenTelemetry operator adds on its own (`operatorPolicies`).
+ * OpenTelemetry operator, prometheus-operator, grafana-operator, vault-helm, NGINX Gateway Fabric); see
+ * docs/validation.md. Their pods and Services come from model/operators/operator-run.ts (each fact in its
+ * operator's file, citing its upstream file and release), as do the NetworkPolicies the OpenTelemetry
+ * operator adds on its own (`operatorPolicies`, from model/operators/opentelemetry-operator.ts).
  */
 import { arr } from './shape';
 import { apiGroup } from './object-id';

@@ -2,8 +2,8 @@
  * The one place that says which object of the output an operator (or a chart an Argo CD Application
  * installs) turns into running pods, and what those are: for each such object, the operator, its pinned
  * release, what the component is, and the pods and Services of the operator's model file. The cluster model
- * (model/cluster-model.ts) and the tools (diagram, capacity) read it; each fact lives in its operator's file
- * with its upstream citation.
+ * (model/cluster-model.ts), the `netpol/data-store-clients` rule and the diagram read it; each fact lives in
+ * its operator's file with its upstream citation.
  */
 import type { KubeObject } from '../kube-object';
 import { apiGroup } from '../object-id';
