@@ -109,6 +109,17 @@ describe.each(ENVIRONMENTS)('the architecture picture of %s', (env) => {
     for (const o of objects.filter((x) => x.kind === 'Application' || x.kind === 'AppProject')) expect(drawn.has(id(o)), id(o)).toBe(true);
   });
 
+  it('has every object of the output in the picture: drawn as a box, or counted in its mesh or configuration box', () => {
+    const boxes = new Set(arch.nodes.map((n) => n.id));
+    expect(objects.filter((o) => !arch.drawnIn.has(id(o))).map(id)).toEqual([]);
+    expect([...arch.drawnIn.values()].filter((b) => !boxes.has(b))).toEqual([]);
+    // a configuration box says how many objects of each kind it counts
+    for (const n of arch.nodes.filter((x) => x.id.startsWith('Configuration/'))) {
+      const counted = objects.filter((o) => arch.drawnIn.get(id(o)) === n.id);
+      expect(n.kind).toBe(`configuration · ${counted.length} object${counted.length === 1 ? '' : 's'}`);
+    }
+  });
+
   it('puts no box over another, every box inside its panel and every panel inside the canvas', () => {
     const boxes = [...placed.boxes.entries()];
     expect(boxes.length).toBe(arch.nodes.length);

@@ -89,6 +89,8 @@ export interface Architecture {
   readonly edges: readonly ArchEdge[];
   /** The blue-green components and their live colour, e.g. `[{ service: 'finbot-api', colour: 'blue', ... }]`. */
   readonly live: ReadonlyArray<{ readonly namespace: string; readonly service: string; readonly colour: string; readonly workload: string }>;
+  /** Every object of the output (`<Kind>/<namespace>/<name>`) → the box that draws it or counts it. */
+  readonly drawnIn: ReadonlyMap<string, string>;
 }
 
 type Json = Record<string, any>;
@@ -102,6 +104,8 @@ interface Endpoint {
 }
 
 const EDGE_KINDS = new Set(['Ingress', 'HTTPRoute']);
+/** API groups of Kubernetes itself, counted together in one configuration box. */
+const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'policy', 'autoscaling', 'storage.k8s.io', 'scheduling.k8s.io', 'admissionregistration.k8s.io']);
 /** API groups of Istio's configuration kinds. */
 const ISTIO_GROUP = /\.istio\.io$/;
 /** Which panel an operator-run component belongs to. */
@@ -464,15 +468,44 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
     add({ id: nodeId(o as KubeObject), group: 'gitops', layer: 'config', kind: `Argo CD ${o.kind}`, name: o.metadata.name, namespace: o.metadata.namespace, detail, detail2: o.kind === 'Application' ? `project ${o.spec?.project}${o.spec?.syncPolicy?.automated ? ' · auto-sync' : ' · manual sync'}` : undefined });
   }
 
+  // ---- everything else of the output (policies, RBAC, monitors, issuers, external secrets, backups, …) is
+  // counted in one box per API group family, so that every object is in the picture somewhere.
+  const drawnIn = new Map<string, string>();
+  const ids = new Set(nodes.map((n) => n.id));
+  const summaries = new Map<string, Json[]>();
+  for (const o of sorted) {
+    const oid = nodeId(o as KubeObject);
+    const group = apiGroup(o.apiVersion);
+    if (ids.has(oid)) drawnIn.set(oid, oid);
+    else if (ISTIO_GROUP.test(group)) drawnIn.set(oid, `MeshPolicy/${o.metadata.namespace}/mesh-policy`);
+    else {
+      const family = KUBERNETES_GROUPS.has(group) ? 'Kubernetes' : group;
+      (summaries.get(family) ?? summaries.set(family, []).get(family)!).push(o);
+    }
+  }
+  for (const [family, members] of [...summaries].sort(([a], [b]) => (a === 'Kubernetes' ? -1 : b === 'Kubernetes' ? 1 : compareText(a, b)))) {
+    const id = `Configuration/${family}`;
+    // the most numerous kinds first: what the box is mostly about stays readable when the line is clipped
+    const counts = [...new Set(members.map((o) => o.kind as string))].map((k) => [k, members.filter((o) => o.kind === k).length] as const)
+      .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+    const namespaces = [...new Set(members.map((o) => o.metadata.namespace ?? 'cluster-scoped'))];
+    add({
+      id, group: 'cluster', layer: 'config', kind: `configuration · ${plural(members.length, 'object')}`, name: family, namespace: plural(namespaces.length, 'namespace'),
+      detail: counts.map(([k, n]) => `${n} ${k}`).join(', '), detail2: `in ${namespaces.length > 4 ? `${namespaces.slice(0, 3).join(', ')} and ${namespaces.length - 3} more` : namespaces.join(', ')}`,
+    });
+    for (const o of members) drawnIn.set(nodeId(o as KubeObject), id);
+  }
+
   // Inside a panel: by kind of box (Services before the workloads they select); a panel without Services (the
   // data stores) by namespace, each component before the jobs that serve it.
   const withServices = new Set(nodes.filter((n) => n.layer === 'service').map((n) => n.group));
   const rank = (n: ArchNode) => (!withServices.has(n.group) && n.layer === 'operated' ? LAYERS.indexOf('workload') - 0.5 : LAYERS.indexOf(n.layer));
+  const byNamespace = (a: ArchNode, b: ArchNode) => !withServices.has(a.group) && a.layer !== 'config' && b.layer !== 'config';
   const compare = (a: ArchNode, b: ArchNode) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group)
-    || (withServices.has(a.group) ? 0 : compareText(a.namespace, b.namespace))
+    || (byNamespace(a, b) ? compareText(a.namespace, b.namespace) : 0)
     || rank(a) - rank(b);
   const stable = nodes.map((n, i) => [n, i] as const).sort((a, b) => compare(a[0], b[0]) || a[1] - b[1]).map(([n]) => n);
-  return { nodes: stable, edges, live };
+  return { nodes: stable, edges, live, drawnIn };
 }
 
 function plural(n: number, word: string): string {

@@ -33,7 +33,7 @@ export const BANDS: ReadonlyArray<readonly Group[]> = [['edge', 'app', 'data'], 
 
 const TITLES: Record<Group, string> = {
   edge: 'Edge: Gateway API, NGINX Gateway Fabric', app: 'Application', data: 'Data: Postgres, Redis, Vault', observability: 'Observability: metrics, alerts, dashboards',
-  tracing: 'Tracing: collectors, Jaeger, Elasticsearch', mesh: 'Mesh: Istio', gitops: 'GitOps: Argo CD', cluster: 'Cluster',
+  tracing: 'Tracing: collectors, Jaeger, Elasticsearch', mesh: 'Mesh: Istio', gitops: 'GitOps: Argo CD', cluster: 'Cluster and configuration (objects counted by API group)',
 };
 const FILL: Record<Group, string> = { edge: '#e3f2fd', app: '#fff8e1', data: '#e8f5e9', observability: '#fce4ec', tracing: '#e0f2f1', mesh: '#ede7f6', gitops: '#efebe9', cluster: '#eceff1' };
 const STROKE: Record<Group, string> = { edge: '#1565c0', app: '#ef6c00', data: '#2e7d32', observability: '#ad1457', tracing: '#00695c', mesh: '#5e35b1', gitops: '#6d4c41', cluster: '#546e7a' };
