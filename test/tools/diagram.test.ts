@@ -230,3 +230,28 @@ describe('drawDiagrams (npm run diagram, and the release commands after they re-
     }
   });
 });
+
+describe('architecture: what a workload uses', () => {
+  const cluster: KubeObject = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: 'db' }, spec: { instances: 2 } };
+  const job = (args: string[], env: Record<string, string> = {}): KubeObject => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'client', namespace: 'db' },
+    spec: { selector: { matchLabels: { app: 'c' } }, template: { metadata: { labels: { app: 'c' } }, spec: { containers: [{ name: 'c', image: 'x', args, env: Object.entries(env).map(([name, value]) => ({ name, value })) }] } } },
+  } as KubeObject);
+  const uses = (objects: KubeObject[]) => architecture(objects).edges.filter((e) => e.relation === 'uses').map((e) => [e.to, e.port]);
+
+  it('a Service the operator model names, by URL host or bare name in its namespace, with the port written after it', () => {
+    expect(uses([cluster, job(['postgresql://app@pg-rw:5433/finbot'])])).toEqual([['Cluster/db/pg', 5433]]);
+    expect(uses([cluster, job([], { PGHOST: 'pg-ro' })])).toEqual([['Cluster/db/pg', 5432]]);
+    expect(uses([cluster, job([], { PGHOST: 'pg-r.db.svc.cluster.local' })])).toEqual([['Cluster/db/pg', 5432]]);
+  });
+
+  it('not a path that happens to contain the name', () => {
+    expect(uses([cluster, job(['/pg-rw/data', '--dir=/var/pg-ro/'])])).toEqual([]);
+  });
+
+  it('the pods drawn for the Cluster are the operator model\'s: 2 instances, its Services', () => {
+    const node = architecture([cluster]).nodes.find((n) => n.id === 'Cluster/db/pg')!;
+    expect(node).toMatchObject({ group: 'data', layer: 'operated', pods: 2 });
+    expect(node.detail2).toBe('Services pg-rw, pg-ro, pg-r');
+  });
+});

@@ -211,17 +211,20 @@ function configStrings(podSpec: Json | undefined, configMap: (name: string) => J
   return out;
 }
 
-/** A host pattern for a Service name: `svc`, `svc.ns`, `svc.ns.svc…` inside a URL or host (the bare name only from its own namespace). */
+/**
+ * A host pattern for a Service name: `svc.ns`, `svc.ns.svc…` inside a URL or host, and from its own namespace
+ * the bare name as a whole value or a URL's host (`http://svc:8200/`); never a path (`/vault/tls`).
+ */
 function hostPattern(svc: string, ns: string, sameNamespace: boolean): RegExp {
-  return new RegExp(`(^|[/@])${escape(svc)}(\\.${escape(ns)}(\\.svc)?${sameNamespace ? '|' : ''})([.:/]|$)`);
+  const fqdn = `(^|[/@])${escape(svc)}\\.${escape(ns)}(\\.svc)?([.:/]|$)`;
+  return new RegExp(sameNamespace ? `${fqdn}|(^|//|@)${escape(svc)}(:\\d+)?(/|$)` : fqdn);
 }
 
-/** The port named after a host in a configuration string (`…host:4318…`), if any. */
+/** The port written right after a host in a configuration string (`…host.ns.svc:4318/…`), if any. */
 function portAfter(values: readonly string[], pattern: RegExp): number | undefined {
   for (const v of values) {
     const m = pattern.exec(v);
-    if (!m) continue;
-    const p = /^[^:/\s]*:(\d+)/.exec(v.slice(m.index + m[0].length - (m[4] === ':' ? 1 : 0)));
+    const p = m ? /^[^:\s]*:(\d+)/.exec(v.slice(m.index)) : null;
     if (p) return Number(p[1]);
   }
   return undefined;
