@@ -7,15 +7,17 @@
  */
 import type { KubeObject } from '../kube-object';
 import { apiGroup } from '../object-id';
-import { CNPG_RELEASE, cnpgClusterDerived } from './cloudnative-pg';
+import { CNPG_RELEASE, CNPG_SERVICE_SUFFIXES, POSTGRES_PORTS, cnpgClusterDerived } from './cloudnative-pg';
 import type { DerivedObjects } from './derived';
-import { ECK_COMMIT, esDerived } from './eck';
-import { GRAFANA_OPERATOR_RELEASE, grafanaDerived } from './grafana-operator';
+import { ECK_COMMIT, ES_HTTP_PORT, esDerived, esNames } from './eck';
+import { GRAFANA_OPERATOR_RELEASE, GRAFANA_PORTS, grafanaDerived, grafanaServiceName } from './grafana-operator';
 import { NGF_RELEASE, ngfDataPlaneOf, type GatewayLike } from './nginx-gateway-fabric';
-import { OPENTELEMETRY_OPERATOR_RELEASE, collectorDerived } from './opentelemetry-operator';
-import { PROMETHEUS_OPERATOR_RELEASE, alertmanagerDerived, prometheusDerived } from './prometheus-operator';
-import { REDIS_OPERATOR_RELEASE, redisClusterDerived } from './redis-operator';
-import { VAULT_HELM_RELEASE, isVaultHelmSource, vaultHelmDerived, vaultHelmHaReplicas } from './vault';
+import { OPENTELEMETRY_OPERATOR_RELEASE, OTLP_RECEIVER_PORTS, collectorDerived, collectorServiceNames } from './opentelemetry-operator';
+import {
+  ALERTMANAGER_OPERATED_SERVICE, ALERTMANAGER_PORTS, PROMETHEUS_OPERATED_SERVICE, PROMETHEUS_OPERATOR_RELEASE, PROMETHEUS_WEB_PORT, alertmanagerDerived, prometheusDerived,
+} from './prometheus-operator';
+import { REDIS_OPERATOR_RELEASE, REDIS_PORTS, redisClusterDerived, redisRoleName } from './redis-operator';
+import { VAULT_HELM_RELEASE, VAULT_PORTS, isVaultHelmSource, vaultHelmDerived, vaultHelmHaReplicas, vaultHelmNames } from './vault';
 
 /** What a component run by an operator is for. */
 export type OperatorRunRole = 'database' | 'cache' | 'secrets' | 'metrics' | 'alerting' | 'dashboards' | 'trace-store' | 'telemetry-collector' | 'gateway-proxy';
@@ -30,6 +32,8 @@ export interface OperatorRun {
   /** Namespace the pods and Services are made in (an Application's destination for a chart). */
   readonly namespace: string;
   readonly derived: DerivedObjects;
+  /** The Service and port its clients connect to (one of `derived.services`). */
+  readonly client: { readonly service: string; readonly port: number };
 }
 
 type Spec = Record<string, any>;
@@ -39,22 +43,23 @@ export function operatorRunOf(o: KubeObject): OperatorRun | undefined {
   const ns = o.metadata.namespace ?? 'default';
   const name = o.metadata.name ?? '';
   const spec = (o.spec ?? {}) as Spec;
-  const run = (operator: string, release: string, role: OperatorRunRole, derived: DerivedObjects, namespace = ns): OperatorRun => ({ operator, release, role, namespace, derived });
+  const run = (operator: string, release: string, role: OperatorRunRole, derived: DerivedObjects, client: OperatorRun['client'], namespace = ns): OperatorRun => ({ operator, release, role, namespace, derived, client });
   switch (`${apiGroup(o.apiVersion)}/${o.kind}`) {
     case 'postgresql.cnpg.io/Cluster':
-      return run('CloudNativePG', CNPG_RELEASE, 'database', cnpgClusterDerived(name, spec.inheritedMetadata?.labels ?? {}, spec.instances ?? 1));
+      // Applications write through the read-write Service.
+      return run('CloudNativePG', CNPG_RELEASE, 'database', cnpgClusterDerived(name, spec.inheritedMetadata?.labels ?? {}, spec.instances ?? 1), { service: `${name}${CNPG_SERVICE_SUFFIXES.readWrite}`, port: POSTGRES_PORTS.postgres });
     case 'redis.redis.opstreelabs.in/RedisCluster':
-      return run('redis-operator', REDIS_OPERATOR_RELEASE, 'cache', redisClusterDerived(name, spec));
+      return run('redis-operator', REDIS_OPERATOR_RELEASE, 'cache', redisClusterDerived(name, spec), { service: redisRoleName(name, 'leader'), port: REDIS_PORTS.redis });
     case 'elasticsearch.k8s.elastic.co/Elasticsearch':
-      return run('ECK', ECK_COMMIT, 'trace-store', esDerived(name, spec));
+      return run('ECK', ECK_COMMIT, 'trace-store', esDerived(name, spec), { service: esNames(name).httpService, port: ES_HTTP_PORT });
     case 'monitoring.coreos.com/Prometheus':
-      return run('prometheus-operator', PROMETHEUS_OPERATOR_RELEASE, 'metrics', prometheusDerived(name, spec));
+      return run('prometheus-operator', PROMETHEUS_OPERATOR_RELEASE, 'metrics', prometheusDerived(name, spec), { service: PROMETHEUS_OPERATED_SERVICE, port: PROMETHEUS_WEB_PORT.port });
     case 'monitoring.coreos.com/Alertmanager':
-      return run('prometheus-operator', PROMETHEUS_OPERATOR_RELEASE, 'alerting', alertmanagerDerived(name, spec));
+      return run('prometheus-operator', PROMETHEUS_OPERATOR_RELEASE, 'alerting', alertmanagerDerived(name, spec), { service: ALERTMANAGER_OPERATED_SERVICE, port: ALERTMANAGER_PORTS.web });
     case 'grafana.integreatly.org/Grafana':
-      return run('grafana-operator', GRAFANA_OPERATOR_RELEASE, 'dashboards', grafanaDerived(name, spec));
+      return run('grafana-operator', GRAFANA_OPERATOR_RELEASE, 'dashboards', grafanaDerived(name, spec), { service: grafanaServiceName(name), port: GRAFANA_PORTS.http });
     case 'opentelemetry.io/OpenTelemetryCollector':
-      return run('opentelemetry-operator', OPENTELEMETRY_OPERATOR_RELEASE, 'telemetry-collector', collectorDerived(ns, name, o.metadata.labels ?? {}, spec));
+      return run('opentelemetry-operator', OPENTELEMETRY_OPERATOR_RELEASE, 'telemetry-collector', collectorDerived(ns, name, o.metadata.labels ?? {}, spec), { service: collectorServiceNames(name).main, port: OTLP_RECEIVER_PORTS.grpc });
     case 'gateway.networking.k8s.io/Gateway': {
       const dp = ngfDataPlaneOf(o as unknown as GatewayLike);
       if (!dp) return undefined;
@@ -62,12 +67,14 @@ export function operatorRunOf(o: KubeObject): OperatorRun | undefined {
         pods: [{ what: 'NGINX Gateway Fabric data plane', labels: dp.podLabels, ports: dp.podPorts }],
         services: [{ name: dp.resourceName, selector: dp.selector, ports: dp.servicePorts }],
         secrets: [],
-      }, dp.namespace);
+      }, { service: dp.resourceName, port: dp.servicePorts[0]?.port ?? 0 }, dp.namespace);
     }
     case 'argoproj.io/Application':
       // A Helm chart an Application installs makes objects in the destination namespace (model/operators/vault.ts).
       if (!isVaultHelmSource(spec.source)) return undefined;
-      return run('vault-helm', VAULT_HELM_RELEASE, 'secrets', vaultHelmDerived(spec.source.helm?.releaseName ?? name, vaultHelmHaReplicas(spec.source.helm?.valuesObject)), spec.destination?.namespace ?? ns);
+      const release: string = spec.source.helm?.releaseName ?? name;
+      // Clients reach the active node (`<release>-active`, model/operators/vault.ts).
+      return run('vault-helm', VAULT_HELM_RELEASE, 'secrets', vaultHelmDerived(release, vaultHelmHaReplicas(spec.source.helm?.valuesObject)), { service: vaultHelmNames(release).activeService, port: VAULT_PORTS.api }, spec.destination?.namespace ?? ns);
     default:
       return undefined;
   }

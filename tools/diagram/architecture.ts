@@ -373,8 +373,8 @@ export function architecture(objects: readonly KubeObject[]): Architecture {
       const named = c.run.derived.services.map((s) => ({ s, re: hostPattern(s.name, cns, cns === ns) })).find(({ re }) => values.some((v) => re.test(v)));
       const refersToSecret = values.some((v) => v.startsWith(`secret:${c.object.metadata.name}-`) || v === `secret:${c.object.metadata.name}`);
       if (!named && !refersToSecret) continue;
-      const svc = named?.s ?? c.run.derived.services[0];
-      const port = (named ? portAfter(values, named.re) : undefined) ?? svc?.ports[0]?.port;
+      // The port written after the host, else the named Service's first port, else the clients' port of the model.
+      const port = (named ? portAfter(values, named.re) ?? named.s.ports[0]?.port : undefined) ?? c.run.client.port;
       used.push(c);
       edges.push({ from: nodeId(w as KubeObject), to: c.id, relation: 'uses', verdict: policy.verdict(endpointOf(w), operatedEndpoint(c), port), mtls: mtls(ns) && mtls(cns), ...(port !== undefined ? { port } : {}) });
     }

@@ -190,16 +190,14 @@ export const operatorBehaviourRules: readonly Rule[] = [
 
 /**
  * Data stores whose clients must be exactly the pods that use them: the databases and caches of the operator
- * model (model/operators/operator-run.ts), with their client port (the first port of the first Service the
- * operator makes: CloudNativePG `-rw` 5432, Redis `-leader` 6379) and the names of those Services.
+ * model (model/operators/operator-run.ts), with the port their clients connect to (CloudNativePG `-rw` 5432,
+ * Redis `-leader` 6379) and the names of every Service the operator makes for them.
  */
 function dataStoreOf(o: KubeObject): { readonly port: number; readonly services: (name: string) => string[] } | undefined {
   const run = operatorRunOf(o);
   if (!run || (run.role !== 'database' && run.role !== 'cache')) return undefined;
-  const port = run.derived.services[0]?.ports[0]?.port;
-  if (port === undefined) return undefined;
   // The Service names of another cluster of the same kind (a replica cluster's origin), from the same model.
-  return { port, services: (name) => operatorRunOf({ ...o, metadata: { ...o.metadata, name } })?.derived.services.map((x) => x.name) ?? [] };
+  return { port: run.client.port, services: (name) => operatorRunOf({ ...o, metadata: { ...o.metadata, name } })?.derived.services.map((x) => x.name) ?? [] };
 }
 
 /** Whether a pod template names one of the Services (env values such as DATABASE_HOST or a URL). */

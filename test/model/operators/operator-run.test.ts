@@ -17,6 +17,7 @@ describe('operator-run', () => {
     expect(run.role).toBe('database');
     expect(run.derived.services.map((s) => [s.name, s.selector['cnpg.io/instanceRole'] ?? 'any'])).toEqual([['pg-rw', 'primary'], ['pg-ro', 'replica'], ['pg-r', 'any']]);
     expect(run.derived.pods.map((p) => p.replicas)).toEqual([1, 2]);
+    expect(run.client).toEqual({ service: 'pg-rw', port: 5432 });
     expect(operatorRunOf(obj('postgresql.cnpg.io/v1', 'Cluster', 'pg'))!.derived.pods.map((p) => p.replicas)).toEqual([1, 0]);
   });
 
@@ -25,6 +26,7 @@ describe('operator-run', () => {
     expect(run.derived.pods.filter((p) => p.labels.role === 'leader')).toHaveLength(3);
     expect(run.derived.pods.filter((p) => p.labels.role === 'follower')).toHaveLength(2);
     expect(run.derived.services[0]).toMatchObject({ name: 'r-leader', ports: [{ port: 6379 }, { port: 9121 }] });
+    expect(run.client).toEqual({ service: 'r-leader', port: 6379 });
   });
 
   it('prometheus-operator: replicas × shards Prometheus pods behind prometheus-operated; Alertmanager replicas behind alertmanager-operated', () => {
@@ -52,7 +54,7 @@ describe('operator-run', () => {
     expect(vaultHelmHaReplicas({ server: { ha: { replicas: 5 } } })).toBe(5);
     expect(vaultHelmHaReplicas({ server: { ha: { replicas: '5' } } })).toBe(3);
     const app = obj('argoproj.io/v1alpha1', 'Application', 'vault-x', { source: { repoURL: 'https://helm.releases.hashicorp.com', chart: 'vault', helm: { releaseName: 'vault' } }, destination: { namespace: 'vault' } }, 'argocd');
-    expect(operatorRunOf(app)).toMatchObject({ role: 'secrets', namespace: 'vault', derived: { pods: [{ replicas: 3 }] } });
+    expect(operatorRunOf(app)).toMatchObject({ role: 'secrets', namespace: 'vault', derived: { pods: [{ replicas: 3 }] }, client: { service: 'vault-active', port: 8200 } });
     expect(operatorRunOf({ ...app, spec: { source: { repoURL: 'https://example.org', chart: 'x' } } } as KubeObject)).toBeUndefined();
   });
 
@@ -67,6 +69,8 @@ describe('operator-run', () => {
     const runs = objects.map(operatorRunOf).filter((r) => r !== undefined);
     expect(runs.length).toBeGreaterThan(0);
     for (const run of runs) {
+      // clients connect to one of the Services the operator makes, on one of its ports
+      expect(run!.derived.services.find((s) => s.name === run!.client.service)?.ports.map((p) => p.port)).toContain(run!.client.port);
       for (const s of run!.derived.services) expect(model.service(run!.namespace, s.name), `${run!.namespace}/${s.name}`).toBeDefined();
       for (const p of run!.derived.pods) expect(model.pods.some((m) => m.namespace === run!.namespace && Object.entries(p.labels).every(([k, v]) => m.labels[k] === v)), p.what).toBe(true);
     }
