@@ -7,7 +7,7 @@
  * on boxes and a double line on arrows; the live colour of a blue-green component is marked. Deterministic:
  * the same graph gives the same bytes.
  */
-import { GROUPS, LAYERS, type ArchEdge, type ArchNode, type Architecture, type Group } from './architecture';
+import { GROUPS, type ArchEdge, type ArchNode, type Architecture, type Group } from './architecture';
 
 /** Geometry of the drawing (pixels). */
 export const LAYOUT = {
@@ -309,4 +309,3 @@ export function renderDiagram(environment: string, arch: Architecture): string {
   return `${out.join('\n')}\n`;
 }
 
-export { LAYERS };
