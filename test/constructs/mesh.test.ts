@@ -58,7 +58,7 @@ describe('MeshTraffic', () => {
   });
 
   it('refuses an app without a port, a canary without colours or out of range, useless retries, 4xx retries', () => {
-    expect(() => traffic({ port: null })).toThrow('MeshTraffic: svc serves no HTTP port; only apps with settings.port get routing rules');
+    expect(() => traffic({ port: null })).toThrow('MeshTraffic: svc serves no HTTP port; only apps with a port get routing rules');
     expect(() => traffic({ change: { canaryPercent: 10 } }))
       .toThrow('MeshTraffic: svc: canaryPercent 10 needs a blue-green app (FinbotApp blueGreen); there is no idle colour to send it to');
     expect(() => traffic({ blueGreen: true, change: { canaryPercent: 100 } }))
