@@ -110,7 +110,7 @@ describe('NginxIngressEdge', () => {
     expect(() => edge((p) => ({ ...p, routes: [] }))).toThrow('NginxIngressEdge: routes is empty; give at least one host and app');
     expect(() => edge((p) => ({ ...p, routes: [p.routes[0], p.routes[0]] }))).toThrow('NginxIngressEdge: host web.example.com is routed twice; each host goes to one app');
     expect(() => edge((p, a) => ({ ...p, routes: [{ host: 'w.example.com', app: a.worker }] })))
-      .toThrow('NginxIngressEdge: worker serves no HTTP port, so host w.example.com cannot route to it; route to an app with settings.port');
+      .toThrow('NginxIngressEdge: worker serves no HTTP port, so host w.example.com cannot route to it; route to an app with a port');
     expect(() => edge((p) => ({ ...p, cdn: { ...p.cdn, cidrs: [] } })))
       .toThrow('NginxIngressEdge: cdn.cidrs is empty; without the CDN ranges the client address (and per-client rate limiting) cannot be trusted');
   });
