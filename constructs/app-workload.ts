@@ -138,6 +138,7 @@ export interface AppDeploymentProps {
   readonly name: string;
   /** Container name and ServiceAccount of the pods: the component's name (the same in every colour). */
   readonly component: string;
+  /** Namespace of the Deployment. */
   readonly namespace: string;
   /** Image tag; a tag may carry a digest (`v4.1.0@sha256:…`). */
   readonly tag: string;
@@ -149,6 +150,7 @@ export interface AppDeploymentProps {
   readonly replicas?: number;
   /** The most pods the Deployment may run (one pod cannot be spread over zones). */
   readonly maxPods: number;
+  /** What the pods run. */
   readonly pod: AppPodProps;
 }
 
@@ -277,6 +279,7 @@ export function appService(scope: Construct, id: string, s: {
 export interface AppScalerTarget {
   /** Object name of the Deployment (the PDB's name; the HPA is `<name>-hpa`). */
   readonly name: string;
+  /** Namespace of the Deployment, HPA and PDB. */
   readonly namespace: string;
   /** Labels of the HPA and PDB. */
   readonly labels: Record<string, string>;

@@ -70,10 +70,11 @@ export interface ColourWorkload {
   readonly selector: Record<string, string>;
   /** Labels of the colour's pods (selector plus the version). */
   readonly podLabels: Record<string, string>;
+  /** `<name>-<colour>`. */
   readonly deployment: k8s.KubeDeployment;
-  /** Absent for an idle colour scaled to zero, and without `autoscaling`. */
+  /** `<name>-<colour>-hpa`; absent for an idle colour scaled to zero, and without `autoscaling`. */
   readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
-  /** Every colour has one (even an idle colour with 1 pod: maxUnavailable still lets drains through). */
+  /** `<name>-<colour>`: every colour has one (even an idle colour with 1 pod: maxUnavailable still lets drains through). */
   readonly pdb: k8s.KubePodDisruptionBudget;
 }
 
@@ -91,10 +92,13 @@ interface ColourPlan {
  * Objects are created in the order Deployments, Services, then each colour's HPA and PDB.
  */
 export class BlueGreenDeployment extends Construct {
+  /** Name of the component. */
   readonly name: string;
+  /** Namespace of every object. */
   readonly namespace: string;
-  /** The live and the idle colour. */
+  /** The live colour. */
   readonly activeColour: Colour;
+  /** The idle colour. */
   readonly idleColour: Colour;
   /** Both colours in colour order (blue, green), whichever is live. */
   readonly workloads: readonly ColourWorkload[];

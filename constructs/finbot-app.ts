@@ -27,7 +27,9 @@ export interface Workload {
   /** Labels of the pods (selector plus the version). */
   readonly podLabels: Record<string, string>;
   readonly deployment: k8s.KubeDeployment;
+  /** With autoscaling (and, for an idle colour, idleReplicas above 0). */
   readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** Every colour has one; a single Deployment once it runs 2+ pods. */
   readonly pdb?: k8s.KubePodDisruptionBudget;
 }
 
@@ -76,6 +78,7 @@ export class FinbotApp extends Construct {
   readonly port?: number;
   /** Prometheus metrics port. */
   readonly metricsPort: number;
+  /** `<name>`, without an API token; every pod of the component (all colours) runs as it. */
   readonly serviceAccount: k8s.KubeServiceAccount;
   /** The live Deployment (for blue-green, the active colour's). */
   readonly deployment: k8s.KubeDeployment;
@@ -94,8 +97,9 @@ export class FinbotApp extends Construct {
   readonly blueGreen?: BlueGreenDeployment;
   /** Blue-green only: `<name>-preview`, selecting the idle colour (smoke tests before promotion). */
   readonly previewService?: k8s.KubeService;
-  /** Blue-green only: the live and the idle colour. */
+  /** Blue-green only: the live colour. */
   readonly activeColour?: Colour;
+  /** Blue-green only: the idle colour. */
   readonly idleColour?: Colour;
 
   constructor(scope: Construct, id: string, props: FinbotAppProps) {
