@@ -140,8 +140,8 @@ export class FinbotApp extends Construct {
   }
 
   /**
-   * Step (in place): one Deployment `name`, its Service, an HPA with `autoscaling`, and a PDB once it runs 2+
-   * pods (a PDB over 1 pod would block every node drain).
+   * Step (in place): one Deployment `name`, its Service, an HPA with `autoscaling`, and a PDB wherever there
+   * are 2+ replicas (house style: with one pod there is no availability for a budget to keep).
    */
   private rollingRelease(props: FinbotAppProps, tag: string): { service: k8s.KubeService; workloads: Workload[]; blueGreen?: undefined } {
     const hpa = props.autoscaling;
