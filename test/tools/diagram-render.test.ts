@@ -18,12 +18,13 @@ describe('diagram as a picture', () => {
     const [, width, height] = /<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg)!;
     const image = readPng(rasterise(svg));
     expect([image.width, image.height]).toEqual([Number(width), Number(height)]);
-    // Boxes, text and arrows cover a few percent of the page; a blank or failed render covers ~0.
+    // Boxes, text and arrows cover part of the page (panels are white inside); a blank or failed render covers ~0.
     expect(image.inked).toBeGreaterThan(0.03);
-    expect(image.inked).toBeLessThan(0.9);
-    // The text is drawn too: the same drawing without its text has clearly less ink.
-    const noText = readPng(rasterise(svg.replace(/<text[^>]*>[^<]*<\/text>/g, '')));
-    expect(image.inked - noText.inked).toBeGreaterThan(0.002);
+    expect(image.inked).toBeLessThan(0.6);
+    // The text is drawn too: the same drawing without its text has clearly less ink (both at half size).
+    const half = readPng(rasterise(svg, 0.5));
+    const noText = readPng(rasterise(svg.replace(/<text[^>]*>[^<]*<\/text>/g, ''), 0.5));
+    expect(half.inked - noText.inked).toBeGreaterThan(0.002);
   });
 
   it('the renderer draws text with the shipped font, and the PNG reader tells blank from drawn', () => {

@@ -295,7 +295,7 @@ export function renderDiagram(environment: string, arch: Architecture): string {
   ];
   for (const panel of p.panels) {
     const { x, y, w, h } = panel.rect;
-    out.push(`<g class="panel ${panel.group}"><rect x="${x}" y="${y}" width="${w}" height="${h}" rx="10" fill="#fcfcfd" stroke="${STROKE[panel.group]}" stroke-opacity="0.45" stroke-width="1.2"/><text x="${x + 12}" y="${y + 19}" font-size="14" font-weight="bold" fill="${STROKE[panel.group]}">${xml(TITLES[panel.group])} (${panel.count})</text></g>`);
+    out.push(`<g class="panel ${panel.group}"><rect x="${x}" y="${y}" width="${w}" height="${h}" rx="10" fill="#ffffff" stroke="${STROKE[panel.group]}" stroke-opacity="0.45" stroke-width="1.2"/><text x="${x + 12}" y="${y + 19}" font-size="14" font-weight="bold" fill="${STROKE[panel.group]}">${xml(TITLES[panel.group])} (${panel.count})</text></g>`);
   }
   // Arrows first so that boxes are drawn over their ends.
   const at = anchors(arch.edges, p.boxes);
