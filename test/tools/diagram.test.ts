@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { architecture, PolicyIndex, strictMtlsNamespaces } from '../../tools/diagram/architecture';
 import { anchors, place, renderDiagram, xml } from '../../tools/diagram/diagram';
 import type { KubeObject } from '../../model/kube-object';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { REPO_ROOT } from '../../config/paths';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drawDiagrams } from '../../tools/diagram/draw';
@@ -253,5 +254,17 @@ describe('architecture: what a workload uses', () => {
     const node = architecture([cluster]).nodes.find((n) => n.id === 'Cluster/db/pg')!;
     expect(node).toMatchObject({ group: 'data', layer: 'operated', pods: 2 });
     expect(node.detail2).toBe('Services pg-rw, pg-ro, pg-r');
+  });
+});
+
+describe('the diagram tool knows no environment, colour or component by name', () => {
+  it('has no environment name, and no colour or app name outside comments and the paint table, in its code', () => {
+    const dir = join(REPO_ROOT, 'tools', 'diagram');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      // code only: comments and the colour → paint table (how a colour is painted, not which one is live) removed
+      const code = readFileSync(join(dir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/COLOUR_PAINT[^;]*;/, '');
+      for (const env of ENVIRONMENTS) expect(code.includes(`'${env}'`) || code.includes(`"${env}"`), `${file} names ${env}`).toBe(false);
+      for (const name of ['blue', 'green', 'finbot-api']) expect(code.includes(`'${name}'`), `${file} names ${name}`).toBe(false);
+    }
   });
 });
