@@ -121,6 +121,9 @@ function instancePorts() {
  *   re-cloned if it comes back.
  * - api/v1/cluster_funcs.go `ShouldPromoteFromReplicaCluster`: a token equal to `.status.lastPromotionToken` is
  *   not used twice.
+ * - docs/src/replica_cluster.md "About PostgreSQL Roles": a replica keeps the source's roles and passwords (no
+ *   writes in recovery); on promotion CNPG applies its own application-user password (`<cluster>-app`), so each
+ *   region's apps, which read their own cluster's `-app` Secret, authenticate once their cluster is the primary.
  */
 export const CNPG_DISTRIBUTED_TOPOLOGY = {
   /** Status field of a demoted primary holding the token (docs/src/replica_cluster.md, api/v1/cluster_types.go `DemotionToken`). */

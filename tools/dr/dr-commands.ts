@@ -92,7 +92,7 @@ export function planFailover(target: Settings, peer: Settings, options: Failover
       edits: [{ env: target.name, section: 'data', path: [...REPLICATION, 'promotionToken'], value: options.promotionToken }],
       environments: [target.name],
       summary: `${target.name}: promotionToken set on ${newPrimary}; CloudNativePG promotes it once it has replayed up to the token's LSN`,
-      checklist: [`Sync ${target.name}'s workloads Application, then check the promotion (checklist step 6 of docs/disaster-recovery.md).`],
+      checklist: [`Sync: merge and sync ${target.name}'s workloads Application, then run the promotion check of the failover checklist.`],
     };
   }
   if (target.platform.dr!.role === 'active') {
@@ -141,24 +141,24 @@ export function failoverChecklist(target: Settings, peer: Settings, options: Pic
   const peerPg = peer.data.postgres;
   const argo = target.gitops.argocdNamespace;
   const steps = [
-    `Open the incident, freeze releases to ${peer.name} and ${target.name}, and review this change as a pull request to ${target.gitops.targetRevision} (npm run diff shows it).`,
-    `Replica lag (already passed to this command): on ${target.platform.clusterName}, \`kubectl cnpg status ${pg.name} -n ${ns}\` and \`SELECT now() - pg_last_xact_replay_timestamp()\` on its designated primary; it must stay below the RPO (${pg.backup.rpoMinutes} min).`,
+    `Incident: open the incident, freeze releases to ${peer.name} and ${target.name}, and review this change as a pull request to ${target.gitops.targetRevision} (npm run diff shows it).`,
+    `Replica lag: (already passed to this command) on ${target.platform.clusterName}, \`kubectl cnpg status ${pg.name} -n ${ns}\` and \`SELECT now() - pg_last_xact_replay_timestamp()\` on its designated primary; it must stay below the RPO (${pg.backup.rpoMinutes} min).`,
   ];
   if (options.peerReachable && options.promotionToken === undefined) {
-    steps.push(`${peer.name} is reachable: sync its workloads Application first (argocd on ${peer.platform.clusterName}, namespace ${peer.gitops.argocdNamespace}) so that ${peerPg.name} is demoted; read its token with \`kubectl get cluster ${peerPg.name} -n ${peer.platform.namespaces.database} -o jsonpath='{.status.${CNPG_DISTRIBUTED_TOPOLOGY.demotionTokenStatusField}}'\` and, for a switchover without data loss, run \`npm run failover -- ${target.name} --promotion-token <token>\` and merge that too before syncing ${target.name}.`);
+    steps.push(`Demote the peer: ${peer.name} is reachable; sync its workloads Application first (argocd on ${peer.platform.clusterName}, namespace ${peer.gitops.argocdNamespace}) so that ${peerPg.name} is demoted; read its token with \`kubectl get cluster ${peerPg.name} -n ${peer.platform.namespaces.database} -o jsonpath='{.status.${CNPG_DISTRIBUTED_TOPOLOGY.demotionTokenStatusField}}'\` and, for a switchover without data loss, run \`npm run failover -- ${target.name} --promotion-token <token>\` and merge that too before syncing ${target.name}.`);
   } else if (options.peerReachable) {
-    steps.push(`${peer.name} was demoted with this token: sync its workloads Application (argocd on ${peer.platform.clusterName}) and keep it synced.`);
+    steps.push(`Demote the peer: ${peer.name} was demoted with this token; sync its workloads Application (argocd on ${peer.platform.clusterName}) and keep it synced.`);
   } else {
-    steps.push(`${peer.name} is unreachable: nothing to do there now. When its region returns, sync its workloads Application before anything else (${peerPg.name} stays fenced) and rebuild it with \`npm run failback -- ${peer.name} --rebuild\`.`);
+    steps.push(`Peer unreachable: nothing to do in ${peer.name} now. When its region returns, sync its workloads Application before anything else (${peerPg.name} stays fenced) and rebuild it with \`npm run failback -- ${peer.name} --rebuild\`.`);
   }
   steps.push(
-    `Merge, then sync ${target.name}'s Applications on ${target.platform.clusterName} (namespace ${argo}); its sync window allows manual syncs at any hour.`,
-    `Check the promotion: \`kubectl cnpg status ${pg.name} -n ${ns}\` shows a primary instance and no replica-cluster designation; \`SELECT pg_is_in_recovery()\` on ${pg.name}-rw returns false; \`kubectl get cluster ${pg.name} -n ${ns}\` is "Cluster in healthy state".`,
+    `Sync: merge, then sync ${target.name}'s Applications on ${target.platform.clusterName} (namespace ${argo}); its sync window allows manual syncs at any hour.`,
+    `Promotion check: \`kubectl cnpg status ${pg.name} -n ${ns}\` shows a primary instance and no replica-cluster designation; \`SELECT pg_is_in_recovery()\` on ${pg.name}-rw returns false; \`kubectl get cluster ${pg.name} -n ${ns}\` is "Cluster in healthy state".`,
     `Apps: the HPAs of ${target.platform.namespaces.app} reach the minimum of apps.yaml and every Deployment is available (\`kubectl get hpa,deploy -n ${target.platform.namespaces.app}\`); the cluster-autoscaler adds nodes (up to ${target.cluster.nodeGroups.maxSize}).`,
-    `CDN/DNS: in the CDN (${target.edge.cdn.clientIpHeader === 'CF-Connecting-IP' ? 'CloudFlare' : 'the CDN'}) point the origin of ${publicHosts(peer).join(' and ')} at ${target.name}'s edge load balancer (\`kubectl get svc -n ${target.platform.namespaces.ingress}\`); proxied records switch within a minute, the origin records' TTL is 60 s (set ahead, see docs/disaster-recovery.md).`,
+    `CDN/DNS: in the CDN (${target.edge.cdn.clientIpHeader === 'CF-Connecting-IP' ? 'CloudFlare' : 'the CDN'}) point the origin of ${publicHosts(peer).join(' and ')} at ${target.name}'s edge load balancer (\`kubectl get svc -n ${target.platform.namespaces.ingress}\`); the records are proxied with a TTL of 60 s set ahead, so the switch takes effect within about a minute (docs/disaster-recovery.md).`,
     `Certificates: cert-manager in ${target.name} issues the public hosts' certificates over HTTP-01 once the CDN reaches it (\`kubectl get certificate -A\` Ready).`,
-    `Verify from outside: the blackbox probes of ${target.name} (gitops.yaml probes) succeed and the smoke test passed; then announce the failover and record the times for the RTO budget.`,
-    `Redis starts empty in ${target.name}: the cache refills; restore the last snapshot only if needed (docs/data.md, Redis restore). Check that Vault in ${target.name} (${target.secrets.vault.apiAddr}) holds current secrets.`,
+    `Verify: the blackbox probes of ${target.name} (gitops.yaml probes) succeed and the smoke test passed; then announce the failover and record the times for the RTO budget.`,
+    `Redis and Vault: Redis in ${target.name} holds only its own cache; it refills; restore the last snapshot only if needed (docs/data.md, Redis restore). Check that Vault in ${target.name} (${target.secrets.vault.apiAddr}) holds current secrets.`,
   );
   return steps;
 }
@@ -178,9 +178,9 @@ export function planRebuild(home: Settings, active: Settings): DrPlan {
     environments: [home.name],
     summary: `${home.name}: ${home.data.postgres.name} unfenced and recreated from ${active.name}'s archive as a replica of ${rep.primary} (still standby).`,
     checklist: [
-      `Before syncing: delete the old cluster and its volumes on ${home.platform.clusterName} (\`kubectl delete cluster ${home.data.postgres.name} -n ${ns}\`, then its PVCs); its data diverged from ${rep.primary} and cannot follow it.`,
-      `Merge and sync ${home.name}'s workloads Application; CloudNativePG recreates ${home.data.postgres.name} by recovery from ${active.data.postgres.backup.destinationPath}.`,
-      `Wait until \`kubectl cnpg status ${home.data.postgres.name} -n ${ns}\` shows it replaying WAL, then run \`npm run failback -- ${home.name} --replica-lag-seconds N\`.`,
+      `Delete the old cluster: before syncing, delete the old cluster and its volumes on ${home.platform.clusterName} (\`kubectl delete cluster ${home.data.postgres.name} -n ${ns}\`, then its PVCs); its data diverged from ${rep.primary} and cannot follow it.`,
+      `Sync: merge and sync ${home.name}'s workloads Application; CloudNativePG recreates ${home.data.postgres.name} by recovery from ${active.data.postgres.backup.destinationPath}.`,
+      `Catch up: wait until \`kubectl cnpg status ${home.data.postgres.name} -n ${ns}\` shows it replaying WAL, then run \`npm run failback -- ${home.name} --replica-lag-seconds N\`.`,
     ],
   };
 }
