@@ -83,7 +83,7 @@ export interface PostgresClusterProps {
   readonly primaryUpdateStrategy?: 'unsupervised' | 'supervised';
   /** Whether two instances may share a node. @default 'required' */
   readonly antiAffinity?: 'required' | 'preferred';
-  /** Database and owner created by initdb (ignored for a replica). @default finbot / finbot */
+  /** Database and owner created by initdb, or whose `-app` Secret a recovery bootstrap makes. @default finbot / finbot */
   readonly database?: { readonly name: string; readonly owner: string };
   /** Object store the cluster archives WAL and base backups to. @default - no archiving (not for production) */
   readonly backupStore?: BarmanObjectStore;
@@ -201,7 +201,11 @@ export class PostgresCluster extends Construct {
           plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: props.backupStore.name } }],
         } : {}),
         ...(topo ? {
-          bootstrap: topo.bootstrapFromPeer ? { recovery: { source: topo.peerName } } : { initdb: { database: database.name, owner: database.owner } },
+          // recovery names the database and owner too: unset, CNPG's `-app` Secret would be for `app`/`app`
+          // (model/operators/cloudnative-pg.ts CNPG_RECOVERY_APP_DEFAULT), not the user the apps need.
+          bootstrap: topo.bootstrapFromPeer
+            ? { recovery: { source: topo.peerName, database: database.name, owner: database.owner } }
+            : { initdb: { database: database.name, owner: database.owner } },
           // `enabled` stays unset: with it CNPG ignores `primary` (api/v1/cluster_funcs.go IsReplica).
           replica: { primary: topo.primary, source: topo.peerName, self: props.name, ...(topo.promotionToken ? { promotionToken: topo.promotionToken } : {}) },
           externalClusters: [

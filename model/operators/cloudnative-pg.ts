@@ -143,3 +143,11 @@ export function cnpgIsReplica(clusterName: string, replica: { enabled?: boolean;
  * down and accepts no connections (api/v1/cluster_funcs.go, `IsInstanceFenced` checks for "*").
  */
 export const CNPG_FENCING = { annotation: 'cnpg.io/fencedInstances', all: '["*"]' } as const;
+
+/**
+ * `bootstrap.recovery.database` / `owner` (api/v1/cluster_types.go `BootstrapRecovery`, v1.30.0): "Name of the
+ * database used by the application. Default: `app`", the owner defaulting to the database; docs/src/recovery.md
+ * "Configure the application database": after recovery CNPG creates that database/owner if missing and keeps the
+ * owner's password in `<cluster>-app`. A recovered cluster must therefore name the initdb database and owner.
+ */
+export const CNPG_RECOVERY_APP_DEFAULT = { database: 'app' } as const;

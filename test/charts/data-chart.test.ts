@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { CNPG_RECOVERY_APP_DEFAULT } from '../../model/operators/cloudnative-pg';
 import { schemaProblems } from '../../validation/schema';
 import { chartObjects, ENVIRONMENTS, find, objectsOf, ofKind, settingsOf, synthObjects as synthObjectsOf, type KubeObject } from '../helpers';
 
@@ -318,7 +319,10 @@ describe.each(PAIRED)('data chart (%s): CloudNativePG distributed topology with 
   });
 
   it('bootstraps by initdb or by recovery from the peer, as set', () => {
-    expect(c.spec.bootstrap).toEqual(rep.bootstrap === 'peer' ? { recovery: { source: rep.peer.name } } : { initdb: { database: pg.database.name, owner: pg.database.owner } });
+    const app = { database: pg.database.name, owner: pg.database.owner };
+    expect(c.spec.bootstrap).toEqual(rep.bootstrap === 'peer' ? { recovery: { source: rep.peer.name, ...app } } : { initdb: app });
+    // Not CNPG's recovery default (app/app): the -app Secret the apps read must be the database owner's.
+    expect(pg.database.name).not.toBe(CNPG_RECOVERY_APP_DEFAULT.database);
   });
 
   it('fenced exactly when the settings say so', () => {

@@ -66,7 +66,7 @@ describe('PostgresCluster', () => {
     new PostgresCluster(c, 'pg', { ...pgProps, name: 'dr', backupStore: store(c, 'own', 's3://bucket/dr'), topology: { peerName: 'pg', peerStore: store(c, 'peer'), primary: 'pg', bootstrapFromPeer: true } });
     const spec = objectOf(c, 'Cluster').spec;
     expect(spec.replica).toEqual({ primary: 'pg', source: 'pg', self: 'dr' });
-    expect(spec.bootstrap).toEqual({ recovery: { source: 'pg' } });
+    expect(spec.bootstrap).toEqual({ recovery: { source: 'pg', database: 'finbot', owner: 'finbot' } });
     expect(spec.externalClusters).toEqual([
       { name: 'dr', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'own', serverName: 'dr' } } },
       { name: 'pg', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'peer', serverName: 'pg' } } },
