@@ -18,6 +18,7 @@ import { readDistDir, type DistObjects } from '../../model/dist-files';
 import type { KubeObject } from '../../model/kube-object';
 import { CNPG_FENCING, cnpgIsReplica, cnpgReadWriteHost } from '../../model/operators/cloudnative-pg';
 import { renderEnvironment } from '../../synth/render';
+import { capacityInput, capacityReport } from '../../tools/capacity/capacity';
 import { diffEnvironments } from '../../tools/diff/diff';
 import { planFailback, planFailover, planRebuild, writeDrEdits } from '../../tools/dr/dr-commands';
 import { CommandError } from '../../tools/release/release-commands';
@@ -137,6 +138,9 @@ describe.each(PAIRS)('DR drill: fail over to %s from %s and back', (standby, act
     const hpa = (env: string, name: string) => after.objects.get(env)!.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === name) as any;
     expect(hpa(standby, 'finbot-web-hpa').spec.minReplicas).toBe(s2.apps.web.autoscaling!.minReplicas);
     expect(hpa(active, 'finbot-web-hpa').spec.maxReplicas).toBe(a.platform.dr!.standby.apps.web.maxReplicas);
+    // The new active region's node group holds the full size (npm run capacity on the failed-over output).
+    const capacity = capacityReport(standby, after.objects.get(standby)!, capacityInput(s2));
+    expect(capacity.warnings.filter((w) => w.includes('at maximum replicas') || w.includes('never be scheduled'))).toEqual([]);
   }, 120_000);
 
   it('the failover\'s diff is what the runbook says (docs/disaster-recovery.md)', () => {
