@@ -121,6 +121,9 @@ function instancePorts() {
  *   re-cloned if it comes back.
  * - api/v1/cluster_funcs.go `ShouldPromoteFromReplicaCluster`: a token equal to `.status.lastPromotionToken` is
  *   not used twice.
+ * - pkg/postgres/configuration.go: a replica cluster runs with `archive_mode = always` (a primary with `on`), so
+ *   the replica's designated primary archives the WAL it replays into its own store: the standby region's
+ *   archive is complete before a failover, and its archiving alerts hold in standby too.
  * - docs/src/replica_cluster.md "About PostgreSQL Roles": a replica keeps the source's roles and passwords (no
  *   writes in recovery); on promotion CNPG applies its own application-user password (`<cluster>-app`), so each
  *   region's apps, which read their own cluster's `-app` Secret, authenticate once their cluster is the primary.
