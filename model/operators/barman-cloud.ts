@@ -28,3 +28,16 @@ export const BARMAN_SIDECAR_EGRESS_PORTS = [443] as const;
  * - web/docs/parameters.md: `serverName` on the ObjectStore itself must stay empty; set it as a plugin parameter.
  */
 export const BARMAN_REPLICA_SOURCE = { serverNameParameter: 'serverName', objectNameParameter: 'barmanObjectName' } as const;
+
+/**
+ * Which store an instance restores WAL from (internal/cnpgi/common/wal.go `resolveRestoreObjectStore`, v0.14.0):
+ * the current primary with a replica source configured is a designated primary still in recovery (promotion
+ * included) and reads the replica source; with no current primary yet (bootstrap) the recovery source; every
+ * other case the cluster's own store — so the standbys of the DR cluster read its own archive, which
+ * `archive_mode = always` fills (model/operators/cloudnative-pg.ts).
+ */
+export function barmanRestoreSource(instance: string, currentPrimary: string, hasReplicaSource: boolean): 'replica-source' | 'recovery' | 'cluster' {
+  if (currentPrimary === instance && hasReplicaSource) return 'replica-source';
+  if (currentPrimary === '') return 'recovery';
+  return 'cluster';
+}
