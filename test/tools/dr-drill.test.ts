@@ -118,6 +118,7 @@ describe.each(PAIRS)('DR drill: fail over to %s from %s and back', (standby, act
     expect(() => planFailover(s, a, { peerReachable: true })).toThrow(CommandError);
   });
 
+  // The drill is a sequence: each step starts from the settings the previous one left (run the whole file).
   let after: ReturnType<typeof render>;
   it('failover (peer reachable): valid, invariants hold, the standby became the primary and serves the public hosts at full size', async () => {
     const [s, a] = [loadSettings(standby, config), loadSettings(active, config)];
