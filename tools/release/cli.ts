@@ -23,10 +23,18 @@ export function settingsFor(env: string, dir: string): Settings {
   }
 }
 
-/** Runs `npm run synth -- <env>` in this process's environment; returns its exit code. */
+/**
+ * Runs `npm run synth -- <env>` in this process's environment, then `npm run diagram -- <env>`: the diagram is
+ * drawn from dist/ (the live colour, replicas and images are on it) and `npm run diagram -- --check` (CI, and
+ * test/tools/cli.test.ts) fails when it is stale, so a release commits docs/diagrams/<env>.svg with dist/<env>.
+ * With FINBOT_DIST_DIR (a scratch output, not dist/) there is no committed diagram to redraw. Returns the
+ * first non-zero exit code.
+ */
 export function resynth(env: string): number {
   const r = spawnSync('sh', [join(REPO_ROOT, 'fast-start', 'run.sh'), 'synth', env], { stdio: 'inherit', env: process.env });
-  return r.status ?? 1;
+  if (r.status !== 0 || process.env.FINBOT_DIST_DIR) return r.status ?? 1;
+  const d = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tools', 'diagram', 'cli.ts'), env], { stdio: 'inherit', cwd: REPO_ROOT, env: process.env });
+  return d.status ?? 1;
 }
 
 /** Runs a CLI body, turning refusals into `error: ...` on stderr and exit code 1 (2 for usage errors). */
