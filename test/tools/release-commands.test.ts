@@ -131,6 +131,14 @@ describe('writing the edits', () => {
     expect(file('production', 'release').split('\n')[0]).toBe('# yaml-language-server: $schema=../../settings.schema.json#/properties/release');
   });
 
+  it('set-image writes a digest-pinned tag (api colour and web), read back as the same string', () => {
+    const pinned = `v4.1.0@sha256:${'cd'.repeat(32)}`;
+    writeEdits('production', dir, planSetImage(settings(), 'api', pinned).edits);
+    writeEdits('production', dir, planSetImage(settings(), 'web', pinned).edits);
+    expect(settings().release.api.colours[idle()].tag).toBe(pinned);
+    expect(settings().apps.web.image.tag).toBe(pinned);
+  });
+
   it('switching twice during a handover rolls back to the same file', () => {
     writeEdits('staging', dir, planPrepare(settings('staging'), clusterWith(2)).edits);
     const before = file('staging', 'release');
