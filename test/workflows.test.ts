@@ -209,6 +209,16 @@ describe('CI (.ci/run): the release drill is a step', () => {
     expect(ci).toContain('tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed');
   });
 
+  it('ci.yml runs it too, after the verify job, with the alerting tools the suite needs', () => {
+    const w = load('ci.yml');
+    const [name, job] = Object.entries(w.jobs).find(([, j]) => (j.steps ?? []).some((s) => /^bash \.ci\/release-drill$/.test(s.run ?? ''))) ?? [];
+    expect(name, 'no ci.yml job runs bash .ci/release-drill').toBeDefined();
+    expect(needsOf(job!)).toContain('verify');
+    const order = (job!.steps ?? []).map((s) => s.run ?? '');
+    expect(order.findIndex((r) => r.includes('npm run tools:install'))).toBeLessThan(order.findIndex((r) => r.includes('release-drill')));
+    expect(order.findIndex((r) => r.startsWith('npm ci'))).toBeLessThan(order.findIndex((r) => r.includes('release-drill')));
+  });
+
   it('the drill releases staging and production, runs a canary, digests and setting changes, then tsc and vitest', () => {
     for (const command of [
       /set-image -- staging api "\$tag"/, /promote -- staging --prepare/, /promote -- staging --confirm-ready/, /promote -- staging --finish/,
