@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../validation/registry';
 import type { SourcedObject, ValidationOptions } from '../../validation/types';
-import { add, apiPod, fullProduction, get, PRODUCTION_OPTIONS, remove, violationsOf } from './fixtures';
+import { add, apiPod, fullProduction, get, LIVE_API, PRODUCTION_OPTIONS, remove, violationsOf } from './fixtures';
 
 interface Case {
   readonly rule: string;
@@ -93,7 +93,7 @@ const CASES: readonly Case[] = [
   { rule: 'xref/service-selector', name: 'selector with a version label', breakIt: (o) => { get(o, 'Service', 'finbot-api').spec.selector['app.kubernetes.io/version'] = 'v3'; }, expect: 'matches no pod' },
   { rule: 'xref/service-target-port', name: 'named targetPort that no container has', breakIt: (o) => { get(o, 'Service', 'finbot-api').spec.ports[0].targetPort = 'https'; }, expect: '"https"' },
   { rule: 'xref/service-target-port', name: 'numeric targetPort that no container has', breakIt: (o) => { get(o, 'Service', 'finbot-web').spec.ports[0].targetPort = 80; } },
-  { rule: 'xref/hpa-target', name: 'HPA targets a missing Deployment', breakIt: (o) => { get(o, 'HorizontalPodAutoscaler', 'finbot-api-blue-hpa').spec.scaleTargetRef.name = 'finbot-apis'; }, expect: 'finbot-apis' },
+  { rule: 'xref/hpa-target', name: 'HPA targets a missing Deployment', breakIt: (o) => { get(o, 'HorizontalPodAutoscaler', `${LIVE_API}-hpa`).spec.scaleTargetRef.name = 'finbot-apis'; }, expect: 'finbot-apis' },
   { rule: 'xref/pdb-selector', name: 'PDB selects nothing', breakIt: (o) => { get(o, 'PodDisruptionBudget', 'finbot-web').spec.selector.matchLabels['app.kubernetes.io/name'] = 'web'; } },
   { rule: 'xref/network-policy-selector', name: 'policy for pods that do not exist', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-web-from-ingress').spec.podSelector.matchLabels['app.kubernetes.io/name'] = 'finbot-frontend'; } },
   { rule: 'xref/network-policy-selector', name: 'peer selecting no pod (wrong DNS label)', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-dns-egress', 'production').spec.egress[0].to[0].podSelector.matchLabels['k8s-app'] = 'coredns'; }, expect: 'coredns' },
