@@ -242,8 +242,9 @@ describe('kube-state-metrics, cert-manager and cAdvisor scrapes', () => {
       const d = find(objs, 'Deployment', 'kube-state-metrics', 'monitoring');
       expect(d.spec.replicas).toBe(1);
       const c = d.spec.template.spec.containers[0];
-      expect(c.image).toBe('registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0');
-      expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } });
+      const ksm = settingsOf(env).observability.kubeStateMetrics;
+      expect(c.image).toBe(`registry.k8s.io/kube-state-metrics/kube-state-metrics:${ksm.version}`);
+      expect(c.resources).toEqual(ksm.resources);
       expect(find(objs, 'ClusterRole', 'monitoring-kube-state-metrics').rules.every((r: any) => r.verbs.join() === 'list,watch')).toBe(true);
       const sm = find(objs, 'ServiceMonitor', 'kube-state-metrics', 'monitoring');
       expect(sm.metadata.labels.app).toBe('finbot');
