@@ -79,14 +79,15 @@ export function cnpgFqdnUri(host: string, namespace: string, db: string, user: s
 /**
  * Pods, Services and Secrets of a Cluster (pkg/specs/pods.go container ports `postgresql` 5432, `metrics`
  * 9187, `status` 8000; pkg/specs/services.go; the Secrets above). `inheritedMetadata.labels` are copied to
- * the pods (api/v1/cluster_types.go `InheritedMetadata`).
+ * the pods (api/v1/cluster_types.go `InheritedMetadata`). `instances` (api/v1/cluster_types.go, kubebuilder
+ * default 1) pods: one primary, the others replicas.
  */
-export function cnpgClusterDerived(name: string, inheritedLabels: Record<string, string> = {}): DerivedObjects {
+export function cnpgClusterDerived(name: string, inheritedLabels: Record<string, string> = {}, instances = 1): DerivedObjects {
   const svcPorts = [{ port: POSTGRES_PORTS.postgres, name: 'postgres', targetPort: POSTGRES_PORTS.postgres }];
   return {
     pods: [
-      { what: 'CloudNativePG primary', labels: { ...cnpgInstanceLabels(name), [CNPG_LABELS.instanceRole]: 'primary', ...inheritedLabels }, ports: instancePorts() },
-      { what: 'CloudNativePG replica', labels: { ...cnpgInstanceLabels(name), [CNPG_LABELS.instanceRole]: 'replica', ...inheritedLabels }, ports: instancePorts() },
+      { what: 'CloudNativePG primary', labels: { ...cnpgInstanceLabels(name), [CNPG_LABELS.instanceRole]: 'primary', ...inheritedLabels }, ports: instancePorts(), replicas: Math.min(1, instances) },
+      { what: 'CloudNativePG replica', labels: { ...cnpgInstanceLabels(name), [CNPG_LABELS.instanceRole]: 'replica', ...inheritedLabels }, ports: instancePorts(), replicas: Math.max(0, instances - 1) },
     ],
     services: (Object.keys(CNPG_SERVICE_SUFFIXES) as Array<keyof typeof CNPG_SERVICE_SUFFIXES>).map((k) => ({
       name: `${name}${CNPG_SERVICE_SUFFIXES[k]}`,
