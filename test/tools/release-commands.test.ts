@@ -148,9 +148,9 @@ describe('writing the edits', () => {
     expect(settings().apps.web.image.tag).toBe(pinned);
   });
 
-  it('switching twice during a handover rolls back to the same file', () => {
+  it('switching twice during a handover rolls back to the same file (a canary running before stays ended)', () => {
     writeEdits('staging', dir, planPrepare(settings('staging'), clusterWith(2)).edits);
-    const before = file('staging', 'release');
+    const before = applyEdits({ release: file('staging', 'release') }, [{ section: 'release', path: ['api', 'canaryPercent'], value: '0' }]).release;
     writeEdits('staging', dir, planPromote(settings('staging'), clusterWith(2)).edits);
     writeEdits('staging', dir, planPromote(settings('staging'), clusterWith(2)).edits);
     expect(file('staging', 'release')).toBe(before);
