@@ -14,3 +14,6 @@ export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
  * egress to S3 on 443, and read the Secret named in `spec.configuration.s3Credentials`.
  */
 export const BARMAN_SIDECAR_EGRESS_PORTS = [443] as const;
+
+/** Name of the sidecar the plugin injects into every instance pod (internal/cnpgi/operator/lifecycle.go, `sidecarTemplate.Name`, v0.14.0). */
+export const BARMAN_SIDECAR_CONTAINER = 'plugin-barman-cloud';
