@@ -23,7 +23,8 @@ export type Reference =
   | { readonly type: 'object'; readonly resource: string; readonly name: string; readonly namespace?: string; readonly line: number }
   | { readonly type: 'selector'; readonly label: string; readonly value: string; readonly namespace?: string; readonly line: number }
   | { readonly type: 'file'; readonly path: string; readonly line: number }
-  | { readonly type: 'container'; readonly name: string; readonly namespace?: string; readonly line: number };
+  | { readonly type: 'container'; readonly name: string; readonly namespace?: string; readonly line: number }
+  | { readonly type: 'setting'; readonly path: string; readonly line: number };
 
 /** What one environment's output holds. */
 export interface EnvironmentView {
@@ -40,6 +41,30 @@ export interface World {
   readonly environments: readonly EnvironmentView[];
   /** Does this repository path exist (relative to the repository root, or to docs/runbooks/ when `relative`)? */
   readonly fileExists: (path: string, relative: boolean) => boolean;
+  /** Every settings path (segments; `*` for a key of a record), from config/settings.schema.json. */
+  readonly settingsPaths: readonly (readonly string[])[];
+}
+
+type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[] };
+
+/** Every path of a JSON schema's properties, as segments (`*` for the keys of a record). */
+export function schemaPaths(schema: JsonSchema, prefix: readonly string[] = [], out: string[][] = [], depth = 0): string[][] {
+  if (depth > 20) return out;
+  for (const [k, v] of Object.entries(schema.properties ?? {})) {
+    out.push([...prefix, k]);
+    schemaPaths(v, [...prefix, k], out, depth + 1);
+  }
+  if (schema.items) schemaPaths(schema.items, prefix, out, depth + 1);
+  if (typeof schema.additionalProperties === 'object') schemaPaths(schema.additionalProperties, [...prefix, '*'], out, depth + 1);
+  for (const alt of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) schemaPaths(alt, prefix, out, depth + 1);
+  return out;
+}
+
+/** Is the dotted reference a run of segments of some settings path (placeholders and `*` match any key)? */
+function isSettingsPath(ref: string, paths: readonly (readonly string[])[]): boolean {
+  const segs = ref.split('.');
+  const eq = (a: string, b: string) => a === b || a === '*' || /^<[^>]+>$/.test(b);
+  return paths.some((p) => p.length >= segs.length && segs.every((s, j) => eq(p[p.length - segs.length + j], s)));
 }
 
 /** Placeholders that stand for "whatever the alert's labels say", not a fixed namespace. */
@@ -183,6 +208,9 @@ export function runbookReferences(markdown: string, world: World): Reference[] {
     if (/\bkubectl\b/.test(text)) out.push(...kubectlReferences(text, line));
     const path = text.replace(/[#:].*$/, '');
     if (PATH.test(path)) out.push({ type: 'file', path, line });
+    // A settings field (`alerts.errorRateRatio`, `backups.redis.maxAgeHours`): its first segment is a settings key.
+    const setting = /^[a-z][A-Za-z0-9]*(?:\.(?:[a-z][A-Za-z0-9]*|<[a-z-]+>))+$/.exec(text)?.[0];
+    if (setting && !/\.(?:ya?ml|json|md|ts)$/.test(setting) && world.settingsPaths.some((p) => p.includes(setting.split('.')[0]))) out.push({ type: 'setting', path: setting, line });
   }
   // Prose: "Kind `name`", "Kinds `a` / `b`", "Kind `a` or `b`" (outside code blocks).
   const kinds = proseKinds(world);
@@ -242,6 +270,10 @@ export function checkReferences(file: string, refs: readonly Reference[], world:
   for (const r of refs) {
     if (r.type === 'script') {
       if (!world.scripts.has(r.name)) problems.push(`${at(r)}: npm run ${r.name}: package.json has no script "${r.name}"`);
+      continue;
+    }
+    if (r.type === 'setting') {
+      if (!isSettingsPath(r.path, world.settingsPaths)) problems.push(`${at(r)}: ${r.path}: no such setting (config/settings.schema.json)`);
       continue;
     }
     if (r.type === 'file') {

@@ -13,7 +13,7 @@ import type { Settings } from '../../config/schema';
 import { buildClusterModel } from '../../model/cluster-model';
 import { readDistDir } from '../../model/dist-files';
 import type { KubeObject } from '../../model/kube-object';
-import { checkReferences, codeSpans, runbookReferences, type EnvironmentView, type World } from './runbook-references';
+import { checkReferences, codeSpans, runbookReferences, schemaPaths, type EnvironmentView, type World } from './runbook-references';
 
 const RUNBOOKS = join(REPO_ROOT, 'docs', 'runbooks');
 const README = readFileSync(join(RUNBOOKS, 'README.md'), 'utf8');
@@ -48,6 +48,7 @@ const world: World = {
   scripts: new Set(Object.keys(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>)),
   environments: ENVIRONMENTS.map(view),
   fileExists: (p, relative) => existsSync(relative ? join(RUNBOOKS, p) : join(REPO_ROOT, p)),
+  settingsPaths: schemaPaths(JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'settings.schema.json'), 'utf8'))),
 };
 
 const runbookFiles = readdirSync(RUNBOOKS).filter((f) => f.endsWith('.md')).sort();
@@ -127,6 +128,7 @@ describe('runbooks (docs/runbooks)', () => {
       '2. `kubectl -n <app-ns> get deploy finbot-api-blue finbot-api-purple`',
       '3. `npm run rollback -- production`, see `config/environments/<env>/nosuch.yaml` and [x](NoSuchRunbook.md).',
       '4. `kubectl -n <cache-ns> get widgets` and `kubectl -n <monitoring-ns> get pods -l app.kubernetes.io/name=nosuch`.',
+      '7. Raise `alerts.errorRatePercent` or `autoscaling.maxReplicas` in `apps.yaml`.',
       '6. `kubectl -n <database-ns> logs <primary-pod> -c barman-cloud` and `kubectl -n <monitoring-ns> logs <pod> -c alertmanager`.',
       '5. `kubectl -n <db-ns> get cluster finbot-postgres-primary`; NetworkPolicy `allow-nothing-at-all`; `kubectl cnpg status finbot-postgres -n <database-ns>`.',
     ].join('\n');
@@ -144,6 +146,8 @@ describe('runbooks (docs/runbooks)', () => {
     expect(problems).toContain('NetworkPolicy allow-nothing-at-all does not exist');
     expect(problems).toMatch(/Cluster [a-z-]+\/finbot-postgres does not exist/);
     expect(problems).toContain('no container "barman-cloud"');
+    expect(problems).toContain('alerts.errorRatePercent: no such setting');
+    expect(problems).not.toContain('autoscaling.maxReplicas: no such setting');
     expect(problems).not.toContain('no container "alertmanager"');
   });
 });
