@@ -24,7 +24,7 @@ import { mirror, writeDist, type RenderedEnvironment } from './synth/write-dist'
 const HELP = `Synthesizes dist/<env>/*.yaml from config/environments/<env>/*.yaml.
 
 Usage: npm run synth [-- [options] [ENV ...]]
-       npx cdk8s synth            (same, then runs the validation plugin of cdk8s.yaml)
+       npm run synth:cli          (the cdk8s CLI: same, then the validation plugin of cdk8s.yaml)
 
   ENV            environment(s) to synthesize (default: all; also FINBOT_ENV=production,staging)
   --stdout       print the rendered YAML of ENV to stdout (helm template style); dist/ is not touched
