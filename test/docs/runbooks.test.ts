@@ -100,6 +100,11 @@ describe('runbooks (docs/runbooks)', () => {
     }
   });
 
+  it('docs/observability.md describes every alert of every environment', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'observability.md'), 'utf8');
+    for (const env of ENVIRONMENTS) for (const a of alerts(env)) expect(doc, `${env}: ${a.alert} is not in docs/observability.md`).toMatch(new RegExp(`^\\| ${a.alert} \\|`, 'm'));
+  });
+
   it('every runbook belongs to an alert (none left over from a removed one)', () => {
     const named = new Set(ENVIRONMENTS.flatMap((e) => alerts(e).map((a) => `${a.alert}.md`)));
     for (const f of runbookFiles.filter((f) => f !== 'README.md')) expect(named.has(f), `docs/runbooks/${f} has no alert`).toBe(true);
