@@ -72,6 +72,14 @@ describe('runbooks (docs/runbooks)', () => {
     expect(checkReferences(`docs/runbooks/${file}`, runbookReferences(text, world), world)).toEqual([]);
   });
 
+  const docs = readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort();
+  it.each(docs)('docs/%s names only npm scripts and repository files that exist', (file) => {
+    const text = readFileSync(join(REPO_ROOT, 'docs', file), 'utf8');
+    const inDocs: World = { ...world, fileExists: (p, relative) => existsSync(relative ? join(REPO_ROOT, 'docs', p) : join(REPO_ROOT, p)) };
+    const refs = runbookReferences(text, inDocs).filter((r) => r.type === 'script' || r.type === 'file');
+    expect(checkReferences(`docs/${file}`, refs, inDocs)).toEqual([]);
+  });
+
   it('the namespace table has a column per environment, each value the environment\'s setting', () => {
     const { header, rows } = namespaceTable();
     for (const env of ENVIRONMENTS) {
