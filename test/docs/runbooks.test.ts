@@ -113,6 +113,23 @@ describe('runbooks (docs/runbooks)', () => {
     for (const env of ENVIRONMENTS) for (const a of alerts(env)) expect(doc, `${env}: ${a.alert} is not in docs/observability.md`).toMatch(new RegExp(`^\\| ${a.alert} \\|`, 'm'));
   });
 
+  it('dashboard panels a runbook names (*Title* on a line about a dashboard or panel) exist in every environment (dashboards by their GrafanaDashboard name)', () => {
+    for (const env of ENVIRONMENTS) {
+      const titles = new Set<string>();
+      for (const o of (dist.get(env) ?? []).filter((x) => x.kind === 'GrafanaDashboard')) {
+        const json = JSON.parse(((o.spec as { json?: string }).json ?? '{}')) as { title?: string; panels?: Array<{ title?: string }> };
+        for (const p of json.panels ?? []) if (p.title) titles.add(p.title);
+      }
+      expect(titles.size, env).toBeGreaterThan(0);
+      for (const file of runbookFiles) {
+        readFileSync(join(RUNBOOKS, file), 'utf8').split('\n').forEach((l, i) => {
+          if (!/dashboard|panel/i.test(l)) return;
+          for (const m of l.matchAll(/(?<![*\w])\*([^*\n]+)\*(?!\*)/g)) expect(titles.has(m[1]), `docs/runbooks/${file}:${i + 1}: *${m[1]}* is no dashboard panel of ${env}`).toBe(true);
+        });
+      }
+    }
+  });
+
   it('every runbook belongs to an alert (none left over from a removed one)', () => {
     const named = new Set(ENVIRONMENTS.flatMap((e) => alerts(e).map((a) => `${a.alert}.md`)));
     for (const f of runbookFiles.filter((f) => f !== 'README.md')) expect(named.has(f), `docs/runbooks/${f} has no alert`).toBe(true);
