@@ -84,7 +84,8 @@ describe('runbooks (docs/runbooks)', () => {
     const { header, rows } = namespaceTable();
     for (const env of ENVIRONMENTS) {
       const col = header.indexOf(env);
-      expect(col, `docs/runbooks/README.md: the namespace table has no column for ${env}`).toBeGreaterThan(0);
+      const values = [...placeholdersOf(env)].map(([k, v]) => `${k} = ${v}`).join(', ');
+      expect(col, `docs/runbooks/README.md: the namespace table has no column for ${env}; add one (${values})`).toBeGreaterThan(0);
       for (const r of rows) expect(r[col], `docs/runbooks/README.md: ${r[0]} in ${env} is ${r[header.indexOf('setting')]}`).toBe(placeholdersOf(env).get(r[0]));
     }
     // Every namespace the project creates has a placeholder.
