@@ -186,6 +186,16 @@ const CASES: readonly Case[] = [
     const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
     rules.find((r: any) => r.alert === 'CertificateExpiringSoon').expr = 'certmanager_certificate_expiration_timestamp_seconds - time() < 1209600';
   }, expect: 'alert CertificateExpiringSoon never fires if its series vanish' },
+  { rule: 'monitoring/alert-runbook', name: 'an alert whose runbook_url names a runbook that does not exist', breakIt: (o) => {
+    const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+    rules.find((r: any) => r.alert === 'FinbotHighErrorRate').annotations.runbook_url = 'https://github.com/finbot/finbot-deploy/blob/main/docs/runbooks/FinbotErrors.md';
+  }, expect: 'runbook docs/runbooks/FinbotErrors.md does not exist' },
+  { rule: 'monitoring/alert-runbook', name: 'an alert without severity and runbook_url', breakIt: (o) => {
+    const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+    const r = rules.find((x: any) => x.alert === 'RedisDown');
+    delete r.labels.severity;
+    delete r.annotations.runbook_url;
+  }, expect: 'alert RedisDown has no severity' },
   { rule: 'monitoring/prometheus-rbac', name: 'cluster-wide pod/service discovery and ConfigMap read (the old ClusterRole)', breakIt: (o) => {
     get(o, 'ClusterRole', 'monitoring-finbot-prometheus').rules.push({ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
   }, expect: 'may list services, endpoints, pods in every namespace' },
