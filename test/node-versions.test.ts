@@ -75,6 +75,15 @@ describe('Node.js versions', () => {
     }
   });
 
+  it('npm ci asks about no install script: each package that has one is allowed or denied in allowScripts', () => {
+    const withScripts = Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect(withScripts.length).toBeGreaterThan(0);
+    const decided = Object.keys(pkg.allowScripts ?? {});
+    expect(withScripts.filter((name) => !decided.includes(name)), 'npm warns "install scripts not yet covered by allowScripts"').toEqual([]);
+  });
+
   it('the lock file and README state the same range', () => {
     expect(lock.packages[''].engines.node).toBe(engines);
     expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain(`\`${engines}\``);
