@@ -16,9 +16,7 @@
  *
  * and no cycles. main.ts and test/ may import anything (but fast-start/, except the fast-start tests).
  *
- * TEMPORARY EXCEPTIONS (issue #13): violations that other changes of #13 are removing. Each is one entry of
- * `EXCEPTIONS` below, naming the dependency it allows and why; delete the entry when its violation is gone
- * (`npm run deps` fails on any other violation either way).
+ * There are no exceptions: a violation is fixed, not excused.
  */
 'use strict';
 
@@ -26,34 +24,6 @@ const PROJECT = ['config', 'model', 'constructs', 'charts', 'synth', 'validation
 /** A path regex for the given top-level folders (and main.ts when `main` is set). */
 const folders = (names, main = false) => `^(${names.join('|')})/${main ? '|^main\\.ts$' : ''}`;
 const except = (allowed) => PROJECT.filter((f) => !allowed.includes(f));
-
-/**
- * Temporary exceptions, each with the issue and change that removes it: the dependency from `from` to `to`
- * (path regexes) is not an error of the rules named in `rules`. Everything else from `from` is still checked.
- * DEPCRUISE_NO_EXCEPTIONS=1 npm run deps lists what they hide.
- */
-const EXCEPTIONS = process.env.DEPCRUISE_NO_EXCEPTIONS ? [] : [
-  // #13: these constructs still take config/ types instead of flat props (FinbotApp is next: its settings prop).
-  ...['security-context', 'finbot-app'].map((c) => ({
-    rules: ['constructs-layer'], from: `^constructs/${c}\\.ts$`, to: '^config/', why: `#13: constructs/${c}.ts still imports config/ types`,
-  })),
-];
-
-/** A rule with the exceptions that name it: checked as is everywhere else, and without each excepted target. */
-function withExceptions(rule) {
-  const ex = EXCEPTIONS.filter((e) => e.rules.includes(rule.name));
-  if (ex.length === 0) return [rule];
-  const pathNot = [].concat(rule.from.pathNot ?? [], ex.map((e) => e.from));
-  return [
-    { ...rule, from: { ...rule.from, pathNot } },
-    ...ex.map((e) => ({
-      ...rule,
-      comment: `${rule.comment} [temporary exception: ${e.why}]`,
-      from: { ...rule.from, path: e.from },
-      to: { ...rule.to, pathNot: [].concat(rule.to.pathNot ?? [], e.to) },
-    })),
-  ];
-}
 
 /** A layer rule: `from` may import only `allowed` of the project (npm packages and node's own modules are fine). */
 function layer(name, from, allowed, comment) {
@@ -80,7 +50,7 @@ const RULES = [
 ];
 
 module.exports = {
-  forbidden: RULES.flatMap(withExceptions),
+  forbidden: RULES,
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(node_modules|dist|\\.build|coverage)/' },

@@ -6,7 +6,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ApiAppSettings, AppSettings, Settings } from '../config/schema';
 import { dataPlainEnv, dataSecretEnv, type DataEndpoints } from '../constructs/data-endpoints';
-import { FinbotApp } from '../constructs/finbot-app';
+import { FinbotApp, type FinbotAppProps } from '../constructs/finbot-app';
 import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS } from '../constructs/network-policy';
 import { PROMETHEUS_APP_LABELS } from '../model/operators/prometheus-operator';
@@ -41,25 +41,35 @@ export class AppsChart extends Chart {
     const { settings, namespaces } = props;
     const environment = settings.name;
     const namespace = namespaces.app.name;
-    const apps = props.otlpEndpoint === undefined ? settings.apps : withEnv(settings.apps, { OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint });
     const common = { environment, namespace };
+    // Every component sends traces to the collector, when there is one.
+    const otel: Record<string, string> = props.otlpEndpoint === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint };
+    const app = (s: AppSettings | ApiAppSettings, extraEnv: Record<string, string> = {}) => finbotAppProps(s, { ...otel, ...extraEnv });
 
-    const dataEnv = props.data ? { secretEnv: dataSecretEnv(), extraEnv: dataPlainEnv(props.data) } : { extraEnv: {} };
+    const data = props.data ? { secretEnv: dataSecretEnv(), env: dataPlainEnv(props.data) } : { env: {} };
     // The api is released blue-green (release.yaml): both colours render, finbot-api selects the active one.
     const release = settings.release.api;
     this.api = new FinbotApp(this, 'Api', {
       ...common,
-      ...dataEnv,
+      ...app(settings.apps.api, data.env),
+      secretEnv: data.secretEnv,
       name: 'finbot-api',
       component: 'api',
-      settings: apps.api,
-      blueGreen: { active: release.active, tags: { blue: release.colours.blue.tag, green: release.colours.green.tag }, idleReplicas: release.idleReplicas, handoverReplicas: release.handoverReplicas },
+      blueGreen: {
+        activeColour: release.active,
+        tags: { blue: release.colours.blue.tag, green: release.colours.green.tag },
+        idleReplicas: release.idleReplicas,
+        handoverReplicas: release.handoverReplicas,
+      },
     });
-    const apiUrl = `http://finbot-api.${namespace}.svc.cluster.local:${apps.api.port ?? 0}`;
-    this.web = new FinbotApp(this, 'Web', { ...common, name: 'finbot-web', component: 'web', settings: apps.web, extraEnv: { API_URL: apiUrl } });
-    this.worker = new FinbotApp(this, 'Worker', { ...common, ...dataEnv, name: 'finbot-worker', component: 'worker', settings: apps.worker, extraEnv: { ...dataEnv.extraEnv, API_URL: apiUrl } });
-    const extra = Object.keys(apps.extraWorkers).sort().map((key) =>
-      new FinbotApp(this, `Worker-${key}`, { ...common, name: `finbot-${key}`, component: 'worker', settings: apps.extraWorkers[key], extraEnv: { API_URL: apiUrl } }));
+    const apiUrl = `http://finbot-api.${namespace}.svc.cluster.local:${settings.apps.api.port ?? 0}`;
+    this.web = new FinbotApp(this, 'Web', { ...common, ...app(settings.apps.web, { API_URL: apiUrl }), name: 'finbot-web', component: 'web' });
+    this.worker = new FinbotApp(this, 'Worker', {
+      ...common, ...app(settings.apps.worker, { ...data.env, API_URL: apiUrl }), secretEnv: data.secretEnv, name: 'finbot-worker', component: 'worker',
+    });
+    const workers = settings.apps.extraWorkers;
+    const extra = Object.keys(workers).sort().map((key) =>
+      new FinbotApp(this, `Worker-${key}`, { ...common, ...app(workers[key], { API_URL: apiUrl }), name: `finbot-${key}`, component: 'worker' }));
     this.components = [this.api, this.web, this.worker, ...extra];
 
     this.networkPolicies(namespaces);
@@ -123,14 +133,22 @@ export class AppsChart extends Chart {
   }
 }
 
-/** The apps settings with extra plain env on every component (settings stay untouched). */
-function withEnv(apps: Settings['apps'], env: Record<string, string>): Settings['apps'] {
-  const add = <T extends AppSettings | ApiAppSettings>(a: T): T => ({ ...a, env: { ...a.env, ...env } });
+/**
+ * The props of a {@link FinbotApp} from a component's settings: the settings' env, then `extraEnv` over it;
+ * the tag when the settings give one (the api's colours have theirs in release.yaml).
+ */
+export function finbotAppProps(s: AppSettings | ApiAppSettings, extraEnv: Readonly<Record<string, string>> = {}) {
   return {
-    ...apps,
-    api: add(apps.api),
-    web: add(apps.web),
-    worker: add(apps.worker),
-    extraWorkers: Object.fromEntries(Object.entries(apps.extraWorkers).map(([k, v]) => [k, add(v)])),
-  };
+    image: `${s.image.registry}/${s.image.repository}`,
+    ...('tag' in s.image ? { tag: s.image.tag } : {}),
+    ...(s.port !== undefined ? { port: s.port } : {}),
+    metricsPort: s.metricsPort,
+    ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+    ...(s.autoscaling ? { autoscaling: s.autoscaling } : {}),
+    maxUnavailable: s.maxUnavailable,
+    resources: s.resources,
+    livenessProbe: s.livenessProbe,
+    readinessProbe: s.readinessProbe,
+    env: { ...s.env, ...extraEnv },
+  } satisfies Omit<FinbotAppProps, 'name' | 'component' | 'environment' | 'namespace'>;
 }

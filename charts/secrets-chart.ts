@@ -91,14 +91,39 @@ export class SecretsChart extends Chart {
 
   constructor(scope: Construct, id: string, props: SecretsChartProps) {
     super(scope, id);
-    const { settings, namespaces, data } = props;
+    const { settings, namespaces } = props;
+    // Objects are created in this order (the output's order).
+    this.vault = this.vaultServer(settings, namespaces);
+    this.stores = this.vaultStores(settings, namespaces);
+    this.postgresAppStore = new KubernetesSecretStore(this, 'PostgresAppStore', {
+      name: POSTGRES_APP_STORE,
+      namespace: namespaces.app.name,
+      remoteNamespace: props.data.postgres.namespace,
+      secretNames: [props.data.postgres.appSecretName],
+      serviceAccountName: 'postgres-app-reader',
+      environment: settings.name,
+    });
+    const secrets = this.externalSecrets(settings, props.data);
+    this.appSecrets = secrets.appSecrets;
+    this.backupCreds = secrets.backupCreds;
+    this.redisPassword = secrets.redisPassword;
+    this.redisBackupCreds = secrets.redisBackupCreds;
+    this.vaultBackupCreds = secrets.vaultBackupCreds;
+
+    this.vaultBackup = this.addVaultBackup(settings, namespaces);
+    this.vaultPolicies = new VaultNetworkPolicies(this, 'VaultPolicies', {
+      namespace: namespaces.vault.name,
+      serverPods: this.vault.podLabels,
+      backupPods: this.vaultBackup.podLabels,
+      externalSecretsNamespace: settings.secrets.secretStore.controllerNamespace,
+    });
+  }
+
+  /** Step: Vault (vault-helm through an Argo CD Application), trusted by the namespaces of the stores. */
+  private vaultServer(settings: Settings, namespaces: EnvironmentNamespaces): VaultServer {
     const s = settings.secrets;
     const environment = settings.name;
-    const consumers = vaultConsumers(settings);
-    const roleOf = (consumer: string): string => consumers.find((c) => c.consumer === consumer)!.role;
-
-    const storeNamespaces = [namespaces.app.name, namespaces.database.name, namespaces.cache.name, namespaces.monitoring.name, namespaces.vault.name];
-    this.vault = new VaultServer(this, 'Vault', {
+    return new VaultServer(this, 'Vault', {
       namespace: namespaces.vault.name,
       environment,
       releaseName: s.vault.helm.releaseName,
@@ -112,12 +137,19 @@ export class SecretsChart extends Chart {
       storageClass: settings.data.storageClass,
       argocdNamespace: settings.gitops.argocdNamespace,
       argocdProject: `finbot-${environment}`,
-      trustNamespaces: storeNamespaces.filter((n) => n !== namespaces.vault.name),
+      // The namespaces of the other SecretStores (vaultStores) trust Vault's CA.
+      trustNamespaces: [namespaces.app.name, namespaces.database.name, namespaces.cache.name, namespaces.monitoring.name],
     });
+  }
 
+  /** Step: a `vault-backend` SecretStore per consumer namespace, each logging in with its own Vault role. */
+  private vaultStores(settings: Settings, namespaces: EnvironmentNamespaces): SecretsChart['stores'] {
+    const s = settings.secrets;
+    const consumers = vaultConsumers(settings);
+    const roleOf = (consumer: string): string => consumers.find((c) => c.consumer === consumer)!.role;
     const store = (nsId: string, namespace: string, consumer: string): VaultSecretStore => new VaultSecretStore(this, `Store-${nsId}`, {
       namespace,
-      environment,
+      environment: settings.name,
       server: this.vault.activeAddress,
       path: s.secretStore.path,
       kvVersion: s.secretStore.kvVersion,
@@ -128,25 +160,20 @@ export class SecretsChart extends Chart {
       // Vault's listener certificate is from the private CA: trust it through the CA in this namespace.
       caSecret: { name: namespace === namespaces.vault.name ? this.vault.tlsSecret : this.vault.trustSecret, key: 'ca.crt' },
     });
-    this.stores = {
+    return {
       app: store('App', namespaces.app.name, 'app'),
       database: store('Database', namespaces.database.name, 'database'),
       cache: store('Cache', namespaces.cache.name, 'cache'),
       monitoring: store('Monitoring', namespaces.monitoring.name, 'monitoring'),
       vault: store('Vault', namespaces.vault.name, 'vault'),
     };
+  }
 
-    this.postgresAppStore = new KubernetesSecretStore(this, 'PostgresAppStore', {
-      name: POSTGRES_APP_STORE,
-      namespace: namespaces.app.name,
-      remoteNamespace: data.postgres.namespace,
-      secretNames: [data.postgres.appSecretName],
-      serviceAccountName: 'postgres-app-reader',
-      environment,
-    });
-
-    const common = { environment, refreshInterval: s.refreshInterval };
-    this.appSecrets = new FinbotExternalSecret(this, 'AppSecrets', {
+  /** Step: the ExternalSecrets: the apps' Secret, the Redis password and the S3 keys of each backup. */
+  private externalSecrets(settings: Settings, data: SecretsChartProps['data']) {
+    const s = settings.secrets;
+    const common = { environment: settings.name, refreshInterval: s.refreshInterval };
+    const appSecrets = new FinbotExternalSecret(this, 'AppSecrets', {
       ...common,
       name: 'finbot-secrets',
       store: this.stores.app,
@@ -161,27 +188,20 @@ export class SecretsChart extends Chart {
       { secretKey: BACKUP_CREDS_KEYS.accessKeyId, remoteKey, property: BACKUP_CREDS_KEYS.accessKeyId },
       { secretKey: BACKUP_CREDS_KEYS.secretAccessKey, remoteKey, property: BACKUP_CREDS_KEYS.secretAccessKey },
     ];
-    this.backupCreds = new FinbotExternalSecret(this, 'BackupCreds', {
+    const backupCreds = new FinbotExternalSecret(this, 'BackupCreds', {
       ...common, name: BACKUP_CREDS_SECRET, store: this.stores.database, targetName: BACKUP_CREDS_SECRET, data: s3Keys(s.keys.backup.postgres),
     });
-    this.redisPassword = new FinbotExternalSecret(this, 'RedisPassword', {
+    const redisPassword = new FinbotExternalSecret(this, 'RedisPassword', {
       ...common, name: REDIS_PASSWORD_SECRET, store: this.stores.cache, targetName: REDIS_PASSWORD_SECRET,
       data: [{ secretKey: REDIS_PASSWORD_KEY, remoteKey: s.keys.redis, property: 'password' }],
     });
-    this.redisBackupCreds = new FinbotExternalSecret(this, 'RedisBackupCreds', {
+    const redisBackupCreds = new FinbotExternalSecret(this, 'RedisBackupCreds', {
       ...common, name: REDIS_BACKUP_CREDS_SECRET, store: this.stores.cache, targetName: REDIS_BACKUP_CREDS_SECRET, data: s3Keys(s.keys.backup.redis),
     });
-    this.vaultBackupCreds = new FinbotExternalSecret(this, 'VaultBackupCreds', {
+    const vaultBackupCreds = new FinbotExternalSecret(this, 'VaultBackupCreds', {
       ...common, name: VAULT_BACKUP_CREDS_SECRET, store: this.stores.vault, targetName: VAULT_BACKUP_CREDS_SECRET, data: s3Keys(s.keys.backup.vault),
     });
-
-    this.vaultBackup = this.addVaultBackup(settings, namespaces);
-    this.vaultPolicies = new VaultNetworkPolicies(this, 'VaultPolicies', {
-      namespace: namespaces.vault.name,
-      serverPods: this.vault.podLabels,
-      backupPods: this.vaultBackup.podLabels,
-      externalSecretsNamespace: s.secretStore.controllerNamespace,
-    });
+    return { appSecrets, backupCreds, redisPassword, redisBackupCreds, vaultBackupCreds };
   }
 
   /** Raft snapshot with the Vault CLI (logged in through Kubernetes auth, role vaultSnapshot), uploaded with SSE-KMS. */

@@ -80,36 +80,49 @@ export class BlackboxExporter extends Construct {
     const podLabels = labels({ ...labelProps, version: image.split(':').pop() });
     const metadata = { name: this.name, namespace: this.namespace, labels: objectLabels };
 
-    const config = {
-      modules: {
-        [BLACKBOX_MODULE]: {
-          prober: 'http',
-          timeout: '10s',
-          http: {
-            preferred_ip_protocol: 'ip4',
-            ip_protocol_fallback: true,
-            follow_redirects: true,
-            fail_if_not_ssl: true,
-            tls_config: { insecure_skip_verify: false, min_version: props.minTlsVersion ?? 'TLS13' },
-            // The edge's security headers are part of what is monitored: a route that lost them fails the probe.
-            fail_if_header_not_matches: Object.entries(props.requiredHeaders ?? { 'Strict-Transport-Security': 'max-age=[1-9][0-9]*' })
-              .map(([header, regexp]) => ({ header, regexp, allow_missing: false })),
-          },
-        },
-      },
-    };
-    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yml': dump(config, { noRefs: true, lineWidth: -1 }) } });
+    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yml': dump(blackboxConfig(props), { noRefs: true, lineWidth: -1 }) } });
     new KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
 
+    this.deployment = this.deploy(replicas, image, { ...metadata, labels: podLabels }, selector, configMap);
+    this.service = new KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: BLACKBOX_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' }],
+      },
+    });
+    if (replicas >= 2) {
+      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      });
+    }
+    new AllowPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      namespace: this.namespace,
+      podLabels: selector,
+      labels: objectLabels,
+      ingress: [{ peers: props.scrapers, ports: [{ port: BLACKBOX_PORT }] }],
+      egress: [
+        { peers: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_CIDRS] } }], ports: [{ port: 443 }] },
+        { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
+      ],
+    });
+    new ScraperEgressPolicies(this, 'ScraperEgress', { name: this.name, namespace: this.namespace, scrapers: props.scrapers, targetPodLabels: selector, port: BLACKBOX_PORT, labels: objectLabels });
+  }
+
+  /** Step: the exporter's Deployment, spread over zones, reading its modules from the ConfigMap. */
+  private deploy(replicas: number, image: string, metadata: { name: string; namespace: string; labels: Record<string, string> }, selector: Record<string, string>, configMap: KubeConfigMap): KubeDeployment {
     const probe: k8s.Probe = { httpGet: { path: '/-/healthy', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
-    this.deployment = new KubeDeployment(this, 'Deployment', {
-      metadata: { ...metadata, labels: podLabels },
+    return new KubeDeployment(this, 'Deployment', {
+      metadata,
       spec: {
         replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: podLabels },
+          metadata: { labels: metadata.labels },
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
@@ -138,33 +151,29 @@ export class BlackboxExporter extends Construct {
         },
       },
     });
-    this.service = new KubeService(this, 'Service', {
-      metadata,
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [{ name: 'http', port: BLACKBOX_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' }],
-      },
-    });
-    if (replicas >= 2) {
-      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata,
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
-      });
-    }
-    new AllowPolicy(this, 'NetworkPolicy', {
-      name: this.name,
-      namespace: this.namespace,
-      podLabels: selector,
-      labels: objectLabels,
-      ingress: [{ peers: props.scrapers, ports: [{ port: BLACKBOX_PORT }] }],
-      egress: [
-        { peers: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_CIDRS] } }], ports: [{ port: 443 }] },
-        { peers: [CLUSTER_DNS_PEER], ports: DNS_PORTS },
-      ],
-    });
-    new ScraperEgressPolicies(this, 'ScraperEgress', { name: this.name, namespace: this.namespace, scrapers: props.scrapers, targetPodLabels: selector, port: BLACKBOX_PORT, labels: objectLabels });
   }
+}
+
+/** Step: the exporter's one module: HTTPS only, TLS at least `minTlsVersion`, the required headers present. */
+function blackboxConfig(props: BlackboxExporterProps) {
+  return {
+    modules: {
+      [BLACKBOX_MODULE]: {
+        prober: 'http',
+        timeout: '10s',
+        http: {
+          preferred_ip_protocol: 'ip4',
+          ip_protocol_fallback: true,
+          follow_redirects: true,
+          fail_if_not_ssl: true,
+          tls_config: { insecure_skip_verify: false, min_version: props.minTlsVersion ?? 'TLS13' },
+          // The edge's security headers are part of what is monitored: a route that lost them fails the probe.
+          fail_if_header_not_matches: Object.entries(props.requiredHeaders ?? { 'Strict-Transport-Security': 'max-age=[1-9][0-9]*' })
+            .map(([header, regexp]) => ({ header, regexp, allow_missing: false })),
+        },
+      },
+    },
+  };
 }
 
 /** One public endpoint. */

@@ -111,76 +111,41 @@ export class JaegerV2 extends Construct {
       ? otlpHttpEndpoint(props.name, props.namespace)
       : `http://${props.name}.${props.namespace}.svc:${QUERY_PORTS.http}`;
 
-    const es = props.elasticsearch;
-    const replicas = es.nodeCount > 1 ? 1 : 0;
-    const storage = {
-      backends: {
-        [STORAGE]: {
-          elasticsearch: {
-            server_urls: [es.url],
-            auth: { basic: { username: props.user.username, password_file: `${ES_USER_DIR}/password` } },
-            tls: { ca_file: `${ES_CA_DIR}/ca.crt` },
-            // Only the collector writes; the query role's user may not manage templates.
-            create_mappings: props.role === 'collector',
-            indices: {
-              index_prefix: props.indexPrefix ?? DEFAULT_INDEX_PREFIX,
-              spans: { shards: Math.min(es.nodeCount, 3), replicas },
-              services: { shards: 1, replicas },
-            },
-          },
-        },
-      },
-    };
-    // Listed first so its endpoint answers (503) while the storage extension still waits for Elasticsearch.
-    // A permanent error makes /status answer 500, which fails readiness and, sustained, liveness.
-    const health = {
-      use_v2: true,
-      component_health: { include_permanent_errors: true },
-      http: { endpoint: `0.0.0.0:${JAEGER_PORTS.health}`, status: { enabled: true, path: HEALTHCHECK_V2_STATUS_PATH } },
-    };
-    const config = props.role === 'collector'
-      ? {
-        extensions: { healthcheckv2: health, jaeger_storage: storage },
-        receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${OTLP_PORTS.grpc}` }, http: { endpoint: `0.0.0.0:${OTLP_PORTS.http}` } } } },
-        processors: { batch: {} },
-        exporters: { jaeger_storage_exporter: { trace_storage: STORAGE } },
-        service: {
-          extensions: ['healthcheckv2', 'jaeger_storage'],
-          pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
-        },
-      }
-      : {
-        extensions: {
-          healthcheckv2: health,
-          jaeger_storage: storage,
-          jaeger_query: { storage: { traces: STORAGE }, http: { endpoint: `0.0.0.0:${QUERY_PORTS.http}` }, grpc: { endpoint: `0.0.0.0:${QUERY_PORTS.grpc}` } },
-        },
-        // A query-only instance has no trace pipeline of its own; nop keeps the collector config valid.
-        receivers: { nop: {} },
-        exporters: { nop: {} },
-        service: {
-          extensions: ['healthcheckv2', 'jaeger_storage', 'jaeger_query'],
-          pipelines: { traces: { receivers: ['nop'], exporters: ['nop'] } },
-        },
-      };
-    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yaml': dump(config, { noRefs: true, lineWidth: -1 }) } });
+    const configMap = new KubeConfigMap(this, 'ConfigMap', { metadata, data: { 'config.yaml': dump(jaegerConfig(props), { noRefs: true, lineWidth: -1 }) } });
     new KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    const ports = servicePorts(props.role);
+    this.ports = [...ports.map((p) => p.port), JAEGER_PORTS.health];
+    this.deployment = this.deploy(props, { ...metadata, labels: labels({ ...labelProps, version }) }, configMap, ports, version);
+    new KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector: this.podLabels,
+        ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP', appProtocol: p.appProtocol })),
+      },
+    });
+    if (props.replicas >= 2) {
+      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      });
+    }
+  }
 
-    const servicePorts = props.role === 'collector'
-      ? [{ name: 'otlp-grpc', port: OTLP_PORTS.grpc, appProtocol: 'grpc' }, { name: 'otlp-http', port: OTLP_PORTS.http, appProtocol: 'http' }]
-      : [{ name: 'query-http', port: QUERY_PORTS.http, appProtocol: 'http' }, { name: 'query-grpc', port: QUERY_PORTS.grpc, appProtocol: 'grpc' }];
-    this.ports = [...servicePorts.map((p) => p.port), JAEGER_PORTS.health];
+  /** Step: the Deployment; its pods roll when the configuration changes, probes follow healthcheckv2's /status. */
+  private deploy(props: JaegerV2Props, metadata: k8s.ObjectMeta, configMap: KubeConfigMap, ports: readonly ServicePort[], version: string): KubeDeployment {
+    const es = props.elasticsearch;
     const status: k8s.HttpGetAction = { path: HEALTHCHECK_V2_STATUS_PATH, port: k8s.IntOrString.fromString('health') };
     const r = props.resources;
-    this.deployment = new KubeDeployment(this, 'Deployment', {
-      metadata: { ...metadata, labels: labels({ ...labelProps, version }) },
+    return new KubeDeployment(this, 'Deployment', {
+      metadata,
       spec: {
         replicas: props.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.podLabels },
         template: {
           metadata: {
-            labels: labels({ ...labelProps, version }),
+            labels: metadata.labels,
             // A changed configuration rolls the pods (the file is read once, at start).
             annotations: { 'finbot.io/config-sha': configDigest(configMap.toJson()) },
           },
@@ -196,7 +161,7 @@ export class JaegerV2 extends Construct {
               imagePullPolicy: 'IfNotPresent',
               command: [JAEGER_ENTRYPOINT],
               args: [`--config=${CONFIG_DIR}/config.yaml`],
-              ports: [...servicePorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })), { name: 'health', containerPort: JAEGER_PORTS.health, protocol: 'TCP' }],
+              ports: [...ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })), { name: 'health', containerPort: JAEGER_PORTS.health, protocol: 'TCP' }],
               resources: {
                 requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
                 limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory) },
@@ -223,21 +188,82 @@ export class JaegerV2 extends Construct {
         },
       },
     });
-    new KubeService(this, 'Service', {
-      metadata,
-      spec: {
-        type: 'ClusterIP',
-        selector: this.podLabels,
-        ports: servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP', appProtocol: p.appProtocol })),
-      },
-    });
-    if (props.replicas >= 2) {
-      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata,
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
-      });
-    }
   }
+}
+
+/** A port of the role's Service (and container). */
+interface ServicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly appProtocol: string;
+}
+
+/** The role's Service ports: OTLP in for the collector, the UI/API for query. */
+function servicePorts(role: JaegerRole): ServicePort[] {
+  return role === 'collector'
+    ? [{ name: 'otlp-grpc', port: OTLP_PORTS.grpc, appProtocol: 'grpc' }, { name: 'otlp-http', port: OTLP_PORTS.http, appProtocol: 'http' }]
+    : [{ name: 'query-http', port: QUERY_PORTS.http, appProtocol: 'http' }, { name: 'query-grpc', port: QUERY_PORTS.grpc, appProtocol: 'grpc' }];
+}
+
+/** Step: the `jaeger_storage` extension: Elasticsearch with the user's password file and the cluster's CA. */
+function storageConfig(props: JaegerV2Props) {
+  const es = props.elasticsearch;
+  const replicas = es.nodeCount > 1 ? 1 : 0;
+  return {
+    backends: {
+      [STORAGE]: {
+        elasticsearch: {
+          server_urls: [es.url],
+          auth: { basic: { username: props.user.username, password_file: `${ES_USER_DIR}/password` } },
+          tls: { ca_file: `${ES_CA_DIR}/ca.crt` },
+          // Only the collector writes; the query role's user may not manage templates.
+          create_mappings: props.role === 'collector',
+          indices: {
+            index_prefix: props.indexPrefix ?? DEFAULT_INDEX_PREFIX,
+            spans: { shards: Math.min(es.nodeCount, 3), replicas },
+            services: { shards: 1, replicas },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Step: Jaeger's configuration file for the role. */
+function jaegerConfig(props: JaegerV2Props) {
+  const storage = storageConfig(props);
+  // Listed first so its endpoint answers (503) while the storage extension still waits for Elasticsearch.
+  // A permanent error makes /status answer 500, which fails readiness and, sustained, liveness.
+  const health = {
+    use_v2: true,
+    component_health: { include_permanent_errors: true },
+    http: { endpoint: `0.0.0.0:${JAEGER_PORTS.health}`, status: { enabled: true, path: HEALTHCHECK_V2_STATUS_PATH } },
+  };
+  return props.role === 'collector'
+    ? {
+      extensions: { healthcheckv2: health, jaeger_storage: storage },
+      receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${OTLP_PORTS.grpc}` }, http: { endpoint: `0.0.0.0:${OTLP_PORTS.http}` } } } },
+      processors: { batch: {} },
+      exporters: { jaeger_storage_exporter: { trace_storage: STORAGE } },
+      service: {
+        extensions: ['healthcheckv2', 'jaeger_storage'],
+        pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
+      },
+    }
+    : {
+      extensions: {
+        healthcheckv2: health,
+        jaeger_storage: storage,
+        jaeger_query: { storage: { traces: STORAGE }, http: { endpoint: `0.0.0.0:${QUERY_PORTS.http}` }, grpc: { endpoint: `0.0.0.0:${QUERY_PORTS.grpc}` } },
+      },
+      // A query-only instance has no trace pipeline of its own; nop keeps the collector config valid.
+      receivers: { nop: {} },
+      exporters: { nop: {} },
+      service: {
+        extensions: ['healthcheckv2', 'jaeger_storage', 'jaeger_query'],
+        pipelines: { traces: { receivers: ['nop'], exporters: ['nop'] } },
+      },
+    };
 }
 
 /** Short SHA-256 of a JSON value, so a config change changes the pod template. */

@@ -92,17 +92,9 @@ export class FinbotPrometheus extends Construct {
   constructor(scope: Construct, id: string, props: FinbotPrometheusProps) {
     super(scope, id);
     const replicas = props.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      throw new Error(`FinbotPrometheus ${props.name}: replicas must be a whole number of at least 1, got ${replicas}`);
-    }
-    if (Object.keys(props.serviceMonitorSelector.matchLabels ?? {}).length === 0 && !props.serviceMonitorSelector.matchExpressions?.length) {
-      throw new Error(`FinbotPrometheus ${props.name}: serviceMonitorSelector is empty, which would load every ServiceMonitor in the cluster; select by a label such as { matchLabels: { app: 'finbot' } }`);
-    }
+    checkPrometheusProps(props, replicas);
     this.name = props.name;
     this.namespace = props.namespace;
-    if (!props.scrapeNamespaces.includes(props.namespace)) {
-      throw new Error(`FinbotPrometheus ${props.name}: scrapeNamespaces ${JSON.stringify(props.scrapeNamespaces)} lacks its own namespace ${props.namespace}; its monitors of local Services would find nothing`);
-    }
     // Two of the labels the operator sets on every pod (model/operators/prometheus-operator.ts): enough to
     // name this Prometheus, stable across operator upgrades.
     const all = prometheusPodLabels(props.name);
@@ -112,8 +104,23 @@ export class FinbotPrometheus extends Construct {
     const metadata = { name: props.name, namespace: props.namespace, labels: objectLabels };
 
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    this.clusterRole = this.rbac(props, objectLabels);
+    this.resource = this.prometheus(props, metadata, replicas);
+    if (replicas >= 2) {
+      this.pdb = new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels } },
+      });
+    }
+  }
+
+  /**
+   * Step: RBAC of the ServiceAccount: the cluster-wide rules (kubelet metrics, /metrics) and, only in each
+   * scraped namespace, the discovery rules (model/operators/prometheus-operator.ts).
+   */
+  private rbac(props: FinbotPrometheusProps, objectLabels: Record<string, string>): k8s.KubeClusterRole {
     const rbacName = `${props.namespace}-${props.name}`;
-    this.clusterRole = new KubeClusterRole(this, 'ClusterRole', {
+    const clusterRole = new KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: rbacName, labels: objectLabels },
       rules: PROMETHEUS_CLUSTER_RULES.map((r) => ({
         ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
@@ -138,9 +145,13 @@ export class FinbotPrometheus extends Construct {
         subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
       });
     }
+    return clusterRole;
+  }
 
+  /** Step: the Prometheus resource (the operator makes the StatefulSet) with its volume claim template. */
+  private prometheus(props: FinbotPrometheusProps, metadata: { name: string; namespace: string; labels: Record<string, string> }, replicas: number): ModelObject {
     const res = props.resources;
-    this.resource = new ModelObject(this, 'Resource', new Prometheus({
+    const resource = new ModelObject(this, 'Resource', new Prometheus({
       metadata,
       spec: {
         version: props.version,
@@ -175,7 +186,7 @@ export class FinbotPrometheus extends Construct {
     // @kubernetes-models/prometheus-operator 6.0.0 types the embedded claim as kind
     // "EmbeddedPersistentVolumeClaim" of monitoring.coreos.com/v1, which no API server accepts; the CRD
     // itself takes a bare claim spec. Add it after validation (the CRD schema test still checks it).
-    this.resource.addJsonPatch(JsonPatch.add('/spec/storage', {
+    resource.addJsonPatch(JsonPatch.add('/spec/storage', {
       volumeClaimTemplate: {
         spec: {
           accessModes: ['ReadWriteOnce'],
@@ -184,14 +195,21 @@ export class FinbotPrometheus extends Construct {
         },
       },
     }));
-
-    if (replicas >= 2) {
-      this.pdb = new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata,
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podLabels } },
-      });
-    }
+    return resource;
   }
+}
+
+/** Validates the props; each message names the prop, the value and the fix. */
+function checkPrometheusProps(props: FinbotPrometheusProps, replicas: number): void {
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`FinbotPrometheus ${props.name}: replicas must be a whole number of at least 1, got ${replicas}`);
+    }
+    if (Object.keys(props.serviceMonitorSelector.matchLabels ?? {}).length === 0 && !props.serviceMonitorSelector.matchExpressions?.length) {
+      throw new Error(`FinbotPrometheus ${props.name}: serviceMonitorSelector is empty, which would load every ServiceMonitor in the cluster; select by a label such as { matchLabels: { app: 'finbot' } }`);
+    }
+    if (!props.scrapeNamespaces.includes(props.namespace)) {
+      throw new Error(`FinbotPrometheus ${props.name}: scrapeNamespaces ${JSON.stringify(props.scrapeNamespaces)} lacks its own namespace ${props.namespace}; its monitors of local Services would find nothing`);
+    }
 }
 
 function clone(s: LabelSelector): { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } {

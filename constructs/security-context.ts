@@ -3,7 +3,7 @@
  * workload of this project uses (FinBot apps, operators' CRs, helpers), and the plain resources block.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
-import type { ResourceSettings } from '../config/schema';
+import type { ContainerResources } from './container-resources';
 
 /** Pod-level security context: non-root as `user`, RuntimeDefault seccomp. */
 export interface RestrictedPodSecurityContext {
@@ -42,7 +42,7 @@ export function restrictedContainerSecurityContext() {
 }
 
 /** Requests and limits as a plain object (for CRDs that embed a core ResourceRequirements). */
-export function plainResources(r: ResourceSettings) {
+export function plainResources(r: ContainerResources) {
   return {
     requests: { cpu: r.requests.cpu, memory: r.requests.memory },
     limits: { cpu: r.limits.cpu, memory: r.limits.memory },

@@ -111,37 +111,30 @@ export class SmokeTestJob extends Construct {
 
   constructor(scope: Construct, id: string, props: SmokeTestJobProps) {
     super(scope, id);
-    if (props.targets.length === 0) {
-      throw new Error('SmokeTestJob: targets is empty; give at least one Service to check (e.g. finbot-api)');
-    }
-    const image = props.image ?? SMOKE_TEST_IMAGE;
-    if (!/:[A-Za-z0-9_][A-Za-z0-9_.-]*$|@sha256:[a-f0-9]{64}$/.test(image) || /:latest$/.test(image)) {
-      throw new Error(`SmokeTestJob: image "${image}" is not pinned; give a version tag or digest, e.g. ${SMOKE_TEST_IMAGE}`);
-    }
-    for (const t of props.targets) {
-      if (!t.path.startsWith('/')) throw new Error(`SmokeTestJob: target ${t.service} path "${t.path}" must start with "/"`);
-      if (Object.keys(t.podLabels).length === 0) throw new Error(`SmokeTestJob: target ${t.service} has no podLabels; the NetworkPolicies would open every pod`);
-    }
-    const istio = props.istioSidecar ?? false;
-    const edgeChecks = props.edgeChecks ?? [];
-    for (const c of edgeChecks) if (!c.path.startsWith('/')) throw new Error(`SmokeTestJob: edge check ${c.host} path "${c.path}" must start with "/"`);
+    checkSmokeTestProps(props);
     this.name = props.name ?? 'finbot-smoke-test';
     const labelProps = { name: this.name, component: 'smoke-test', environment: props.environment, finbotApp: false };
     const objectLabels = labels(labelProps);
-    const podSelector = selectorLabels(labelProps);
     const metadata = { name: this.name, namespace: props.namespace, labels: objectLabels };
     this.urls = props.targets.map((t) => `http://${t.service}.${props.namespace}.svc.cluster.local:${t.port}${t.path}`);
 
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    this.job = this.hookJob(props, metadata);
+    this.networkPolicies(props, objectLabels, selectorLabels(labelProps));
+  }
 
-    this.job = new KubeJob(this, 'Job', {
+  /** Step: the PostSync hook Job running the checks (curl in a pinned image, as nobody). */
+  private hookJob(props: SmokeTestJobProps, metadata: { name: string; namespace: string; labels: Record<string, string> }): k8s.KubeJob {
+    const istio = props.istioSidecar ?? false;
+    const edgeChecks = props.edgeChecks ?? [];
+    return new KubeJob(this, 'Job', {
       metadata: { ...metadata, annotations: { ...POST_SYNC_HOOK_ANNOTATIONS } },
       spec: {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds ?? 300,
         template: {
           metadata: {
-            labels: objectLabels,
+            labels: metadata.labels,
             ...(istio ? { annotations: {
               'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}',
               ...(edgeChecks.length ? { 'traffic.sidecar.istio.io/excludeOutboundPorts': [...new Set(edgeChecks.map((c) => c.port))].join(',') } : {}),
@@ -156,7 +149,7 @@ export class SmokeTestJob extends Construct {
             containers: [
               {
                 name: 'smoke-test',
-                image,
+                image: props.image ?? SMOKE_TEST_IMAGE,
                 imagePullPolicy: 'IfNotPresent',
                 command: ['/bin/sh', '-c', script(istio), 'smoke-test', ...this.urls],
                 ...(edgeChecks.length ? { env: [{ name: 'EDGE_CHECKS', value: edgeChecks.map((c) => `${c.host}|${c.service}:${c.port}|${c.path}`).join(' ') }] } : {}),
@@ -171,7 +164,15 @@ export class SmokeTestJob extends Construct {
         },
       },
     });
+  }
 
+  /**
+   * Step: the Job's egress to each target (and edge, DNS, istiod), and each target's (and edge proxy's)
+   * ingress from the Job.
+   */
+  private networkPolicies(props: SmokeTestJobProps, objectLabels: Record<string, string>, podSelector: Record<string, string>): void {
+    const istio = props.istioSidecar ?? false;
+    const edgeChecks = props.edgeChecks ?? [];
     // Each distinct (pods, port) target once: blue/green colours are different pods on the same port.
     const seen = new Set<string>();
     const targets = props.targets.filter((t) => {
@@ -212,4 +213,20 @@ export class SmokeTestJob extends Construct {
       });
     });
   }
+}
+
+/** Validates the props; each message names the prop, the value and the fix. */
+function checkSmokeTestProps(props: SmokeTestJobProps): void {
+  if (props.targets.length === 0) {
+    throw new Error('SmokeTestJob: targets is empty; give at least one Service to check (e.g. finbot-api)');
+  }
+  const image = props.image ?? SMOKE_TEST_IMAGE;
+  if (!/:[A-Za-z0-9_][A-Za-z0-9_.-]*$|@sha256:[a-f0-9]{64}$/.test(image) || /:latest$/.test(image)) {
+    throw new Error(`SmokeTestJob: image "${image}" is not pinned; give a version tag or digest, e.g. ${SMOKE_TEST_IMAGE}`);
+  }
+  for (const t of props.targets) {
+    if (!t.path.startsWith('/')) throw new Error(`SmokeTestJob: target ${t.service} path "${t.path}" must start with "/"`);
+    if (Object.keys(t.podLabels).length === 0) throw new Error(`SmokeTestJob: target ${t.service} has no podLabels; the NetworkPolicies would open every pod`);
+  }
+  for (const c of props.edgeChecks ?? []) if (!c.path.startsWith('/')) throw new Error(`SmokeTestJob: edge check ${c.host} path "${c.path}" must start with "/"`);
 }

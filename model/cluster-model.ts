@@ -4,9 +4,10 @@
  * namespaces (with labels). Cross-reference and reachability rules look objects up here.
  *
  * Operator-made objects follow the operators' documented naming (CloudNativePG, Redis operator, ECK,
- * OpenTelemetry operator, prometheus-operator, grafana-operator); see docs/validation.md. ECK and the
- * OpenTelemetry operator are read from model/operators/ (each fact cites its upstream file and release),
- * including the NetworkPolicies the OpenTelemetry operator adds on its own (`operatorPolicies`).
+ * OpenTelemetry operator, prometheus-operator, grafana-operator, vault-helm, NGINX Gateway Fabric); see
+ * docs/validation.md. Their pods and Services come from model/operators/operator-run.ts (each fact in its
+ * operator's file, citing its upstream file and release), as do the NetworkPolicies the OpenTelemetry
+ * operator adds on its own (`operatorPolicies`, from model/operators/opentelemetry-operator.ts).
  */
 import { arr } from './shape';
 import { apiGroup } from './object-id';
@@ -15,19 +16,12 @@ import type { Labels } from './selectors';
 import type { KubeObject, SourcedObject } from './kube-object';
 import { podTemplates, type PodTemplate } from './workloads';
 import type { ModelPod, PodPort } from './pods';
-import { cnpgClusterDerived } from './operators/cloudnative-pg';
 import type { DerivedObjects } from './operators/derived';
 import { externalSecretTarget } from './operators/external-secrets';
-import { redisClusterDerived } from './operators/redis-operator';
-import { isVaultHelmSource, vaultHelmDerived } from './operators/vault';
+import { operatorRunOf } from './operators/operator-run';
 import { ENVOY_PROMETHEUS_PORT } from './operators/exporter-metrics';
-import { GRAFANA_PORTS, grafanaAdminSecretName, grafanaPodLabels, grafanaServiceName } from './operators/grafana-operator';
 import {
-  ALERTMANAGER_OPERATED_SERVICE, ALERTMANAGER_PORTS, PROMETHEUS_APP_LABELS, PROMETHEUS_OPERATED_SERVICE, PROMETHEUS_WEB_PORT, alertmanagerPodLabels, prometheusPodLabels,
-} from './operators/prometheus-operator';
-import { ES_CLUSTER_NAME_LABEL, ES_HTTP_PORT, ES_TRANSPORT_PORT, esCreatedSecrets, esNames, esPodLabels } from './operators/eck';
-import {
-  COLLECTOR_MONITORING_PORT, OTLP_RECEIVER_PORTS, collectorNetworkPolicyEnabled, collectorNetworkPolicyName, collectorPodLabels, collectorSelectorLabels, collectorServiceNames,
+  COLLECTOR_MONITORING_PORT, OTLP_RECEIVER_PORTS, collectorNetworkPolicyEnabled, collectorNetworkPolicyName, collectorPodLabels, collectorSelectorLabels,
 } from './operators/opentelemetry-operator';
 import { NGF_CONTROL_PLANE_NAMESPACE_ROLE, NGF_CONTROL_PLANE_PORTS, ngfControlPlaneSelector, ngfDataPlaneOf, type GatewayLike } from './operators/nginx-gateway-fabric';
 import { ACME_SOLVER_PORT, acmeSolverPodOf } from './operators/cert-manager';
@@ -124,17 +118,14 @@ function derivedFrom(s: SourcedObject): Derived {
     }
     out.secrets.push(...d.secrets.map((x) => `${inNamespace}/${x}`));
   };
+  // Pods and Services an operator (or a chart) runs for the object: model/operators/operator-run.ts.
+  const run = operatorRunOf(o);
+  if (run) fromOperatorModel(run.derived, run.namespace);
   const key = `${group}/${o.kind}`;
   switch (key) {
-    case 'postgresql.cnpg.io/Cluster':
-      fromOperatorModel(cnpgClusterDerived(name, specOf(o).inheritedMetadata?.labels ?? {}));
-      break;
     case 'postgresql.cnpg.io/Pooler':
       pod('PgBouncer', { 'cnpg.io/poolerName': name }, [tcp(5432, 'pgbouncer'), tcp(9127, 'metrics')]);
       service(name, { 'cnpg.io/poolerName': name }, [svcPort(5432, 'pgbouncer', 'pgbouncer')]);
-      break;
-    case 'redis.redis.opstreelabs.in/RedisCluster':
-      fromOperatorModel(redisClusterDerived(name, specOf(o)));
       break;
     case 'redis.redis.opstreelabs.in/Redis':
     case 'redis.redis.opstreelabs.in/RedisReplication': {
@@ -145,34 +136,13 @@ function derivedFrom(s: SourcedObject): Derived {
       service(`${name}-additional`, { app: name }, [svcPort(6379, 'redis-client')]);
       break;
     }
-    case 'argoproj.io/Application': {
-      // A Helm chart an Application installs makes objects in the destination namespace (model/operators/vault.ts).
-      const spec = specOf(o);
-      if (isVaultHelmSource(spec.source)) {
-        fromOperatorModel(vaultHelmDerived(spec.source.helm?.releaseName ?? name), spec.destination?.namespace ?? ns);
-      }
-      break;
-    }
-    case 'elasticsearch.k8s.elastic.co/Elasticsearch': {
-      const es = esNames(name);
-      const labels = esPodLabels(name);
-      pod('Elasticsearch node', labels, [tcp(ES_HTTP_PORT, 'https'), tcp(ES_TRANSPORT_PORT, 'transport')]);
-      service(es.httpService, labels, [svcPort(ES_HTTP_PORT, 'https')]);
-      service(es.transportService, { [ES_CLUSTER_NAME_LABEL]: name }, [svcPort(ES_TRANSPORT_PORT, 'tls-transport')]);
-      out.secrets.push(...esCreatedSecrets(name).map((x) => `${ns}/${x}`));
-      break;
-    }
     case 'opentelemetry.io/OpenTelemetryCollector': {
       const spec = specOf(o) as { image?: string; ports?: Array<{ name?: string; port: number }>; networkPolicy?: { enabled?: boolean } };
-      const labels = collectorPodLabels(ns, name, o.metadata.labels ?? {}, spec.image);
-      const selector = collectorSelectorLabels(ns, name);
-      const ports = [tcp(OTLP_RECEIVER_PORTS.grpc, 'otlp-grpc'), tcp(OTLP_RECEIVER_PORTS.http, 'otlp-http'), ...arr(spec.ports).map((p) => tcp(p.port, p.name))];
-      pod('OpenTelemetry collector', labels, [...ports, tcp(COLLECTOR_MONITORING_PORT, 'metrics')]);
-      const svc = collectorServiceNames(name);
-      service(svc.main, selector, ports.map((p) => svcPort(p.port, p.name)));
-      service(svc.monitoring, selector, [svcPort(COLLECTOR_MONITORING_PORT, 'monitoring')]);
       if (collectorNetworkPolicyEnabled(spec)) {
         // The operator's own policy: every container port open to every pod (model/operators/opentelemetry-operator.ts).
+        const labels = collectorPodLabels(ns, name, o.metadata.labels ?? {}, spec.image);
+        const selector = collectorSelectorLabels(ns, name);
+        const ports = [tcp(OTLP_RECEIVER_PORTS.grpc, 'otlp-grpc'), tcp(OTLP_RECEIVER_PORTS.http, 'otlp-http'), ...arr(spec.ports).map((p) => tcp(p.port, p.name))];
         out.policies.push({
           object: {
             apiVersion: 'networking.k8s.io/v1',
@@ -186,31 +156,10 @@ function derivedFrom(s: SourcedObject): Derived {
       }
       break;
     }
-    case 'monitoring.coreos.com/Prometheus':
-      pod('Prometheus server', prometheusPodLabels(name), [tcp(PROMETHEUS_WEB_PORT.port, PROMETHEUS_WEB_PORT.name)]);
-      service(PROMETHEUS_OPERATED_SERVICE, { ...PROMETHEUS_APP_LABELS }, [svcPort(PROMETHEUS_WEB_PORT.port, PROMETHEUS_WEB_PORT.name, PROMETHEUS_WEB_PORT.name)]);
+    case 'gateway.networking.k8s.io/Gateway':
+      // NGINX Gateway Fabric's data plane runs as the ServiceAccount `<gateway>-<class>` (model/operators/nginx-gateway-fabric.ts).
+      if (run) out.serviceAccounts.push(`${run.namespace}/${run.derived.services[0].name}`);
       break;
-    case 'monitoring.coreos.com/Alertmanager':
-      pod('Alertmanager', alertmanagerPodLabels(name), [tcp(ALERTMANAGER_PORTS.web, ALERTMANAGER_PORTS.webName), tcp(ALERTMANAGER_PORTS.mesh, 'mesh-tcp'), { port: ALERTMANAGER_PORTS.mesh, name: 'mesh-udp', protocol: 'UDP' }]);
-      service(ALERTMANAGER_OPERATED_SERVICE, { 'app.kubernetes.io/name': 'alertmanager' }, [svcPort(ALERTMANAGER_PORTS.web, ALERTMANAGER_PORTS.webName, ALERTMANAGER_PORTS.webName)]);
-      break;
-    case 'grafana.integreatly.org/Grafana': {
-      const extra = (specOf(o) as { deployment?: { spec?: { template?: { metadata?: { labels?: Labels } } } } }).deployment?.spec?.template?.metadata?.labels ?? {};
-      pod('Grafana', grafanaPodLabels(name, extra), [tcp(GRAFANA_PORTS.http, GRAFANA_PORTS.httpName), tcp(GRAFANA_PORTS.alert, GRAFANA_PORTS.alertName)]);
-      service(grafanaServiceName(name), { app: name }, [svcPort(GRAFANA_PORTS.http, GRAFANA_PORTS.servicePortName, GRAFANA_PORTS.httpName)]);
-      out.secrets.push(`${ns}/${grafanaAdminSecretName(name)}`);
-      break;
-    }
-    case 'gateway.networking.k8s.io/Gateway': {
-      // NGINX Gateway Fabric provisions a Deployment + Service `<gateway>-<class>` (model/operators/nginx-gateway-fabric.ts).
-      const dp = ngfDataPlaneOf(o as unknown as GatewayLike);
-      if (dp) {
-        pod('NGINX Gateway Fabric data plane', dp.podLabels, [...dp.podPorts]);
-        service(dp.resourceName, dp.selector, dp.servicePorts.map((p) => svcPort(p.port, p.name, p.targetPort)));
-        out.serviceAccounts.push(`${ns}/${dp.resourceName}`);
-      }
-      break;
-    }
     case 'cert-manager.io/Certificate':
       if (specOf(o).secretName) out.secrets.push(`${ns}/${specOf(o).secretName}`);
       break;

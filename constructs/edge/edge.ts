@@ -118,7 +118,7 @@ export function checkRoutes(kind: string, routes: readonly EdgeRoute[], cdn: Cdn
   if (dup) throw new Error(`${kind}: host ${dup} is routed twice; each host goes to one app`);
   for (const r of routes) {
     if (r.app.port === undefined) {
-      throw new Error(`${kind}: ${r.app.name} serves no HTTP port, so host ${r.host} cannot route to it; route to an app with settings.port`);
+      throw new Error(`${kind}: ${r.app.name} serves no HTTP port, so host ${r.host} cannot route to it; route to an app with a port`);
     }
     const canary = r.canaryPercent ?? 0;
     if (!Number.isInteger(canary) || canary < 0 || canary > 99) throw new Error(`${kind}: ${r.host}: canaryPercent must be a whole number from 0 to 99, got ${canary}`);

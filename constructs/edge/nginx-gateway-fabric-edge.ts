@@ -103,34 +103,46 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
   constructor(scope: Construct, id: string, props: NginxGatewayFabricEdgeProps) {
     super(scope, id);
     checkRoutes('NginxGatewayFabricEdge', props.routes, props.cdn);
-    const ns = props.ingressNamespace.name;
-    const gatewayName = props.gatewayName ?? 'finbot';
-    const install = { release: props.release ?? 'ngf', gatewayClassName: props.gatewayClassName ?? 'nginx' };
     const dp = props.dataPlane;
     if (dp.minReplicas > dp.maxReplicas) throw new Error(`NginxGatewayFabricEdge: dataPlane.minReplicas ${dp.minReplicas} is above maxReplicas ${dp.maxReplicas}`);
-    const resourceName = ngfResourceName(gatewayName, install.gatewayClassName);
-    const dataPlaneLabels = ngfDataPlaneSelector(install, gatewayName);
-    const meta = (name: string, namespace?: string) => ({
-      name,
-      ...(namespace ? { namespace } : {}),
-      labels: finbotLabels({ name, component: 'edge', environment: props.environment, finbotApp: false }),
-    });
+    const ctx = edgeContext(props);
+    const { ns, gatewayName, resourceName } = ctx;
     this.controllerServiceAccount = { namespace: ns, name: resourceName };
-    this.proxyPods = { namespace: ns, labels: dataPlaneLabels };
+    this.proxyPods = { namespace: ns, labels: ctx.dataPlaneLabels };
     // NGF's Service for the Gateway: `<gateway>-<class>`, one port per listener (model/operators/nginx-gateway-fabric.ts).
     this.inClusterService = { name: resourceName, namespace: ns, port: GATEWAY_HTTPS_PORT, targetPort: GATEWAY_HTTPS_PORT };
     this.acmeListener = { name: gatewayName, namespace: ns, sectionName: HTTP_LISTENER };
-    const appNamespaces = [...new Set(props.routes.map((r) => r.app.namespace))].sort();
-    const listenerOf = (appName: string) => `https-${appName}`;
 
-    // Certificates live next to the Gateway: no ReferenceGrant, and the HTTP-01 solver runs in the edge
-    // namespace (cert-manager runs it in the Certificate's namespace), outside the app namespace's mesh.
-    const certificates = new Map(props.routes.map((r) => {
+    // Objects are created in this order (the output's order).
+    const certificates = this.certificates(props, ctx);
+    this.gateway = this.gatewayObject(props, ctx, certificates);
+    this.routes = this.httpRoutes(props, ctx, certificates);
+    this.redirect = this.httpsRedirect(props, ctx);
+    this.rateLimitPolicy = this.rateLimitPolicies(props, ctx);
+    const settings = this.gatewaySettings(props, ctx);
+    this.proxySettingsPolicy = settings.proxy;
+    this.clientSettingsPolicy = settings.client;
+    this.nginxProxy = this.nginxProxyObject(props, ctx);
+    new KubePodDisruptionBudget(this, 'DataPlanePdb', {
+      metadata: ctx.meta(`${resourceName}-pdb`, ns),
+      spec: { maxUnavailable: { value: 1 } as never, selector: { matchLabels: { ...ctx.dataPlaneLabels } } },
+    });
+    this.networkPolicies(props, ctx);
+    this.podMonitors(props, ctx);
+  }
+
+  /**
+   * Step: one Certificate per host. Certificates live next to the Gateway: no ReferenceGrant, and the HTTP-01
+   * solver runs in the edge namespace (cert-manager runs it in the Certificate's namespace), outside the app
+   * namespace's mesh.
+   */
+  private certificates(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext): Map<string, HostCertificate> {
+    return new Map(props.routes.map((r) => {
       const tlsSecretName = `${r.app.name}-tls`;
       return [r.host, {
         tlsSecretName,
         certificate: new ModelObject(this, `Certificate-${r.app.name}`, new Certificate({
-          metadata: meta(tlsSecretName, ns),
+          metadata: ctx.meta(tlsSecretName, ctx.ns),
           spec: {
             secretName: tlsSecretName,
             dnsNames: [r.host],
@@ -140,16 +152,18 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
         })),
       }];
     }));
+  }
 
-    const nginxProxyName = `${gatewayName}-proxy`;
-    const gatewayMeta = meta(gatewayName, ns);
-    this.gateway = new PlainApiObject(this, 'Gateway', {
+  /** Step: the Gateway, an HTTP listener (redirect + ACME) and one HTTPS listener per host. */
+  private gatewayObject(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext, certificates: Map<string, HostCertificate>): PlainApiObject {
+    const gatewayMeta = ctx.meta(ctx.gatewayName, ctx.ns);
+    return new PlainApiObject(this, 'Gateway', {
       apiVersion: `${GATEWAY_GROUP}/v1`,
       kind: 'Gateway',
       // The release serving the class is installed outside the output: the label tells the model its pods' labels.
-      metadata: { ...gatewayMeta, labels: { ...gatewayMeta.labels, [NGF_RELEASE_LABEL]: install.release } },
+      metadata: { ...gatewayMeta, labels: { ...gatewayMeta.labels, [NGF_RELEASE_LABEL]: ctx.install.release } },
       spec: {
-        gatewayClassName: install.gatewayClassName,
+        gatewayClassName: ctx.install.gatewayClassName,
         infrastructure: {
           // NGF copies these onto the data-plane pods (model/operators/nginx-gateway-fabric.ts). The sidecar is
           // outbound only: 80/443 reach NGINX untouched (TLS and the client address stay NGINX's), requests to
@@ -158,7 +172,7 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
             labels: { 'sidecar.istio.io/inject': 'true' },
             annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' },
           } : {}),
-          parametersRef: { group: NGF_GROUP, kind: 'NginxProxy', name: nginxProxyName },
+          parametersRef: { group: NGF_GROUP, kind: 'NginxProxy', name: ctx.nginxProxyName },
         },
         listeners: [
           {
@@ -186,13 +200,16 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
         ],
       },
     });
+  }
 
+  /** Step: one HTTPRoute per host to the app's Service (and the canary share to its preview Service). */
+  private httpRoutes(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext, certificates: Map<string, HostCertificate>): EdgeRouteObjects[] {
     const headers: Record<string, string> = { ...(props.securityHeaders ?? DEFAULT_SECURITY_HEADERS), 'Strict-Transport-Security': hstsValue(props.hsts) };
     const headerFilter = {
       type: 'ResponseHeaderModifier',
       responseHeaderModifier: { set: Object.keys(headers).sort().map((name) => ({ name, value: headers[name] })) },
     };
-    this.routes = props.routes.map((r) => {
+    return props.routes.map((r) => {
       const app = r.app;
       const canary = r.canaryPercent ?? 0;
       const backend = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: app.port!, weight });
@@ -204,9 +221,9 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
       const route = new PlainApiObject(this, `HTTPRoute-${app.name}`, {
         apiVersion: `${GATEWAY_GROUP}/v1`,
         kind: 'HTTPRoute',
-        metadata: meta(app.name, app.namespace),
+        metadata: ctx.meta(app.name, app.namespace),
         spec: {
-          parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gatewayName, namespace: ns, sectionName: listenerOf(app.name) }],
+          parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: ctx.gatewayName, namespace: ctx.ns, sectionName: listenerOf(app.name) }],
           hostnames: [r.host],
           // NGF refuses rule timeouts/retries (model/operators/nginx-gateway-fabric.ts): ProxySettingsPolicy
           // sets the timeouts, the mesh retries.
@@ -216,26 +233,33 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
       const cert = certificates.get(r.host)!;
       return { host: r.host, app, route, certificate: cert.certificate, tlsSecretName: cert.tlsSecretName };
     });
+  }
 
-    this.redirect = new PlainApiObject(this, 'HttpsRedirect', {
+  /** Step: the HTTP listener's route that redirects every host to HTTPS. */
+  private httpsRedirect(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext): PlainApiObject {
+    return new PlainApiObject(this, 'HttpsRedirect', {
       apiVersion: `${GATEWAY_GROUP}/v1`,
       kind: 'HTTPRoute',
-      metadata: meta(`${gatewayName}-https-redirect`, ns),
+      metadata: ctx.meta(`${ctx.gatewayName}-https-redirect`, ctx.ns),
       spec: {
-        parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: gatewayName, sectionName: HTTP_LISTENER }],
+        parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: ctx.gatewayName, sectionName: HTTP_LISTENER }],
         hostnames: props.routes.map((r) => r.host),
         // cert-manager's challenge routes match /.well-known/acme-challenge/<token> exactly, which wins over this prefix.
         rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
       },
     });
+  }
 
+  /** Step: a RateLimitPolicy per namespace of rate-limited routes; returns the last one (there is one today). */
+  private rateLimitPolicies(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext): PlainApiObject | undefined {
     const limited = this.routes.filter((r) => props.routes.find((x) => x.host === r.host)!.rateLimited);
+    let policy: PlainApiObject | undefined;
     for (const namespace of [...new Set(limited.map((r) => r.app.namespace))]) {
       const targets = limited.filter((r) => r.app.namespace === namespace);
-      (this as { rateLimitPolicy?: PlainApiObject }).rateLimitPolicy = new PlainApiObject(this, `RateLimit-${namespace}`, {
+      policy = new PlainApiObject(this, `RateLimit-${namespace}`, {
         apiVersion: `${NGF_GROUP}/v1alpha1`,
         kind: 'RateLimitPolicy',
-        metadata: meta('finbot-rate-limit', namespace),
+        metadata: ctx.meta('finbot-rate-limit', namespace),
         spec: {
           targetRefs: targets.map((r) => ({ group: GATEWAY_GROUP, kind: 'HTTPRoute', name: r.route.metadata.name! })),
           rateLimit: {
@@ -254,30 +278,39 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
         },
       });
     }
+    return policy;
+  }
 
-    const gatewayRef = { group: GATEWAY_GROUP, kind: 'Gateway', name: gatewayName };
+  /** Step: NGINX's proxy timeouts (ProxySettingsPolicy) and client limits (ClientSettingsPolicy) on the Gateway. */
+  private gatewaySettings(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext): { proxy: PlainApiObject; client: PlainApiObject } {
+    const gatewayRef = { group: GATEWAY_GROUP, kind: 'Gateway', name: ctx.gatewayName };
     const t = props.timeouts;
-    this.proxySettingsPolicy = new PlainApiObject(this, 'ProxySettings', {
+    const proxy = new PlainApiObject(this, 'ProxySettings', {
       apiVersion: `${NGF_GROUP}/v1alpha1`,
       kind: 'ProxySettingsPolicy',
-      metadata: meta(`${gatewayName}-proxy-settings`, ns),
+      metadata: ctx.meta(`${ctx.gatewayName}-proxy-settings`, ctx.ns),
       spec: { targetRefs: [gatewayRef], timeout: { connect: `${t.connectSeconds}s`, send: `${t.sendSeconds}s`, read: `${t.readSeconds}s` } },
     });
-    this.clientSettingsPolicy = new PlainApiObject(this, 'ClientSettings', {
+    const client = new PlainApiObject(this, 'ClientSettings', {
       apiVersion: `${NGF_GROUP}/v1alpha1`,
       kind: 'ClientSettingsPolicy',
-      metadata: meta(`${gatewayName}-client-settings`, ns),
+      metadata: ctx.meta(`${ctx.gatewayName}-client-settings`, ctx.ns),
       spec: {
         targetRef: gatewayRef,
         body: { maxSize: props.client.maxBodySize, timeout: `${props.client.bodyTimeoutSeconds}s` },
         keepAlive: { timeout: { server: `${props.client.keepAliveTimeoutSeconds}s` } },
       },
     });
+    return { proxy, client };
+  }
 
-    this.nginxProxy = new PlainApiObject(this, 'NginxProxy', {
+  /** Step: the NginxProxy that shapes the data plane: client address, metrics, autoscaling, load balancer. */
+  private nginxProxyObject(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext): PlainApiObject {
+    const dp = props.dataPlane;
+    return new PlainApiObject(this, 'NginxProxy', {
       apiVersion: `${NGF_GROUP}/v1alpha2`,
       kind: 'NginxProxy',
-      metadata: meta(nginxProxyName, ns),
+      metadata: ctx.meta(ctx.nginxProxyName, ctx.ns),
       spec: {
         // Behind the CDN the TCP peer is a CDN node: take the client from X-Forwarded-For (the CDN appends the
         // visitor), but only when the peer is one of the CDN's ranges; recursive = the last untrusted address.
@@ -297,7 +330,7 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
                 maxSkew: 1,
                 topologyKey: 'topology.kubernetes.io/zone',
                 whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: { matchLabels: { ...dataPlaneLabels } },
+                labelSelector: { matchLabels: { ...ctx.dataPlaneLabels } },
               }],
             },
           },
@@ -312,16 +345,14 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
         },
       },
     });
+  }
 
-    new KubePodDisruptionBudget(this, 'DataPlanePdb', {
-      metadata: meta(`${resourceName}-pdb`, ns),
-      spec: { maxUnavailable: { value: 1 } as never, selector: { matchLabels: { ...dataPlaneLabels } } },
-    });
-
-    // NetworkPolicies: the data plane, the control plane, and the HTTP-01 solver pods.
+  /** Step: NetworkPolicies of the data plane, the control plane, the HTTP-01 solver pods and Prometheus' egress. */
+  private networkPolicies(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext): void {
+    const { ns, resourceName, dataPlaneLabels, controlPlaneLabels } = ctx;
     const prometheusPeer: PolicyPeer = { namespaceLabels: { ...props.prometheus.namespaceLabels }, podLabels: { ...props.prometheus.podLabels } };
-    const controlPlaneLabels = ngfControlPlaneSelector(install.release);
     const dataPlanePeer: PolicyPeer = { namespaceLabels: { ...props.ingressNamespace.selectorLabels }, podLabels: { ...dataPlaneLabels } };
+    const appNamespaces = [...new Set(props.routes.map((r) => r.app.namespace))].sort();
     const appPorts = [...new Set(props.routes.map((r) => r.app.port!))].sort((a, b) => a - b);
     new AllowPolicy(this, 'DataPlanePolicy', {
       name: `${resourceName}-data-plane`,
@@ -347,7 +378,7 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
       ],
     });
     new AllowPolicy(this, 'ControlPlanePolicy', {
-      name: `${install.release}-control-plane`,
+      name: `${ctx.install.release}-control-plane`,
       namespace: props.controlPlaneNamespace.name,
       podLabels: controlPlaneLabels,
       // Egress stays open: the control plane talks to the Kubernetes API server, whose address no selector names.
@@ -374,24 +405,71 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
         { peers: [{ namespaceLabels: { ...props.controlPlaneNamespace.selectorLabels }, podLabels: controlPlaneLabels }], ports: [{ port: NGF_CONTROL_PLANE_METRICS_PORT }] },
       ],
     });
+  }
 
-    // NGF's metrics: NGINX (data plane, port `metrics`, no Service port) and the controller (control plane).
-    const monitorLabels = (name: string) => ({ ...meta(name, props.prometheus.namespace).labels, [APP_LABEL]: APP_LABEL_VALUE });
+  /** Step: NGF's metrics: NGINX (data plane, port `metrics`, no Service port) and the controller (control plane). */
+  private podMonitors(props: NginxGatewayFabricEdgeProps, ctx: EdgeContext): void {
+    const monitorLabels = (name: string) => ({ ...ctx.meta(name, props.prometheus.namespace).labels, [APP_LABEL]: APP_LABEL_VALUE });
     new PodMonitorObject(this, 'DataPlaneMonitor', {
-      metadata: { name: `${resourceName}-data-plane`, namespace: props.prometheus.namespace, labels: monitorLabels(`${resourceName}-data-plane`) },
+      metadata: { name: `${ctx.resourceName}-data-plane`, namespace: props.prometheus.namespace, labels: monitorLabels(`${ctx.resourceName}-data-plane`) },
       spec: {
-        namespaceSelector: { matchNames: [ns] },
-        selector: { matchLabels: { ...dataPlaneLabels } },
+        namespaceSelector: { matchNames: [ctx.ns] },
+        selector: { matchLabels: { ...ctx.dataPlaneLabels } },
         podMetricsEndpoints: [{ port: NGF_METRICS_PORT_NAME, path: '/metrics', interval: '30s' }],
       },
     });
     new PodMonitorObject(this, 'ControlPlaneMonitor', {
-      metadata: { name: `${install.release}-control-plane`, namespace: props.prometheus.namespace, labels: monitorLabels(`${install.release}-control-plane`) },
+      metadata: { name: `${ctx.install.release}-control-plane`, namespace: props.prometheus.namespace, labels: monitorLabels(`${ctx.install.release}-control-plane`) },
       spec: {
         namespaceSelector: { matchNames: [props.controlPlaneNamespace.name] },
-        selector: { matchLabels: { ...controlPlaneLabels } },
+        selector: { matchLabels: { ...ctx.controlPlaneLabels } },
         podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
       },
     });
   }
+}
+
+/** A host's Certificate and the Secret it writes. */
+interface HostCertificate {
+  readonly tlsSecretName: string;
+  readonly certificate: ModelObject;
+}
+
+/** The names and labels every step of the edge uses, derived once from the props. */
+interface EdgeContext {
+  /** The edge namespace (Gateway, data plane, certificates). */
+  readonly ns: string;
+  readonly gatewayName: string;
+  readonly install: { readonly release: string; readonly gatewayClassName: string };
+  /** NGF's name for the Gateway's Deployment, Service and ServiceAccount. */
+  readonly resourceName: string;
+  readonly nginxProxyName: string;
+  readonly dataPlaneLabels: Record<string, string>;
+  readonly controlPlaneLabels: Record<string, string>;
+  /** Metadata with the edge's labels. */
+  readonly meta: (name: string, namespace?: string) => { name: string; namespace?: string; labels: Record<string, string> };
+}
+
+function edgeContext(props: NginxGatewayFabricEdgeProps): EdgeContext {
+  const gatewayName = props.gatewayName ?? 'finbot';
+  const install = { release: props.release ?? 'ngf', gatewayClassName: props.gatewayClassName ?? 'nginx' };
+  return {
+    ns: props.ingressNamespace.name,
+    gatewayName,
+    install,
+    resourceName: ngfResourceName(gatewayName, install.gatewayClassName),
+    nginxProxyName: `${gatewayName}-proxy`,
+    dataPlaneLabels: ngfDataPlaneSelector(install, gatewayName),
+    controlPlaneLabels: ngfControlPlaneSelector(install.release),
+    meta: (name, namespace) => ({
+      name,
+      ...(namespace ? { namespace } : {}),
+      labels: finbotLabels({ name, component: 'edge', environment: props.environment, finbotApp: false }),
+    }),
+  };
+}
+
+/** The HTTPS listener of an app's host. */
+function listenerOf(appName: string): string {
+  return `https-${appName}`;
 }

@@ -93,13 +93,8 @@ export class NginxIngressEdge extends Construct implements Edge {
     super(scope, id);
     // A route's canaryPercent needs nothing here: the controller's sidecar applies the VirtualService's split.
     checkRoutes('NginxIngressEdge', props.routes, props.cdn);
-    const className = props.ingressClassName ?? 'nginx';
     const ns = props.ingressNamespace.name;
-    const meta = (name: string, namespace?: string) => ({
-      name,
-      ...(namespace ? { namespace } : {}),
-      labels: labels({ name, component: 'edge', environment: props.environment, finbotApp: false }),
-    });
+    const meta = metaOf(props);
     this.controllerServiceAccount = { namespace: ns, name: props.controllerServiceAccount ?? 'ingress-nginx' };
     this.proxyPods = { namespace: ns, labels: { ...INGRESS_NGINX_CONTROLLER_LABELS } };
     this.rateLimit = nginxRateLimit(props.rateLimit);
@@ -108,11 +103,17 @@ export class NginxIngressEdge extends Construct implements Edge {
       metadata: meta(SECURITY_HEADERS_CONFIGMAP, ns),
       data: { ...(props.securityHeaders ?? DEFAULT_SECURITY_HEADERS) },
     });
+    this.controllerConfig = this.controllerConfigMap(props);
+    this.routes = props.routes.map((r) => this.route(props, r));
+    this.acmeSolverPolicies(props);
+  }
 
+  /** Step: the controller's ConfigMap: TLS 1.3, HSTS, the CDN's client address, timeouts, next upstream. */
+  private controllerConfigMap(props: NginxIngressEdgeProps): k8s.KubeConfigMap {
+    const ns = props.ingressNamespace.name;
     const t = props.timeouts;
-    const nextUpstream = props.nextUpstream.on.join(' ');
-    this.controllerConfig = new KubeConfigMap(this, 'ControllerConfig', {
-      metadata: meta(CONTROLLER_CONFIGMAP, ns),
+    return new KubeConfigMap(this, 'ControllerConfig', {
+      metadata: metaOf(props)(CONTROLLER_CONFIGMAP, ns),
       data: {
         // Snippets are arbitrary NGINX config in the hands of whoever writes an Ingress: off (default since 1.12).
         'allow-snippet-annotations': 'false',
@@ -133,51 +134,56 @@ export class NginxIngressEdge extends Construct implements Edge {
         'proxy-connect-timeout': String(t.connectSeconds),
         'proxy-send-timeout': String(t.sendSeconds),
         'proxy-read-timeout': String(t.readSeconds),
-        'proxy-next-upstream': nextUpstream,
+        'proxy-next-upstream': props.nextUpstream.on.join(' '),
         'proxy-next-upstream-tries': String(props.nextUpstream.tries),
       },
     });
+  }
 
-    this.routes = props.routes.map((r) => {
-      const app = r.app;
-      const tlsSecretName = `${app.name}-tls`;
-      const certificate = new ModelObject(this, `Certificate-${app.name}`, new Certificate({
-        metadata: meta(tlsSecretName, app.namespace),
-        spec: {
-          secretName: tlsSecretName,
-          dnsNames: [r.host],
-          issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.issuer.name },
-          privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-        },
-      }));
-      const annotations: Record<string, string> = {
-        // Send to the Service's virtual IP, not to pod IPs, keeping the public Host header (the app builds
-        // absolute URLs, CORS and cookies from it): the controller's Istio sidecar routes the public host through
-        // the VirtualService (timeouts, retries, blue-green and canary), which lists it among its hosts.
-        [`${NGINX}/service-upstream`]: 'true',
-        [`${NGINX}/force-ssl-redirect`]: 'true',
-        [`${NGINX}/proxy-connect-timeout`]: String(t.connectSeconds),
-        [`${NGINX}/proxy-send-timeout`]: String(t.sendSeconds),
-        [`${NGINX}/proxy-read-timeout`]: String(t.readSeconds),
-        [`${NGINX}/proxy-next-upstream`]: nextUpstream,
-        [`${NGINX}/proxy-next-upstream-tries`]: String(props.nextUpstream.tries),
-        ...(r.rateLimited ? this.rateLimit.annotations : {}),
-      };
-      const ingress = new ModelObject(this, `Ingress-${app.name}`, new Ingress({
-        metadata: { ...meta(app.name, app.namespace), annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => compareText(a, b))) },
-        spec: {
-          ingressClassName: className,
-          tls: [{ hosts: [r.host], secretName: tlsSecretName }],
-          rules: [{
-            host: r.host,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.service.name, port: { name: HTTP_PORT_NAME } } } }] },
-          }],
-        },
-      }));
-      return { host: r.host, app, route: ingress, certificate, tlsSecretName };
-    });
+  /** Step: one host's Certificate and Ingress, in the app's namespace. */
+  private route(props: NginxIngressEdgeProps, r: NginxIngressEdgeProps['routes'][number]): EdgeRouteObjects {
+    const meta = metaOf(props);
+    const t = props.timeouts;
+    const app = r.app;
+    const tlsSecretName = `${app.name}-tls`;
+    const certificate = new ModelObject(this, `Certificate-${app.name}`, new Certificate({
+      metadata: meta(tlsSecretName, app.namespace),
+      spec: {
+        secretName: tlsSecretName,
+        dnsNames: [r.host],
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.issuer.name },
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      },
+    }));
+    const annotations: Record<string, string> = {
+      // Send to the Service's virtual IP, not to pod IPs, keeping the public Host header (the app builds
+      // absolute URLs, CORS and cookies from it): the controller's Istio sidecar routes the public host through
+      // the VirtualService (timeouts, retries, blue-green and canary), which lists it among its hosts.
+      [`${NGINX}/service-upstream`]: 'true',
+      [`${NGINX}/force-ssl-redirect`]: 'true',
+      [`${NGINX}/proxy-connect-timeout`]: String(t.connectSeconds),
+      [`${NGINX}/proxy-send-timeout`]: String(t.sendSeconds),
+      [`${NGINX}/proxy-read-timeout`]: String(t.readSeconds),
+      [`${NGINX}/proxy-next-upstream`]: props.nextUpstream.on.join(' '),
+      [`${NGINX}/proxy-next-upstream-tries`]: String(props.nextUpstream.tries),
+      ...(r.rateLimited ? this.rateLimit.annotations : {}),
+    };
+    const ingress = new ModelObject(this, `Ingress-${app.name}`, new Ingress({
+      metadata: { ...meta(app.name, app.namespace), annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => compareText(a, b))) },
+      spec: {
+        ingressClassName: props.ingressClassName ?? 'nginx',
+        tls: [{ hosts: [r.host], secretName: tlsSecretName }],
+        rules: [{
+          host: r.host,
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.service.name, port: { name: HTTP_PORT_NAME } } } }] },
+        }],
+      },
+    }));
+    return { host: r.host, app, route: ingress, certificate, tlsSecretName };
+  }
 
-    // cert-manager runs the HTTP-01 solver pod in the Certificate's namespace, behind its default-deny policy.
+  /** Step: cert-manager runs the HTTP-01 solver pod in the Certificate's namespace, behind its default-deny policy. */
+  private acmeSolverPolicies(props: NginxIngressEdgeProps): void {
     for (const namespace of [...new Set(props.routes.map((r) => r.app.namespace))]) {
       new AllowPolicy(this, `AcmeSolver-${namespace}`, {
         name: 'allow-acme-http01-solver-from-ingress',
@@ -188,4 +194,13 @@ export class NginxIngressEdge extends Construct implements Edge {
       });
     }
   }
+}
+
+/** Metadata with the edge's labels. */
+function metaOf(props: NginxIngressEdgeProps) {
+  return (name: string, namespace?: string) => ({
+    name,
+    ...(namespace ? { namespace } : {}),
+    labels: labels({ name, component: 'edge', environment: props.environment, finbotApp: false }),
+  });
 }

@@ -99,111 +99,157 @@ export class MeshTraffic extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshTrafficProps) {
     super(scope, id);
-    const { app, policy, retries } = props;
-    const canary = props.canaryPercent ?? 0;
-    if (app.port === undefined) {
-      throw new Error(`MeshTraffic: ${app.name} serves no HTTP port; only apps with settings.port get routing rules`);
-    }
-    if (!Number.isInteger(canary) || canary < 0 || canary > 99) {
-      throw new Error(`MeshTraffic: ${app.name}: canaryPercent must be a whole number from 0 to 99, got ${canary}; to move all traffic, promote the idle colour`);
-    }
-    if (canary > 0 && app.idleColour === undefined) {
-      throw new Error(`MeshTraffic: ${app.name}: canaryPercent ${canary} needs a blue-green app (FinbotApp blueGreen); there is no idle colour to send it to`);
-    }
-    if (retries.perTryTimeoutSeconds >= props.timeoutSeconds) {
-      throw new Error(`MeshTraffic: ${app.name}: perTryTimeoutSeconds (${retries.perTryTimeoutSeconds}) must be below timeoutSeconds (${props.timeoutSeconds}), or no retry can run`);
-    }
-    if (retries.retryOn.length === 0) throw new Error(`MeshTraffic: ${app.name}: retries.retryOn is empty; name the conditions to retry on`);
-    if (retries.retryOn.some((r) => r.includes('4xx'))) {
-      throw new Error(`MeshTraffic: ${app.name}: retries.retryOn ${retries.retryOn.join(',')} retries 4xx; client errors are never retried`);
-    }
-    const idempotent = retries.idempotentMethods ?? ['GET', 'HEAD', 'OPTIONS'];
-    const unsafe = idempotent.filter((m) => !IDEMPOTENT_METHODS.includes(m));
-    if (unsafe.length > 0) {
-      throw new Error(`MeshTraffic: ${app.name}: retries.idempotentMethods ${unsafe.join(',')} are not idempotent (RFC 9110); a retry after a 5xx or reset could repeat a write. Allowed: ${IDEMPOTENT_METHODS.join(', ')}`);
-    }
-    if (idempotent.length === 0) throw new Error(`MeshTraffic: ${app.name}: retries.idempotentMethods is empty; name at least GET`);
+    checkMeshTrafficProps(props);
+    const { app } = props;
+    this.host = serviceHost(app.service.name, app.namespace);
+    const routing = app.activeColour === undefined || app.idleColour === undefined || !app.previewService
+      ? this.plainRouting(props)
+      : this.blueGreenRouting(props, app.activeColour, app.idleColour, app.previewService);
+    this.destinations = routing.destinations;
+    this.destinationRule = routing.destinationRule;
+    this.virtualServices = routing.virtualServices;
+    this.coloursService = routing.coloursService;
+  }
 
+  /** Step (one Deployment): DestinationRule and VirtualService on the app's Service host. */
+  private plainRouting(props: MeshTrafficProps): Routing {
+    const { app } = props;
+    const meta = metaOf(props);
+    const destinations: MeshDestination[] = [{ host: this.host, weight: 100 }];
+    const destinationRule = new ModelObject(this, 'DestinationRule', new DestinationRule({
+      metadata: meta(app.service.name),
+      spec: { host: this.host, trafficPolicy: trafficPolicy(props.policy) },
+    }));
+    const virtualServices = [new ModelObject(this, 'VirtualService', new VirtualService({
+      metadata: meta(app.service.name),
+      spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: httpRoutes(props, 'default', destinations) },
+    }))];
+    return { destinations, destinationRule, virtualServices };
+  }
+
+  /**
+   * Step (blue-green): the `<name>-colours` Service with a subset per colour; `<name>` to the active colour
+   * (minus the canary share), `<name>-preview` to the idle one.
+   */
+  private blueGreenRouting(props: MeshTrafficProps, active: string, idle: string, preview: k8s.KubeService): Routing {
+    const { app } = props;
     const ns = app.namespace;
-    const port = app.port;
-    this.host = serviceHost(app.service.name, ns);
-    const trafficPolicy = {
-      loadBalancer: { simple: policy.loadBalancer },
-      connectionPool: {
-        tcp: { maxConnections: policy.connectionPool.maxConnections, connectTimeout: `${policy.connectionPool.connectTimeoutSeconds}s` },
-        http: { http1MaxPendingRequests: policy.connectionPool.http1MaxPendingRequests, http2MaxRequests: policy.connectionPool.http2MaxRequests },
-      },
-      outlierDetection: {
-        consecutive5xxErrors: policy.outlierDetection.consecutive5xxErrors,
-        interval: `${policy.outlierDetection.intervalSeconds}s`,
-        baseEjectionTime: `${policy.outlierDetection.baseEjectionSeconds}s`,
-        maxEjectionPercent: policy.outlierDetection.maxEjectionPercent,
-      },
-    };
-    // Two routes per host, the same destinations: idempotent methods retry on retryOn; every other method
-    // only where the request never reached the app. The second route must set retries explicitly: without
-    // them Istio applies its default policy, which retries a 503 (retriable-status-codes) — a replayed POST.
-    const retryOn = (on: readonly string[]) => ({ attempts: retries.attempts, perTryTimeout: `${retries.perTryTimeoutSeconds}s`, retryOn: on.join(',') });
-    const methods = `^(${[...idempotent].sort().join('|')})$`;
-    const http = (name: string, route: readonly MeshDestination[]) => {
-      const to = route.map((d) => ({
-        destination: { host: d.host, ...(d.subset ? { subset: d.subset } : {}), port: { number: port } },
-        weight: d.weight,
-      }));
-      const timeout = `${props.timeoutSeconds}s`;
-      return [
-        { name: `${name}-idempotent`, match: [{ method: { regex: methods } }], route: to, timeout, retries: retryOn(retries.retryOn) },
-        { name, route: to, timeout, retries: retryOn(NEVER_REACHED_APP_RETRY_ON) },
-      ];
-    };
-    const meta = (name: string) => ({ name, namespace: ns, ...(props.labels ? { labels: { ...props.labels } } : {}) });
-
-    if (app.activeColour === undefined || app.idleColour === undefined || !app.previewService) {
-      this.destinations = [{ host: this.host, weight: 100 }];
-      this.destinationRule = new ModelObject(this, 'DestinationRule', new DestinationRule({
-        metadata: meta(app.service.name),
-        spec: { host: this.host, trafficPolicy },
-      }));
-      this.virtualServices = [new ModelObject(this, 'VirtualService', new VirtualService({
-        metadata: meta(app.service.name),
-        spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: http('default', this.destinations) },
-      }))];
-      return;
-    }
-
+    const canary = props.canaryPercent ?? 0;
+    const meta = metaOf(props);
     const coloursName = `${app.name}-colours`;
-    this.coloursService = new KubeService(this, 'ColoursService', {
+    const coloursService = new KubeService(this, 'ColoursService', {
       // Its own name label: monitors that select the app's Services by name must not pick this routing-only one.
       metadata: { ...meta(coloursName), labels: { ...(props.labels ?? {}), 'app.kubernetes.io/name': coloursName } },
       spec: {
         type: 'ClusterIP',
         selector: { ...app.selector },
-        ports: [{ name: HTTP_PORT_NAME, port, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }],
+        ports: [{ name: HTTP_PORT_NAME, port: app.port!, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }],
       },
     });
     const coloursHost = serviceHost(coloursName, ns);
-    this.destinationRule = new ModelObject(this, 'DestinationRule', new DestinationRule({
+    const destinationRule = new ModelObject(this, 'DestinationRule', new DestinationRule({
       metadata: meta(coloursName),
       spec: {
         host: coloursHost,
-        trafficPolicy,
+        trafficPolicy: trafficPolicy(props.policy),
         subsets: app.workloads.map((w) => ({ name: w.colour!, labels: { ...w.selector } })),
       },
     }));
-    this.destinations = [
-      { host: coloursHost, subset: app.activeColour, weight: 100 - canary },
-      ...(canary > 0 ? [{ host: coloursHost, subset: app.idleColour, weight: canary }] : []),
+    const destinations: MeshDestination[] = [
+      { host: coloursHost, subset: active, weight: 100 - canary },
+      ...(canary > 0 ? [{ host: coloursHost, subset: idle, weight: canary }] : []),
     ];
-    const previewHost = serviceHost(app.previewService.name, ns);
-    this.virtualServices = [
+    const previewHost = serviceHost(preview.name, ns);
+    const virtualServices = [
       new ModelObject(this, 'VirtualService', new VirtualService({
         metadata: meta(app.service.name),
-        spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: http(canary > 0 ? 'canary' : 'live', this.destinations) },
+        spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: httpRoutes(props, canary > 0 ? 'canary' : 'live', destinations) },
       })),
       new ModelObject(this, 'PreviewVirtualService', new VirtualService({
-        metadata: meta(app.previewService.name),
-        spec: { hosts: [previewHost], http: http('preview', [{ host: coloursHost, subset: app.idleColour, weight: 100 }]) },
+        metadata: meta(preview.name),
+        spec: { hosts: [previewHost], http: httpRoutes(props, 'preview', [{ host: coloursHost, subset: idle, weight: 100 }]) },
       })),
     ];
+    return { destinations, destinationRule, virtualServices, coloursService };
   }
+}
+
+/** What a routing step made. */
+interface Routing {
+  readonly destinations: readonly MeshDestination[];
+  readonly destinationRule: ModelObject;
+  readonly virtualServices: readonly ModelObject[];
+  readonly coloursService?: k8s.KubeService;
+}
+
+/** Validates the props; each message names the prop, the value and the fix. */
+function checkMeshTrafficProps(props: MeshTrafficProps): void {
+  const { app, retries } = props;
+  const canary = props.canaryPercent ?? 0;
+  if (app.port === undefined) {
+    throw new Error(`MeshTraffic: ${app.name} serves no HTTP port; only apps with a port get routing rules`);
+  }
+  if (!Number.isInteger(canary) || canary < 0 || canary > 99) {
+    throw new Error(`MeshTraffic: ${app.name}: canaryPercent must be a whole number from 0 to 99, got ${canary}; to move all traffic, promote the idle colour`);
+  }
+  if (canary > 0 && app.idleColour === undefined) {
+    throw new Error(`MeshTraffic: ${app.name}: canaryPercent ${canary} needs a blue-green app (FinbotApp blueGreen); there is no idle colour to send it to`);
+  }
+  if (retries.perTryTimeoutSeconds >= props.timeoutSeconds) {
+    throw new Error(`MeshTraffic: ${app.name}: perTryTimeoutSeconds (${retries.perTryTimeoutSeconds}) must be below timeoutSeconds (${props.timeoutSeconds}), or no retry can run`);
+  }
+  if (retries.retryOn.length === 0) throw new Error(`MeshTraffic: ${app.name}: retries.retryOn is empty; name the conditions to retry on`);
+  if (retries.retryOn.some((r) => r.includes('4xx'))) {
+    throw new Error(`MeshTraffic: ${app.name}: retries.retryOn ${retries.retryOn.join(',')} retries 4xx; client errors are never retried`);
+  }
+  const idempotent = retries.idempotentMethods ?? DEFAULT_IDEMPOTENT;
+  const unsafe = idempotent.filter((m) => !IDEMPOTENT_METHODS.includes(m));
+  if (unsafe.length > 0) {
+    throw new Error(`MeshTraffic: ${app.name}: retries.idempotentMethods ${unsafe.join(',')} are not idempotent (RFC 9110); a retry after a 5xx or reset could repeat a write. Allowed: ${IDEMPOTENT_METHODS.join(', ')}`);
+  }
+  if (idempotent.length === 0) throw new Error(`MeshTraffic: ${app.name}: retries.idempotentMethods is empty; name at least GET`);
+}
+
+const DEFAULT_IDEMPOTENT: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+
+/** Metadata of the construct's objects: in the app's namespace, with the given labels. */
+function metaOf(props: MeshTrafficProps) {
+  return (name: string) => ({ name, namespace: props.app.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) });
+}
+
+/** The DestinationRule's traffic policy: load balancing, connection pool, outlier detection. */
+function trafficPolicy(policy: MeshTrafficPolicy) {
+  return {
+    loadBalancer: { simple: policy.loadBalancer },
+    connectionPool: {
+      tcp: { maxConnections: policy.connectionPool.maxConnections, connectTimeout: `${policy.connectionPool.connectTimeoutSeconds}s` },
+      http: { http1MaxPendingRequests: policy.connectionPool.http1MaxPendingRequests, http2MaxRequests: policy.connectionPool.http2MaxRequests },
+    },
+    outlierDetection: {
+      consecutive5xxErrors: policy.outlierDetection.consecutive5xxErrors,
+      interval: `${policy.outlierDetection.intervalSeconds}s`,
+      baseEjectionTime: `${policy.outlierDetection.baseEjectionSeconds}s`,
+      maxEjectionPercent: policy.outlierDetection.maxEjectionPercent,
+    },
+  };
+}
+
+/**
+ * The HTTP routes of one host. Two routes, the same destinations: idempotent methods retry on retryOn; every
+ * other method only where the request never reached the app. The second route must set retries explicitly:
+ * without them Istio applies its default policy, which retries a 503 (retriable-status-codes) — a replayed POST.
+ */
+function httpRoutes(props: MeshTrafficProps, name: string, route: readonly MeshDestination[]) {
+  const { retries } = props;
+  const retryOn = (on: readonly string[]) => ({ attempts: retries.attempts, perTryTimeout: `${retries.perTryTimeoutSeconds}s`, retryOn: on.join(',') });
+  const methods = `^(${[...(retries.idempotentMethods ?? DEFAULT_IDEMPOTENT)].sort().join('|')})$`;
+  const to = route.map((d) => ({
+    destination: { host: d.host, ...(d.subset ? { subset: d.subset } : {}), port: { number: props.app.port! } },
+    weight: d.weight,
+  }));
+  const timeout = `${props.timeoutSeconds}s`;
+  return [
+    { name: `${name}-idempotent`, match: [{ method: { regex: methods } }], route: to, timeout, retries: retryOn(retries.retryOn) },
+    { name, route: to, timeout, retries: retryOn(NEVER_REACHED_APP_RETRY_ON) },
+  ];
 }

@@ -5,6 +5,7 @@
  * these facts from here.
  */
 import type { Labels } from '../selectors';
+import type { DerivedObjects } from './derived';
 
 /** The commit these facts were read at. */
 export const ECK_COMMIT = '7b93383d8ec1';
@@ -104,3 +105,22 @@ export const ES_UID = 1000;
  * @see elastic/elasticsearch server/src/main/java/org/elasticsearch/cluster/routing/allocation/DiskThresholdSettings.java: 85%, 90%, 95%
  */
 export const ES_DISK_WATERMARKS = { low: 0.85, high: 0.9, floodStage: 0.95 } as const;
+
+/**
+ * Pods, Services and Secrets of an `Elasticsearch` `<c>`: the node pods ({@link esPodLabels}, ports 9200
+ * `https` and 9300 `transport`), one per `count` of each node set (pkg/apis/elasticsearch/v1/elasticsearch_types.go
+ * `NodeSet.Count`); the HTTP Service `<c>-es-http` selecting the node pods and the transport Service
+ * `<c>-es-transport` selecting the cluster label (pkg/controller/elasticsearch/services/services.go
+ * `NewExternalService`, `NewTransportService`); the Secrets of {@link esCreatedSecrets}.
+ */
+export function esDerived(cluster: string, spec: { nodeSets?: ReadonlyArray<{ count?: number }> } = {}): DerivedObjects {
+  const n = esNames(cluster);
+  return {
+    pods: [{ what: 'Elasticsearch node', labels: esPodLabels(cluster), ports: [{ port: ES_HTTP_PORT, name: 'https' }, { port: ES_TRANSPORT_PORT, name: 'transport' }], replicas: (spec.nodeSets ?? []).reduce((sum, x) => sum + (x.count ?? 0), 0) }],
+    services: [
+      { name: n.httpService, selector: esPodLabels(cluster), ports: [{ port: ES_HTTP_PORT, name: 'https' }] },
+      { name: n.transportService, selector: { [ES_CLUSTER_NAME_LABEL]: cluster }, ports: [{ port: ES_TRANSPORT_PORT, name: 'tls-transport' }] },
+    ],
+    secrets: esCreatedSecrets(cluster),
+  };
+}

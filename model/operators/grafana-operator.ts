@@ -5,6 +5,8 @@
  */
 
 /** The release every fact below was read in. */
+import type { DerivedObjects } from './derived';
+
 export const GRAFANA_OPERATOR_RELEASE = 'v5.24.0';
 
 /**
@@ -39,4 +41,19 @@ export const grafanaAdminSecretName = (name: string): string => `${name}-admin-c
  */
 export function grafanaMountsToken(spec: { deployment?: { spec?: { template?: { spec?: { automountServiceAccountToken?: boolean } } } }; serviceAccount?: { automountServiceAccountToken?: boolean } }): boolean {
   return spec.deployment?.spec?.template?.spec?.automountServiceAccountToken ?? spec.serviceAccount?.automountServiceAccountToken ?? true;
+}
+
+/**
+ * Pods, Service and Secrets of a `Grafana` `<name>`: the Deployment's pods ({@link grafanaPodLabels}, ports
+ * above; the reconciler sets no replica count, so the Deployment default 1 holds unless
+ * `spec.deployment.spec.replicas` overrides it: deployment_reconciler.go `getDeploymentSpec`), the Service
+ * `<name>-service` selecting `app: <name>`, and the admin credentials Secret.
+ */
+export function grafanaDerived(name: string, spec: { deployment?: { spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } } } } = {}): DerivedObjects {
+  const labels = grafanaPodLabels(name, spec.deployment?.spec?.template?.metadata?.labels ?? {});
+  return {
+    pods: [{ what: 'Grafana', labels, ports: [{ port: GRAFANA_PORTS.http, name: GRAFANA_PORTS.httpName }, { port: GRAFANA_PORTS.alert, name: GRAFANA_PORTS.alertName }], replicas: spec.deployment?.spec?.replicas ?? 1 }],
+    services: [{ name: grafanaServiceName(name), selector: { app: name }, ports: [{ port: GRAFANA_PORTS.http, name: GRAFANA_PORTS.servicePortName, targetPort: GRAFANA_PORTS.httpName }] }],
+    secrets: [grafanaAdminSecretName(name)],
+  };
 }

@@ -6,6 +6,7 @@
  * operator would realise it.
  */
 import type { Labels } from '../selectors';
+import type { DerivedObjects } from './derived';
 
 /** The release these facts were read at. */
 export const OPENTELEMETRY_OPERATOR_RELEASE = 'v0.158.0';
@@ -115,3 +116,24 @@ export const PROBED_HEALTH_EXTENSIONS: readonly string[] = ['health_check'];
  * @see open-telemetry/opentelemetry-operator internal/components/receivers/helpers.go (v0.158.0): otlp port mappings
  */
 export const OTLP_RECEIVER_PORTS = { grpc: 4317, http: 4318 } as const;
+
+/**
+ * Pods and Services of an OpenTelemetryCollector `<cr>` in `namespace`: `spec.replicas` pods (default 1,
+ * internal/webhook/collector_webhook.go `Default`) labelled {@link collectorPodLabels}, listening on the otlp receiver
+ * ports, `spec.ports` and the monitoring port; the Service `<cr>-collector` (receiver ports) and
+ * `<cr>-collector-monitoring` (8888), both selecting {@link collectorSelectorLabels}
+ * (internal/manifests/collector/service.go `Service`, `MonitoringService`).
+ */
+export function collectorDerived(namespace: string, cr: string, crLabels: Labels, spec: { image?: string; replicas?: number; ports?: ReadonlyArray<{ name?: string; port: number }> } = {}): DerivedObjects {
+  const selector = collectorSelectorLabels(namespace, cr);
+  const ports = [{ port: OTLP_RECEIVER_PORTS.grpc, name: 'otlp-grpc' }, { port: OTLP_RECEIVER_PORTS.http, name: 'otlp-http' }, ...(spec.ports ?? []).map((p) => ({ port: p.port, name: p.name }))];
+  const svc = collectorServiceNames(cr);
+  return {
+    pods: [{ what: 'OpenTelemetry collector', labels: collectorPodLabels(namespace, cr, crLabels, spec.image), ports: [...ports, { port: COLLECTOR_MONITORING_PORT, name: 'metrics' }], replicas: spec.replicas ?? 1 }],
+    services: [
+      { name: svc.main, selector, ports },
+      { name: svc.monitoring, selector, ports: [{ port: COLLECTOR_MONITORING_PORT, name: 'monitoring' }] },
+    ],
+    secrets: [],
+  };
+}

@@ -7,6 +7,8 @@
  */
 
 /** The release every fact below was read in (cdk8s.yaml imports, /work/shared/crds/SOURCES.md). */
+import type { DerivedObjects } from './derived';
+
 export const PROMETHEUS_OPERATOR_RELEASE = 'v0.93.0';
 
 /**
@@ -153,4 +155,37 @@ export const CONFIG_RELOADER_RESOURCES = { requests: { cpu: '10m', memory: '50Mi
  */
 export function monitoringPodCount(kind: 'Prometheus' | 'Alertmanager', spec: { replicas?: number; shards?: number }): number {
   return (spec.replicas ?? 1) * (kind === 'Prometheus' ? spec.shards ?? 1 : 1);
+}
+
+/**
+ * Pods and Services of a Prometheus `<name>`: {@link monitoringPodCount} pods labelled
+ * {@link prometheusPodLabels} with the `web` port, behind the governing Service {@link PROMETHEUS_OPERATED_SERVICE}
+ * (selector `app.kubernetes.io/name: prometheus`, port `web`; pkg/prometheus/server/statefulset.go
+ * `makeStatefulSetService`).
+ */
+export function prometheusDerived(name: string, spec: { replicas?: number; shards?: number } = {}): DerivedObjects {
+  const web = { port: PROMETHEUS_WEB_PORT.port, name: PROMETHEUS_WEB_PORT.name };
+  return {
+    pods: [{ what: 'Prometheus server', labels: prometheusPodLabels(name), ports: [web], replicas: monitoringPodCount('Prometheus', spec) }],
+    services: [{ name: PROMETHEUS_OPERATED_SERVICE, selector: { ...PROMETHEUS_APP_LABELS }, ports: [{ ...web, targetPort: PROMETHEUS_WEB_PORT.name }] }],
+    secrets: [],
+  };
+}
+
+/**
+ * Pods and Services of an Alertmanager `<name>`: `replicas` pods labelled {@link alertmanagerPodLabels} with the
+ * web port and the mesh port (TCP and UDP), behind {@link ALERTMANAGER_OPERATED_SERVICE} (selector
+ * `app.kubernetes.io/name: alertmanager`; pkg/alertmanager/statefulset.go `makeStatefulSetService`).
+ */
+export function alertmanagerDerived(name: string, spec: { replicas?: number } = {}): DerivedObjects {
+  return {
+    pods: [{
+      what: 'Alertmanager',
+      labels: alertmanagerPodLabels(name),
+      ports: [{ port: ALERTMANAGER_PORTS.web, name: ALERTMANAGER_PORTS.webName }, { port: ALERTMANAGER_PORTS.mesh, name: 'mesh-tcp' }, { port: ALERTMANAGER_PORTS.mesh, name: 'mesh-udp', protocol: 'UDP' }],
+      replicas: monitoringPodCount('Alertmanager', spec),
+    }],
+    services: [{ name: ALERTMANAGER_OPERATED_SERVICE, selector: { 'app.kubernetes.io/name': 'alertmanager' }, ports: [{ port: ALERTMANAGER_PORTS.web, name: ALERTMANAGER_PORTS.webName, targetPort: ALERTMANAGER_PORTS.webName }] }],
+    secrets: [],
+  };
 }

@@ -166,7 +166,7 @@ export function redisClusterDerived(name: string, spec: RedisClusterSpecCounts):
   for (const role of REDIS_CLUSTER_ROLES) {
     for (let i = 0; i < counts[role]; i++) {
       const podName = redisPodName(name, role, i);
-      pods.push({ what: `Redis ${podName}`, labels: { ...redisPodLabels(name, role), [STATEFULSET_POD_NAME_LABEL]: podName }, ports });
+      pods.push({ what: `Redis ${podName}`, labels: { ...redisPodLabels(name, role), [STATEFULSET_POD_NAME_LABEL]: podName }, ports, replicas: 1 });
     }
     const [client, headless, additional] = redisRoleServices(name, role);
     const selector = { [REDIS_LABELS.app]: redisRoleName(name, role), [REDIS_LABELS.setupType]: 'cluster', [REDIS_LABELS.role]: role };

@@ -100,12 +100,12 @@ export function isVaultHelmSource(source: { repoURL?: string; chart?: string } |
  * What vault-helm makes in HA mode (the pods and Services above), for the Application's destination
  * namespace. `vault-active` selects the active node only (label set by service registration).
  */
-export function vaultHelmDerived(release: string): DerivedObjects {
+export function vaultHelmDerived(release: string, replicas?: number): DerivedObjects {
   const n = vaultHelmNames(release);
   const labels = vaultServerPodLabels(release);
   const ports = [{ port: VAULT_PORTS.api, name: 'https' }, { port: VAULT_PORTS.cluster, name: 'https-internal' }];
   return {
-    pods: [{ what: 'Vault server (vault-helm)', labels: { ...labels, 'vault-active': 'true' }, ports }],
+    pods: [{ what: 'Vault server (vault-helm)', labels: { ...labels, 'vault-active': 'true' }, ports, ...(replicas !== undefined ? { replicas } : {}) }],
     services: [
       { name: n.service, selector: labels, ports },
       { name: n.activeService, selector: { ...labels, 'vault-active': 'true' }, ports },
@@ -149,4 +149,13 @@ export function vaultHelmObjects(release: string, namespace: string): ChartObjec
     ns('PodDisruptionBudget', release, 'policy/v1'),
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${release}-server-binding` } },
   ];
+}
+
+/**
+ * Server pods in HA mode: `server.ha.replicas` when it is a number, else 3 (templates/_helpers.tpl
+ * `vault.replicas`; values.yaml `server.ha.replicas: 3`).
+ */
+export function vaultHelmHaReplicas(values: { server?: { ha?: { replicas?: unknown } } } | undefined): number {
+  const r = values?.server?.ha?.replicas;
+  return typeof r === 'number' ? r : 3;
 }

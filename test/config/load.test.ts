@@ -1,7 +1,8 @@
-import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listEnvironments, loadSettings } from '../../config/load';
+import { ENVIRONMENTS_DIR } from '../../config/paths';
 import { scratchSettings } from '../helpers';
 
 const scratch = scratchSettings();
@@ -11,8 +12,10 @@ const errorOf = (env: string) => scratch.errorOf(env);
 const edit = (env: string, section: string, from: string | RegExp, to: string) => scratch.edit(env, section, from, to);
 
 describe('loadSettings', () => {
-  it('lists production and staging', () => {
-    expect(listEnvironments(scratch.dir)).toEqual(['production', 'staging']);
+  it('lists the folders of config/environments, sorted', () => {
+    const folders = readdirSync(ENVIRONMENTS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect(folders).toEqual(expect.arrayContaining(['production', 'production-dr', 'staging']));
+    expect(listEnvironments(scratch.dir)).toEqual(folders);
   });
 
   it('loads the committed environments', () => {
@@ -23,7 +26,7 @@ describe('loadSettings', () => {
   it('rejects an unknown environment, naming the known ones', () => {
     const e = errorOf('prod');
     expect(e.message).toContain('unknown environment "prod"');
-    expect(e.message).toContain('production, staging');
+    expect(e.message).toContain(listEnvironments(scratch.dir).join(', '));
   });
 
   it('rejects an unknown field with file and path', () => {
@@ -100,6 +103,7 @@ describe('loadSettings', () => {
   it('lists only folders as environments', () => {
     mkdirSync(join(scratch.dir, 'qa'));
     writeFileSync(join(scratch.dir, 'README'), 'x');
-    expect(listEnvironments(scratch.dir)).toEqual(['production', 'qa', 'staging']);
+    const before = listEnvironments(ENVIRONMENTS_DIR);
+    expect(listEnvironments(scratch.dir)).toEqual([...before, 'qa'].sort());
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AcmeClusterIssuer, NginxGatewayFabricEdge, NginxIngressEdge, nginxRateLimit, type NginxGatewayFabricEdgeProps, type NginxIngressEdgeProps } from '../../constructs/edge';
 import { ngfDataPlaneSelector } from '../../model/operators/nginx-gateway-fabric';
 import { schemaProblems } from '../../validation/schema';
-import { FinbotApp, type FinbotAppSettings } from '../../constructs/finbot-app';
+import { FinbotApp, type FinbotAppProps } from '../../constructs/finbot-app';
 import { FinbotNamespace } from '../../constructs/namespace';
 import { find } from '../helpers';
 
@@ -59,23 +59,23 @@ describe('AcmeClusterIssuer', () => {
   });
 });
 
-const appSettings = (port?: number): FinbotAppSettings => ({
-  image: { registry: 'r.io', repository: 'x/y', tag: 'v1' },
+const appSettings = (port?: number): Omit<FinbotAppProps, 'name' | 'component' | 'environment' | 'namespace'> => ({
+  image: 'r.io/x/y',
+  tag: 'v1',
   replicas: 1,
   ...(port ? { port } : {}),
   metricsPort: 9090,
   resources: { requests: { cpu: '1', memory: '1Mi' }, limits: { cpu: '1', memory: '1Mi' } },
   livenessProbe: { path: '/', initialDelaySeconds: 1, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 },
   readinessProbe: { path: '/', initialDelaySeconds: 1, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 },
-  env: {},
   maxUnavailable: 1,
 });
 
 function edge(change: (p: NginxIngressEdgeProps, apps: { web: FinbotApp; worker: FinbotApp }) => NginxIngressEdgeProps = (p) => p) {
   const chart = new Chart(Testing.app(), 't');
   const common = { environment: 'e', namespace: 'app', component: 'x' };
-  const web = new FinbotApp(chart, 'web', { ...common, name: 'web', settings: appSettings(8080) });
-  const worker = new FinbotApp(chart, 'worker', { ...common, name: 'worker', settings: appSettings() });
+  const web = new FinbotApp(chart, 'web', { ...common, name: 'web', ...appSettings(8080) });
+  const worker = new FinbotApp(chart, 'worker', { ...common, name: 'worker', ...appSettings() });
   const props: NginxIngressEdgeProps = {
     environment: 'e',
     ingressNamespace: new FinbotNamespace(chart, 'ns', { name: 'ing', role: 'ingress-nginx', environment: 'e' }),
@@ -110,7 +110,7 @@ describe('NginxIngressEdge', () => {
     expect(() => edge((p) => ({ ...p, routes: [] }))).toThrow('NginxIngressEdge: routes is empty; give at least one host and app');
     expect(() => edge((p) => ({ ...p, routes: [p.routes[0], p.routes[0]] }))).toThrow('NginxIngressEdge: host web.example.com is routed twice; each host goes to one app');
     expect(() => edge((p, a) => ({ ...p, routes: [{ host: 'w.example.com', app: a.worker }] })))
-      .toThrow('NginxIngressEdge: worker serves no HTTP port, so host w.example.com cannot route to it; route to an app with settings.port');
+      .toThrow('NginxIngressEdge: worker serves no HTTP port, so host w.example.com cannot route to it; route to an app with a port');
     expect(() => edge((p) => ({ ...p, cdn: { ...p.cdn, cidrs: [] } })))
       .toThrow('NginxIngressEdge: cdn.cidrs is empty; without the CDN ranges the client address (and per-client rate limiting) cannot be trusted');
   });
@@ -142,8 +142,8 @@ describe('NginxIngressEdge keeps the public Host header', () => {
 function gatewayEdge(change: (p: NginxGatewayFabricEdgeProps, apps: { web: FinbotApp; worker: FinbotApp }) => NginxGatewayFabricEdgeProps = (p) => p) {
   const chart = new Chart(Testing.app(), 't');
   const common = { environment: 'e', namespace: 'app', component: 'x' };
-  const web = new FinbotApp(chart, 'web', { ...common, name: 'web', settings: appSettings(8080) });
-  const worker = new FinbotApp(chart, 'worker', { ...common, name: 'worker', settings: appSettings() });
+  const web = new FinbotApp(chart, 'web', { ...common, name: 'web', ...appSettings(8080) });
+  const worker = new FinbotApp(chart, 'worker', { ...common, name: 'worker', ...appSettings() });
   const props: NginxGatewayFabricEdgeProps = {
     environment: 'e',
     ingressNamespace: new FinbotNamespace(chart, 'ns', { name: 'edge', environment: 'e' }),

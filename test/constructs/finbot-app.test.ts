@@ -1,24 +1,24 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import type { AppSettings } from '../../config/schema';
-import { FinbotApp } from '../../constructs/finbot-app';
+import { FinbotApp, type FinbotAppProps } from '../../constructs/finbot-app';
 import { find } from '../helpers';
 
-const base: AppSettings = {
-  image: { registry: 'docker.io', repository: 'finbot/api', tag: 'v1.2.3' },
+type AppProps = Omit<FinbotAppProps, 'name' | 'component' | 'environment' | 'namespace'>;
+const base: AppProps = {
+  image: 'docker.io/finbot/api',
+  tag: 'v1.2.3',
   replicas: 2,
   port: 3001,
   metricsPort: 9090,
   resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
   livenessProbe: { path: '/health', initialDelaySeconds: 1, periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3 },
   readinessProbe: { path: '/ready', initialDelaySeconds: 3, periodSeconds: 4, timeoutSeconds: 1, failureThreshold: 3 },
-  env: {},
   maxUnavailable: 1,
 };
 
-function synth(settings: Partial<AppSettings> = {}, extra: Record<string, unknown> = {}) {
+function synth(props: Partial<AppProps> = {}) {
   const chart = new Chart(Testing.app(), 'test');
-  new FinbotApp(chart, 'App', { name: 'finbot-x', component: 'api', environment: 'test', namespace: 'ns', settings: { ...base, ...settings }, ...extra });
+  new FinbotApp(chart, 'App', { name: 'finbot-x', component: 'api', environment: 'test', namespace: 'ns', ...base, ...props });
   return Testing.synth(chart) as any[];
 }
 
@@ -89,16 +89,41 @@ describe('FinbotApp', () => {
   });
 
   it('env from secrets never carries values', () => {
-    const c = find(synth({}, { secretEnv: [{ name: 'DATABASE_URL', secretName: 's', key: 'k' }] }), 'Deployment', 'finbot-x').spec.template.spec.containers[0];
+    const c = find(synth({ secretEnv: [{ name: 'DATABASE_URL', secretName: 's', key: 'k' }] }), 'Deployment', 'finbot-x').spec.template.spec.containers[0];
     expect(c.env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } });
   });
 
   it('rejects minReplicas above maxReplicas', () => {
     expect(() => synth({ autoscaling: { minReplicas: 6, maxReplicas: 5, cpuUtilization: 60, scaleDown: { stabilizationWindowSeconds: 1, percentPerMinute: 2 }, scaleUp: { stabilizationWindowSeconds: 3, percentPerMinute: 4 } } }))
-      .toThrow('finbot-x: autoscaling.minReplicas (6) is above maxReplicas (5)');
+      .toThrow('FinbotApp: finbot-x: autoscaling.minReplicas (6) is above maxReplicas (5); lower minReplicas or raise maxReplicas');
   });
 
   it('rejects a metrics port equal to the HTTP port', () => {
-    expect(() => synth({ metricsPort: 3001 })).toThrow('port and metricsPort are both 3001');
+    expect(() => synth({ metricsPort: 3001 })).toThrow('FinbotApp: finbot-x: port and metricsPort are both 3001; give metrics a port of its own');
+  });
+
+  it('plain env is sorted by name, secret env follows; defaults: no env', () => {
+    const env = (p: Partial<AppProps>) => find(synth(p), 'Deployment', 'finbot-x').spec.template.spec.containers[0].env;
+    expect(env({})).toEqual([]);
+    expect(env({ env: { ZED: 'z', ALPHA: 'a' }, secretEnv: [{ name: 'DATABASE_URL', secretName: 's', key: 'k' }] }).map((e: any) => e.name)).toEqual(['ALPHA', 'ZED', 'DATABASE_URL']);
+  });
+
+  it('probe defaults: timeout 1 s, failure threshold 3', () => {
+    const c = find(synth({ livenessProbe: { path: '/h', initialDelaySeconds: 1, periodSeconds: 2 } }), 'Deployment', 'finbot-x').spec.template.spec.containers[0];
+    expect(c.livenessProbe).toEqual({ httpGet: { path: '/h', port: 3001 }, initialDelaySeconds: 1, periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3 });
+  });
+
+  it('without replicas and autoscaling: 1 pod and no PDB; maxUnavailable defaults to 1', () => {
+    const { replicas: _r, maxUnavailable: _m, ...noCount } = base;
+    const one = synth({ ...noCount, replicas: undefined });
+    expect(find(one, 'Deployment', 'finbot-x').spec.replicas).toBe(1);
+    expect(one.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
+    const chart = new Chart(Testing.app(), 'test');
+    new FinbotApp(chart, 'App', { name: 'finbot-x', component: 'api', environment: 'test', namespace: 'ns', ...noCount, replicas: 3 });
+    expect(find(Testing.synth(chart), 'PodDisruptionBudget', 'finbot-x').spec.maxUnavailable).toBe(1);
+  });
+
+  it('refuses no tag without blueGreen', () => {
+    expect(() => synth({ tag: undefined })).toThrow('FinbotApp: finbot-x: tag is missing; give a tag, or blueGreen.tags for a blue-green release');
   });
 });

@@ -1,20 +1,19 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { FinbotApp, type FinbotAppSettings } from '../../constructs/finbot-app';
+import { FinbotApp, type FinbotAppProps } from '../../constructs/finbot-app';
 import {
   AllowNothingPolicy, AllowPortsPolicy, istioPrincipal, MeshTelemetry, MeshTraffic, StrictMtls, type MeshTrafficProps,
 } from '../../constructs/mesh';
 import { find } from '../helpers';
 
-const settings = (port?: number): FinbotAppSettings => ({
-  image: { registry: 'r.io', repository: 'x/y' },
+const settings = (port?: number): Omit<FinbotAppProps, 'name' | 'component' | 'environment' | 'namespace'> => ({
+  image: 'r.io/x/y',
   replicas: 2,
   ...(port ? { port } : {}),
   metricsPort: 9090,
   resources: { requests: { cpu: '1', memory: '1Mi' }, limits: { cpu: '1', memory: '1Mi' } },
   livenessProbe: { path: '/', initialDelaySeconds: 1, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 },
   readinessProbe: { path: '/', initialDelaySeconds: 1, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 },
-  env: {},
   maxUnavailable: 1,
 });
 
@@ -29,8 +28,8 @@ function traffic(opts: { blueGreen?: boolean; port?: number | null; change?: Par
   const port = opts.port === null ? undefined : (opts.port ?? 3000);
   const app = new FinbotApp(chart, 'app', {
     name: 'svc', component: 'api', environment: 'e', namespace: 'ns',
-    settings: opts.blueGreen ? settings(port) : { ...settings(port), image: { registry: 'r.io', repository: 'x/y', tag: 'v1' } },
-    ...(opts.blueGreen ? { blueGreen: { active: 'green' as const, tags: { blue: 'v1', green: 'v2' }, idleReplicas: 1 } } : {}),
+    ...settings(port),
+    ...(opts.blueGreen ? { blueGreen: { activeColour: 'green' as const, tags: { blue: 'v1', green: 'v2' }, idleReplicas: 1 } } : { tag: 'v1' }),
   });
   const t = new MeshTraffic(chart, 'mesh', { app, policy, timeoutSeconds: 10, retries: { attempts: 3, perTryTimeoutSeconds: 3, retryOn: ['5xx', 'reset'] }, ...opts.change });
   return { t, objs: Testing.synth(chart) as any[] };
@@ -59,7 +58,7 @@ describe('MeshTraffic', () => {
   });
 
   it('refuses an app without a port, a canary without colours or out of range, useless retries, 4xx retries', () => {
-    expect(() => traffic({ port: null })).toThrow('MeshTraffic: svc serves no HTTP port; only apps with settings.port get routing rules');
+    expect(() => traffic({ port: null })).toThrow('MeshTraffic: svc serves no HTTP port; only apps with a port get routing rules');
     expect(() => traffic({ change: { canaryPercent: 10 } }))
       .toThrow('MeshTraffic: svc: canaryPercent 10 needs a blue-green app (FinbotApp blueGreen); there is no idle colour to send it to');
     expect(() => traffic({ blueGreen: true, change: { canaryPercent: 100 } }))

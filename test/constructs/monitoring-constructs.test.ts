@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { FinbotAlertmanager } from '../../constructs/alertmanager';
+import { finbotAppProps } from '../../charts/apps-chart';
 import { FinbotApp } from '../../constructs/finbot-app';
 import { FinbotPrometheus } from '../../constructs/prometheus';
 import { FinbotPrometheusRule, type AlertRule } from '../../constructs/prometheus-rule';
@@ -88,7 +89,7 @@ describe('FinbotAlertmanager', () => {
 });
 
 describe('FinbotServiceMonitor', () => {
-  const app = (c: Chart) => new FinbotApp(c, 'app', { name: 'finbot-api', component: 'api', environment: 'e', namespace: 'apps', settings: settingsOf('production').apps.web });
+  const app = (c: Chart) => new FinbotApp(c, 'app', { name: 'finbot-api', component: 'api', environment: 'e', namespace: 'apps', ...finbotAppProps(settingsOf('production').apps.web) });
   it('selects the app\'s Services by stable labels in the app namespace', () => {
     const c = chart();
     new FinbotServiceMonitor(c, 'sm', { app: app(c), namespace: 'm', environment: 'e', interval: '15s' });

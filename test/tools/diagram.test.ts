@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { architecture, PolicyIndex, strictMtlsNamespaces } from '../../tools/diagram/architecture';
 import { anchors, place, renderDiagram, xml } from '../../tools/diagram/diagram';
 import type { KubeObject } from '../../model/kube-object';
-import { settingsOf, synthObjects } from '../helpers';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { REPO_ROOT } from '../../config/paths';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drawDiagrams } from '../../tools/diagram/draw';
+import { ENVIRONMENTS, settingsOf, synthObjects } from '../helpers';
 import { productionWithEdgeAndData } from './fixtures';
 
 const edge = (arch: ReturnType<typeof architecture>, from: string, to: string) => arch.edges.find((e) => e.from === from && e.to === to);
@@ -17,14 +22,16 @@ describe('architecture', () => {
   const idle = active === 'blue' ? 'green' : 'blue';
   const api = (colour: string) => `Deployment/production/finbot-api-${colour}`;
 
-  it('puts objects into layers: edge, services, workloads, data stores', () => {
+  it('puts objects into panels and kinds of box: edge, Services and workloads of the app, data stores', () => {
     const layer = (l: string) => arch.nodes.filter((n) => n.layer === l).map((n) => n.name);
-    expect(layer('edge')).toEqual(['finbot-ingress']);
+    expect(arch.nodes.filter((n) => n.group === 'edge').map((n) => n.name)).toEqual(['finbot-ingress']);
     expect(layer('service')).toEqual(expect.arrayContaining(['finbot-api', 'finbot-api-preview', 'finbot-web', 'finbot-worker-metrics']));
     expect(layer('workload')).toEqual(expect.arrayContaining(['finbot-api-blue', 'finbot-api-green', 'finbot-web', 'finbot-worker']));
     expect(layer('workload')).not.toContain('finbot-api');
-    // sorted by namespace, then name
-    expect(layer('data')).toEqual(['finbot-redis-cluster', 'finbot-postgres-primary']);
+    expect(arch.nodes.filter((n) => n.layer === 'service' || n.layer === 'workload').every((n) => n.group === 'app')).toBe(true);
+    // operator-run stores, sorted by namespace, then name
+    expect(arch.nodes.filter((n) => n.group === 'data').map((n) => n.name)).toEqual(['finbot-redis-cluster', 'finbot-postgres-primary']);
+    expect(arch.nodes.filter((n) => n.group === 'data').every((n) => n.layer === 'operated')).toBe(true);
   });
 
   it('routes the Ingress to Services, allowed for the ingress controller on the target port', () => {
@@ -56,10 +63,12 @@ describe('architecture', () => {
   });
 
   it('marks nodes in namespaces with STRICT mTLS', () => {
-    const inApp = arch.nodes.filter((n) => n.namespace === 'production' && n.layer !== 'edge');
+    // boxes of pods (Services, workloads); mesh and GitOps configuration runs no pods
+    const pods = (n: { layer: string }) => n.layer === 'service' || n.layer === 'workload' || n.layer === 'operated';
+    const inApp = arch.nodes.filter((n) => n.namespace === 'production' && pods(n));
     expect(inApp.length).toBeGreaterThanOrEqual(8);
     expect(inApp.every((n) => n.mtls)).toBe(true);
-    expect(arch.nodes.filter((n) => n.namespace !== 'production' || n.layer === 'edge').some((n) => n.mtls)).toBe(false);
+    expect(arch.nodes.filter((n) => n.namespace !== 'production' || !pods(n)).some((n) => n.mtls)).toBe(false);
     expect(architecture(productionWithEdgeAndData({ mtls: false })).nodes.some((n) => n.mtls)).toBe(false);
   });
 
@@ -162,7 +171,7 @@ describe('renderDiagram', () => {
     const arch = architecture(productionWithEdgeAndData());
     const svg = renderDiagram('production', arch);
     expect(renderDiagram('production', architecture(productionWithEdgeAndData()))).toBe(svg);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1600"')).toBe(true);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1800"')).toBe(true);
     expect(svg.match(/<g class="node /g)).toHaveLength(arch.nodes.length);
     expect(svg.match(/<g class="edge /g)).toHaveLength(arch.edges.length);
     expect(svg).toContain('mTLS</text>');
@@ -171,26 +180,23 @@ describe('renderDiagram', () => {
 
   it('gives every arrow its own point on a box side, inside the box', () => {
     const arch = architecture(synthObjects('production'));
-    const pos = place(arch.nodes);
-    const at = anchors(arch.edges, pos);
+    const { boxes } = place(arch.nodes, arch.edges);
+    const at = anchors(arch.edges, boxes);
     expect(at.size).toBe(arch.edges.length);
     const points = new Set<string>();
     for (const e of arch.edges) {
-      const a = pos.get(e.from)!;
-      const b = pos.get(e.to)!;
+      const a = boxes.get(e.from)!;
+      const b = boxes.get(e.to)!;
       const { sy, ty } = at.get(e)!;
       expect(sy).toBeGreaterThan(a.y);
-      expect(sy).toBeLessThan(a.y + 56);
+      expect(sy).toBeLessThan(a.y + a.h);
       expect(ty).toBeGreaterThan(b.y);
-      expect(ty).toBeLessThan(b.y + 56);
-      points.add(`${e.from}|${b.x > a.x ? 'r' : 'l'}|${sy}`).add(`${e.to}|${b.x > a.x ? 'l' : 'r'}|${ty}`);
+      expect(ty).toBeLessThan(b.y + b.h);
+      const out = b.x > a.x ? 'r' : 'l';
+      const into = b.x > a.x ? 'l' : 'r';
+      points.add(`${e.from}|${Math.abs(b.x - a.x) < 1 ? 'r' : out}|${sy}`).add(`${e.to}|${Math.abs(b.x - a.x) < 1 ? 'r' : into}|${ty}`);
     }
     expect(points.size).toBe(2 * arch.edges.length);
-  });
-
-  it('grows with the number of objects and stays at least 1600×1000', () => {
-    const small = renderDiagram('staging', architecture(synthObjects('staging')));
-    expect(small).toContain('height="1000"');
   });
 });
 
@@ -203,5 +209,62 @@ describe('architecture: the Gateway API edge', () => {
     const routes = arch.edges.filter((e) => e.relation === 'routes' && e.from.includes('HTTPRoute'));
     expect(routes.length).toBeGreaterThanOrEqual(2);
     for (const e of routes) expect(e.verdict, `${e.from} → ${e.to}`).toBe('allowed');
+  });
+});
+
+describe('drawDiagrams (npm run diagram, and the release commands after they re-synthesize)', () => {
+  it('draws one environment into a folder, and --check finds it fresh, then stale once it differs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'diagrams-'));
+    try {
+      const [env] = ENVIRONMENTS;
+      expect(drawDiagrams({ out, envs: [env] }).written).toEqual([join(out, `${env}.svg`)]);
+      expect(drawDiagrams({ out, envs: [env], check: true }).stale).toEqual([]);
+      writeFileSync(join(out, `${env}.svg`), '<svg/>');
+      expect(drawDiagrams({ out, envs: [env], check: true }).stale).toEqual([join(out, `${env}.svg`)]);
+      // every environment of dist/ when none is named; a diagram of an environment that is gone is reported
+      writeFileSync(join(out, 'gone.svg'), '<svg/>');
+      const all = drawDiagrams({ out, check: true });
+      expect(all.removed).toEqual([join(out, 'gone.svg')]);
+      expect(all.stale.length).toBe(ENVIRONMENTS.length);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('architecture: what a workload uses', () => {
+  const cluster: KubeObject = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: 'db' }, spec: { instances: 2 } };
+  const job = (args: string[], env: Record<string, string> = {}): KubeObject => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'client', namespace: 'db' },
+    spec: { selector: { matchLabels: { app: 'c' } }, template: { metadata: { labels: { app: 'c' } }, spec: { containers: [{ name: 'c', image: 'x', args, env: Object.entries(env).map(([name, value]) => ({ name, value })) }] } } },
+  } as KubeObject);
+  const uses = (objects: KubeObject[]) => architecture(objects).edges.filter((e) => e.relation === 'uses').map((e) => [e.to, e.port]);
+
+  it('a Service the operator model names, by URL host or bare name in its namespace, with the port written after it', () => {
+    expect(uses([cluster, job(['postgresql://app@pg-rw:5433/finbot'])])).toEqual([['Cluster/db/pg', 5433]]);
+    expect(uses([cluster, job([], { PGHOST: 'pg-ro' })])).toEqual([['Cluster/db/pg', 5432]]);
+    expect(uses([cluster, job([], { PGHOST: 'pg-r.db.svc.cluster.local' })])).toEqual([['Cluster/db/pg', 5432]]);
+  });
+
+  it('not a path that happens to contain the name', () => {
+    expect(uses([cluster, job(['/pg-rw/data', '--dir=/var/pg-ro/'])])).toEqual([]);
+  });
+
+  it('the pods drawn for the Cluster are the operator model\'s: 2 instances, its Services', () => {
+    const node = architecture([cluster]).nodes.find((n) => n.id === 'Cluster/db/pg')!;
+    expect(node).toMatchObject({ group: 'data', layer: 'operated', pods: 2 });
+    expect(node.detail2).toBe('Services pg-rw, pg-ro, pg-r');
+  });
+});
+
+describe('the diagram tool knows no environment, colour or component by name', () => {
+  it('has no environment name, and no colour or app name outside comments and the paint table, in its code', () => {
+    const dir = join(REPO_ROOT, 'tools', 'diagram');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      // code only: comments and the colour → paint table (how a colour is painted, not which one is live) removed
+      const code = readFileSync(join(dir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/COLOUR_PAINT[^;]*;/, '');
+      for (const env of ENVIRONMENTS) expect(code.includes(`'${env}'`) || code.includes(`"${env}"`), `${file} names ${env}`).toBe(false);
+      for (const name of ['blue', 'green', 'finbot-api']) expect(code.includes(`'${name}'`), `${file} names ${name}`).toBe(false);
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A minimal PNG reader for tests: dimensions from the IHDR chunk, and the share of pixels that differ from
- * the top-left one (to tell a drawing from a blank page). 8-bit RGB/RGBA, non-interlaced only (what
- * Chromium writes).
+ * the top-left one (to tell a drawing from a blank page), and the pixels themselves. 8-bit RGB/RGBA,
+ * non-interlaced only (what resvg writes).
  * @see https://www.w3.org/TR/png-3/
  */
 import { inflateSync } from 'node:zlib';
@@ -16,8 +16,27 @@ export interface PngSummary {
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** A decoded PNG: RGB(A) rows, `channels` bytes per pixel. */
+export interface PngPixels {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly data: Buffer;
+  /** The [r, g, b] of a pixel. */
+  rgb(x: number, y: number): [number, number, number];
+}
+
 /** Parses a PNG; throws when it is not one this reader understands. */
 export function readPng(png: Buffer): PngSummary {
+  const px = decodePng(png);
+  const first = px.data.subarray(0, px.channels);
+  let differing = 0;
+  for (let i = 0; i < px.width * px.height; i++) if (px.data.compare(first, 0, px.channels, i * px.channels, (i + 1) * px.channels) !== 0) differing++;
+  return { width: px.width, height: px.height, inked: differing / (px.width * px.height) };
+}
+
+/** Decodes a PNG into its pixels; throws when it is not one this reader understands. */
+export function decodePng(png: Buffer): PngPixels {
   if (!png.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file (bad signature)');
   let offset = 8;
   let width = 0;
@@ -42,8 +61,7 @@ export function readPng(png: Buffer): PngSummary {
   const stride = width * channels;
   const prev = Buffer.alloc(stride);
   const line = Buffer.alloc(stride);
-  let differing = 0;
-  let first: Buffer | undefined;
+  const data = Buffer.alloc(stride * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
     const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
@@ -64,11 +82,12 @@ export function readPng(png: Buffer): PngSummary {
       }
       line[i] = v & 0xff;
     }
-    first ??= Buffer.from(line.subarray(0, channels));
-    for (let x = 0; x < width; x++) {
-      if (line.compare(first, 0, channels, x * channels, x * channels + channels) !== 0) differing++;
-    }
+    line.copy(data, y * stride);
     line.copy(prev);
   }
-  return { width, height, inked: differing / (width * height) };
+  const rgb = (x: number, y: number): [number, number, number] => {
+    const o = (y * width + x) * channels;
+    return [data[o], data[o + 1], data[o + 2]];
+  };
+  return { width, height, channels, data, rgb };
 }

@@ -2,16 +2,15 @@
  * `npm run diagram`: an architecture diagram per environment, drawn from the synthesized objects in dist/
  * into docs/diagrams/<env>.svg (committed; `--check` fails when they are stale, as CI does).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { DIST_DIR, REPO_ROOT } from '../../config/paths';
-import { architecture } from './architecture';
-import { renderDiagram } from './diagram';
-import { readDistDir } from '../../model/dist-files';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { drawDiagrams } from './draw';
 
-const HELP = `Architecture diagrams drawn from the synthesized objects: edge (Ingress) -> Services -> workloads ->
-data stores, arrows coloured by what the NetworkPolicies allow, mTLS (PeerAuthentication STRICT) marked.
+const HELP = `Architecture diagrams drawn from the synthesized objects, one per environment: the edge (Gateway, NGINX
+Gateway Fabric data and control plane, routes), the app's Services and workloads with the live colour of the
+blue-green api marked, data stores, observability, tracing, mesh, GitOps and cluster components (what the
+operators run for the output's custom resources comes from model/operators/). Arrows are coloured by what the
+NetworkPolicies allow; mTLS (PeerAuthentication STRICT) is marked.
 
 Usage: npm run diagram [-- [ENV ...] [options]]
 
@@ -21,7 +20,8 @@ Usage: npm run diagram [-- [ENV ...] [options]]
   --out DIR    output folder (default: docs/diagrams)
   --help       show this help
 
-Run 'npm run synth' first: the diagrams are drawn from dist/.`;
+Run 'npm run synth' first: the diagrams are drawn from dist/. The release commands (set-image, promote,
+promote-env) redraw the diagram of the environment they re-synthesize.`;
 
 function main(argv: readonly string[]): number {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -33,37 +33,15 @@ function main(argv: readonly string[]): number {
     options: { dist: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' } },
     allowPositionals: true,
   });
-  const dist = values.dist !== undefined ? resolve(values.dist) : DIST_DIR;
-  const out = values.out !== undefined ? resolve(values.out) : join(REPO_ROOT, 'docs', 'diagrams');
-  const objects = readDistDir(dist);
-  const selected = envs.length > 0 ? envs : [...objects.keys()];
-  if (selected.length === 0) throw new Error(`no synthesized environments in ${dist}: run 'npm run synth' first`);
-  const check = argv.includes('--check');
-  const stale: string[] = [];
-  if (!check) mkdirSync(out, { recursive: true });
-  for (const env of selected) {
-    if (!objects.has(env)) throw new Error(`${env} is not in ${dist}: run 'npm run synth' first`);
-    const svg = renderDiagram(env, architecture(objects.get(env)!));
-    const file = join(out, `${env}.svg`);
-    const shown = relative(process.cwd(), file);
-    if (check) {
-      if (!existsSync(file) || readFileSync(file, 'utf8') !== svg) stale.push(shown);
-    } else {
-      writeFileSync(file, svg);
-      process.stdout.write(`wrote ${shown}\n`);
+  const shown = (f: string) => relative(process.cwd(), f);
+  const r = drawDiagrams({ dist: values.dist !== undefined ? resolve(values.dist) : undefined, out: values.out !== undefined ? resolve(values.out) : undefined, envs, check: values.check === true });
+  for (const f of r.written) process.stdout.write(`wrote ${shown(f)}\n`);
+  if (values.check) {
+    const stale = [...r.stale.map(shown), ...r.removed.map((f) => `${shown(f)} (environment gone)`)];
+    if (stale.length > 0) {
+      process.stderr.write(`diagrams are stale: ${stale.join(', ')}\nrun 'npm run synth && npm run diagram' and commit docs/diagrams/.\n`);
+      return 1;
     }
-  }
-  // Diagrams of environments that no longer exist.
-  if (envs.length === 0 && existsSync(out)) {
-    for (const f of readdirSync(out)) {
-      if (!f.endsWith('.svg') || objects.has(f.slice(0, -4))) continue;
-      if (check) stale.push(`${relative(process.cwd(), join(out, f))} (environment gone)`);
-      else rmSync(join(out, f));
-    }
-  }
-  if (stale.length > 0) {
-    process.stderr.write(`diagrams are stale: ${stale.join(', ')}\nrun 'npm run synth && npm run diagram' and commit docs/diagrams/.\n`);
-    return 1;
   }
   return 0;
 }

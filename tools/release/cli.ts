@@ -5,6 +5,7 @@ import { listEnvironments, loadSettings, SettingsError } from '../../config/load
 import { ENVIRONMENTS_DIR, REPO_ROOT } from '../../config/paths';
 import type { Settings } from '../../config/schema';
 import { CommandError } from './release-commands';
+import { drawDiagrams } from '../diagram/draw';
 
 /** config/environments, or FINBOT_CONFIG_DIR (tests and fixtures), as for `npm run synth`. */
 export function configDir(): string {
@@ -23,10 +24,16 @@ export function settingsFor(env: string, dir: string): Settings {
   }
 }
 
-/** Runs `npm run synth -- <env>` in this process's environment; returns its exit code. */
+/**
+ * Runs `npm run synth -- <env>` in this process's environment, then redraws docs/diagrams/<env>.svg from the
+ * new dist/<env> (the diagram marks the live colour, so a promotion changes it; CI checks it is fresh).
+ * With FINBOT_DIST_DIR set, synth writes elsewhere and the committed diagram is left alone. Returns the exit code.
+ */
 export function resynth(env: string): number {
   const r = spawnSync('sh', [join(REPO_ROOT, 'fast-start', 'run.sh'), 'synth', env], { stdio: 'inherit', env: process.env });
-  return r.status ?? 1;
+  if (r.status !== 0 || process.env.FINBOT_DIST_DIR) return r.status ?? 1;
+  for (const f of drawDiagrams({ envs: [env] }).written) process.stdout.write(`redrew ${f.slice(REPO_ROOT.length + 1)}\n`);
+  return 0;
 }
 
 /** Runs a CLI body, turning refusals into `error: ...` on stderr and exit code 1 (2 for usage errors). */

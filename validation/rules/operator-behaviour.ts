@@ -7,10 +7,10 @@
  */
 import type { ModelPod } from '../../model/cluster-model';
 import { evaluate, policiesOf, type Endpoint } from '../../model/network-policy';
-import { CNPG_SERVICE_SUFFIXES, POSTGRES_PORTS } from '../../model/operators/cloudnative-pg';
 import { arr } from '../../model/shape';
 import { matchesSelector } from '../../model/selectors';
-import { REDIS_CLUSTER_ROLES, REDIS_CONFIG_GENERATION, REDIS_PODS_CALL_KUBE_API, REDIS_PORTS, redisOperatorPdbs, redisRoleServices } from '../../model/operators/redis-operator';
+import { operatorRunOf } from '../../model/operators/operator-run';
+import { REDIS_CONFIG_GENERATION, REDIS_PODS_CALL_KUBE_API, redisOperatorPdbs } from '../../model/operators/redis-operator';
 import { isVaultHelmSource, VAULT_HELM_RENDERED_CONFIG } from '../../model/operators/vault';
 import { finding, type Rule } from '../rule';
 import type { Finding, KubeObject, SourcedObject } from '../types';
@@ -188,11 +188,17 @@ export const operatorBehaviourRules: readonly Rule[] = [
   },
 ];
 
-/** Data stores whose clients must be exactly the pods that use them: operator kind → client port and Service names. */
-const DATA_STORES: ReadonlyArray<{ readonly group: string; readonly kind: string; readonly port: number; readonly services: (name: string) => string[] }> = [
-  { group: 'postgresql.cnpg.io', kind: 'Cluster', port: POSTGRES_PORTS.postgres, services: (n) => Object.values(CNPG_SERVICE_SUFFIXES).map((x) => `${n}${x}`) },
-  { group: 'redis.redis.opstreelabs.in', kind: 'RedisCluster', port: REDIS_PORTS.redis, services: (n) => REDIS_CLUSTER_ROLES.flatMap((r) => redisRoleServices(n, r)) },
-];
+/**
+ * Data stores whose clients must be exactly the pods that use them: the databases and caches of the operator
+ * model (model/operators/operator-run.ts), with the port their clients connect to (CloudNativePG `-rw` 5432,
+ * Redis `-leader` 6379) and the names of every Service the operator makes for them.
+ */
+function dataStoreOf(o: KubeObject): { readonly port: number; readonly services: (name: string) => string[] } | undefined {
+  const run = operatorRunOf(o);
+  if (!run || (run.role !== 'database' && run.role !== 'cache')) return undefined;
+  // The Service names of another cluster of the same kind (a replica cluster's origin), from the same model.
+  return { port: run.client.port, services: (name) => operatorRunOf({ ...o, metadata: { ...o.metadata, name } })?.derived.services.map((x) => x.name) ?? [] };
+}
 
 /** Whether a pod template names one of the Services (env values such as DATABASE_HOST or a URL). */
 function podUses(pod: ModelPod, services: readonly string[], namespace: string): boolean {
@@ -209,21 +215,21 @@ export const dataClientRule: Rule = {
     const policies = policiesOf(ctx.objects);
     const out: Finding[] = [];
     const ep = (p: ModelPod): Endpoint => ({ namespace: p.namespace, namespaceLabels: ctx.cluster.namespaces.get(p.namespace) ?? { 'kubernetes.io/metadata.name': p.namespace }, podLabels: p.labels, ports: p.ports });
-    for (const store of DATA_STORES) {
-      for (const s of ctx.objects.filter((x) => isKind(x, store.group, store.kind))) {
-        const ns = nsOf(s.object);
-        // A CloudNativePG replica cluster (DR) serves the origin's clients once promoted.
-        const origin = specOf(s.object).replica?.source as string | undefined;
-        const services = [...store.services(s.object.metadata.name ?? ''), ...(origin ? store.services(origin) : [])];
-        const dataPods = ctx.cluster.pods.filter((p) => p.origin === s && p.namespace === ns);
-        const clients = ctx.cluster.pods.filter((p) => p.template && !p.template.runsToCompletion && p.namespace !== ns);
-        for (const client of clients) {
-          if (podUses(client, services, ns)) continue;
-          const admitted = dataPods.find((d) => evaluate(policies, ep(client), ep(d), { port: store.port, protocol: 'TCP' }).ingress.allowed);
-          if (admitted) {
-            const v = evaluate(policies, ep(client), ep(admitted), { port: store.port, protocol: 'TCP' });
-            out.push(finding(s, 'metadata.name', `${client.description} does not use ${store.kind} ${ns}/${s.object.metadata.name} (names none of ${services.join(', ')}) yet ${v.ingress.allowedBy ?? 'a policy'} admits it on ${store.port}`));
-          }
+    for (const s of ctx.objects) {
+      const store = dataStoreOf(s.object);
+      if (!store) continue;
+      const ns = nsOf(s.object);
+      // A CloudNativePG replica cluster (DR) serves the origin's clients once promoted.
+      const origin = specOf(s.object).replica?.source as string | undefined;
+      const services = [...store.services(s.object.metadata.name ?? ''), ...(origin ? store.services(origin) : [])];
+      const dataPods = ctx.cluster.pods.filter((p) => p.origin === s && p.namespace === ns);
+      const clients = ctx.cluster.pods.filter((p) => p.template && !p.template.runsToCompletion && p.namespace !== ns);
+      for (const client of clients) {
+        if (podUses(client, services, ns)) continue;
+        const admitted = dataPods.find((d) => evaluate(policies, ep(client), ep(d), { port: store.port, protocol: 'TCP' }).ingress.allowed);
+        if (admitted) {
+          const v = evaluate(policies, ep(client), ep(admitted), { port: store.port, protocol: 'TCP' });
+          out.push(finding(s, 'metadata.name', `${client.description} does not use ${s.object.kind} ${ns}/${s.object.metadata.name} (names none of ${services.join(', ')}) yet ${v.ingress.allowedBy ?? 'a policy'} admits it on ${store.port}`));
         }
       }
     }
