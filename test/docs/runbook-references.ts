@@ -282,6 +282,9 @@ export function checkReferences(file: string, refs: readonly Reference[], world:
       const relative = !PATH.test(r.path);
       // dist/.synth.lock, dist/.tmp-<pid>/: files synth makes while it runs.
       if (/^dist\/\./.test(r.path)) continue;
+      // docs/<folder>/… of an upstream repository (e.g. CloudNativePG's docs/src/…), not of this one.
+      const top = r.path.split('/').slice(0, 2).join('/');
+      if (r.path.startsWith('docs/') && r.path.split('/').length > 2 && !world.fileExists(top, false)) continue;
       const paths = r.path.includes('<env>') ? world.environments.map((e) => r.path.replace('<env>', e.name)) : [r.path];
       const missing = paths.filter((p) => !isPlaceholder(p) && !world.fileExists(p, relative));
       // Settings files exist for every environment; an output file may belong to some (data-dr.yaml: production).
@@ -316,8 +319,10 @@ export function checkReferences(file: string, refs: readonly Reference[], world:
           problems.push(`${at(r)}: "${r.resource}" is no kind the output or its operators have`);
           continue;
         }
-        if (r.name === '<any>' || isPlaceholder(r.name) || RUNTIME_KINDS.has(kind)) continue;
-        if (!exists(kind, r.name, ns, env)) problems.push(`${at(r)}: ${kind} ${ns ? `${ns}/` : ''}${r.name} does not exist in ${env.name}`);
+        // Name placeholders of the table (`<postgres-cluster>`, `<postgres-cluster>-daily`) resolve per environment.
+        const name = r.name.replace(/<[a-z-]+>/g, (p) => env.placeholders.get(p) ?? p);
+        if (name === '<any>' || isPlaceholder(name) || RUNTIME_KINDS.has(kind)) continue;
+        if (!exists(kind, name, ns, env)) problems.push(`${at(r)}: ${kind} ${ns ? `${ns}/` : ''}${name} does not exist in ${env.name}`);
       }
     }
   }
