@@ -16,6 +16,7 @@ export const PROCESS_TESTS = [
   'test/help.test.ts',
   'test/synth/write-dist.test.ts',
   'test/tools/promote-env.test.ts',
+  'test/tools/dr-cli.test.ts',
 ];
 
 export default defineConfig({

@@ -56,6 +56,8 @@ export interface DataChartProps {
 /** Postgres, its backups, Redis, and the data namespaces' NetworkPolicies. */
 export class DataChart extends Chart {
   readonly backupStore: BarmanObjectStore;
+  /** The DR peer's archive (read only), when the environment is half of a disaster-recovery pair. */
+  readonly peerStore?: BarmanObjectStore;
   readonly postgres: PostgresCluster;
   readonly scheduledBackup: PostgresScheduledBackup;
   readonly redis: RedisCluster;
@@ -83,6 +85,19 @@ export class DataChart extends Chart {
       dataCompression: pg.backup.dataCompression,
       region: settings.platform.region,
     });
+    const rep = pg.replication;
+    if (rep) {
+      this.peerStore = new BarmanObjectStore(this, 'PeerStore', {
+        name: `${rep.peer.name}-peer`,
+        namespace: namespaces.database.name,
+        environment,
+        destinationPath: rep.peer.destinationPath,
+        // No retention: this side only reads the peer's archive; the peer prunes it.
+        walCompression: pg.backup.walCompression,
+        dataCompression: pg.backup.dataCompression,
+        region: rep.peer.region,
+      });
+    }
     this.postgres = new PostgresCluster(this, 'Postgres', {
       name: pg.name,
       namespace: namespaces.database.name,
@@ -98,6 +113,16 @@ export class DataChart extends Chart {
       antiAffinity: pg.antiAffinity,
       database: pg.database,
       backupStore: this.backupStore,
+      ...(rep && this.peerStore ? {
+        topology: {
+          peerName: rep.peer.name,
+          peerStore: this.peerStore,
+          primary: rep.primary,
+          bootstrapFromPeer: rep.bootstrap === 'peer',
+          fenced: rep.fenced,
+          ...(rep.promotionToken ? { promotionToken: rep.promotionToken } : {}),
+        },
+      } : {}),
     });
     this.scheduledBackup = new PostgresScheduledBackup(this, 'DailyBackup', {
       cluster: this.postgres,

@@ -6,7 +6,6 @@ import { App, Chart } from 'cdk8s';
 import type { Settings } from '../config/schema';
 import { AppsChart } from './apps-chart';
 import { DataChart } from './data-chart';
-import { DataDrChart } from './data-dr-chart';
 import { ClusterChart } from './cluster-chart';
 import { GitopsChart } from './gitops-chart';
 import { ArgoAdminChart } from './argocd-admin-chart';
@@ -23,8 +22,6 @@ export type EnvironmentCharts = {
   readonly platform: PlatformChart;
   readonly apps: AppsChart;
   readonly data: DataChart;
-  /** Only with data.postgres.disasterRecovery.enabled; applied to the DR region's cluster (docs/data.md). */
-  readonly 'data-dr'?: DataDrChart;
   readonly secrets: SecretsChart;
   readonly observability: ObservabilityChart;
   readonly cluster: ClusterChart;
@@ -68,22 +65,20 @@ export function buildEnvironment(settings: Settings): Environment {
     apiClients: [{ namespace: smoke.namespace!, name: smoke.name! }],
   });
   mesh.addDependency(apps);
-  const dr = settings.data.postgres.disasterRecovery.enabled ? new DataDrChart(app, 'data-dr', { settings, primary: data, namespaces: platform.namespaces }) : undefined;
   const secrets = new SecretsChart(app, 'secrets', { settings, namespaces: platform.namespaces, data });
   secrets.addDependency(platform);
   const observability = new ObservabilityChart(app, 'observability', { settings, namespaces: platform.namespaces, apps, monitoringStore: secrets.stores.monitoring });
   observability.addDependency(platform);
   const cluster = new ClusterChart(app, 'cluster', { settings, namespaces: platform.namespaces });
   cluster.addDependency(platform);
-  // The DR replica cluster belongs to the second region's cluster, not to this one.
-  const elsewhere = dr ? [dr] : [];
-  const gitops = new GitopsChart(app, 'gitops', { settings, elsewhere });
+  // The DR region is an environment of its own (config/environments/<peer>): nothing here is applied elsewhere.
+  const gitops = new GitopsChart(app, 'gitops', { settings });
   // Last: the workloads project allows exactly what every chart above contains.
-  const admin = new ArgoAdminChart(app, 'argocd-admin', { settings, gitops, sources: app.node.children.filter((c): c is Chart => c instanceof Chart), elsewhere });
+  const admin = new ArgoAdminChart(app, 'argocd-admin', { settings, gitops, sources: app.node.children.filter((c): c is Chart => c instanceof Chart) });
   return {
     settings,
     app,
-    charts: { platform, apps, edge, mesh, data, ...(dr ? { 'data-dr': dr } : {}), secrets, observability, cluster, checks, gitops, 'argocd-admin': admin },
+    charts: { platform, apps, edge, mesh, data, secrets, observability, cluster, checks, gitops, 'argocd-admin': admin },
   };
 }
 

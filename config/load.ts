@@ -10,7 +10,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSyn
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as yaml from 'js-yaml';
 import { REPO_ROOT, ENVIRONMENTS_DIR } from './paths';
-import { sectionSchemas, settingsSchema, type Settings } from './schema';
+import { sectionSchemas, settingsSchema, withRegionRole, type Settings } from './schema';
 import { positionOf, yamlPositions, type Position } from './yaml-positions';
 
 export { ENVIRONMENTS_DIR };
@@ -212,7 +212,7 @@ export function readRawSections(env: string, dir: string = ENVIRONMENTS_DIR): Re
 export function parseSettings(env: string, raw: Record<string, unknown>, dir: string = ENVIRONMENTS_DIR): Settings {
   const problems = [...(readProblems.get(raw) ?? [])];
   const result = settingsSchema.safeParse({ name: env, ...raw });
-  if (result.success && problems.length === 0) return result.data;
+  if (result.success && problems.length === 0) return withRegionRole(result.data);
   const texts = sources.get(raw);
   const positions = new Map<string, ReturnType<typeof yamlPositions>>();
   for (const issue of result.success ? [] : result.error.issues) {

@@ -144,6 +144,24 @@ export const apiAppSchema = appSchemaWith(imageSchema.omit({ tag: true }));
 export type ApiAppSettings = z.infer<typeof apiAppSchema>;
 
 /** platform.yaml: cluster-wide facts and the namespaces the environment owns. */
+/** The smallest and largest replica count of an app while its region is the standby. */
+const standbySizeSchema = z.strictObject({ minReplicas: int32(1), maxReplicas: int32(1) });
+
+/**
+ * The region's role in a disaster-recovery pair. `active` serves the public hosts (edge.yaml `hosts`) with the
+ * apps at the sizes of apps.yaml; `standby` serves only its regional `standby.hosts` with the apps at
+ * `standby.apps` sizes. `npm run failover` / `failback` switch it together with data.yaml's Postgres primary.
+ */
+export const drRoleSchema = z.strictObject({
+  role: z.enum(['active', 'standby']).describe('active: serves the public hosts at full size; standby: regional hosts only, apps at standby size'),
+  peer: dnsLabel.describe('The other environment of the pair (a folder under config/environments)'),
+  standby: z.strictObject({
+    hosts: z.strictObject({ api: hostname, web: hostname }).describe('Hosts the edge serves while standby (the region\'s own names, for drills and smoke tests)'),
+    apps: z.record(dnsLabel, standbySizeSchema).describe('HPA bounds per app (api, web, worker or an extra worker) while standby'),
+  }),
+});
+export type DrRoleSettings = z.infer<typeof drRoleSchema>;
+
 export const platformSchema = z.strictObject({
   /** The cluster this environment runs in (one cluster per environment). */
   clusterName: dnsLabel,
@@ -166,6 +184,8 @@ export const platformSchema = z.strictObject({
   }),
   /** Inject Istio sidecars into the app namespace. */
   istioInjection: z.boolean(),
+  /** Member of a disaster-recovery pair (docs/disaster-recovery.md); absent: a single-region environment. */
+  dr: drRoleSchema.optional(),
 }).superRefine((p, ctx) => {
   // Each namespace gets its own Pod Security level, NetworkPolicies and `name:` label: two roles in one
   // namespace would merge both sets of policies (and make one role's label lie).
@@ -288,6 +308,46 @@ export const settingsSchema = z
         message: `"${s.edge.hosts.web}" is also hosts.api: each host routes to one app; give the web frontend a host of its own`,
       });
     }
+    const dr = s.platform.dr;
+    const rep = s.data.postgres.replication;
+    if (dr && !rep) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'postgres', 'replication'], message: `required field is missing: platform.yaml dr makes this environment half of a pair with ${dr.peer}; give the Postgres replication with that peer` });
+    }
+    if (rep && !dr) {
+      ctx.addIssue({ code: 'custom', path: ['platform', 'dr'], message: `required field is missing: data.yaml postgres.replication pairs this environment with ${rep.peer.environment}; give platform.yaml dr (role, peer, standby sizes)` });
+    }
+    if (dr && rep) {
+      if (rep.peer.environment !== dr.peer) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'postgres', 'replication', 'peer', 'environment'], message: `"${rep.peer.environment}" is not platform.yaml dr.peer "${dr.peer}"; both name the same peer environment` });
+      }
+      if (dr.peer === s.name) {
+        ctx.addIssue({ code: 'custom', path: ['platform', 'dr', 'peer'], message: 'an environment cannot be its own peer; name the other environment of the pair' });
+      }
+      const primary = rep.primary === s.data.postgres.name;
+      if ((dr.role === 'active') !== primary) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['platform', 'dr', 'role'],
+          message: `role ${dr.role} but data.yaml postgres.replication.primary is ${rep.primary} (${primary ? 'this cluster' : 'the peer'}): the active region is the one whose Postgres is the primary; run npm run failover / failback instead of editing one of them`,
+        });
+      }
+      const sized: Record<string, AppSettings> = { api: s.apps.api as AppSettings, web: s.apps.web, worker: s.apps.worker, ...s.apps.extraWorkers };
+      for (const [app, size] of Object.entries(dr.standby.apps)) {
+        const at = ['platform', 'dr', 'standby', 'apps', app];
+        if (!sized[app]) ctx.addIssue({ code: 'custom', path: at, message: `no app "${app}" in apps.yaml; use one of ${Object.keys(sized).join(', ')}` });
+        else if (!sized[app].autoscaling) ctx.addIssue({ code: 'custom', path: at, message: `apps.yaml ${app} has no autoscaling; a standby size bounds its HPA` });
+        else if (size.minReplicas > size.maxReplicas) ctx.addIssue({ code: 'custom', path: [...at, 'minReplicas'], message: `minReplicas ${size.minReplicas} is above maxReplicas ${size.maxReplicas}` });
+      }
+      const apiStandby = dr.standby.apps.api;
+      if (apiStandby && s.release.api.idleReplicas > apiStandby.maxReplicas) {
+        ctx.addIssue({ code: 'custom', path: ['platform', 'dr', 'standby', 'apps', 'api', 'maxReplicas'], message: `maxReplicas ${apiStandby.maxReplicas} is below release.yaml api.idleReplicas ${s.release.api.idleReplicas}` });
+      }
+      for (const k of ['api', 'web'] as const) {
+        if (dr.standby.hosts[k] === s.edge.hosts[k] || dr.standby.hosts[k] === s.edge.hosts[k === 'api' ? 'web' : 'api']) {
+          ctx.addIssue({ code: 'custom', path: ['platform', 'dr', 'standby', 'hosts', k], message: `"${dr.standby.hosts[k]}" is also a public host in edge.yaml; the standby hosts are the region's own names` });
+        }
+      }
+    }
     const hpa = s.apps.api.autoscaling;
     if (hpa && s.release.api.idleReplicas > hpa.maxReplicas) {
       ctx.addIssue({
@@ -300,3 +360,28 @@ export const settingsSchema = z
 
 /** Validated settings of one environment, as charts receive them. */
 export type Settings = z.infer<typeof settingsSchema>;
+
+/**
+ * The settings as the charts see them: a standby region of a disaster-recovery pair serves its
+ * `platform.dr.standby.hosts` instead of the public hosts, with its apps' HPAs bounded by the standby sizes.
+ * An active region, and an environment outside a pair, are unchanged. Applied once, at load.
+ */
+export function withRegionRole(s: Settings): Settings {
+  const dr = s.platform.dr;
+  if (!dr || dr.role === 'active') return s;
+  const size = <A extends { autoscaling?: AutoscalingSettings }>(name: string, app: A): A => {
+    const b = dr.standby.apps[name];
+    return b && app.autoscaling ? { ...app, autoscaling: { ...app.autoscaling, ...b } } : app;
+  };
+  return {
+    ...s,
+    edge: { ...s.edge, hosts: { ...s.edge.hosts, ...dr.standby.hosts } },
+    apps: {
+      ...s.apps,
+      api: size('api', s.apps.api),
+      web: size('web', s.apps.web),
+      worker: size('worker', s.apps.worker),
+      extraWorkers: Object.fromEntries(Object.entries(s.apps.extraWorkers).map(([n, a]) => [n, size(n, a)])),
+    },
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * A CloudNativePG Postgres cluster (postgresql.cnpg.io/v1 Cluster) with WAL archiving through the Barman
- * Cloud plugin, anti-affinity over nodes and zones, and a PodMonitor for its metrics. With `replicaOf` it is
- * a replica cluster that follows another cluster from that cluster's object store (disaster recovery).
+ * Cloud plugin, anti-affinity over nodes and zones, and a PodMonitor for its metrics. With `topology` it is
+ * half of a CloudNativePG distributed topology with a cluster of another region (disaster recovery).
  * @see https://cloudnative-pg.io/documentation/current/cloudnative-pg.v1/#postgresql-cnpg-io-v1-ClusterSpec
  * @see https://cloudnative-pg.io/documentation/current/replica_cluster/
  */
@@ -11,8 +11,8 @@ import {
   ClusterSpecResourcesLimits,
   ClusterSpecResourcesRequests,
 } from '../imports/postgresql.cnpg.io';
-import { BARMAN_CLOUD_PLUGIN } from '../model/operators/barman-cloud';
-import { cnpgAppSecretName, cnpgClusterPodSelector, cnpgInstanceLabels, cnpgReadWriteHost, CNPG_LABELS, POSTGRES_PORTS } from '../model/operators/cloudnative-pg';
+import { BARMAN_CLOUD_PLUGIN, BARMAN_REPLICA_SOURCE } from '../model/operators/barman-cloud';
+import { CNPG_FENCING, cnpgAppSecretName, cnpgClusterPodSelector, cnpgInstanceLabels, cnpgReadWriteHost, CNPG_LABELS, POSTGRES_PORTS } from '../model/operators/cloudnative-pg';
 import type { BarmanObjectStore } from './barman-object-store';
 import type { ServiceEndpoint } from './data-endpoints';
 import { compareText } from '../model/text-order';
@@ -34,18 +34,25 @@ export interface PostgresResources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-/** Follow another cluster from its object store (replica mode). */
-export interface PostgresReplicaOf {
-  /** Name of the origin cluster (its `serverName` in the object store). */
-  readonly clusterName: string;
-  /** An ObjectStore pointing at the origin's archive (read here, never written). */
-  readonly originStore: BarmanObjectStore;
-  /**
-   * Promote this cluster to a primary (failover): replica mode off, it stops following the origin and
-   * accepts writes. Irreversible for this cluster's data; see the runbook in docs/data.md.
-   * @default false
-   */
-  readonly promoted?: boolean;
+/**
+ * Membership of a CloudNativePG distributed topology with one peer cluster in another Kubernetes cluster (disaster
+ * recovery): both list themselves and the peer in `externalClusters` and name the same `primary`; the other one
+ * replays the primary's WAL from the primary's object store. Semantics: model/operators/cloudnative-pg.ts
+ * (`CNPG_DISTRIBUTED_TOPOLOGY`, `cnpgIsReplica`), model/operators/barman-cloud.ts (`BARMAN_REPLICA_SOURCE`).
+ */
+export interface PostgresTopology {
+  /** The peer Cluster's name (its serverName in its archive). */
+  readonly peerName: string;
+  /** An ObjectStore of this namespace pointing at the peer's archive (read here, never written). */
+  readonly peerStore: BarmanObjectStore;
+  /** The cluster that accepts writes: this cluster's name or `peerName`. */
+  readonly primary: string;
+  /** Create the cluster by recovery from the peer's archive instead of initdb. @default false */
+  readonly bootstrapFromPeer?: boolean;
+  /** The former primary's demotion token, for a switchover without data loss (only on the primary). @default - none */
+  readonly promotionToken?: string;
+  /** Fence every instance: Postgres is shut down, pods stay. @default false */
+  readonly fenced?: boolean;
 }
 
 /** Props of {@link PostgresCluster}. */
@@ -76,12 +83,12 @@ export interface PostgresClusterProps {
   readonly primaryUpdateStrategy?: 'unsupervised' | 'supervised';
   /** Whether two instances may share a node. @default 'required' */
   readonly antiAffinity?: 'required' | 'preferred';
-  /** Database and owner created by initdb (ignored for a replica). @default finbot / finbot */
+  /** Database and owner created by initdb, or whose `-app` Secret a recovery bootstrap makes. @default finbot / finbot */
   readonly database?: { readonly name: string; readonly owner: string };
   /** Object store the cluster archives WAL and base backups to. @default - no archiving (not for production) */
   readonly backupStore?: BarmanObjectStore;
-  /** Make this a replica cluster of another one. @default - a primary cluster */
-  readonly replicaOf?: PostgresReplicaOf;
+  /** Member of a distributed topology with a peer cluster (needs `backupStore`). @default - a single primary cluster */
+  readonly topology?: PostgresTopology;
   /** Create a PodMonitor for the instances' metrics port. @default true */
   readonly podMonitor?: boolean;
 }
@@ -122,10 +129,19 @@ export class PostgresCluster extends Construct {
     if (!Number.isInteger(archiveTimeout) || archiveTimeout < 1 || archiveTimeout > 60) {
       throw new Error(`${where}: archiveTimeoutMinutes is ${archiveTimeout}; allowed are whole minutes 1-60 (an RPO of 1 h needs less than 60)`);
     }
-    if (props.replicaOf && props.backupStore && props.replicaOf.originStore.destinationPath === props.backupStore.destinationPath) {
-      throw new Error(`${where}: backupStore and replicaOf.originStore both point at ${props.backupStore.destinationPath}; a replica must archive to a path of its own`);
+    const topo = props.topology;
+    if (topo) {
+      if (!props.backupStore) throw new Error(`${where}: topology needs a backupStore (the peer reads this cluster's archive)`);
+      if (topo.peerStore.destinationPath === props.backupStore.destinationPath) {
+        throw new Error(`${where}: backupStore and topology.peerStore both point at ${props.backupStore.destinationPath}; each cluster archives to a path of its own`);
+      }
+      if (topo.peerName === props.name) throw new Error(`${where}: topology.peerName is this cluster's name; the peer needs a name of its own`);
+      if (![props.name, topo.peerName].includes(topo.primary)) {
+        throw new Error(`${where}: topology.primary "${topo.primary}" is neither ${props.name} nor ${topo.peerName}`);
+      }
+      if (topo.promotionToken && topo.primary !== props.name) throw new Error(`${where}: a promotionToken is only allowed on the primary (CloudNativePG rejects it on a replica)`);
     }
-    for (const store of [props.backupStore, props.replicaOf?.originStore]) {
+    for (const store of [props.backupStore, topo?.peerStore]) {
       if (store && store.namespace !== props.namespace) {
         throw new Error(`${where}: ObjectStore ${store.name} is in namespace ${store.namespace}, the cluster in ${props.namespace}; the plugin only reads stores of the cluster's own namespace`);
       }
@@ -143,10 +159,14 @@ export class PostgresCluster extends Construct {
     const objectLabels = labels({ name: props.name, component: 'database', environment: props.environment, finbotApp: false });
     const instanceSelector = cnpgInstanceLabels(props.name);
     const database = props.database ?? { name: 'finbot', owner: 'finbot' };
-    const replica = props.replicaOf;
 
     this.resource = new Cluster(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: objectLabels },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: objectLabels,
+        ...(topo?.fenced ? { annotations: { [CNPG_FENCING.annotation]: CNPG_FENCING.all } } : {}),
+      },
       spec: {
         instances: props.instances,
         imageName: props.imageName,
@@ -180,13 +200,22 @@ export class PostgresCluster extends Construct {
         ...(props.backupStore ? {
           plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: props.backupStore.name } }],
         } : {}),
-        ...(replica ? {
-          bootstrap: { recovery: { source: replica.clusterName } },
-          replica: { enabled: !(replica.promoted ?? false), source: replica.clusterName },
-          externalClusters: [{
-            name: replica.clusterName,
-            plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: replica.originStore.name, serverName: replica.clusterName } },
-          }],
+        ...(topo ? {
+          // recovery names the database and owner too: unset, CNPG's `-app` Secret would be for `app`/`app`
+          // (model/operators/cloudnative-pg.ts CNPG_RECOVERY_APP_DEFAULT), not the user the apps need.
+          bootstrap: topo.bootstrapFromPeer
+            ? { recovery: { source: topo.peerName, database: database.name, owner: database.owner } }
+            : { initdb: { database: database.name, owner: database.owner } },
+          // `enabled` stays unset: with it CNPG ignores `primary` (api/v1/cluster_funcs.go IsReplica).
+          replica: { primary: topo.primary, source: topo.peerName, self: props.name, ...(topo.promotionToken ? { promotionToken: topo.promotionToken } : {}) },
+          externalClusters: [
+            { name: props.name, store: props.backupStore!.name },
+            { name: topo.peerName, store: topo.peerStore.name },
+          ].sort((a, b) => compareText(a.name, b.name)).map((e) => ({
+            name: e.name,
+            // serverName explicit: the plugin's default is the local cluster's name (model/operators/barman-cloud.ts).
+            plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { [BARMAN_REPLICA_SOURCE.objectNameParameter]: e.store, [BARMAN_REPLICA_SOURCE.serverNameParameter]: e.name } },
+          })),
         } : {
           bootstrap: { initdb: { database: database.name, owner: database.owner } },
         }),

@@ -34,7 +34,7 @@ export function objectsFromFiles(files: ReadonlyMap<string, string>): DistObject
 /**
  * Reads every `<env>/*.yaml` below a dist folder (hidden folders such as `.tmp-*` are skipped).
  * With `inClusterOnly`, only the files the environment's own Argo CD Applications apply to its cluster
- * (see {@link inClusterFiles}): what runs on its nodes, without e.g. data-dr.yaml for the DR region.
+ * (see {@link inClusterFiles}): what runs on its nodes, without files an Application sends to another cluster.
  */
 export function readDistDir(distDir: string, options: { inClusterOnly?: boolean } = {}): DistObjects {
   const files = new Map<string, string>();
@@ -75,7 +75,7 @@ export function globRegExp(glob: string): RegExp {
 /**
  * The files of `dist/<env>` that the environment's Argo CD Applications (in gitops.yaml and argocd-admin.yaml) apply to the
  * in-cluster destination (`https://kubernetes.default.svc`), by their `directory.include`/`exclude`. Files no
- * such Application selects are applied elsewhere (data-dr.yaml: the DR region's cluster). Without
+ * such Application selects are applied elsewhere (another cluster). Without
  * Applications for the folder every file counts.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/directory/#including-files
  */

@@ -69,4 +69,8 @@ export interface ValidationOptions {
   readonly edgeNamespaces?: readonly string[];
   /** Namespaces that exist outside the output (installed with their tools). */
   readonly externalNamespaces?: readonly string[];
+  /** The environment being validated (its folder name). */
+  readonly environment?: string;
+  /** The other environment of a disaster-recovery pair (settings platform.yaml `dr.peer`) and its output, when available. */
+  readonly peer?: { readonly environment: string; readonly objects: readonly SourcedObject[] };
 }

@@ -47,17 +47,34 @@ export const postgresBackupSchema = z.strictObject({
   dataCompression: z.enum(['gzip', 'bzip2', 'lz4', 'snappy']).describe('Compression of base backups'),
 });
 
-/** The optional replica cluster in a second region, fed from the primary's object store. */
-export const disasterRecoverySchema = z.strictObject({
-  enabled: z.boolean().describe('Render the replica cluster (dist/<env>/data-dr.yaml, applied to the DR region\'s cluster)'),
-  name: cnpgClusterName.describe('Name of the replica Cluster, e.g. finbot-postgres-dr'),
-  region: awsRegion.describe('Region the replica runs in'),
-  instances: int32(1, 9).describe('Instances of the replica cluster (1 designated primary + standbys)'),
-  destinationPath: s3Path.describe('The replica\'s own archive, used once it is promoted; must differ from backup.destinationPath'),
-  promote: z
+/**
+ * The CloudNativePG distributed topology with the other environment of a disaster-recovery pair
+ * (docs/disaster-recovery.md): both clusters list themselves and the peer in `externalClusters` (read from the
+ * peer's object store, no streaming) and name the same `primary`; the one whose name is `primary` accepts writes,
+ * the other replays the primary's WAL. Facts: model/operators/cloudnative-pg.ts (CNPG_DISTRIBUTED_TOPOLOGY).
+ */
+export const replicationSchema = z.strictObject({
+  primary: cnpgClusterName.describe('The cluster of the topology that accepts writes (spec.replica.primary): this cluster\'s name or the peer\'s; changed only by npm run failover / failback'),
+  bootstrap: z
+    .enum(['initdb', 'peer'])
+    .describe('How this cluster is created: initdb (the first primary) or recovery from the peer\'s archive (a replica, or a rebuilt former primary)'),
+  fenced: z
     .boolean()
-    .describe('Failover (docs/data.md runbook): true turns replica mode off and the replica becomes a primary; keep false otherwise'),
+    .default(false)
+    .describe('Fence every instance (cnpg.io/fencedInstances ["*"]): Postgres stops; set by failover when this region is unreachable'),
+  promotionToken: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=]+$/, { message: 'must be the base64 .status.demotionToken of the former primary' })
+    .optional()
+    .describe('Controlled switchover: the former primary\'s .status.demotionToken (spec.replica.promotionToken); only on the primary'),
+  peer: z.strictObject({
+    environment: name.describe('The other environment of the pair (a folder under config/environments)'),
+    name: cnpgClusterName.describe('The peer\'s Cluster name (its serverName in its object store)'),
+    destinationPath: s3Path.describe('The peer\'s archive (its backup.destinationPath): read here, never written'),
+    region: awsRegion.describe('Region of the peer\'s bucket'),
+  }),
 });
+export type ReplicationSettings = z.infer<typeof replicationSchema>;
 
 /** postgresql.cnpg.io/v1 Cluster settings. */
 export const postgresSchema = z.strictObject({
@@ -73,7 +90,8 @@ export const postgresSchema = z.strictObject({
   antiAffinity: z.enum(['required', 'preferred']).describe('Whether two instances may share a node'),
   database: z.strictObject({ name: name, owner: name }).describe('Database and owner created by initdb'),
   backup: postgresBackupSchema,
-  disasterRecovery: disasterRecoverySchema,
+  /** Absent: a single-region environment (staging). */
+  replication: replicationSchema.optional(),
 });
 
 /** redis.redis.opstreelabs.in/v1beta2 RedisCluster settings. */
@@ -156,33 +174,27 @@ export const dataSchema = z
         message: `${b.destinationPath} is not in this environment's backup bucket ${data.backups.bucket}; use s3://${data.backups.bucket}/postgres (each environment writes only to its own bucket)`,
       });
     }
-    const dr = data.postgres.disasterRecovery;
-    if (dr.enabled && dr.destinationPath.replace(/\/$/, '') === b.destinationPath.replace(/\/$/, '')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['postgres', 'disasterRecovery', 'destinationPath'],
-        message: `the replica must archive to its own path, not to the primary's ${b.destinationPath}: two clusters writing one archive corrupt it`,
-      });
-    } else if (dr.enabled && bucketOf(dr.destinationPath) === data.backups.bucket) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['postgres', 'disasterRecovery', 'destinationPath'],
-        message: `the replica's archive must be in a bucket of the DR region, not in ${data.backups.bucket}`,
-      });
-    }
-    if (dr.promote && !dr.enabled) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['postgres', 'disasterRecovery', 'promote'],
-        message: 'promote is true but disasterRecovery.enabled is false: there is no replica cluster to promote; set enabled: true or promote: false',
-      });
-    }
-    if (dr.enabled && dr.name === data.postgres.name) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['postgres', 'disasterRecovery', 'name'],
-        message: `the replica cluster needs a name of its own (got "${dr.name}", the primary's name); e.g. ${data.postgres.name.replace(/-primary$/, '')}-dr`,
-      });
+    const rep = data.postgres.replication;
+    if (rep) {
+      const at = (...f: string[]) => ['postgres', 'replication', ...f];
+      if (rep.peer.name === data.postgres.name) {
+        ctx.addIssue({ code: 'custom', path: at('peer', 'name'), message: `the peer cluster needs a name of its own (got "${rep.peer.name}", this cluster's name): CNPG tells the two apart by name` });
+      }
+      if (![data.postgres.name, rep.peer.name].includes(rep.primary)) {
+        ctx.addIssue({ code: 'custom', path: at('primary'), message: `"${rep.primary}" is neither this cluster (${data.postgres.name}) nor the peer (${rep.peer.name}); the primary must be one of the two` });
+      }
+      if (rep.peer.destinationPath.replace(/\/$/, '') === b.destinationPath.replace(/\/$/, '')) {
+        ctx.addIssue({ code: 'custom', path: at('peer', 'destinationPath'), message: `the peer must archive to its own path, not to this cluster's ${b.destinationPath}: two clusters writing one archive corrupt it` });
+      } else if (bucketOf(rep.peer.destinationPath) === data.backups.bucket) {
+        ctx.addIssue({ code: 'custom', path: at('peer', 'destinationPath'), message: `the peer's archive must be in the peer region's bucket, not in this environment's ${data.backups.bucket}` });
+      }
+      const isPrimary = rep.primary === data.postgres.name;
+      if (rep.promotionToken !== undefined && !isPrimary) {
+        ctx.addIssue({ code: 'custom', path: at('promotionToken'), message: 'a promotion token is only allowed on the primary (CNPG rejects it on a replica); remove it or make this cluster the primary' });
+      }
+      if (rep.fenced && isPrimary) {
+        ctx.addIssue({ code: 'custom', path: at('fenced'), message: 'the primary cannot be fenced (it would accept no writes anywhere); fence only a demoted cluster' });
+      }
     }
     const redisMajor = /^v?([0-9]+)\./.exec(data.redis.image.tag)?.[1];
     if (redisMajor !== undefined && `v${redisMajor}` !== data.redis.clusterVersion) {

@@ -105,3 +105,53 @@ function instancePorts() {
     { port: POSTGRES_PORTS.status, name: 'status' },
   ];
 }
+
+/**
+ * The distributed topology (two Clusters in two Kubernetes clusters, one of them the primary), as CloudNativePG
+ * v1.30.0 reads `spec.replica` and `spec.externalClusters`:
+ * - api/v1/cluster_funcs.go `IsReplica`: with `enabled` unset, a cluster is a replica exactly when its
+ *   `replica.self` (default: its own name) differs from `replica.primary`; `enabled` set wins (the legacy
+ *   standalone replica cluster, which can only be promoted, never switched back).
+ * - internal/webhook/v1/cluster_webhook.go `validateReplicaMode`: `enabled` and `primary` are mutually
+ *   exclusive; a replica needs a `bootstrap` (recovery or pg_basebackup when the cluster is created);
+ *   `validateReplicaClusterExternalClusters`: `source`, `self` and `primary` must each name an entry of
+ *   `externalClusters`; `validatePromotionToken`: a `promotionToken` only on a cluster that is not a replica.
+ * - docs/src/replica_cluster.md "Distributed Topology": changing `primary` on the primary demotes it and writes
+ *   `.status.demotionToken`; that token as the other cluster's `promotionToken` makes the promotion wait for that
+ *   LSN (no data loss, no rebuild); without a token the promotion is a failover and the former primary must be
+ *   re-cloned if it comes back.
+ * - api/v1/cluster_funcs.go `ShouldPromoteFromReplicaCluster`: a token equal to `.status.lastPromotionToken` is
+ *   not used twice.
+ * - pkg/postgres/configuration.go: a replica cluster runs with `archive_mode = always` (a primary with `on`), so
+ *   the replica's designated primary archives the WAL it replays into its own store: the standby region's
+ *   archive is complete before a failover, and its archiving alerts hold in standby too.
+ * - docs/src/replica_cluster.md "About PostgreSQL Roles": a replica keeps the source's roles and passwords (no
+ *   writes in recovery); on promotion CNPG applies its own application-user password (`<cluster>-app`), so each
+ *   region's apps, which read their own cluster's `-app` Secret, authenticate once their cluster is the primary.
+ */
+export const CNPG_DISTRIBUTED_TOPOLOGY = {
+  /** Status field of a demoted primary holding the token (docs/src/replica_cluster.md, api/v1/cluster_types.go `DemotionToken`). */
+  demotionTokenStatusField: 'demotionToken',
+} as const;
+
+/** True when CloudNativePG runs this `spec.replica` as a replica (api/v1/cluster_funcs.go `IsReplica`, v1.30.0). */
+export function cnpgIsReplica(clusterName: string, replica: { enabled?: boolean; primary?: string; self?: string } | undefined): boolean {
+  if (!replica) return false;
+  if (replica.enabled !== undefined) return replica.enabled;
+  return (replica.self || clusterName) !== replica.primary;
+}
+
+/**
+ * Fencing (pkg/utils/labels_annotations.go `FencedInstanceAnnotation` = `cnpg.io/fencedInstances`; pkg/utils/fencing.go
+ * `FenceAllInstances` = "*", the value a JSON list of instance names): every instance of a fenced cluster is shut
+ * down and accepts no connections (api/v1/cluster_funcs.go, `IsInstanceFenced` checks for "*").
+ */
+export const CNPG_FENCING = { annotation: 'cnpg.io/fencedInstances', all: '["*"]' } as const;
+
+/**
+ * `bootstrap.recovery.database` / `owner` (api/v1/cluster_types.go `BootstrapRecovery`, v1.30.0): "Name of the
+ * database used by the application. Default: `app`", the owner defaulting to the database; docs/src/recovery.md
+ * "Configure the application database": after recovery CNPG creates that database/owner if missing and keeps the
+ * owner's password in `<cluster>-app`. A recovered cluster must therefore name the initdb database and owner.
+ */
+export const CNPG_RECOVERY_APP_DEFAULT = { database: 'app' } as const;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { find, ofKind, settingsOf, synthObjects } from '../helpers';
+import { ENVIRONMENTS, find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 const prod = () => synthObjects('production');
 /** The live colour's Deployment name (release.yaml), e.g. finbot-api-blue: the design values are asserted on it. */
 const liveApi = (env = 'production') => `finbot-api-${settingsOf(env).release.api.active}`;
 
-describe.each(['production', 'staging'])('apps chart (%s): settings to objects', (env) => {
+describe.each(ENVIRONMENTS)('apps chart (%s): settings to objects', (env) => {
   const objs = () => synthObjects(env);
   const api = () => settingsOf(env).apps.api;
   const ns = () => settingsOf(env).platform.namespaces.app;
@@ -110,7 +110,7 @@ describe('platform chart', () => {
   });
 
   it('every namespaceSelector in the output selects a namespace the output creates', () => {
-    for (const env of ['production', 'staging']) {
+    for (const env of ENVIRONMENTS) {
       const objs = synthObjects(env);
       // Operators' namespaces are created when the operators are installed, not by this output.
       const operatorNamespaces: string[] = Object.values(settingsOf(env).data.operatorNamespaces);

@@ -7,7 +7,7 @@ import { smokeTargets, ChecksChart } from '../../charts/checks-chart';
 import { load as yamlLoad } from 'js-yaml';
 import { hstsValue } from '../../constructs/edge';
 import { ngfDataPlaneSelector, ngfResourceName } from '../../model/operators/nginx-gateway-fabric';
-import { find, ofKind, settingsOf, synthObjects } from '../helpers';
+import { ENVIRONMENTS, find, ofKind, settingsOf, synthObjects } from '../helpers';
 
 describe('checks chart', () => {
   it('production: the smoke test checks the api Services that exist, on 3001, at /health, in the app namespace', () => {
@@ -62,7 +62,7 @@ describe('checks chart', () => {
 });
 
 describe('checks chart: the edge', () => {
-  it.each(['production', 'staging'])('%s: the smoke test calls each public host through the NGF Service with the public SNI/Host, requiring HSTS and refusing TLS 1.2', (env) => {
+  it.each(ENVIRONMENTS)('%s: the smoke test calls each public host through the NGF Service with the public SNI/Host, requiring HSTS and refusing TLS 1.2', (env) => {
     const s = settingsOf(env);
     const objs = synthObjects(env);
     const ngf = s.edge.nginxGatewayFabric;

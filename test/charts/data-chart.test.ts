@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { CNPG_RECOVERY_APP_DEFAULT } from '../../model/operators/cloudnative-pg';
 import { schemaProblems } from '../../validation/schema';
-import { chartObjects, find, objectsOf, ofKind, settingsOf, synthObjects as synthObjectsOf, type KubeObject } from '../helpers';
+import { chartObjects, ENVIRONMENTS, find, objectsOf, ofKind, settingsOf, synthObjects as synthObjectsOf, type KubeObject } from '../helpers';
 
 const prodData = chartObjects('production', 'data');
 const stagingData = chartObjects('staging', 'data');
@@ -274,67 +275,64 @@ describe('data chart: staging is smaller and has no second region', () => {
     for (const peer of p.ingress[0].from) expect(peer.namespaceSelector.matchLabels).toEqual({ name: 'staging', 'finbot.io/environment': 'staging' });
   });
 
-  it('no data-dr output', () => {
-    const env = buildEnvironment(settingsOf('staging'));
-    expect(Object.keys(env.charts)).not.toContain('data-dr');
+  it('single-region: no distributed topology, no peer store', () => {
+    const c = find(stagingData, 'Cluster', settingsOf('staging').data.postgres.name);
+    expect(settingsOf('staging').data.postgres.replication).toBeUndefined();
+    expect(c.spec.replica).toBeUndefined();
+    expect(c.spec.externalClusters).toBeUndefined();
+    expect(c.spec.bootstrap.initdb).toBeDefined();
   });
 });
 
-describe('data-dr chart: the replica cluster for the second region (production)', () => {
-  const dr = chartObjects('production', 'data-dr');
+// Every environment of a disaster-recovery pair, read from the settings (docs/disaster-recovery.md).
+const PAIRED = ENVIRONMENTS.filter((e) => settingsOf(e).data.postgres.replication);
 
-  it('a replica cluster following finbot-postgres-primary from its object store', () => {
-    const c = find(dr, 'Cluster', 'finbot-postgres-dr', 'database');
-    expect(c.spec.instances).toBe(2);
-    expect(c.spec.replica).toEqual({ enabled: true, source: 'finbot-postgres-primary' });
-    expect(c.spec.bootstrap).toEqual({ recovery: { source: 'finbot-postgres-primary' } });
-    expect(c.spec.externalClusters).toEqual([{
-      name: 'finbot-postgres-primary',
-      plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'finbot-postgres-primary-origin', serverName: 'finbot-postgres-primary' } },
-    }]);
-    // Same parameters as the primary: a standby needs max_connections etc. at least as high.
-    expect(c.spec.postgresql.parameters).toEqual(find(prodData, 'Cluster', 'finbot-postgres-primary').spec.postgresql.parameters);
+describe.each(PAIRED)('data chart (%s): CloudNativePG distributed topology with the DR peer', (env) => {
+  const s = settingsOf(env);
+  const pg = s.data.postgres;
+  const rep = pg.replication!;
+  const data = chartObjects(env, 'data');
+  const ns = s.platform.namespaces.database;
+  const c = find(data, 'Cluster', pg.name, ns);
+
+  it('names the same primary as the settings, itself as self, the peer as source (replica.enabled unset)', () => {
+    expect(c.spec.replica).toEqual({ primary: rep.primary, source: rep.peer.name, self: pg.name, ...(rep.promotionToken ? { promotionToken: rep.promotionToken } : {}) });
+    expect(c.spec.replica.enabled).toBeUndefined();
   });
 
-  it('reads the primary\'s archive without pruning it, and archives to its own path after promotion', () => {
-    const origin = find(dr, 'ObjectStore', 'finbot-postgres-primary-origin', 'database');
-    expect(origin.spec.configuration.destinationPath).toBe('s3://finbot-backups/postgres');
-    expect(origin.spec.retentionPolicy).toBeUndefined();
-    const own = find(dr, 'ObjectStore', 'finbot-postgres-dr-backup', 'database');
-    expect(own.spec.configuration.destinationPath).toBe('s3://finbot-backups-dr/postgres');
-    expect(own.spec.instanceSidecarConfiguration.env).toEqual([{ name: 'AWS_DEFAULT_REGION', value: 'us-east-1' }]);
-    expect(find(dr, 'Cluster', 'finbot-postgres-dr').spec.plugins[0].parameters).toEqual({ barmanObjectName: 'finbot-postgres-dr-backup' });
+  it('lists itself and the peer as external clusters, each with an explicit serverName', () => {
+    expect(c.spec.externalClusters).toEqual([
+      { name: pg.name, plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: `${pg.name}-backup`, serverName: pg.name } } },
+      { name: rep.peer.name, plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: `${rep.peer.name}-peer`, serverName: rep.peer.name } } },
+    ].sort((a, b) => (a.name < b.name ? -1 : 1)));
   });
 
-  it('the DR cluster\'s database namespace gets the same policies, prefixed, for the replica\'s pods', () => {
-    const names = ofKind(dr, 'NetworkPolicy').map((p) => p.metadata.name).sort();
-    expect(names).toEqual([
-      'finbot-postgres-dr-allow-dns-egress',
-      'finbot-postgres-dr-allow-postgres-from-app',
-      'finbot-postgres-dr-allow-postgres-from-cnpg-operator',
-      'finbot-postgres-dr-allow-postgres-replication',
-      'finbot-postgres-dr-allow-postgres-to-kube-api-and-s3',
-      'finbot-postgres-dr-allow-prometheus-scrape-postgres',
-      'finbot-postgres-dr-default-deny-all',
-    ]);
-    const repl = policy(dr, 'finbot-postgres-dr-allow-postgres-replication', 'database').spec;
-    expect(repl.podSelector).toEqual({ matchLabels: { 'cnpg.io/cluster': 'finbot-postgres-dr' } });
+  it('reads the peer\'s archive without pruning it, in the peer\'s region; archives to its own path', () => {
+    const peer = find(data, 'ObjectStore', `${rep.peer.name}-peer`, ns);
+    expect(peer.spec.configuration.destinationPath).toBe(rep.peer.destinationPath);
+    expect(peer.spec.retentionPolicy).toBeUndefined();
+    expect(peer.spec.instanceSidecarConfiguration.env).toEqual([{ name: 'AWS_DEFAULT_REGION', value: rep.peer.region }]);
+    expect(find(data, 'ObjectStore', `${pg.name}-backup`, ns).spec.configuration.destinationPath).toBe(pg.backup.destinationPath);
+    expect(c.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: `${pg.name}-backup` } }]);
   });
 
-  it('promote: true (failover) turns replica mode off', () => {
-    const s = settingsOf('production');
-    const promoted = { ...s, data: { ...s.data, postgres: { ...s.data.postgres, disasterRecovery: { ...s.data.postgres.disasterRecovery, promote: true } } } };
-    const c = find(objectsOf(buildEnvironment(promoted)), 'Cluster', 'finbot-postgres-dr');
-    expect(c.spec.replica).toEqual({ enabled: false, source: 'finbot-postgres-primary' });
+  it('bootstraps by initdb or by recovery from the peer, as set', () => {
+    const app = { database: pg.database.name, owner: pg.database.owner };
+    expect(c.spec.bootstrap).toEqual(rep.bootstrap === 'peer' ? { recovery: { source: rep.peer.name, ...app } } : { initdb: app });
+    // Not CNPG's recovery default (app/app): the -app Secret the apps read must be the database owner's.
+    expect(pg.database.name).not.toBe(CNPG_RECOVERY_APP_DEFAULT.database);
   });
 
-  it('switched by the setting', () => {
-    const s = settingsOf('production');
-    const off = { ...s, data: { ...s.data, postgres: { ...s.data.postgres, disasterRecovery: { ...s.data.postgres.disasterRecovery, enabled: false } } } };
-    const env = buildEnvironment(off);
-    expect(Object.keys(env.charts)).not.toContain('data-dr');
-    expect(buildEnvironment(s).charts['data-dr']).toBeDefined();
-    expect(objectsOf(env).filter((o) => o.metadata.name === 'finbot-postgres-dr')).toEqual([]);
+  it('fenced exactly when the settings say so', () => {
+    expect((c.metadata.annotations ?? {})['cnpg.io/fencedInstances']).toBe(rep.fenced ? '["*"]' : undefined);
+  });
+
+  it('the other settings of the pair: promote, fence and token map to the Cluster', () => {
+    const other = rep.primary === pg.name ? rep.peer.name : pg.name;
+    const flipped = { ...s, data: { ...s.data, postgres: { ...pg, replication: { ...rep, primary: other, fenced: other !== pg.name } } } };
+    const f = find(objectsOf(buildEnvironment(flipped)), 'Cluster', pg.name, ns);
+    expect(f.spec.replica.primary).toBe(other);
+    expect((f.metadata.annotations ?? {})['cnpg.io/fencedInstances']).toBe(other !== pg.name ? '["*"]' : undefined);
   });
 });
 
@@ -342,7 +340,7 @@ describe('data chart: CRD schema validation catches invalid custom resources', (
   const clone = <T>(o: T): any => JSON.parse(JSON.stringify(o));
 
   it('the committed objects are valid', async () => {
-    for (const o of [...prodData, ...chartObjects('production', 'data-dr'), ...stagingData]) {
+    for (const o of [...prodData, ...PAIRED.flatMap((e) => chartObjects(e, 'data')), ...stagingData]) {
       expect(await schemaProblems(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
     }
   });
@@ -378,7 +376,7 @@ describe('data chart: CRD schema validation catches invalid custom resources', (
   });
 });
 
-describe.each(['production', 'staging'])('data chart (%s): Redis snapshot backups', (env) => {
+describe.each(ENVIRONMENTS)('data chart (%s): Redis snapshot backups', (env) => {
   const s = settingsOf(env);
   const objs = synthObjectsOf(env);
   const cache = s.platform.namespaces.cache;

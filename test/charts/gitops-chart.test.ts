@@ -51,7 +51,6 @@ describe.each(ENVIRONMENTS)('%s: Argo CD objects', (env) => {
     const applied = files.map(([f]) => `${f}.yaml`).filter((f) => !exclude.test(f));
     expect(applied).not.toContain('gitops.yaml');
     expect(applied).not.toContain('argocd-admin.yaml');
-    expect(applied).not.toContain('data-dr.yaml');
     expect(applied).toEqual(expect.arrayContaining(['platform.yaml', 'apps.yaml', 'data.yaml', 'checks.yaml']));
   });
 
@@ -132,9 +131,14 @@ describe('admin chart guards', () => {
     expect(() => renderObjects(env)).toThrow('objects changed after the argocd-admin chart derived its project scope');
   });
 
-  it('the DR chart of production is neither applied nor admitted here', () => {
-    const drNames = new Set(chartObjects('production', 'data-dr').map((o) => o.metadata.name));
-    const p = find(chartObjects('production', 'argocd-admin'), 'AppProject', 'finbot-production');
-    expect(p.spec.clusterResourceWhitelist.filter((c: any) => drNames.has(c.name))).toEqual([]);
+  it('each environment of a DR pair renders its own Applications, for its own cluster and folder', () => {
+    for (const env of ENVIRONMENTS.filter((e) => settingsOf(e).platform.dr)) {
+      const apps = chartObjects(env, 'gitops').filter((o) => o.kind === 'Application');
+      expect(apps.length).toBeGreaterThan(0);
+      for (const a of apps as any[]) {
+        expect(a.spec.destination.server ?? 'https://kubernetes.default.svc').toBe('https://kubernetes.default.svc');
+        expect(a.spec.source.path).toBe(`dist/${env}`);
+      }
+    }
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
 import { ALERT_METRICS, walArchiveAlertSeconds } from '../../charts/alerts/finbot-alerts';
 import { promqlProblems } from '../../constructs/prometheus-rule';
-import { find, ofKind, settingsOf, synthObjects } from '../helpers';
+import { ENVIRONMENTS, find, ofKind, settingsOf, synthObjects } from '../helpers';
 import { optionsFor } from '../../validation/run';
 
 const prod = () => synthObjects('production');
@@ -236,7 +236,7 @@ describe('monitoring namespace NetworkPolicies', () => {
 describe('kube-state-metrics, cert-manager and cAdvisor scrapes', () => {
   const ksmSelector = (env: string) => ({ 'app.kubernetes.io/name': 'kube-state-metrics', 'app.kubernetes.io/instance': env });
 
-  for (const env of ['production', 'staging']) {
+  for (const env of ENVIRONMENTS) {
     it(`${env}: kube-state-metrics runs in monitoring with the pinned image, settings resources and a ServiceMonitor Prometheus loads`, () => {
       const objs = synthObjects(env);
       const d = find(objs, 'Deployment', 'kube-state-metrics', 'monitoring');
@@ -311,7 +311,7 @@ describe('observability: staging', () => {
 });
 
 describe('alert routing: Alertmanager configuration from settings, credentials from Vault', () => {
-  for (const env of ['production', 'staging']) {
+  for (const env of ENVIRONMENTS) {
     const objs = () => synthObjects(env);
     const am = () => settingsOf(env).observability.alertmanager;
     const es = () => find(objs(), 'ExternalSecret', 'alertmanager-main-config', 'monitoring');

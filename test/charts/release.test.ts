@@ -19,6 +19,8 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
   const objs = synthObjects(env);
   const release = settingsOf(env).release.api;
   const idle = release.active === 'blue' ? 'green' : 'blue';
+  // The app namespace (not the environment's name: production-dr runs in `production` too).
+  const ns = settingsOf(env).platform.namespaces.app;
   const deployments = ofKind(objs, 'Deployment').filter((d) => d.metadata.name.startsWith('finbot-api'));
 
   it('renders both colours, each with its own tag', () => {
@@ -78,13 +80,13 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
     }
     const vs = find(objs, 'VirtualService', 'finbot-api');
     // The Service host, and the public host the edge forwards with its own Host header.
-    expect(vs.spec.hosts).toEqual([`finbot-api.${env}.svc.cluster.local`, settingsOf(env).edge.hosts.api]);
-    const to = (subset: string, weight: number) => ({ destination: { host: `finbot-api-colours.${env}.svc.cluster.local`, subset, port: { number: 3001 } }, weight });
+    expect(vs.spec.hosts).toEqual([`finbot-api.${ns}.svc.cluster.local`, settingsOf(env).edge.hosts.api]);
+    const to = (subset: string, weight: number) => ({ destination: { host: `finbot-api-colours.${ns}.svc.cluster.local`, subset, port: { number: 3001 } }, weight });
     const canary = release.canaryPercent;
     for (const route of vs.spec.http) expect(route.route).toEqual(canary === 0 ? [to(release.active, 100)] : [to(release.active, 100 - canary), to(idle, canary)]);
     const preview = find(objs, 'VirtualService', 'finbot-api-preview');
     expect(preview.spec.http[0].route).toEqual([
-      { destination: { host: `finbot-api-colours.${env}.svc.cluster.local`, subset: idle, port: { number: 3001 } }, weight: 100 },
+      { destination: { host: `finbot-api-colours.${ns}.svc.cluster.local`, subset: idle, port: { number: 3001 } }, weight: 100 },
     ]);
   });
 });

@@ -3,9 +3,9 @@ import { POSTGRES_APP_STORE, POSTGRES_URI_KEY, vaultConsumers } from '../../char
 import { APP_SECRET_NAME, BACKUP_CREDS_SECRET, REDIS_PASSWORD_SECRET, SECRET_STORE_NAME } from '../../constructs/secret-names';
 import { cnpgAppSecretName, CNPG_APP_SECRET_KEYS } from '../../model/operators/cloudnative-pg';
 import { vaultHelmConfigMapName, VAULT_HELM_REPO } from '../../model/operators/vault';
-import { find, ofKind, settingsOf, synthObjects } from '../helpers';
+import { ENVIRONMENTS, find, ofKind, settingsOf, synthObjects } from '../helpers';
 
-const ENVS = ['production', 'staging'] as const;
+const ENVS = ENVIRONMENTS;
 
 describe.each(ENVS)('secrets chart (%s): Vault through vault-helm', (env) => {
   const objs = synthObjects(env);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../config/load';
-import { scratchSettings } from '../helpers';
+import { ENVIRONMENTS, scratchSettings } from '../helpers';
 
 const scratch = scratchSettings();
 beforeEach(() => scratch.setup());
@@ -13,11 +13,11 @@ describe('data.yaml settings', () => {
     const prod = loadSettings('production', scratch.dir).data;
     expect(prod.postgres.instances).toBe(3);
     expect(prod.postgres.backup.rpoMinutes).toBe(60);
-    expect(prod.postgres.disasterRecovery.enabled).toBe(true);
+    expect(prod.postgres.replication?.peer.environment).toBe(loadSettings('production', scratch.dir).platform.dr?.peer);
     expect(prod.redis.clusterSize).toBe(3);
     const staging = loadSettings('staging', scratch.dir).data;
     expect(staging.postgres.instances).toBeLessThan(prod.postgres.instances);
-    expect(staging.postgres.disasterRecovery.enabled).toBe(false);
+    expect(staging.postgres.replication).toBeUndefined();
   });
 
   it('rejects an archive timeout that is not below the RPO, naming the field', () => {
@@ -35,30 +35,41 @@ describe('data.yaml settings', () => {
     expect(e.problem).toContain('derived from backup.archiveTimeoutMinutes');
   });
 
-  it('rejects a DR archive path equal to the primary\'s', () => {
+  it('rejects a peer archive path equal to this cluster\'s', () => {
     edit('production', 'destinationPath: s3://finbot-backups-dr/postgres', 'destinationPath: s3://finbot-backups/postgres/');
     const e = errorOf('production');
-    expect(e.field).toBe('postgres.disasterRecovery.destinationPath');
-    expect(e.problem).toContain('the replica must archive to its own path, not to the primary\'s s3://finbot-backups/postgres');
+    expect(e.field).toBe('postgres.replication.peer.destinationPath');
+    expect(e.problem).toContain('the peer must archive to its own path, not to this cluster\'s s3://finbot-backups/postgres');
   });
 
-  it('rejects a DR cluster named like the primary', () => {
+  it('rejects a peer cluster named like this one', () => {
     edit('production', 'name: finbot-postgres-dr', 'name: finbot-postgres-primary');
     const e = errorOf('production');
-    expect(e.field).toBe('postgres.disasterRecovery.name');
-    expect(e.problem).toContain('e.g. finbot-postgres-dr');
+    expect(e.field).toBe('postgres.replication.peer.name');
+    expect(e.problem).toContain('the peer cluster needs a name of its own');
   });
 
-  it('rejects promote without a replica cluster', () => {
-    edit('staging', 'promote: false', 'promote: true');
-    const e = errorOf('staging');
-    expect(e.field).toBe('postgres.disasterRecovery.promote');
-    expect(e.problem).toBe('promote is true but disasterRecovery.enabled is false: there is no replica cluster to promote; set enabled: true or promote: false');
+  it('rejects a primary outside the pair', () => {
+    edit('production', /primary: finbot-postgres-primary\n/, 'primary: finbot-postgres-other\n');
+    const e = errorOf('production');
+    expect(e.field).toBe('postgres.replication.primary');
+    expect(e.problem).toContain('is neither this cluster (finbot-postgres-primary) nor the peer (finbot-postgres-dr)');
   });
 
-  it('checks DR rules only when DR is enabled', () => {
-    edit('staging', 'destinationPath: s3://finbot-staging-backups-dr/postgres', 'destinationPath: s3://finbot-staging-backups/postgres');
-    expect(loadSettings('staging', scratch.dir).data.postgres.disasterRecovery.enabled).toBe(false);
+  it('rejects fencing the primary and a promotion token on a replica', () => {
+    edit('production', 'fenced: false', 'fenced: true');
+    expect(errorOf('production').field).toBe('postgres.replication.fenced');
+    scratch.cleanup();
+    scratch.setup();
+    edit('production-dr', 'fenced: false', 'fenced: false\n    promotionToken: abc=');
+    expect(errorOf('production-dr').field).toBe('postgres.replication.promotionToken');
+  });
+
+  it('rejects a role that disagrees with the primary (the failover commands change both)', () => {
+    scratch.edit('production', 'platform', 'role: active', 'role: standby');
+    const e = errorOf('production');
+    expect(e.field).toBe('dr.role');
+    expect(e.problem).toContain('run npm run failover / failback');
   });
 
   it('rejects a Postgres archive outside the environment\'s own backup bucket (staging once wrote into production\'s)', () => {
@@ -68,17 +79,24 @@ describe('data.yaml settings', () => {
     expect(e.problem).toContain("is not in this environment's backup bucket finbot-staging-backups");
   });
 
-  it('rejects a DR archive in the primary region\'s bucket', () => {
+  it('rejects a peer archive in this environment\'s bucket', () => {
     edit('production', 'destinationPath: s3://finbot-backups-dr/postgres', 'destinationPath: s3://finbot-backups/dr');
-    expect(errorOf('production').problem).toContain('must be in a bucket of the DR region');
+    expect(errorOf('production').problem).toContain('must be in the peer region\'s bucket');
   });
 
-  it('no two environments share a backup bucket (primary or DR)', () => {
-    const buckets = ['production', 'staging'].flatMap((env) => {
-      const d = loadSettings(env).data;
-      return [d.backups.bucket, /^s3:\/\/([^/]+)/.exec(d.postgres.disasterRecovery.destinationPath)![1]];
-    });
+  it('no two environments share a backup bucket', () => {
+    const buckets = ENVIRONMENTS.map((env) => loadSettings(env).data.backups.bucket);
     expect(new Set(buckets).size).toBe(buckets.length);
+  });
+
+  it('each peer archive is the peer environment\'s own archive (the declared replication source)', () => {
+    for (const env of ENVIRONMENTS) {
+      const rep = loadSettings(env).data.postgres.replication;
+      if (!rep) continue;
+      const peer = loadSettings(rep.peer.environment).data;
+      expect(rep.peer.destinationPath).toBe(peer.postgres.backup.destinationPath);
+      expect(rep.peer.name).toBe(peer.postgres.name);
+    }
   });
 
   it('rejects a six-field schedule for the snapshot CronJobs', () => {

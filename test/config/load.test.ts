@@ -1,8 +1,9 @@
-import { writeFileSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listEnvironments, loadSettings } from '../../config/load';
+import { ENVIRONMENTS_DIR } from '../../config/paths';
 import { scratchSettings } from '../helpers';
 
 const scratch = scratchSettings();
@@ -12,8 +13,10 @@ const errorOf = (env: string) => scratch.errorOf(env);
 const edit = (env: string, section: string, from: string | RegExp, to: string) => scratch.edit(env, section, from, to);
 
 describe('loadSettings', () => {
-  it('lists production and staging', () => {
-    expect(listEnvironments(scratch.dir)).toEqual(['production', 'staging']);
+  it('lists the folders of config/environments, sorted', () => {
+    const folders = readdirSync(ENVIRONMENTS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect(folders).toEqual(expect.arrayContaining(['production', 'production-dr', 'staging']));
+    expect(listEnvironments(scratch.dir)).toEqual(folders);
   });
 
   it('loads the committed environments: the values of their files, under their own name', () => {
@@ -29,7 +32,7 @@ describe('loadSettings', () => {
   it('rejects an unknown environment, naming the known ones', () => {
     const e = errorOf('prod');
     expect(e.message).toContain('unknown environment "prod"');
-    expect(e.message).toContain('production, staging');
+    expect(e.message).toContain(listEnvironments(scratch.dir).join(', '));
   });
 
   it('rejects an unknown field with file and path', () => {
@@ -108,6 +111,7 @@ describe('loadSettings', () => {
   it('lists only folders as environments', () => {
     mkdirSync(join(scratch.dir, 'qa'));
     writeFileSync(join(scratch.dir, 'README'), 'x');
-    expect(listEnvironments(scratch.dir)).toEqual(['production', 'qa', 'staging']);
+    const before = listEnvironments(ENVIRONMENTS_DIR);
+    expect(listEnvironments(scratch.dir)).toEqual([...before, 'qa'].sort());
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PostgresCluster } from '../../constructs/postgres-cluster';
 import { chart, objectOf, pgProps, store } from './data-fixtures';
+import { cnpgIsReplica } from '../../model/operators/cloudnative-pg';
 
 describe('PostgresCluster', () => {
   it('defaults: unsupervised updates, required anti-affinity per node, zone spread, archive_timeout 5min, initdb finbot', () => {
@@ -60,22 +61,37 @@ describe('PostgresCluster', () => {
     expect(spec.affinity.podAntiAffinityType).toBe('preferred');
   });
 
-  it('replicaOf makes a replica cluster that recovers from and follows the origin store', () => {
+  it('topology: a replica of the peer in CNPG\'s distributed topology (replica.enabled unset, both clusters external)', () => {
     const c = chart();
-    new PostgresCluster(c, 'pg', { ...pgProps, name: 'dr', backupStore: store(c, 'own', 's3://bucket/dr'), replicaOf: { clusterName: 'pg', originStore: store(c, 'origin') } });
+    new PostgresCluster(c, 'pg', { ...pgProps, name: 'dr', backupStore: store(c, 'own', 's3://bucket/dr'), topology: { peerName: 'pg', peerStore: store(c, 'peer'), primary: 'pg', bootstrapFromPeer: true } });
     const spec = objectOf(c, 'Cluster').spec;
-    expect(spec.replica).toEqual({ enabled: true, source: 'pg' });
-    expect(spec.bootstrap).toEqual({ recovery: { source: 'pg' } });
-    expect(spec.externalClusters).toEqual([{ name: 'pg', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'origin', serverName: 'pg' } } }]);
+    expect(spec.replica).toEqual({ primary: 'pg', source: 'pg', self: 'dr' });
+    expect(spec.bootstrap).toEqual({ recovery: { source: 'pg', database: 'finbot', owner: 'finbot' } });
+    expect(spec.externalClusters).toEqual([
+      { name: 'dr', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'own', serverName: 'dr' } } },
+      { name: 'pg', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'peer', serverName: 'pg' } } },
+    ]);
     expect(spec.plugins[0].parameters.barmanObjectName).toBe('own');
+    expect(cnpgIsReplica('dr', spec.replica)).toBe(true);
   });
 
-  it('promoted: replica mode off, still bootstrapped from the origin', () => {
+  it('topology: the primary keeps initdb, carries a promotion token; a fenced cluster gets cnpg.io/fencedInstances ["*"]', () => {
     const c = chart();
-    new PostgresCluster(c, 'pg', { ...pgProps, name: 'dr', replicaOf: { clusterName: 'pg', originStore: store(c, 'origin'), promoted: true } });
+    new PostgresCluster(c, 'pg', { ...pgProps, name: 'dr', backupStore: store(c, 'own', 's3://bucket/dr'), topology: { peerName: 'pg', peerStore: store(c, 'peer'), primary: 'dr', promotionToken: 'abc=' } });
     const spec = objectOf(c, 'Cluster').spec;
-    expect(spec.replica).toEqual({ enabled: false, source: 'pg' });
-    expect(spec.bootstrap).toEqual({ recovery: { source: 'pg' } });
+    expect(spec.replica).toEqual({ primary: 'dr', source: 'pg', self: 'dr', promotionToken: 'abc=' });
+    expect(spec.bootstrap.initdb).toBeDefined();
+    expect(cnpgIsReplica('dr', spec.replica)).toBe(false);
+    const f = chart();
+    new PostgresCluster(f, 'pg', { ...pgProps, name: 'dr', backupStore: store(f, 'own', 's3://bucket/dr'), topology: { peerName: 'pg', peerStore: store(f, 'peer'), primary: 'pg', fenced: true } });
+    expect(objectOf(f, 'Cluster').metadata.annotations).toEqual({ 'cnpg.io/fencedInstances': '["*"]' });
+  });
+
+  it('topology: refuses a token on a replica, a primary outside the pair, and no own store', () => {
+    const c = chart();
+    expect(() => new PostgresCluster(c, 'a', { ...pgProps, name: 'dr', backupStore: store(c, 'own', 's3://bucket/dr'), topology: { peerName: 'pg', peerStore: store(c, 'peer'), primary: 'pg', promotionToken: 'x' } })).toThrow('only allowed on the primary');
+    expect(() => new PostgresCluster(c, 'b', { ...pgProps, name: 'dr', backupStore: store(c, 'own2', 's3://bucket/dr'), topology: { peerName: 'pg', peerStore: store(c, 'peer2'), primary: 'other' } })).toThrow('is neither dr nor pg');
+    expect(() => new PostgresCluster(c, 'c', { ...pgProps, name: 'dr', topology: { peerName: 'pg', peerStore: store(c, 'peer3'), primary: 'pg' } })).toThrow('topology needs a backupStore');
   });
 
   it('rejects less than one instance', () => {
@@ -97,8 +113,8 @@ describe('PostgresCluster', () => {
 
   it('rejects a replica archiving into its origin\'s path', () => {
     const c = chart();
-    expect(() => new PostgresCluster(c, 'pg', { ...pgProps, backupStore: store(c, 'a'), replicaOf: { clusterName: 'x', originStore: store(c, 'b') } }))
-      .toThrow('backupStore and replicaOf.originStore both point at s3://bucket/pg');
+    expect(() => new PostgresCluster(c, 'pg', { ...pgProps, backupStore: store(c, 'a'), topology: { peerName: 'x', peerStore: store(c, 'b'), primary: 'pg' } }))
+      .toThrow('backupStore and topology.peerStore both point at s3://bucket/pg');
   });
 
   it('rejects an object store of another namespace', () => {

@@ -6,7 +6,7 @@ import { listEnvironments, loadSettings } from '../../config/load';
 import { REPO_ROOT } from '../../config/paths';
 import { otherColour } from '../../config/sections/release';
 import { applyEdits, CommandError, NO_CLUSTER, planFinish, planPrepare, planPromote, planSetImage, writeEdits, type ClusterView } from '../../tools/release/release-commands';
-import { copyEnvironments } from '../helpers';
+import { copyEnvironments, ENVIRONMENTS } from '../helpers';
 
 let dir: string;
 // The committed settings may be anywhere in a release (a handover between prepare and finish, either colour
@@ -186,7 +186,7 @@ describe('the CLIs', () => {
     expect(bad.stderr).toContain('error: invalid tag "latest"');
     const env = cli('set-image.ts', 'prod', 'api', 'v1', '--no-synth');
     expect(env.status).toBe(1);
-    expect(env.stderr).toContain('error: unknown environment "prod"; known environments: production, staging');
+    expect(env.stderr).toContain(`error: unknown environment "prod"; known environments: ${ENVIRONMENTS.join(', ')}`);
     const ok = cli('set-image.ts', 'staging', 'web', 'v4.2.0', '--no-synth');
     expect(ok.status).toBe(0);
     expect(settings('staging').apps.web.image.tag).toBe('v4.2.0');

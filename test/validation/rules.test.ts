@@ -6,7 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../validation/registry';
 import type { SourcedObject, ValidationOptions } from '../../validation/types';
-import { add, apiPod, fullProduction, get, LIVE_API, PRODUCTION_OPTIONS, remove, violationsOf } from './fixtures';
+import { loadSettings } from '../../config/load';
+import { add, apiPod, fullProduction, get, LIVE_API, PRODUCTION_OPTIONS, realOutput, remove, violationsOf } from './fixtures';
+
+/** Production's disaster-recovery peer, its output and settings (the dr/ rules compare the two). */
+const PROD = loadSettings('production');
+const DR_PEER = PROD.platform.dr!.peer;
+const DR = loadSettings(DR_PEER);
+const drPeer = (breakPeer: (objects: SourcedObject[]) => void = () => undefined): ValidationOptions => {
+  const objects = realOutput(DR_PEER);
+  breakPeer(objects);
+  return { peer: { environment: DR_PEER, objects } };
+};
 
 interface Case {
   readonly rule: string;
@@ -39,6 +50,12 @@ const ingress = (over: Record<string, any> = {}, backend: Record<string, any> = 
 });
 
 const CASES: readonly Case[] = [
+  { rule: 'dr/one-primary', name: 'production names the DR cluster primary: no writable primary, the pair disagrees', options: drPeer(), breakIt: (o) => { get(o, 'Cluster', PROD.data.postgres.name).spec.replica.primary = DR.data.postgres.name; }, expect: '0 writable primaries' },
+  { rule: 'dr/one-primary', name: 'production fenced while still the primary', options: drPeer(), breakIt: (o) => { get(o, 'Cluster', PROD.data.postgres.name).metadata.annotations['cnpg.io/fencedInstances'] = '["*"]'; }, expect: '0 writable primaries' },
+  { rule: 'dr/one-primary', name: 'the DR cluster promotes itself too: two primaries', options: drPeer(), breakIt: () => undefined, brokenOptions: drPeer((p) => { get(p, 'Cluster', DR.data.postgres.name).spec.replica.primary = DR.data.postgres.name; }), expect: '2 writable primaries' },
+  { rule: 'dr/no-cross-environment-references', name: 'the Redis snapshot job uploads into the DR region\'s bucket', options: drPeer(), breakIt: (o) => { get(o, 'CronJob', `${PROD.data.redis.name}-backup`).spec.jobTemplate.spec.template.spec.containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === 'BUCKET').value = DR.data.backups.bucket; }, expect: `bucket ${DR.data.backups.bucket} of ${DR_PEER}` },
+  { rule: 'dr/no-cross-environment-references', name: 'an HTTPRoute serves a host of the DR region', options: drPeer(), breakIt: (o) => { get(o, 'HTTPRoute', 'finbot-api').spec.hostnames.push(DR.edge.hosts.api); }, expect: `host ${DR.edge.hosts.api} of ${DR_PEER}` },
+  { rule: 'dr/no-cross-environment-references', name: 'the Vault config seals with the DR region\'s KMS key', options: drPeer(), breakIt: (o) => { const cm = o.find((s) => JSON.stringify(s.object).includes(`kms_key_id = \\"${PROD.secrets.vault.awskms.kmsKeyId}\\"`))!.object; const text = JSON.stringify(cm).replace(PROD.secrets.vault.awskms.kmsKeyId, DR.secrets.vault.awskms.kmsKeyId); Object.assign(cm, JSON.parse(text)); }, expect: `KMS key ${DR.secrets.vault.awskms.kmsKeyId}` },
   // schema
   { rule: 'schema/invalid', name: 'core: replicas is a string', breakIt: (o) => { get(o, 'Deployment', 'finbot-api').spec.replicas = 'three'; }, expect: 'integer' },
   { rule: 'schema/invalid', name: 'CRD (CNPG Cluster): instances missing', breakIt: (o) => { delete get(o, 'Cluster', 'finbot-postgres-primary').spec.instances; }, expect: 'instances' },
@@ -186,6 +203,16 @@ const CASES: readonly Case[] = [
     const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
     rules.find((r: any) => r.alert === 'CertificateExpiringSoon').expr = 'certmanager_certificate_expiration_timestamp_seconds - time() < 1209600';
   }, expect: 'alert CertificateExpiringSoon never fires if its series vanish' },
+  { rule: 'monitoring/alert-runbook', name: 'an alert whose runbook_url points outside the repository\'s runbooks', breakIt: (o) => {
+    const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+    rules.find((r: any) => r.alert === 'FinbotHighErrorRate').annotations.runbook_url = 'https://wiki.finbot.internal/FinbotHighErrorRate';
+  }, expect: 'does not point to docs/runbooks/<file>.md' },
+  { rule: 'monitoring/alert-runbook', name: 'an alert without severity and runbook_url', breakIt: (o) => {
+    const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+    const r = rules.find((x: any) => x.alert === 'RedisDown');
+    delete r.labels.severity;
+    delete r.annotations.runbook_url;
+  }, expect: 'alert RedisDown has no severity' },
   { rule: 'monitoring/prometheus-rbac', name: 'cluster-wide pod/service discovery and ConfigMap read (the old ClusterRole)', breakIt: (o) => {
     get(o, 'ClusterRole', 'monitoring-finbot-prometheus').rules.push({ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
   }, expect: 'may list services, endpoints, pods in every namespace' },

@@ -36,7 +36,7 @@ function main(argv: readonly string[]): number {
   });
   const dist = values.dist !== undefined ? resolve(values.dist) : DIST_DIR;
   const config = values.config !== undefined ? resolve(values.config) : ENVIRONMENTS_DIR;
-  // What runs on the environment's nodes: files its Argo CD Applications apply elsewhere (the DR region's) are left out.
+  // What runs on the environment's nodes: files its Argo CD Applications apply elsewhere are left out.
   const objects = readDistDir(dist, { inClusterOnly: true });
   const known = listEnvironments(config);
   const selected = envs.length > 0 ? envs : [...objects.keys()].filter((e) => known.includes(e));
