@@ -10,13 +10,15 @@
  * app, nothing runs at load; the snapshot's prelude calls {@link warmUp} and later {@link cli}.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { buildEnvironment } from './charts/environment';
 import { listEnvironments, loadAllSettings, loadSettings, SettingsError } from './config/load';
 import { DIST_DIR, ENVIRONMENTS_DIR, REPO_ROOT } from './config/paths';
 import { DistLockedError } from './model/dist-journal';
+import { sourceStream } from './model/source-stream';
 import { changeLine } from './synth/change-summary';
 import { renderEnvironment } from './synth/render';
 import { mirror, writeDist, type RenderedEnvironment } from './synth/write-dist';
@@ -26,7 +28,7 @@ import { validateRendered } from './validation/run';
 const HELP = `Synthesizes dist/<env>/*.yaml from config/environments/<env>/*.yaml.
 
 Usage: npm run synth [-- [options] [ENV ...]]
-       npx cdk8s synth            (same, then runs the validation plugin of cdk8s.yaml)
+       npm run synth:cli          (the cdk8s CLI: same, then the validation plugin of cdk8s.yaml)
 
   ENV            environment(s) to synthesize (default: all; also FINBOT_ENV=production,staging)
   --stdout       print the rendered YAML of ENV to stdout (helm template style); dist/ is not touched
@@ -46,6 +48,15 @@ Environment variables (for tests and fixtures):
 Exit codes: 0 written (or unchanged), 1 refused (settings, validation, code error), 2 usage error.`;
 
 const OPTIONS = new Set(['--help', '-h', '--stdout', '--no-validate', '--verbose']);
+
+/**
+ * Is this the folder the cdk8s CLI synthesizes into for `--stdout`? cdk8s-cli 2.207.60 makes it with
+ * `fs.mkdtemp(path.join(os.tmpdir(), 'cdk8s-'))` (lib/util.js `mkdtemp`, used by lib/cli/cmds/synth.js for
+ * `--stdout`); otherwise it uses `--output` or cdk8s.yaml's `output` (.cdk8s-out).
+ */
+function isCliStdoutDir(dir: string): boolean {
+  return dirname(resolve(dir)) === resolve(tmpdir()) && /^cdk8s-[A-Za-z0-9]{6}$/.test(basename(dir));
+}
 
 /** A refusal with a message of its own (no stack trace, exit 1). */
 class Refused extends Error {}
@@ -106,11 +117,7 @@ async function main(argv: readonly string[], io: Io): Promise<number> {
 
   if (toStdout) {
     // helm template style: one stream, each file's documents after a `# Source:` comment.
-    const out: string[] = [];
-    for (const [name, files] of rendered) {
-      for (const [file, text] of files) out.push(`---\n# Source: ${name}/${file}\n${text}`);
-    }
-    io.out(out.join(''));
+    io.out(sourceStream(rendered));
     return 0;
   }
 
@@ -125,7 +132,14 @@ async function main(argv: readonly string[], io: Io): Promise<number> {
   });
   // The cdk8s CLI runs its validation plugins on what the app leaves in CDK8S_OUTDIR.
   const cliOut = env.CDK8S_OUTDIR;
-  if (cliOut && resolve(cliOut) !== distDir) mirror(distDir, rendered.keys(), cliOut);
+  if (cliOut && resolve(cliOut) !== distDir) {
+    if (isCliStdoutDir(cliOut)) {
+      // `cdk8s synth --stdout` pipes every file of its folder to stdout at once: leave it one stream
+      // (model/source-stream.ts), which it prints whole, without MaxListenersExceededWarning.
+      mkdirSync(cliOut, { recursive: true });
+      writeFileSync(join(cliOut, 'finbot.k8s.yaml'), sourceStream(rendered));
+    } else mirror(distDir, rendered.keys(), cliOut);
+  }
 
   const lines = changes.map((c) => changeLine(c, renderMs.get(c.env)));
   const total = performance.now() - started;

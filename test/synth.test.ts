@@ -96,6 +96,26 @@ describe('synth', { timeout: 300_000 }, () => {
     expect(readTree(out)).toEqual(readTree(dist));
   });
 
+  it('npx cdk8s synth --stdout prints every file once, whole, as one valid stream, without MaxListenersExceededWarning', () => {
+    const dist = join(work, 'cli-stdout-dist');
+    const r = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--stdout'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, FINBOT_DIST_DIR: dist, CDK8S_CHECK_UPGRADE: 'false' },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/MaxListenersExceededWarning|Warning:/);
+    // The CLI prints its validation report on stdout too; the manifests follow it as one stream.
+    expect(r.stdout).toContain('Validations ended succesfully');
+    const stream = r.stdout.slice(r.stdout.indexOf('---\n# Source: '));
+    const parts = stream.split(/^---\n# Source: /m).filter(Boolean);
+    const byFile = Object.fromEntries(parts.map((p) => [p.slice(0, p.indexOf('\n')), p.slice(p.indexOf('\n') + 1)]));
+    const committed = readTree(join(REPO_ROOT, 'dist'));
+    expect(Object.keys(byFile).sort()).toEqual(Object.keys(committed).map((f) => f.replace(/^\//, '')).sort());
+    for (const [f, text] of Object.entries(committed)) expect(byFile[f.replace(/^\//, '')], f).toBe(text);
+  });
+
   it('--help explains usage, from the snapshot and from the bundle', () => {
     expect(execFileSync('sh', [LAUNCHER, 'synth', '--help'], { encoding: 'utf8' })).toContain('Usage: npm run synth');
     expect(execFileSync(process.execPath, [SYNTH, '--help'], { encoding: 'utf8' })).toContain('Usage: npm run synth');

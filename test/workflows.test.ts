@@ -178,3 +178,52 @@ describe('workflows', () => {
     });
   });
 });
+
+describe('release commits carry what the release commands regenerate', () => {
+  it('every release job that commits dist/<env> also commits docs/diagrams/<env>.svg (npm run diagram -- --check runs in the tests)', () => {
+    const adds = runs(load('release.yml')).split('\n').filter((l) => /\bgit add\b.*\bdist\//.test(l));
+    expect(adds.length).toBeGreaterThan(0);
+    for (const line of adds) {
+      for (const [, env] of line.matchAll(/\bdist\/([a-z0-9-]+)/g)) expect(line, line).toContain(`docs/diagrams/${env}.svg`);
+    }
+  });
+});
+
+describe('CI (.ci/run): the release drill is a step', () => {
+  const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
+  const drill = readFileSync(join(REPO_ROOT, '.ci', 'release-drill'), 'utf8');
+  const lines = ci.trimEnd().split('\n');
+
+  it('runs after npm test, on the whole suite, and its failure fails CI', () => {
+    const at = lines.findIndex((l) => /^\s*bash \.ci\/release-drill\b/.test(l));
+    expect(at, '.ci/run has no line running bash .ci/release-drill').toBeGreaterThan(-1);
+    expect(at).toBeGreaterThan(lines.findIndex((l) => /\bnpm test\b/.test(l) && !l.trim().startsWith('#') && !l.includes('step ')));
+    expect(lines[at].trim(), 'no arguments (the whole suite), and the exit code is kept').toBe('bash .ci/release-drill || status=$?');
+    expect(lines.at(-1)).toBe('exit "$status"');
+  });
+
+  it('keeps the "tests: N passed, N failed" summary as the last line printed', () => {
+    expect(lines.at(-2)).toBe('echo "$summary"');
+    expect(ci).toContain('tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed');
+  });
+
+  it('ci.yml runs it too, after the verify job, with the alerting tools the suite needs', () => {
+    const w = load('ci.yml');
+    const [name, job] = Object.entries(w.jobs).find(([, j]) => (j.steps ?? []).some((s) => /^bash \.ci\/release-drill$/.test(s.run ?? ''))) ?? [];
+    expect(name, 'no ci.yml job runs bash .ci/release-drill').toBeDefined();
+    expect(needsOf(job!)).toContain('verify');
+    const order = (job!.steps ?? []).map((s) => s.run ?? '');
+    expect(order.findIndex((r) => r.includes('npm run tools:install'))).toBeLessThan(order.findIndex((r) => r.includes('release-drill')));
+    expect(order.findIndex((r) => r.startsWith('npm ci'))).toBeLessThan(order.findIndex((r) => r.includes('release-drill')));
+  });
+
+  it('the drill releases staging and production, runs a canary, digests and setting changes, then tsc and vitest', () => {
+    for (const command of [
+      /set-image -- staging api "\$tag"/, /promote -- staging --prepare/, /promote -- staging --confirm-ready/, /promote -- staging --finish/,
+      /set-image -- staging api "[^"]*@sha256:/, /canaryPercent 10/, /promote-env -- staging production/,
+      /promote -- production --prepare/, /promote -- production --confirm-ready/, /bump_max_replicas production api \d+/,
+      /npm run --silent synth/, /npm run --silent diagram/, /npx tsc --noEmit/, /npx vitest run "\$@"/,
+    ]) expect(drill).toMatch(command);
+    expect(drill).not.toMatch(/\|\| true/);
+  });
+});

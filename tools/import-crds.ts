@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as yaml from 'js-yaml';
+import { fetchText as fetchFile } from './import/fetch-text';
 import { type EnumField, kubernetesKinds, OBJECT_META, type Schema, strictCrdSchema, strictKubernetesDefinitions } from './import/strict-schema';
 
 const root = resolve(import.meta.dirname, '..');
@@ -70,13 +71,9 @@ function sharedCopies(): Map<string, string[]> {
   return copies;
 }
 
-async function fetchText(url: string, local: readonly string[]): Promise<string> {
-  if (local.length > 0 && local.every((f) => existsSync(f))) return local.map((f) => readFileSync(f, 'utf8')).join('\n---\n');
-  const res = await fetch(url).catch((err: unknown) => {
-    throw new Error(`fetching ${url} (no copy in ${shared}): ${err instanceof Error ? err.message : String(err)}`);
-  });
-  if (!res.ok) throw new Error(`fetching ${url}: HTTP ${res.status}`);
-  return res.text();
+/** A file by its URL, or its copies in ../shared (tools/import/fetch-text.ts). */
+function fetchText(url: string, local: readonly string[]): Promise<string> {
+  return fetchFile(url, local, shared);
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

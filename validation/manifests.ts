@@ -1,19 +1,26 @@
 /** Reads manifests (multi-document YAML) into objects grouped by environment (the folder they are in). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { splitSourceStream } from '../model/source-stream';
 import { loadYamlStream } from '../model/yaml-load';
 import type { KubeObject, SourcedObject } from './types';
 
 /** Objects of the given manifest files, grouped by environment = name of the folder holding the file. */
 export function loadManifests(files: readonly string[], root: string = process.cwd()): Map<string, SourcedObject[]> {
   const out = new Map<string, SourcedObject[]>();
-  for (const file of [...files].sort()) {
-    const env = basename(dirname(file));
+  const add = (env: string, file: string, text: string) => {
     const rel = relative(root, file);
     const display = rel.startsWith('..') ? file : rel;
     const list = out.get(env) ?? [];
-    list.push(...parseManifest(readFileSync(file, 'utf8'), display));
+    list.push(...parseManifest(text, display));
     out.set(env, list);
+  };
+  for (const file of [...files].sort()) {
+    const text = readFileSync(file, 'utf8');
+    // One stream of several files (model/source-stream.ts): each part as the file it came from, next to the stream.
+    const parts = splitSourceStream(text);
+    if (parts) for (const p of parts) add(p.env, join(dirname(file), p.env, p.file), p.text);
+    else add(basename(dirname(file)), file, text);
   }
   return out;
 }

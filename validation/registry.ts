@@ -12,10 +12,11 @@ import { reachabilityRules } from './rules/reachability';
 import { operatorWorkloadRules } from './rules/operator-workloads';
 import { schemaRules } from './rules/schema-rules';
 import { trafficSafetyRules } from './rules/traffic-safety';
+import { alertRunbookRule } from './rules/alert-runbooks';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule, ...operatorWorkloadRules, ...edgeRules, ...argocdRules, ...disasterRecoveryRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, alertRunbookRule, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule, ...operatorWorkloadRules, ...edgeRules, ...argocdRules, ...disasterRecoveryRules];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

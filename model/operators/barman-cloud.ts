@@ -15,6 +15,9 @@ export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
  */
 export const BARMAN_SIDECAR_EGRESS_PORTS = [443] as const;
 
+/** Name of the sidecar the plugin injects into every instance pod (internal/cnpgi/operator/lifecycle.go, `sidecarTemplate.Name`, v0.14.0). */
+export const BARMAN_SIDECAR_CONTAINER = 'plugin-barman-cloud';
+
 /**
  * How the plugin finds the archive of a replica cluster's source (plugin-barman-cloud v0.14.0):
  * - internal/cnpgi/operator/config/config.go `NewFromCluster` / `getReplicaSourcePlugin`: the replica source is

@@ -55,6 +55,9 @@ export const ALERTMANAGER_OPERATED_SERVICE = 'alertmanager-operated';
  */
 export const ALERTMANAGER_PORTS = { web: 9093, webName: 'web', mesh: 9094 } as const;
 
+/** The Alertmanager container of its pods (pkg/alertmanager/statefulset.go `makeStatefulSetSpec`, `Name: "alertmanager"`, v0.93.0). */
+export const ALERTMANAGER_CONTAINER = 'alertmanager';
+
 /**
  * The Secret the operator reads `alertmanager.yaml` from: `spec.configSecret`, or `alertmanager-<name>` when
  * unset (pkg/alertmanager/statefulset.go `defaultConfigSecretName`). A missing Secret or key makes the operator

@@ -130,12 +130,22 @@ describe('platform chart', () => {
 });
 
 describe('staging is smaller and separate', () => {
-  it('fewer replicas, HPA max 3, its own namespaces', () => {
+  // Read from both environments' settings: a setting change keeps this green as long as staging stays no bigger
+  // than production and keeps its own namespaces and environment label.
+  it('api HPA maximum and web minimum from its settings, never above production\'s; its own namespaces', () => {
+    const [stg, prd] = [settingsOf('staging'), settingsOf('production')];
     const objs = synthObjects('staging');
-    expect(find(objs, 'HorizontalPodAutoscaler', `${liveApi('staging')}-hpa`, 'staging').spec.maxReplicas).toBe(3);
-    expect(find(objs, 'HorizontalPodAutoscaler', 'finbot-web-hpa', 'staging').spec.minReplicas).toBe(1);
-    expect(ofKind(objs, 'Namespace').map((n) => n.metadata.name)).toContain('staging-database');
-    const np = find(objs, 'NetworkPolicy', 'finbot-network-policy', 'staging');
+    const ns = stg.platform.namespaces.app;
+    const apiMax = find(objs, 'HorizontalPodAutoscaler', `${liveApi('staging')}-hpa`, ns).spec.maxReplicas;
+    expect(apiMax).toBe(stg.apps.api.autoscaling!.maxReplicas);
+    expect(apiMax).toBeLessThanOrEqual(prd.apps.api.autoscaling!.maxReplicas);
+    const webMin = find(objs, 'HorizontalPodAutoscaler', 'finbot-web-hpa', ns).spec.minReplicas;
+    expect(webMin).toBe(stg.apps.web.autoscaling!.minReplicas);
+    expect(webMin).toBeLessThanOrEqual(prd.apps.web.autoscaling!.minReplicas);
+    const namespaces = ofKind(objs, 'Namespace').map((n) => n.metadata.name);
+    for (const n of [stg.platform.namespaces.app, stg.platform.namespaces.database, stg.platform.namespaces.cache]) expect(namespaces).toContain(n);
+    expect(stg.platform.namespaces.app).not.toBe(prd.platform.namespaces.app);
+    const np = find(objs, 'NetworkPolicy', 'finbot-network-policy', ns);
     expect(np.spec.egress[0].to[0].namespaceSelector.matchLabels['finbot.io/environment']).toBe('staging');
   });
 });

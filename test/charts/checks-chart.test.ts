@@ -49,13 +49,15 @@ describe('checks chart', () => {
   it('probes the public hosts of the settings through the blackbox exporter in the monitoring namespace', () => {
     const prod = synthObjects('production');
     const probes = ofKind(prod, 'Probe');
+    const hosts = settingsOf('production').edge.hosts;
     expect(probes.map((p) => [p.metadata.name, p.metadata.namespace, p.spec.targets.staticConfig.static[0]])).toEqual([
-      ['finbot-synthetic-api', 'monitoring', 'https://api.finbot.com/health'],
-      ['finbot-synthetic-web', 'monitoring', 'https://app.finbot.com/'],
+      ['finbot-synthetic-api', 'monitoring', `https://${hosts.api}/health`],
+      ['finbot-synthetic-web', 'monitoring', `https://${hosts.web}/`],
     ]);
     expect(probes.every((p) => p.metadata.labels.app === 'finbot' && p.spec.prober.url === 'blackbox-exporter.monitoring.svc:9115')).toBe(true);
     expect(find(prod, 'Deployment', 'blackbox-exporter', 'monitoring').spec.replicas).toBe(2);
-    expect(ofKind(synthObjects('staging'), 'Probe').map((p) => p.spec.targets.staticConfig.static[0])).toEqual(['https://api.staging.finbot.com/health', 'https://app.staging.finbot.com/']);
+    const staging = settingsOf('staging').edge.hosts;
+    expect(ofKind(synthObjects('staging'), 'Probe').map((p) => p.spec.targets.staticConfig.static[0])).toEqual([`https://${staging.api}/health`, `https://${staging.web}/`]);
   });
 });
 

@@ -23,38 +23,30 @@ const appPeer = (name: string) => ({
 });
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
 
-describe('data chart: Postgres as in the design document (production)', () => {
+// Values come from the settings (data.yaml): the design document's are asserted once, in
+// test/conformance/design-document.test.ts, so a setting change fails only there when it departs from the design.
+describe('data chart: Postgres from data.yaml (production)', () => {
   const cluster = find(prodData, 'Cluster', 'finbot-postgres-primary', 'database');
+  const pg = () => settingsOf('production').data.postgres;
 
   it('is a postgresql.cnpg.io/v1 Cluster in the database namespace', () => {
     expect(cluster.apiVersion).toBe('postgresql.cnpg.io/v1');
     expect(cluster.metadata.namespace).toBe('database');
   });
 
-  it('3 instances, unsupervised primary updates', () => {
-    expect(cluster.spec.instances).toBe(3);
-    expect(cluster.spec.primaryUpdateStrategy).toBe('unsupervised');
+  it('instances and primary update strategy from the settings', () => {
+    expect(cluster.spec.instances).toBe(pg().instances);
+    expect(cluster.spec.primaryUpdateStrategy).toBe(pg().primaryUpdateStrategy);
   });
 
-  it('every postgresql parameter of the design document, plus archive_timeout for the RPO', () => {
-    expect(cluster.spec.postgresql.parameters).toEqual({
-      max_connections: '200',
-      shared_buffers: '256MB',
-      effective_cache_size: '1GB',
-      maintenance_work_mem: '64MB',
-      checkpoint_completion_target: '0.9',
-      wal_buffers: '16MB',
-      default_statistics_target: '100',
-      random_page_cost: '1.1',
-      effective_io_concurrency: '200',
-      archive_timeout: '5min',
-    });
+  it('every postgresql parameter of the settings, plus archive_timeout for the RPO', () => {
+    expect(cluster.spec.postgresql.parameters).toEqual({ ...pg().parameters, archive_timeout: `${pg().backup.archiveTimeoutMinutes}min` });
   });
 
-  it('100Gi on fast-ssd, resources set, pinned image', () => {
-    expect(cluster.spec.storage).toEqual({ size: '100Gi', storageClass: 'fast-ssd' });
-    expect(cluster.spec.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
-    expect(cluster.spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:16.6');
+  it('storage on the settings\' class, resources set, pinned image', () => {
+    expect(cluster.spec.storage).toEqual({ size: pg().storageSize, storageClass: settingsOf('production').data.storageClass });
+    expect(cluster.spec.resources).toEqual(pg().resources);
+    expect(cluster.spec.imageName).toBe(`${pg().image.registry}/${pg().image.repository}:${pg().image.tag}`);
   });
 
   it('anti-affinity: never two instances on a node, spread over zones', () => {
@@ -100,7 +92,6 @@ describe('data chart: backups and RPO (production)', () => {
     const cluster = find(prodData, 'Cluster', 'finbot-postgres-primary', 'database');
     const minutes = Number(/^([0-9]+)min$/.exec(cluster.spec.postgresql.parameters.archive_timeout)![1]);
     expect(minutes).toBeLessThan(settingsOf('production').data.postgres.backup.rpoMinutes);
-    expect(settingsOf('production').data.postgres.backup.rpoMinutes).toBe(60);
   });
 
   it('no Secret objects and no secret values in the data chart', () => {
@@ -109,28 +100,30 @@ describe('data chart: backups and RPO (production)', () => {
   });
 });
 
-describe('data chart: Redis as in the design document (production)', () => {
+describe('data chart: Redis from data.yaml (production)', () => {
   const redis = find(prodData, 'RedisCluster', 'finbot-redis-cluster', 'cache');
+  const rs = () => settingsOf('production').data.redis;
 
-  it('v1beta2 in the cache namespace; 3 leaders + 3 followers = the design document\'s 6', () => {
+  it('v1beta2 in the cache namespace; clusterSize counts leaders, each gets one follower (no replicas override)', () => {
     expect(redis.apiVersion).toBe('redis.redis.opstreelabs.in/v1beta2');
-    expect(redis.spec.clusterSize).toBe(3);
+    expect(redis.spec.clusterSize).toBe(rs().clusterSize);
     expect(redis.spec.redisLeader.replicas).toBeUndefined();
     expect(redis.spec.redisFollower.replicas).toBeUndefined();
   });
 
-  it('Redis 7, persistence 10Gi fast-ssd ReadWriteOnce, exporter on', () => {
-    expect(redis.spec.clusterVersion).toBe('v7');
-    expect(redis.spec.kubernetesConfig.image).toMatch(/^quay\.io\/opstree\/redis:v7\./);
+  it('version and image from the settings (the image of that major version), persistence ReadWriteOnce, exporter on', () => {
+    expect(redis.spec.clusterVersion).toBe(rs().clusterVersion);
+    expect(redis.spec.kubernetesConfig.image).toBe(`${rs().image.registry}/${rs().image.repository}:${rs().image.tag}`);
+    expect(rs().image.tag.startsWith(`${rs().clusterVersion}.`)).toBe(true);
     expect(redis.spec.persistenceEnabled).toBe(true);
-    expect(redis.spec.storage.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '10Gi' } } });
+    expect(redis.spec.storage.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: settingsOf('production').data.storageClass, resources: { requests: { storage: rs().storageSize } } });
     expect(redis.spec.redisExporter.enabled).toBe(true);
   });
 
   it('password from the External Secrets-filled Secret; resources set', () => {
     expect(redis.spec.kubernetesConfig.redisSecret).toEqual({ name: 'finbot-redis-password', key: 'password' });
-    expect(redis.spec.kubernetesConfig.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
-    expect(redis.spec.redisExporter.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } });
+    expect(redis.spec.kubernetesConfig.resources).toEqual(rs().resources);
+    expect(redis.spec.redisExporter.resources).toEqual(rs().exporterResources);
   });
 
   it('pods run as uid 1000 with seccomp RuntimeDefault', () => {
@@ -258,18 +251,23 @@ describe('data chart: the app tier reaches what the data tier admits', () => {
 });
 
 describe('data chart: staging is smaller and has no second region', () => {
-  it('Postgres: 2 instances, 20Gi, smaller resources, in staging-database', () => {
-    const c = find(stagingData, 'Cluster', 'finbot-postgres-primary', 'staging-database');
-    expect(c.spec.instances).toBe(2);
-    expect(c.spec.storage).toEqual({ size: '20Gi', storageClass: 'fast-ssd' });
-    expect(c.spec.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
-    expect(c.spec.affinity.podAntiAffinityType).toBe('preferred');
+  // staging's own values, read from its settings; "smaller" is checked against production's settings.
+  const stg = () => settingsOf('staging').data;
+  const prd = () => settingsOf('production').data;
+
+  it('Postgres: instances, storage, resources and anti-affinity from its settings, in its database namespace', () => {
+    const c = find(stagingData, 'Cluster', 'finbot-postgres-primary', settingsOf('staging').platform.namespaces.database);
+    expect(c.spec.instances).toBe(stg().postgres.instances);
+    expect(c.spec.instances).toBeLessThanOrEqual(prd().postgres.instances);
+    expect(c.spec.storage).toEqual({ size: stg().postgres.storageSize, storageClass: stg().storageClass });
+    expect(c.spec.resources).toEqual(stg().postgres.resources);
+    expect(c.spec.affinity.podAntiAffinityType).toBe(stg().postgres.antiAffinity);
   });
 
-  it('Redis: smaller resources and storage, in staging-cache', () => {
-    const r = find(stagingData, 'RedisCluster', 'finbot-redis-cluster', 'staging-cache');
-    expect(r.spec.kubernetesConfig.resources.limits).toEqual({ cpu: '500m', memory: '256Mi' });
-    expect(r.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe('5Gi');
+  it('Redis: resources and storage from its settings, in its cache namespace', () => {
+    const r = find(stagingData, 'RedisCluster', 'finbot-redis-cluster', settingsOf('staging').platform.namespaces.cache);
+    expect(r.spec.kubernetesConfig.resources).toEqual(stg().redis.resources);
+    expect(r.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe(stg().redis.storageSize);
   });
 
   it('policies admit the staging app pods, never production\'s', () => {

@@ -102,11 +102,13 @@ describe('mesh chart: telemetry', () => {
   it('access logs (envoy) and tracing with the sampling of the environment', () => {
     const t = find(prod(), 'Telemetry', 'mesh-default', 'production');
     expect(t.apiVersion).toBe('telemetry.istio.io/v1');
+    const telemetry = settingsOf('production').mesh.telemetry;
     expect(t.spec).toEqual({
-      accessLogging: [{ providers: [{ name: 'envoy' }] }],
-      tracing: [{ providers: [{ name: 'otel-tracing' }], randomSamplingPercentage: 10 }],
+      accessLogging: [{ providers: [{ name: telemetry.accessLogProvider }] }],
+      tracing: [{ providers: [{ name: telemetry.tracingProvider }], randomSamplingPercentage: telemetry.tracingSamplingPercent }],
     });
-    expect(find(synthObjects('staging'), 'Telemetry', 'mesh-default', 'staging').spec.tracing[0].randomSamplingPercentage).toBe(100);
+    const staging = settingsOf('staging');
+    expect(find(synthObjects('staging'), 'Telemetry', 'mesh-default', staging.platform.namespaces.app).spec.tracing[0].randomSamplingPercentage).toBe(staging.mesh.telemetry.tracingSamplingPercent);
   });
 });
 

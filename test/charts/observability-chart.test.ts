@@ -10,15 +10,17 @@ import { optionsFor } from '../../validation/run';
 
 const prod = () => synthObjects('production');
 
-describe('Prometheus finbot-prometheus: the design document values (production)', () => {
+// Values come from observability.yaml; the design document's are asserted once, in test/conformance.
+describe('Prometheus finbot-prometheus: settings to objects (production)', () => {
   const p = () => find(prod(), 'Prometheus', 'finbot-prometheus', 'monitoring');
+  const ps = () => settingsOf('production').observability.prometheus;
 
-  it('replicas, retention, storage exactly as the design document', () => {
+  it('replicas, retention, storage from the settings', () => {
     expect(p().apiVersion).toBe('monitoring.coreos.com/v1');
-    expect(p().spec.replicas).toBe(2);
-    expect(p().spec.retention).toBe('30d');
+    expect(p().spec.replicas).toBe(ps().replicas);
+    expect(p().spec.retention).toBe(ps().retention);
     expect(p().spec.storage).toEqual({
-      volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'fast-ssd' } },
+      volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: ps().storage.size } }, storageClassName: ps().storage.storageClassName } },
     });
   });
 
@@ -40,7 +42,7 @@ describe('Prometheus finbot-prometheus: the design document values (production)'
 
   it('restricted security context, resources, version pinned, no podMetadata overriding the operator\'s pod labels', () => {
     expect(p().spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(p().spec.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+    expect(p().spec.resources).toEqual(ps().resources);
     expect(p().spec.version).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(p().spec.podMetadata).toBeUndefined();
     expect(p().spec.serviceAccountName).toBe('finbot-prometheus');
@@ -62,7 +64,7 @@ describe('Prometheus finbot-prometheus: the design document values (production)'
 
   it('Alertmanager main and the Service the Prometheus reference resolves to', () => {
     const am = find(prod(), 'Alertmanager', 'main', 'monitoring');
-    expect(am.spec.replicas).toBe(3);
+    expect(am.spec.replicas).toBe(settingsOf('production').observability.alertmanager.replicas);
     expect(am.spec.securityContext.runAsNonRoot).toBe(true);
     const svc = find(prod(), 'Service', 'alertmanager-main', 'monitoring');
     expect(svc.spec.ports).toEqual([{ name: 'web', port: 9093, targetPort: 'web', protocol: 'TCP' }]);
@@ -240,8 +242,9 @@ describe('kube-state-metrics, cert-manager and cAdvisor scrapes', () => {
       const d = find(objs, 'Deployment', 'kube-state-metrics', 'monitoring');
       expect(d.spec.replicas).toBe(1);
       const c = d.spec.template.spec.containers[0];
-      expect(c.image).toBe('registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0');
-      expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } });
+      const ksm = settingsOf(env).observability.kubeStateMetrics;
+      expect(c.image).toBe(`registry.k8s.io/kube-state-metrics/kube-state-metrics:${ksm.version}`);
+      expect(c.resources).toEqual(ksm.resources);
       expect(find(objs, 'ClusterRole', 'monitoring-kube-state-metrics').rules.every((r: any) => r.verbs.join() === 'list,watch')).toBe(true);
       const sm = find(objs, 'ServiceMonitor', 'kube-state-metrics', 'monitoring');
       expect(sm.metadata.labels.app).toBe('finbot');
@@ -294,13 +297,15 @@ describe('kube-state-metrics, cert-manager and cAdvisor scrapes', () => {
 });
 
 describe('observability: staging', () => {
-  it('smaller storage and retention, one Alertmanager', () => {
+  it('storage, retention and Alertmanager replicas from its settings; no PDB for a single Alertmanager', () => {
     const objs = synthObjects('staging');
+    const o = settingsOf('staging').observability;
     const p = find(objs, 'Prometheus', 'finbot-prometheus', 'monitoring');
-    expect(p.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe('10Gi');
-    expect(p.spec.retention).toBe('7d');
-    expect(find(objs, 'Alertmanager', 'main', 'monitoring').spec.replicas).toBe(1);
-    expect(() => find(objs, 'PodDisruptionBudget', 'alertmanager-main')).toThrow();
+    expect(p.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe(o.prometheus.storage.size);
+    expect(p.spec.retention).toBe(o.prometheus.retention);
+    expect(find(objs, 'Alertmanager', 'main', 'monitoring').spec.replicas).toBe(o.alertmanager.replicas);
+    const pdbs = objs.filter((x) => x.kind === 'PodDisruptionBudget' && x.metadata.name === 'alertmanager-main');
+    expect(pdbs.length).toBe(o.alertmanager.replicas >= 2 ? 1 : 0);
     expect(find(objs, 'ServiceMonitor', 'finbot-api').spec.namespaceSelector.matchNames).toEqual(['staging']);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { finbotOverviewDashboard } from '../../charts/dashboards/finbot-overview';
 import { promqlProblems } from '../../constructs/prometheus-rule';
 import { TRACE_QUERY_NAME } from '../../charts/observability-chart';
-import { find, synthObjects } from '../helpers';
+import { find, settingsOf, synthObjects } from '../helpers';
 
 const prod = () => synthObjects('production');
 
@@ -13,7 +13,7 @@ describe('Grafana and the overview dashboard', () => {
     const pod = g.spec.deployment.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers[0]).toMatchObject({ name: 'grafana', securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } });
-    expect(pod.containers[0].resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
+    expect(pod.containers[0].resources).toEqual(settingsOf('production').observability.grafana.resources);
     const cm = find(prod(), 'ConfigMap', 'finbot-grafana-datasources', 'monitoring');
     expect(cm.data['datasources.yaml']).toContain('url: http://prometheus-operated.monitoring.svc:9090');
     // The Jaeger query Service (test/charts/observability-tracing.test.ts checks it selects the query pods).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../../charts/environment';
+import { tagOf } from '../../config/fields';
 import type { Settings } from '../../config/schema';
 import { find, objectsOf, ofKind, settingsOf, synthObjects, ENVIRONMENTS, type KubeObject } from '../helpers';
 
@@ -30,7 +31,8 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
       expect(d.spec.template.spec.containers[0].image).toBe(`${img.registry}/${img.repository}:${release.colours[c].tag}`);
       expect(d.spec.template.metadata.labels[COLOUR]).toBe(c);
       expect(d.spec.selector.matchLabels[COLOUR]).toBe(c);
-      expect(d.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(release.colours[c].tag);
+      // the tag part only: a digest-pinned tag (tag@sha256:...) is not a label value
+      expect(d.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(tagOf(release.colours[c].tag));
       expect(Object.keys(d.spec.selector.matchLabels)).not.toContain('app.kubernetes.io/version');
     }
   });
@@ -66,7 +68,7 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
     }
   });
 
-  it('mesh subsets select exactly their colour; the live route goes to the active subset with weight 100', () => {
+  it('mesh subsets select exactly their colour; the live route goes to the active subset, the idle one gets only the canary share', () => {
     const dr = find(objs, 'DestinationRule', 'finbot-api-colours');
     const colours = find(objs, 'Service', 'finbot-api-colours');
     expect(colours.spec.selector).toEqual({ 'app.kubernetes.io/instance': env, 'app.kubernetes.io/name': 'finbot-api' });
@@ -79,9 +81,9 @@ describe.each(ENVIRONMENTS)('%s: blue-green release of finbot-api', (env) => {
     const vs = find(objs, 'VirtualService', 'finbot-api');
     // The Service host, and the public host the edge forwards with its own Host header.
     expect(vs.spec.hosts).toEqual([`finbot-api.${ns}.svc.cluster.local`, settingsOf(env).edge.hosts.api]);
-    expect(vs.spec.http[0].route).toEqual([
-      { destination: { host: `finbot-api-colours.${ns}.svc.cluster.local`, subset: release.active, port: { number: 3001 } }, weight: 100 },
-    ]);
+    const to = (subset: string, weight: number) => ({ destination: { host: `finbot-api-colours.${ns}.svc.cluster.local`, subset, port: { number: 3001 } }, weight });
+    const canary = release.canaryPercent;
+    for (const route of vs.spec.http) expect(route.route).toEqual(canary === 0 ? [to(release.active, 100)] : [to(release.active, 100 - canary), to(idle, canary)]);
     const preview = find(objs, 'VirtualService', 'finbot-api-preview');
     expect(preview.spec.http[0].route).toEqual([
       { destination: { host: `finbot-api-colours.${ns}.svc.cluster.local`, subset: idle, port: { number: 3001 } }, weight: 100 },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../config/load';
+import { otherColour } from '../../config/sections/release';
 import { scratchSettings } from '../helpers';
 
 const scratch = scratchSettings();
@@ -16,8 +17,12 @@ describe('release.yaml', () => {
     expect(Object.keys(r.colours).sort()).toEqual(['blue', 'green']);
   });
 
+  // Edits find the values they replace by pattern and the colours by reading release.yaml: a release (set-image,
+  // promote, canary) changes tags, the live colour and the handover, never what these settings must refuse.
+  const release = () => loadSettings('production', scratch.dir).release.api;
+
   it('rejects latest on a colour', () => {
-    edit('production', 'release', 'green: { tag: v4.0.0 }', 'green: { tag: latest }');
+    edit('production', 'release', /(green: \{ tag: )[^ }]+/, '$1latest');
     const e = errorOf('production');
     expect(e.file).toMatch(/production[/\\]release\.yaml$/);
     expect(e.field).toBe('api.colours.green.tag');
@@ -25,30 +30,32 @@ describe('release.yaml', () => {
   });
 
   it('rejects an unknown colour', () => {
-    edit('production', 'release', 'active: blue', 'active: purple');
+    edit('production', 'release', /active: \w+/, 'active: purple');
     const e = errorOf('production');
     expect(e.field).toBe('api.active');
     expect(e.message).toContain('must be "blue" or "green"');
   });
 
   it('rejects a canary outside 0-100', () => {
-    edit('staging', 'release', 'canaryPercent: 0', 'canaryPercent: 120');
+    edit('staging', 'release', /canaryPercent: \d+/, 'canaryPercent: 120');
     const e = errorOf('staging');
     expect(e.field).toBe('api.canaryPercent');
     expect(e.message).toContain('must be between 0 and 100');
   });
 
   it('rejects a canary to an idle colour without pods', () => {
-    edit('production', 'release', 'idleReplicas: 2', 'idleReplicas: 0');
-    edit('production', 'release', 'canaryPercent: 0', 'canaryPercent: 10');
+    const idle = otherColour(release().active);
+    edit('production', 'release', /idleReplicas: \d+/, 'idleReplicas: 0');
+    edit('production', 'release', /canaryPercent: \d+/, 'canaryPercent: 10');
     const e = errorOf('production');
     expect(e.field).toBe('api.canaryPercent');
-    expect(e.message).toContain('canaryPercent 10 sends traffic to the idle colour green, which has idleReplicas 0: raise idleReplicas or set canaryPercent to 0');
+    expect(e.message).toContain(`canaryPercent 10 sends traffic to the idle colour ${idle}, which has idleReplicas 0: raise idleReplicas or set canaryPercent to 0`);
   });
 
   it('rejects a 100% canary: that is a promotion', () => {
-    edit('production', 'release', 'canaryPercent: 0', 'canaryPercent: 100');
-    expect(errorOf('production').message).toContain('canaryPercent 100 would send all traffic to the idle colour green while finbot-api still selects blue: run "npm run promote" instead');
+    const { active } = release();
+    edit('production', 'release', /canaryPercent: \d+/, 'canaryPercent: 100');
+    expect(errorOf('production').message).toContain(`canaryPercent 100 would send all traffic to the idle colour ${otherColour(active)} while finbot-api still selects ${active}: run "npm run promote" instead`);
   });
 
   it('apps.yaml: the api image has no tag (it lives in release.yaml)', () => {
@@ -60,12 +67,13 @@ describe('release.yaml', () => {
 });
 
 describe('edge.yaml', () => {
-  it('loads the design values', () => {
+  it('loads hosts, rate limit, timeouts and HSTS (the design document\'s values: test/conformance)', () => {
     const e = loadSettings('production', scratch.dir).edge;
-    expect(e.hosts).toEqual({ api: 'api.finbot.com', web: 'app.finbot.com' });
-    expect(e.rateLimit).toEqual({ requestsPerMinute: 1000, burst: 50 });
-    expect(e.timeouts).toEqual({ connectSeconds: 5, sendSeconds: 10, readSeconds: 10 });
-    expect(e.hsts).toEqual({ maxAgeSeconds: 31536000, includeSubDomains: true, preload: false });
+    expect(Object.keys(e.hosts).sort()).toEqual(['api', 'web']);
+    expect(e.hosts.api).not.toBe(e.hosts.web);
+    expect(Object.keys(e.rateLimit).sort()).toEqual(['burst', 'requestsPerMinute']);
+    expect(Object.keys(e.timeouts).sort()).toEqual(['connectSeconds', 'readSeconds', 'sendSeconds']);
+    expect(e.hsts.maxAgeSeconds).toBeGreaterThan(0);
   });
 
   it('rejects a host that is not a host name', () => {

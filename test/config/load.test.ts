@@ -1,5 +1,6 @@
-import { writeFileSync, rmSync, mkdirSync, readdirSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listEnvironments, loadSettings } from '../../config/load';
 import { ENVIRONMENTS_DIR } from '../../config/paths';
@@ -18,9 +19,16 @@ describe('loadSettings', () => {
     expect(listEnvironments(scratch.dir)).toEqual(folders);
   });
 
-  it('loads the committed environments', () => {
-    expect(loadSettings('production', scratch.dir).apps.api.autoscaling?.maxReplicas).toBe(20);
-    expect(loadSettings('staging', scratch.dir).apps.api.autoscaling?.maxReplicas).toBe(3);
+  it('loads the committed environments: the values of their files, under their own name', () => {
+    for (const env of listEnvironments(scratch.dir)) {
+      const raw = yaml.load(readFileSync(join(scratch.dir, env, 'apps.yaml'), 'utf8')) as any;
+      const s = loadSettings(env, scratch.dir);
+      expect(s.name).toBe(env);
+      // a standby region's HPAs are bounded by its standby sizes (withRegionRole), every other one's are the file's
+      const standby = s.platform.dr?.role === 'standby' ? s.platform.dr.standby.apps.api : undefined;
+      expect(s.apps.api.autoscaling?.maxReplicas, env).toBe(standby?.maxReplicas ?? raw.api.autoscaling.maxReplicas);
+      expect(s.apps.web.image.tag, env).toBe(String(raw.web.image.tag));
+    }
   });
 
   it('rejects an unknown environment, naming the known ones', () => {
@@ -53,21 +61,23 @@ describe('loadSettings', () => {
   });
 
   it('rejects minReplicas above maxReplicas', () => {
-    edit('production', 'apps', 'minReplicas: 3\n    maxReplicas: 20', 'minReplicas: 30\n    maxReplicas: 20');
+    const max = loadSettings('production', scratch.dir).apps.api.autoscaling!.maxReplicas;
+    edit('production', 'apps', /minReplicas: \d+(\n    maxReplicas: \d+)/, `minReplicas: ${max + 1}$1`);
     const e = errorOf('production');
     expect(e.field).toBe('api.autoscaling.minReplicas');
-    expect(e.message).toContain('minReplicas 30 is above maxReplicas 20');
+    expect(e.message).toContain(`minReplicas ${max + 1} is above maxReplicas ${max}`);
   });
 
   it('rejects limits below requests', () => {
-    edit('production', 'apps', 'limits: { cpu: 500m, memory: 512Mi }', 'limits: { cpu: 100m, memory: 512Mi }');
+    const { requests } = loadSettings('production', scratch.dir).apps.api.resources;
+    edit('production', 'apps', /(?<head>\n    limits: \{ cpu: )[^,]+/, '$<head>1m');
     const e = errorOf('production');
     expect(e.field).toBe('api.resources.limits.cpu');
-    expect(e.message).toContain('below the request 250m');
+    expect(e.message).toContain(`below the request ${requests.cpu}`);
   });
 
   it('rejects the latest tag', () => {
-    edit('production', 'apps', 'repository: finbot/web, tag: v4.0.0', 'repository: finbot/web, tag: latest');
+    edit('production', 'apps', /(repository: finbot\/web, tag: )[^ }]+/, '$1latest');
     const e = errorOf('production');
     expect(e.field).toBe('web.image.tag');
     expect(e.message).toContain('"latest" is not allowed');

@@ -64,6 +64,51 @@ describe('design document: Error Handling and NGINX timeouts (mesh)', () => {
   });
 });
 
+describe('design document: NGINX Load Balancer Configuration (edge)', () => {
+  const edge = () => settingsOf('production').edge;
+  it('api.finbot.com; rate=1000r/m burst=50; connect 5 s, send 10 s, read 10 s; HSTS max-age=31536000; includeSubDomains', () => {
+    expect(edge().hosts.api, record('edge.hosts.api')).toBe('api.finbot.com');
+    expect(edge().rateLimit, record('edge.rateLimit')).toEqual({ requestsPerMinute: 1000, burst: 50 });
+    expect(edge().timeouts, record('edge.timeouts')).toEqual({ connectSeconds: 5, sendSeconds: 10, readSeconds: 10 });
+    expect(edge().hsts, record('edge.hsts')).toMatchObject({ maxAgeSeconds: 31536000, includeSubDomains: true });
+  });
+});
+
+describe('design document: Database Configuration (finbot-postgres-primary, finbot-redis-cluster)', () => {
+  const data = () => settingsOf('production').data;
+  it('Postgres: 3 instances, unsupervised updates, the nine parameters, 100Gi on fast-ssd, 30 d retention in s3://finbot-backups/postgres', () => {
+    const pg = data().postgres;
+    expect(pg.instances, record('postgres.instances')).toBe(3);
+    expect(pg.primaryUpdateStrategy, record('postgres.primaryUpdateStrategy')).toBe('unsupervised');
+    expect(pg.parameters, record('postgres.parameters')).toEqual({
+      max_connections: '200', shared_buffers: '256MB', effective_cache_size: '1GB', maintenance_work_mem: '64MB',
+      checkpoint_completion_target: '0.9', wal_buffers: '16MB', default_statistics_target: '100', random_page_cost: '1.1',
+      effective_io_concurrency: '200',
+    });
+    expect(pg.storageSize, record('postgres.storageSize')).toBe('100Gi');
+    expect(data().storageClass, record('storageClass')).toBe('fast-ssd');
+    expect(pg.backup.retentionPolicy, record('postgres.backup.retentionPolicy')).toBe('30d');
+    expect(pg.backup.destinationPath, record('postgres.backup.destinationPath')).toBe('s3://finbot-backups/postgres');
+  });
+  it('Redis: 6 pods (v1beta2 clusterSize 3 leaders, one follower each), Redis 7, 10Gi', () => {
+    expect(data().redis.clusterSize, record('redis.clusterSize')).toBe(3);
+    expect(data().redis.clusterVersion, record('redis.clusterVersion')).toBe('v7');
+    expect(data().redis.storageSize, record('redis.storageSize')).toBe('10Gi');
+  });
+  it('Disaster Recovery: RPO 1 hour', () => {
+    expect(data().postgres.backup.rpoMinutes, record('postgres.backup.rpoMinutes')).toBe(60);
+  });
+});
+
+describe('design document: Monitoring (finbot-prometheus)', () => {
+  it('2 replicas, 30 d retention, 50Gi on fast-ssd', () => {
+    const p = settingsOf('production').observability.prometheus;
+    expect(p.replicas, record('prometheus.replicas')).toBe(2);
+    expect(p.retention, record('prometheus.retention')).toBe('30d');
+    expect(p.storage, record('prometheus.storage')).toEqual({ size: '50Gi', storageClassName: 'fast-ssd' });
+  });
+});
+
 describe('departures', () => {
   it('each has a reason', () => {
     for (const d of DEPARTURES) expect(d.why.length, d.what).toBeGreaterThan(20);

@@ -138,7 +138,8 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
     expect(bad.stderr).toContain('unknown environment "prod"');
     // A settings change is data, read at every run: the snapshot stays valid and reads the new value.
     const apps = join(repo, 'config', 'environments', 'staging', 'apps.yaml');
-    const tag = /tag: (v\d[\w.-]*)/.exec(readFileSync(apps, 'utf8'))![1];
+    // whatever a release set it to: a version, a git SHA, or a tag pinned by digest (tag@sha256:...)
+    const tag = /image: \{[^}\n]*\btag: ([^ }\n]+)/.exec(readFileSync(apps, 'utf8'))![1];
     editKeepingTime(apps, `tag: ${tag}`, 'tag: v9.9.9-edited');
     const settings = fromBlob(repo, blob, ['synth', 'staging']);
     expect(settings.status, settings.stderr).toBe(0);

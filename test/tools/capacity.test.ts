@@ -4,6 +4,7 @@ import { capacityInput, capacityReport, EXTRACTORS, formatCapacityText, istioSid
 import type { KubeObject } from '../../model/kube-object';
 import { DIST_DIR } from '../../config/paths';
 import { inClusterFiles, readDistDir } from '../../model/dist-files';
+import { redisShardPods } from '../../model/operators/redis-operator';
 import { ENVIRONMENTS, settingsOf, synthObjects } from '../helpers';
 
 const GI = 2 ** 30;
@@ -215,7 +216,8 @@ describe('capacityReport', () => {
         expect([api.minPods, api.maxPods]).toEqual([hpa(colour).spec.minReplicas, hpa(colour).spec.maxReplicas]);
         expect(api.sidecar).toBe(true);
       }
-      expect(w(`production/finbot-api-${idle}`)[0].minPods).toBe(release.idleReplicas);
+      // the idle colour's floor: idleReplicas, or the handover's pods while a promotion runs (release.yaml)
+      expect(w(`production/finbot-api-${idle}`)[0].minPods).toBe(Math.max(release.idleReplicas, release.handoverReplicas));
       // Services (finbot-api, -preview, -colours) run no pods: only the two colour Deployments are api workloads
       expect(r.workloads.filter((x) => x.name.startsWith('finbot-api')).map((x) => x.name).sort()).toEqual(['finbot-api-blue', 'finbot-api-green']);
     });
@@ -225,9 +227,12 @@ describe('capacityReport', () => {
       const pg = synthObjects('production').find((o) => o.kind === 'Cluster' && o.metadata.name === 'finbot-postgres-primary') as any;
       expect(pods('database/finbot-postgres-primary')).toBe(pg.spec.instances);
       expect(w('database/finbot-postgres-primary')[0].pod.cpuRequests).toBeGreaterThan(0);
-      expect(pods('cache/finbot-redis-cluster')).toBe(6);
-      expect(pods('monitoring/finbot-prometheus')).toBe(2);
-      expect(pods('monitoring/finbot-traces')).toBe(3);
+      // what the output asks of each operator (a setting change moves both sides): Redis a follower per leader
+      // (model/operators/redis-operator.ts), Prometheus its replicas, Elasticsearch the counts of its nodeSets
+      const cr = (kind: string, name: string) => synthObjects('production').find((o) => o.kind === kind && o.metadata.name === name) as any;
+      expect(pods('cache/finbot-redis-cluster')).toBe(redisShardPods('finbot-redis-cluster', cr('RedisCluster', 'finbot-redis-cluster').spec.clusterSize).flat().length);
+      expect(pods('monitoring/finbot-prometheus')).toBe(cr('Prometheus', 'finbot-prometheus').spec.replicas);
+      expect(pods('monitoring/finbot-traces')).toBe(cr('Elasticsearch', 'finbot-traces').spec.nodeSets.reduce((n: number, x: any) => n + x.count, 0));
       expect(pods('monitoring/finbot-grafana')).toBe(1);
       expect(r.workloads.filter((x) => x.kind === 'OpenTelemetryCollector').every((x) => x.maxPods > 0)).toBe(true);
       const database = r.namespaces.find((n) => n.namespace === 'database')!;

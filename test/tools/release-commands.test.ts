@@ -2,14 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../config/load';
+import { listEnvironments, loadSettings } from '../../config/load';
 import { REPO_ROOT } from '../../config/paths';
 import { otherColour } from '../../config/sections/release';
 import { applyEdits, CommandError, NO_CLUSTER, planFinish, planPrepare, planPromote, planSetImage, writeEdits, type ClusterView } from '../../tools/release/release-commands';
 import { copyEnvironments, ENVIRONMENTS } from '../helpers';
 
 let dir: string;
-beforeEach(() => { dir = copyEnvironments(); });
+// The committed settings may be anywhere in a release (a handover between prepare and finish, either colour
+// live, any tags): each test starts where a release starts, with any handover ended by the command itself
+// (promote --finish), and reads the colours and tags instead of assuming today's.
+beforeEach(() => {
+  dir = copyEnvironments();
+  for (const env of listEnvironments(dir)) {
+    if (loadSettings(env, dir).release.api.handoverReplicas > 0) writeEdits(env, dir, planFinish(loadSettings(env, dir)).edits);
+  }
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const settings = (env = 'production') => loadSettings(env, dir);
 const file = (env: string, section: string) => readFileSync(join(dir, env, `${section}.yaml`), 'utf8');
@@ -17,8 +25,9 @@ const file = (env: string, section: string) => readFileSync(join(dir, env, `${se
 describe('planSetImage', () => {
   it('api: the tag goes to the idle colour in release.yaml', () => {
     const plan = planSetImage(settings(), 'api', 'v4.1.0');
-    expect(plan.edits).toEqual([{ section: 'release', path: ['api', 'colours', 'green', 'tag'], value: 'v4.1.0' }]);
-    expect(plan.summary).toContain('api green (idle, behind finbot-api-preview) now runs v4.1.0');
+    expect(plan.edits).toEqual([{ section: 'release', path: ['api', 'colours', idle(), 'tag'], value: 'v4.1.0' }]);
+    expect(plan.summary).toContain(`api ${idle()} (idle, behind finbot-api-preview) now runs v4.1.0`);
+    expect(plan.summary).toContain(`finbot-api still serves ${live()} ${settings().release.api.colours[live()].tag}`);
     expect(plan.summary).toContain('npm run promote -- production');
   });
 
@@ -131,9 +140,17 @@ describe('writing the edits', () => {
     expect(file('production', 'release').split('\n')[0]).toBe('# yaml-language-server: $schema=../../settings.schema.json#/properties/release');
   });
 
-  it('switching twice during a handover rolls back to the same file', () => {
+  it('set-image writes a digest-pinned tag (api colour and web), read back as the same string', () => {
+    const pinned = `v4.1.0@sha256:${'cd'.repeat(32)}`;
+    writeEdits('production', dir, planSetImage(settings(), 'api', pinned).edits);
+    writeEdits('production', dir, planSetImage(settings(), 'web', pinned).edits);
+    expect(settings().release.api.colours[idle()].tag).toBe(pinned);
+    expect(settings().apps.web.image.tag).toBe(pinned);
+  });
+
+  it('switching twice during a handover rolls back to the same file (a canary running before stays ended)', () => {
     writeEdits('staging', dir, planPrepare(settings('staging'), clusterWith(2)).edits);
-    const before = file('staging', 'release');
+    const before = applyEdits({ release: file('staging', 'release') }, [{ section: 'release', path: ['api', 'canaryPercent'], value: '0' }]).release;
     writeEdits('staging', dir, planPromote(settings('staging'), clusterWith(2)).edits);
     writeEdits('staging', dir, planPromote(settings('staging'), clusterWith(2)).edits);
     expect(file('staging', 'release')).toBe(before);
@@ -141,10 +158,12 @@ describe('writing the edits', () => {
 
   it('writes nothing when the result would be invalid', () => {
     const before = file('production', 'release');
-    writeFileSync(join(dir, 'production', 'release.yaml'), before.replace('idleReplicas: 2', 'idleReplicas: 0'));
+    const noIdle = before.replace(/idleReplicas: \d+/, 'idleReplicas: 0');
+    expect(noIdle).not.toBe(before);
+    writeFileSync(join(dir, 'production', 'release.yaml'), noIdle);
     expect(() => writeEdits('production', dir, [{ section: 'release', path: ['api', 'canaryPercent'], value: '10' }]))
       .toThrow('the change would make the settings invalid: production:');
-    expect(file('production', 'release')).toBe(before.replace('idleReplicas: 2', 'idleReplicas: 0'));
+    expect(file('production', 'release')).toBe(noIdle);
   });
 
   it('applyEdits checks that the value landed', () => {

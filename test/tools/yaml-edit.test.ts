@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as yaml from 'js-yaml';
 import { setYamlScalar } from '../../tools/release/yaml-edit';
 
 const text = `# header comment
@@ -43,7 +44,8 @@ describe('setYamlScalar', () => {
     expect(() => setYamlScalar(text, ['api', 'missing'], 'x')).toThrow('key api.missing not found');
     expect(() => setYamlScalar(text, ['api', 'colours', 'blue', 'nope'], 'x')).toThrow('key api.colours.blue.nope not found');
     expect(() => setYamlScalar(text, ['web', 'image'], 'x')).toThrow('web.image is not a scalar');
-    expect(() => setYamlScalar(text, ['api', 'active'], 'a: b')).toThrow('refusing to write "a: b": only plain values (letters, digits, . _ -) are edited');
+    expect(() => setYamlScalar(text, ['api', 'active'], 'a: b')).toThrow('refusing to write "a: b": only plain values (letters, digits, . _ -, and an @sha256: digest) are edited');
+    expect(() => setYamlScalar(text, ['api', 'active'], 'v1@latest')).toThrow('refusing to write "v1@latest"');
     expect(() => setYamlScalar(text, [], 'x')).toThrow('empty key path');
   });
 
@@ -52,6 +54,16 @@ describe('setYamlScalar', () => {
     const out = setYamlScalar(tricky, ['api', 'colours', 'green', 'tag'], 'v2.0.0');
     expect(out).toBe(tricky.replace('green: {tag: v1.0.0}', 'green: {tag: v2.0.0}'));
     expect(setYamlScalar(tricky, ['api', 'colours', 'blue', 'tag'], 'v3')).toBe(tricky.replace('"v1.0.0"', '"v3"'));
+  });
+
+  it('writes a digest-pinned tag (tag@sha256:hex) in block and flow mappings, parsed back as the same string', () => {
+    const pinned = `v4.1.0@sha256:${'0a'.repeat(32)}`;
+    const flow = setYamlScalar(text, ['web', 'image', 'tag'], pinned);
+    expect(flow).toContain(`  image: { registry: docker.io, repository: finbot/web, tag: ${pinned} }\n`);
+    expect((yaml.load(flow) as any).web.image.tag).toBe(pinned);
+    const block = setYamlScalar(text, ['api', 'colours', 'green', 'tag'], pinned);
+    expect((yaml.load(block) as any).api.colours.green.tag).toBe(pinned);
+    expect(setYamlScalar(flow, ['web', 'image', 'tag'], 'v4.2.0')).toBe(setYamlScalar(text, ['web', 'image', 'tag'], 'v4.2.0'));
   });
 
   it('refuses text that is not one valid YAML document', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../validation/registry';
 import type { SourcedObject, ValidationOptions } from '../../validation/types';
 import { loadSettings } from '../../config/load';
-import { add, apiPod, fullProduction, get, PRODUCTION_OPTIONS, realOutput, remove, violationsOf } from './fixtures';
+import { add, apiPod, fullProduction, get, LIVE_API, PRODUCTION_OPTIONS, realOutput, remove, violationsOf } from './fixtures';
 
 /** Production's disaster-recovery peer, its output and settings (the dr/ rules compare the two). */
 const PROD = loadSettings('production');
@@ -110,7 +110,7 @@ const CASES: readonly Case[] = [
   { rule: 'xref/service-selector', name: 'selector with a version label', breakIt: (o) => { get(o, 'Service', 'finbot-api').spec.selector['app.kubernetes.io/version'] = 'v3'; }, expect: 'matches no pod' },
   { rule: 'xref/service-target-port', name: 'named targetPort that no container has', breakIt: (o) => { get(o, 'Service', 'finbot-api').spec.ports[0].targetPort = 'https'; }, expect: '"https"' },
   { rule: 'xref/service-target-port', name: 'numeric targetPort that no container has', breakIt: (o) => { get(o, 'Service', 'finbot-web').spec.ports[0].targetPort = 80; } },
-  { rule: 'xref/hpa-target', name: 'HPA targets a missing Deployment', breakIt: (o) => { get(o, 'HorizontalPodAutoscaler', 'finbot-api-blue-hpa').spec.scaleTargetRef.name = 'finbot-apis'; }, expect: 'finbot-apis' },
+  { rule: 'xref/hpa-target', name: 'HPA targets a missing Deployment', breakIt: (o) => { get(o, 'HorizontalPodAutoscaler', `${LIVE_API}-hpa`).spec.scaleTargetRef.name = 'finbot-apis'; }, expect: 'finbot-apis' },
   { rule: 'xref/pdb-selector', name: 'PDB selects nothing', breakIt: (o) => { get(o, 'PodDisruptionBudget', 'finbot-web').spec.selector.matchLabels['app.kubernetes.io/name'] = 'web'; } },
   { rule: 'xref/network-policy-selector', name: 'policy for pods that do not exist', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-web-from-ingress').spec.podSelector.matchLabels['app.kubernetes.io/name'] = 'finbot-frontend'; } },
   { rule: 'xref/network-policy-selector', name: 'peer selecting no pod (wrong DNS label)', breakIt: (o) => { get(o, 'NetworkPolicy', 'allow-dns-egress', 'production').spec.egress[0].to[0].podSelector.matchLabels['k8s-app'] = 'coredns'; }, expect: 'coredns' },
@@ -203,6 +203,16 @@ const CASES: readonly Case[] = [
     const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
     rules.find((r: any) => r.alert === 'CertificateExpiringSoon').expr = 'certmanager_certificate_expiration_timestamp_seconds - time() < 1209600';
   }, expect: 'alert CertificateExpiringSoon never fires if its series vanish' },
+  { rule: 'monitoring/alert-runbook', name: 'an alert whose runbook_url points outside the repository\'s runbooks', breakIt: (o) => {
+    const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+    rules.find((r: any) => r.alert === 'FinbotHighErrorRate').annotations.runbook_url = 'https://wiki.finbot.internal/FinbotHighErrorRate';
+  }, expect: 'does not point to docs/runbooks/<file>.md' },
+  { rule: 'monitoring/alert-runbook', name: 'an alert without severity and runbook_url', breakIt: (o) => {
+    const rules = get(o, 'PrometheusRule', 'finbot-alerts', 'monitoring').spec.groups.flatMap((g: any) => g.rules);
+    const r = rules.find((x: any) => x.alert === 'RedisDown');
+    delete r.labels.severity;
+    delete r.annotations.runbook_url;
+  }, expect: 'alert RedisDown has no severity' },
   { rule: 'monitoring/prometheus-rbac', name: 'cluster-wide pod/service discovery and ConfigMap read (the old ClusterRole)', breakIt: (o) => {
     get(o, 'ClusterRole', 'monitoring-finbot-prometheus').rules.push({ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
   }, expect: 'may list services, endpoints, pods in every namespace' },

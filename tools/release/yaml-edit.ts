@@ -15,9 +15,15 @@ export class YamlEditError extends Error {
   }
 }
 
-/** A plain scalar that needs no quotes in YAML (tags, colours, numbers). */
+/**
+ * A plain scalar that needs no quotes in YAML, block or flow (tags, colours, numbers), optionally with an image
+ * digest (`v4.1.0@sha256:<hex>`): `@` only starts nothing inside a scalar, and a `:` followed by a letter or
+ * digit is no key separator in either context (YAML 1.2, ns-plain-char).
+ */
 function assertPlain(value: string): void {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(value)) throw new YamlEditError(`refusing to write "${value}": only plain values (letters, digits, . _ -) are edited`);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*(@sha256:[a-f0-9]+)?$/.test(value)) {
+    throw new YamlEditError(`refusing to write "${value}": only plain values (letters, digits, . _ -, and an @sha256: digest) are edited`);
+  }
 }
 
 /**
