@@ -4,6 +4,7 @@ import { argocdRules } from './rules/argocd';
 import { crossReferenceRules } from './rules/cross-references';
 import { copiedDatabasePasswordRule, dataClientRule, operatorBehaviourRules } from './rules/operator-behaviour';
 import { disasterRecoveryRules } from './rules/disaster-recovery';
+import { ownBackupBucketRule } from './rules/backup-buckets';
 import { edgeRules } from './rules/edge';
 import { monitoringSelectionRules, operatorReferenceRules } from './rules/operator-references';
 import { monitoringRules } from './rules/monitoring';
@@ -16,7 +17,7 @@ import { alertRunbookRule } from './rules/alert-runbooks';
 import { workloadPolicyRules } from './rules/workload-policy';
 
 /** All rules in report order. */
-export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, alertRunbookRule, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule, ...operatorWorkloadRules, ...edgeRules, ...argocdRules, ...disasterRecoveryRules];
+export const RULES: readonly Rule[] = [...schemaRules, ...podSecurityRules, ...workloadPolicyRules, ...crossReferenceRules, ...operatorReferenceRules, ...operatorBehaviourRules, ...monitoringSelectionRules, ...monitoringRules, alertRunbookRule, ...reachabilityRules, ...trafficSafetyRules, dataClientRule, copiedDatabasePasswordRule, ...operatorWorkloadRules, ...edgeRules, ...argocdRules, ...disasterRecoveryRules, ownBackupBucketRule];
 
 /** A rule by id; throws for an unknown id (a typo in an exemption or a test). */
 export function ruleById(id: string): Rule {

@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadSettings } from '../config/load';
+import { listEnvironments, loadSettings } from '../config/load';
+import type { Settings } from '../config/schema';
 import { ENVIRONMENTS_DIR } from '../config/paths';
 import { validateObjects } from './engine';
 import { distManifests, loadManifests, parseManifest } from './manifests';
@@ -16,9 +17,23 @@ import type { SourcedObject, ValidationOptions } from './types';
  * Namespaces that other settings already name as existing outside the output (the operators' namespaces,
  * Argo CD's, Istio's) count as external without being listed again in validation.yaml.
  */
-export function optionsFor(env: string, configDir: string = ENVIRONMENTS_DIR): ValidationOptions & { drPeer?: string } {
+export function optionsFor(env: string, configDir: string = ENVIRONMENTS_DIR, loaded: Map<string, Settings | undefined> = new Map()): ValidationOptions & { drPeer?: string } {
   if (!existsSync(join(configDir, env))) return {};
-  const settings = loadSettings(env, configDir);
+  const settingsOf = (e: string): Settings | undefined => {
+    if (!loaded.has(e)) {
+      try {
+        loaded.set(e, loadSettings(e, configDir));
+      } catch (err) {
+        if (e === env) throw err;
+        loaded.set(e, undefined); // reported when that environment is synthesized or validated itself
+      }
+    }
+    return loaded.get(e);
+  };
+  const settings = settingsOf(env)!;
+  // What data/own-backup-bucket compares this environment's writes with.
+  const otherBackupBuckets = Object.fromEntries(listEnvironments(configDir).filter((e) => e !== env)
+    .flatMap((e) => { const b = settingsOf(e)?.data.backups.bucket; return b ? [[e, b]] : []; }));
   const external = new Set([
     ...settings.validation.externalNamespaces,
     ...Object.values(settings.data.operatorNamespaces),
@@ -26,7 +41,7 @@ export function optionsFor(env: string, configDir: string = ENVIRONMENTS_DIR): V
     settings.gitops.argocdNamespace,
     'istio-system',
   ]);
-  return { ...settings.validation, externalNamespaces: [...external].sort(), environment: env, ...(settings.platform.dr ? { drPeer: settings.platform.dr.peer } : {}) };
+  return { ...settings.validation, externalNamespaces: [...external].sort(), environment: env, otherBackupBuckets, ...(settings.platform.dr ? { drPeer: settings.platform.dr.peer } : {}) };
 }
 
 /**
@@ -48,8 +63,9 @@ function peerObjects(peer: string, loaded: ReadonlyMap<string, SourcedObject[]>,
 export async function validateManifests(files: readonly string[], configDir: string = ENVIRONMENTS_DIR): Promise<EnvironmentResult[]> {
   const results: EnvironmentResult[] = [];
   const loaded = loadManifests(files);
+  const settings = new Map<string, Settings | undefined>(); // each environment's settings loaded once per run
   for (const [environment, objects] of loaded) {
-    const { drPeer, ...options } = optionsFor(environment, configDir);
+    const { drPeer, ...options } = optionsFor(environment, configDir, settings);
     const peer = drPeer ? peerObjects(drPeer, loaded, files) : undefined;
     results.push({ environment, objects: objects.length, violations: await validateObjects(objects, peer ? { ...options, peer: { environment: drPeer!, objects: peer } } : options) });
   }

@@ -69,6 +69,8 @@ export interface ValidationOptions {
   readonly edgeNamespaces?: readonly string[];
   /** Namespaces that exist outside the output (installed with their tools). */
   readonly externalNamespaces?: readonly string[];
+  /** Every other environment's own backup bucket (its settings data.yaml `backups.bucket`), by environment. */
+  readonly otherBackupBuckets?: Readonly<Record<string, string>>;
   /** The environment being validated (its folder name). */
   readonly environment?: string;
   /** The other environment of a disaster-recovery pair (settings platform.yaml `dr.peer`) and its output, when available. */

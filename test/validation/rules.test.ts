@@ -13,6 +13,7 @@ import { add, apiPod, fullProduction, get, LIVE_API, PRODUCTION_OPTIONS, realOut
 const PROD = loadSettings('production');
 const DR_PEER = PROD.platform.dr!.peer;
 const DR = loadSettings(DR_PEER);
+const STAGING = loadSettings('staging');
 const drPeer = (breakPeer: (objects: SourcedObject[]) => void = () => undefined): ValidationOptions => {
   const objects = realOutput(DR_PEER);
   breakPeer(objects);
@@ -56,6 +57,8 @@ const CASES: readonly Case[] = [
   { rule: 'dr/no-cross-environment-references', name: 'the Redis snapshot job uploads into the DR region\'s bucket', options: drPeer(), breakIt: (o) => { get(o, 'CronJob', `${PROD.data.redis.name}-backup`).spec.jobTemplate.spec.template.spec.containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === 'BUCKET').value = DR.data.backups.bucket; }, expect: `bucket ${DR.data.backups.bucket} of ${DR_PEER}` },
   { rule: 'dr/no-cross-environment-references', name: 'an HTTPRoute serves a host of the DR region', options: drPeer(), breakIt: (o) => { get(o, 'HTTPRoute', 'finbot-api').spec.hostnames.push(DR.edge.hosts.api); }, expect: `host ${DR.edge.hosts.api} of ${DR_PEER}` },
   { rule: 'dr/no-cross-environment-references', name: 'the Vault config seals with the DR region\'s KMS key', options: drPeer(), breakIt: (o) => { const cm = o.find((s) => JSON.stringify(s.object).includes(`kms_key_id = \\"${PROD.secrets.vault.awskms.kmsKeyId}\\"`))!.object; const text = JSON.stringify(cm).replace(PROD.secrets.vault.awskms.kmsKeyId, DR.secrets.vault.awskms.kmsKeyId); Object.assign(cm, JSON.parse(text)); }, expect: `KMS key ${DR.secrets.vault.awskms.kmsKeyId}` },
+  { rule: 'data/own-backup-bucket', name: 'production archives its WAL into staging\'s bucket', breakIt: (o) => { get(o, 'ObjectStore', `${PROD.data.postgres.name}-backup`).spec.configuration.destinationPath = `s3://${STAGING.data.backups.bucket}/postgres`; }, expect: `bucket ${STAGING.data.backups.bucket}, which belongs to environment staging` },
+  { rule: 'data/own-backup-bucket', name: 'the Redis snapshot job uploads into the DR region\'s bucket', breakIt: (o) => { get(o, 'CronJob', `${PROD.data.redis.name}-backup`).spec.jobTemplate.spec.template.spec.containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === 'BUCKET').value = DR.data.backups.bucket; }, expect: `bucket ${DR.data.backups.bucket}, which belongs to environment ${DR_PEER}` },
   // schema
   { rule: 'schema/invalid', name: 'core: replicas is a string', breakIt: (o) => { get(o, 'Deployment', 'finbot-api').spec.replicas = 'three'; }, expect: 'integer' },
   { rule: 'schema/invalid', name: 'CRD (CNPG Cluster): instances missing', breakIt: (o) => { delete get(o, 'Cluster', 'finbot-postgres-primary').spec.instances; }, expect: 'instances' },
