@@ -114,39 +114,7 @@ export class PostgresCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
-    const where = `PostgresCluster ${props.name}`;
-    if (!Number.isInteger(props.instances) || props.instances < 1) {
-      throw new Error(`${where}: instances is ${props.instances}; give a whole number of at least 1 (3 for a highly available primary)`);
-    }
-    if (!/:[A-Za-z0-9_][A-Za-z0-9_.-]*(@sha256:[a-f0-9]{64})?$/.test(props.imageName) || /:latest$/.test(props.imageName)) {
-      throw new Error(`${where}: imageName "${props.imageName}" has no pinned tag; use e.g. ghcr.io/cloudnative-pg/postgresql:16.6`);
-    }
-    const parameters = props.parameters ?? {};
-    if ('archive_timeout' in parameters) {
-      throw new Error(`${where}: parameters.archive_timeout is set to "${parameters.archive_timeout}"; remove it and use the archiveTimeoutMinutes prop, which the RPO is checked against`);
-    }
-    const archiveTimeout = props.archiveTimeoutMinutes ?? 5;
-    if (!Number.isInteger(archiveTimeout) || archiveTimeout < 1 || archiveTimeout > 60) {
-      throw new Error(`${where}: archiveTimeoutMinutes is ${archiveTimeout}; allowed are whole minutes 1-60 (an RPO of 1 h needs less than 60)`);
-    }
-    const topo = props.topology;
-    if (topo) {
-      if (!props.backupStore) throw new Error(`${where}: topology needs a backupStore (the peer reads this cluster's archive)`);
-      if (topo.peerStore.destinationPath === props.backupStore.destinationPath) {
-        throw new Error(`${where}: backupStore and topology.peerStore both point at ${props.backupStore.destinationPath}; each cluster archives to a path of its own`);
-      }
-      if (topo.peerName === props.name) throw new Error(`${where}: topology.peerName is this cluster's name; the peer needs a name of its own`);
-      if (![props.name, topo.peerName].includes(topo.primary)) {
-        throw new Error(`${where}: topology.primary "${topo.primary}" is neither ${props.name} nor ${topo.peerName}`);
-      }
-      if (topo.promotionToken && topo.primary !== props.name) throw new Error(`${where}: a promotionToken is only allowed on the primary (CloudNativePG rejects it on a replica)`);
-    }
-    for (const store of [props.backupStore, topo?.peerStore]) {
-      if (store && store.namespace !== props.namespace) {
-        throw new Error(`${where}: ObjectStore ${store.name} is in namespace ${store.namespace}, the cluster in ${props.namespace}; the plugin only reads stores of the cluster's own namespace`);
-      }
-    }
-
+    checkProps(props);
     this.name = props.name;
     this.namespace = props.namespace;
     this.instances = props.instances;
@@ -157,86 +125,144 @@ export class PostgresCluster extends Construct {
 
     // The operator's pods are not FinBot pods: no `app: finbot` (app policies and monitors select on it).
     const objectLabels = labels({ name: props.name, component: 'database', environment: props.environment, finbotApp: false });
-    const instanceSelector = cnpgInstanceLabels(props.name);
-    const database = props.database ?? { name: 'finbot', owner: 'finbot' };
-
     this.resource = new Cluster(this, 'Resource', {
       metadata: {
         name: props.name,
         namespace: props.namespace,
         labels: objectLabels,
-        ...(topo?.fenced ? { annotations: { [CNPG_FENCING.annotation]: CNPG_FENCING.all } } : {}),
+        ...(props.topology?.fenced ? { annotations: { [CNPG_FENCING.annotation]: CNPG_FENCING.all } } : {}),
       },
       spec: {
-        instances: props.instances,
-        imageName: props.imageName,
-        primaryUpdateStrategy: (props.primaryUpdateStrategy ?? 'unsupervised') as ClusterSpecPrimaryUpdateStrategy,
-        // Labels for the pods, Services and PVCs the operator creates: only keys CloudNativePG does not set
-        // itself (it manages app.kubernetes.io/name|instance|component|managed-by on its objects).
-        inheritedMetadata: { labels: pick(objectLabels, ['app.kubernetes.io/part-of']) },
-        postgresql: {
-          parameters: { ...sortedRecord(parameters), archive_timeout: `${archiveTimeout}min` },
-        },
-        storage: { size: props.storageSize, storageClass: props.storageClass },
-        resources: {
-          requests: { cpu: ClusterSpecResourcesRequests.fromString(props.resources.requests.cpu), memory: ClusterSpecResourcesRequests.fromString(props.resources.requests.memory) },
-          limits: { cpu: ClusterSpecResourcesLimits.fromString(props.resources.limits.cpu), memory: ClusterSpecResourcesLimits.fromString(props.resources.limits.memory) },
-        },
-        // The operator's default pod/container security context already meets `restricted` (uid 26,
-        // read-only root, no escalation, ALL dropped); seccomp is stated explicitly.
-        seccompProfile: { type: 'RuntimeDefault' },
-        affinity: {
-          enablePodAntiAffinity: true,
-          podAntiAffinityType: props.antiAffinity ?? 'required',
-          topologyKey: HOST_KEY,
-        },
-        topologySpreadConstraints: [{
-          maxSkew: 1,
-          topologyKey: ZONE_KEY,
-          whenUnsatisfiable: props.instances > 1 ? 'DoNotSchedule' : 'ScheduleAnyway',
-          labelSelector: { matchLabels: instanceSelector },
-        }],
+        ...instancesSpec(props, objectLabels),
+        ...placementSpec(props),
         enablePdb: true,
-        ...(props.backupStore ? {
-          plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: props.backupStore.name } }],
-        } : {}),
-        ...(topo ? {
-          // recovery names the database and owner too: unset, CNPG's `-app` Secret would be for `app`/`app`
-          // (model/operators/cloudnative-pg.ts CNPG_RECOVERY_APP_DEFAULT), not the user the apps need.
-          bootstrap: topo.bootstrapFromPeer
-            ? { recovery: { source: topo.peerName, database: database.name, owner: database.owner } }
-            : { initdb: { database: database.name, owner: database.owner } },
-          // `enabled` stays unset: with it CNPG ignores `primary` (api/v1/cluster_funcs.go IsReplica).
-          replica: { primary: topo.primary, source: topo.peerName, self: props.name, ...(topo.promotionToken ? { promotionToken: topo.promotionToken } : {}) },
-          externalClusters: [
-            { name: props.name, store: props.backupStore!.name },
-            { name: topo.peerName, store: topo.peerStore.name },
-          ].sort((a, b) => compareText(a.name, b.name)).map((e) => ({
-            name: e.name,
-            // serverName explicit: the plugin's default is the local cluster's name (model/operators/barman-cloud.ts).
-            plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { [BARMAN_REPLICA_SOURCE.objectNameParameter]: e.store, [BARMAN_REPLICA_SOURCE.serverNameParameter]: e.name } },
-          })),
-        } : {
-          bootstrap: { initdb: { database: database.name, owner: database.owner } },
-        }),
+        ...archiveAndTopologySpec(props),
       },
     });
+    if (props.podMonitor ?? true) this.podMonitor = this.addPodMonitor(props);
+  }
 
-    if (props.podMonitor ?? true) {
-      this.podMonitor = new PodMonitorObject(this, 'PodMonitor', {
-        metadata: {
-          name: props.name,
-          namespace: props.namespace,
-          // `app: finbot`: the design document's Prometheus selects monitors by it.
-          labels: labels({ name: props.name, component: 'database', environment: props.environment }),
-        },
-        spec: {
-          selector: { matchLabels: instanceSelector },
-          podMetricsEndpoints: [{ port: 'metrics' }],
-        },
-      });
+  /** The PodMonitor over the instances' `metrics` port. */
+  private addPodMonitor(props: PostgresClusterProps): PodMonitorObject {
+    return new PodMonitorObject(this, 'PodMonitor', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        // `app: finbot`: the design document's Prometheus selects monitors by it.
+        labels: labels({ name: props.name, component: 'database', environment: props.environment }),
+      },
+      spec: {
+        selector: { matchLabels: cnpgInstanceLabels(props.name) },
+        podMetricsEndpoints: [{ port: 'metrics' }],
+      },
+    });
+  }
+}
+
+/** Refuses props CloudNativePG or the plugin would reject or misread, with the reason. */
+function checkProps(props: PostgresClusterProps): void {
+  const where = `PostgresCluster ${props.name}`;
+  if (!Number.isInteger(props.instances) || props.instances < 1) {
+    throw new Error(`${where}: instances is ${props.instances}; give a whole number of at least 1 (3 for a highly available primary)`);
+  }
+  if (!/:[A-Za-z0-9_][A-Za-z0-9_.-]*(@sha256:[a-f0-9]{64})?$/.test(props.imageName) || /:latest$/.test(props.imageName)) {
+    throw new Error(`${where}: imageName "${props.imageName}" has no pinned tag; use e.g. ghcr.io/cloudnative-pg/postgresql:16.6`);
+  }
+  const parameters = props.parameters ?? {};
+  if ('archive_timeout' in parameters) {
+    throw new Error(`${where}: parameters.archive_timeout is set to "${parameters.archive_timeout}"; remove it and use the archiveTimeoutMinutes prop, which the RPO is checked against`);
+  }
+  const archiveTimeout = props.archiveTimeoutMinutes ?? 5;
+  if (!Number.isInteger(archiveTimeout) || archiveTimeout < 1 || archiveTimeout > 60) {
+    throw new Error(`${where}: archiveTimeoutMinutes is ${archiveTimeout}; allowed are whole minutes 1-60 (an RPO of 1 h needs less than 60)`);
+  }
+  const topo = props.topology;
+  if (topo) {
+    if (!props.backupStore) throw new Error(`${where}: topology needs a backupStore (the peer reads this cluster's archive)`);
+    if (topo.peerStore.destinationPath === props.backupStore.destinationPath) {
+      throw new Error(`${where}: backupStore and topology.peerStore both point at ${props.backupStore.destinationPath}; each cluster archives to a path of its own`);
+    }
+    if (topo.peerName === props.name) throw new Error(`${where}: topology.peerName is this cluster's name; the peer needs a name of its own`);
+    if (![props.name, topo.peerName].includes(topo.primary)) {
+      throw new Error(`${where}: topology.primary "${topo.primary}" is neither ${props.name} nor ${topo.peerName}`);
+    }
+    if (topo.promotionToken && topo.primary !== props.name) throw new Error(`${where}: a promotionToken is only allowed on the primary (CloudNativePG rejects it on a replica)`);
+  }
+  for (const store of [props.backupStore, topo?.peerStore]) {
+    if (store && store.namespace !== props.namespace) {
+      throw new Error(`${where}: ObjectStore ${store.name} is in namespace ${store.namespace}, the cluster in ${props.namespace}; the plugin only reads stores of the cluster's own namespace`);
     }
   }
+}
+
+/** The instances themselves: count, image, update strategy, labels, parameters, storage, resources. */
+function instancesSpec(props: PostgresClusterProps, objectLabels: Record<string, string>) {
+  return {
+    instances: props.instances,
+    imageName: props.imageName,
+    primaryUpdateStrategy: (props.primaryUpdateStrategy ?? 'unsupervised') as ClusterSpecPrimaryUpdateStrategy,
+    // Labels for the pods, Services and PVCs the operator creates: only keys CloudNativePG does not set
+    // itself (it manages app.kubernetes.io/name|instance|component|managed-by on its objects).
+    inheritedMetadata: { labels: pick(objectLabels, ['app.kubernetes.io/part-of']) },
+    postgresql: {
+      parameters: { ...sortedRecord(props.parameters ?? {}), archive_timeout: `${props.archiveTimeoutMinutes ?? 5}min` },
+    },
+    storage: { size: props.storageSize, storageClass: props.storageClass },
+    resources: {
+      requests: { cpu: ClusterSpecResourcesRequests.fromString(props.resources.requests.cpu), memory: ClusterSpecResourcesRequests.fromString(props.resources.requests.memory) },
+      limits: { cpu: ClusterSpecResourcesLimits.fromString(props.resources.limits.cpu), memory: ClusterSpecResourcesLimits.fromString(props.resources.limits.memory) },
+    },
+  };
+}
+
+/** Where the instances run: restricted seccomp, one per node, spread over zones. */
+function placementSpec(props: PostgresClusterProps) {
+  return {
+    // The operator's default pod/container security context already meets `restricted` (uid 26,
+    // read-only root, no escalation, ALL dropped); seccomp is stated explicitly.
+    seccompProfile: { type: 'RuntimeDefault' as const },
+    affinity: {
+      enablePodAntiAffinity: true,
+      podAntiAffinityType: props.antiAffinity ?? 'required',
+      topologyKey: HOST_KEY,
+    },
+    topologySpreadConstraints: [{
+      maxSkew: 1,
+      topologyKey: ZONE_KEY,
+      whenUnsatisfiable: props.instances > 1 ? 'DoNotSchedule' : 'ScheduleAnyway',
+      labelSelector: { matchLabels: cnpgInstanceLabels(props.name) },
+    }],
+  };
+}
+
+/** WAL archiving through the Barman Cloud plugin, the bootstrap, and the distributed topology with a peer. */
+function archiveAndTopologySpec(props: PostgresClusterProps) {
+  const database = props.database ?? { name: 'finbot', owner: 'finbot' };
+  const topo = props.topology;
+  return {
+    ...(props.backupStore ? {
+      plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: props.backupStore.name } }],
+    } : {}),
+    ...(topo ? {
+      // recovery names the database and owner too: unset, CNPG's `-app` Secret would be for `app`/`app`
+      // (model/operators/cloudnative-pg.ts CNPG_RECOVERY_APP_DEFAULT), not the user the apps need.
+      bootstrap: topo.bootstrapFromPeer
+        ? { recovery: { source: topo.peerName, database: database.name, owner: database.owner } }
+        : { initdb: { database: database.name, owner: database.owner } },
+      // `enabled` stays unset: with it CNPG ignores `primary` (api/v1/cluster_funcs.go IsReplica).
+      replica: { primary: topo.primary, source: topo.peerName, self: props.name, ...(topo.promotionToken ? { promotionToken: topo.promotionToken } : {}) },
+      externalClusters: [
+        { name: props.name, store: props.backupStore!.name },
+        { name: topo.peerName, store: topo.peerStore.name },
+      ].sort((a, b) => compareText(a.name, b.name)).map((e) => ({
+        name: e.name,
+        // serverName explicit: the plugin's default is the local cluster's name (model/operators/barman-cloud.ts).
+        plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { [BARMAN_REPLICA_SOURCE.objectNameParameter]: e.store, [BARMAN_REPLICA_SOURCE.serverNameParameter]: e.name } },
+      })),
+    } : {
+      bootstrap: { initdb: { database: database.name, owner: database.owner } },
+    }),
+  };
 }
 
 function pick(r: Record<string, string>, keys: readonly string[]): Record<string, string> {
