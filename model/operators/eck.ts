@@ -113,10 +113,15 @@ export const ES_DISK_WATERMARKS = { low: 0.85, high: 0.9, floodStage: 0.95 } as 
  * `<c>-es-transport` selecting the cluster label (pkg/controller/elasticsearch/services/services.go
  * `NewExternalService`, `NewTransportService`); the Secrets of {@link esCreatedSecrets}.
  */
+/** Pods of one node set: its `count` (pkg/apis/elasticsearch/v1/elasticsearch_types.go `NodeSet.Count`, 0 when unset). */
+export function esNodeSetPods(set: { count?: number }): number {
+  return set.count ?? 0;
+}
+
 export function esDerived(cluster: string, spec: { nodeSets?: ReadonlyArray<{ count?: number }> } = {}): DerivedObjects {
   const n = esNames(cluster);
   return {
-    pods: [{ what: 'Elasticsearch node', labels: esPodLabels(cluster), ports: [{ port: ES_HTTP_PORT, name: 'https' }, { port: ES_TRANSPORT_PORT, name: 'transport' }], replicas: (spec.nodeSets ?? []).reduce((sum, x) => sum + (x.count ?? 0), 0) }],
+    pods: [{ what: 'Elasticsearch node', labels: esPodLabels(cluster), ports: [{ port: ES_HTTP_PORT, name: 'https' }, { port: ES_TRANSPORT_PORT, name: 'transport' }], replicas: (spec.nodeSets ?? []).reduce((sum, x) => sum + esNodeSetPods(x), 0) }],
     services: [
       { name: n.httpService, selector: esPodLabels(cluster), ports: [{ port: ES_HTTP_PORT, name: 'https' }] },
       { name: n.transportService, selector: { [ES_CLUSTER_NAME_LABEL]: cluster }, ports: [{ port: ES_TRANSPORT_PORT, name: 'tls-transport' }] },

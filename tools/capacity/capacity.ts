@@ -9,6 +9,8 @@
 import { REDIS_CLUSTER_ROLES, REDIS_ROLE_SPEC_KEY, redisRoleReplicas } from '../../model/operators/redis-operator';
 import { CONFIG_RELOADER_RESOURCES, monitoringPodCount } from '../../model/operators/prometheus-operator';
 import { NGF_INFRASTRUCTURE_METADATA_REACHES_PODS, ngfDataPlaneOf, type GatewayLike } from '../../model/operators/nginx-gateway-fabric';
+import { esNodeSetPods } from '../../model/operators/eck';
+import { operatorRunOf } from '../../model/operators/operator-run';
 import { parseQuantity } from '../../config/quantity';
 import type { Settings } from '../../config/schema';
 import type { CapacityInput } from '../../config/sections/capacity';
@@ -175,7 +177,7 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
   },
   // CloudNativePG: `instances` pods with `resources`; data (and WAL) volume per instance.
   'postgresql.cnpg.io/Cluster': (o) => {
-    const n = o.spec?.instances ?? 1;
+    const n = operatorPods(o);
     const storagePerPod = quantity(o.spec?.storage?.size, 'spec.storage.size') + quantity(o.spec?.walStorage?.size, 'spec.walStorage.size');
     return [{ minPods: n, maxPods: n, pod: resourceAmounts(o.spec?.resources), storagePerPod, containersWithoutRequests: o.spec?.resources?.requests ? 0 : 1 }];
   },
@@ -210,7 +212,7 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
     ((o.spec?.nodeSets ?? []) as Json[]).map((set) => {
       const { pod, withoutRequests } = podAmounts(set.podTemplate?.spec);
       const storagePerPod = ((set.volumeClaimTemplates ?? []) as Json[]).reduce((s, t) => s + claimStorage(t), 0);
-      return { suffix: set.name, minPods: set.count ?? 0, maxPods: set.count ?? 0, pod, storagePerPod, containersWithoutRequests: withoutRequests };
+      return { suffix: set.name, minPods: esNodeSetPods(set), maxPods: esNodeSetPods(set), pod, storagePerPod, containersWithoutRequests: withoutRequests };
     }),
   // OpenTelemetry operator: `replicas` (or its autoscaler's bounds); mode daemonset runs one pod per node.
   'opentelemetry.io/OpenTelemetryCollector': (o, ctx) => {
@@ -224,12 +226,19 @@ export const EXTRACTORS: Readonly<Record<string, Extractor>> = {
   // grafana-operator: the Deployment it creates from `spec.deployment` (replicas, pod template).
   'grafana.integreatly.org/Grafana': (o) => {
     const deployment = o.spec?.deployment?.spec ?? {};
-    const n = deployment.replicas ?? 1;
+    const n = operatorPods(o);
     const { pod, withoutRequests } = podAmounts(deployment.template?.spec ?? { containers: [{ name: 'grafana' }] });
     return [{ minPods: n, maxPods: n, pod, storagePerPod: claimStorage(o.spec?.persistentVolumeClaim), containersWithoutRequests: withoutRequests }];
   },
 };
 
+
+/** How many pods the operator runs for the object, as the one operator model (model/operators/operator-run.ts) says. */
+function operatorPods(o: Json): number {
+  const run = operatorRunOf(o as KubeObject);
+  if (!run) throw new Error(`${o.kind} ${o.metadata?.name}: no operator model says what pods it leads to`);
+  return run.derived.pods.reduce((sum, p) => sum + (p.replicas ?? 0), 0);
+}
 
 /**
  * The sidecar of one pod when Istio injects it (model/operators/istio.ts says when). Sizes from the pod's
