@@ -1,7 +1,7 @@
 /**
  * vitest global setup, run once per project before its workers start:
- * - compiles (or loads from .build/schema-validators) the schema validators of every kind in dist/, so that
- *   parallel workers load them instead of each compiling the same schemas (validation/schema.ts);
+ * - compiles the schema validators into .build/schema-validators when they are not there yet, so that parallel
+ *   workers load them instead of each compiling the same schemas (validation/schema.ts);
  * - for the process tests, brings fast-start's cache up to date (`sh fast-start/run.sh synth|validate --help`:
  *   the bundle, then the startup snapshot), so that the tests' many launcher runs start from a fresh snapshot
  *   instead of several of them rebuilding the same bundle and snapshot side by side after a change.
@@ -9,13 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { DIST_DIR, REPO_ROOT } from '../config/paths';
-import { readDistDir } from '../model/dist-files';
+import { REPO_ROOT } from '../config/paths';
 import { prepareValidators } from '../validation/schema';
 
 export default async function setup(project: TestProject): Promise<void> {
-  const kinds = new Set([...readDistDir(DIST_DIR).values()].flat().map((o) => `${o.apiVersion}/${o.kind}`));
-  await prepareValidators(kinds);
+  await prepareValidators();
   if (project.name !== 'processes') return;
   const env = { ...process.env };
   delete env.NODE_OPTIONS;

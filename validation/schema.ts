@@ -80,16 +80,7 @@ export function refreshSchemas(): void {
   if (text === index.text) return;
   index = undefined;
   documents.clear();
-  validators.clear();
-  compiler = undefined;
-}
-
-let ajvVersion: string | undefined;
-function cacheKey(entry: IndexEntry): string {
-  ajvVersion ??= (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'ajv', 'package.json'), 'utf8')) as { version: string }).version;
-  const files = schemaIndex().files;
-  const inputs = entry.uses.map((id) => `${id}:${files[id].sha256}`);
-  return createHash('sha256').update(JSON.stringify({ ajvVersion, AJV_OPTIONS, inputs, ref: entry.ref })).digest('hex').slice(0, 24);
+  validators = undefined;
 }
 
 /** Deep equality of JSON values (what Ajv's runtime `equal` does, for enums and uniqueItems). */
@@ -127,50 +118,119 @@ function document(id: string): object {
   return doc;
 }
 
-type AjvInstance = { addSchema(schema: object, key: string): unknown; compile(schema: object): Validate };
-type Compiler = { ajv: AjvInstance; standalone: (ajv: never, fn: Validate) => string; added: Set<string> };
-let compiler: Promise<Compiler> | undefined;
+/**
+ * Subtrees at least this long (canonical JSON) that occur twice or more in the CRD schemas are compiled once
+ * and referenced (see {@link shareRepeatedSubtrees}).
+ */
+const SHARED_MIN_LENGTH = 80;
+/** Keywords whose subschemas are never taken out: a union's branches stay in the function of the union (fromAjv). */
+const KEPT_TOGETHER = new Set(['anyOf', 'oneOf', 'allOf', 'not', 'enum', 'required', 'default', 'example', 'x-kubernetes-validations']);
+/** Part of the cache key: bumped whenever the way the schemas become one module changes. */
+const MODULE_FORMAT = 'one-module-shared-subtrees-1';
 
-/** One Ajv for the process, made at the first compile (validations of many objects run concurrently). */
-function ajvCompiler(): Promise<Compiler> {
-  compiler ??= (async () => {
-    const { default: Ajv } = await import('ajv');
-    const { default: standalone } = (await import('ajv/dist/standalone/index.js')) as unknown as { default: Compiler['standalone'] };
-    return { ajv: new Ajv(AJV_OPTIONS) as unknown as AjvInstance, standalone, added: new Set<string>() };
-  })();
-  return compiler;
+/** JSON with sorted keys: equal text, equal schema. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
 }
 
-/** Compiles one entry with Ajv and writes its standalone code into the cache. */
-async function compile(entry: IndexEntry, file: string): Promise<Validate> {
-  const { ajv, standalone, added } = await ajvCompiler();
-  // Referenced documents (Kubernetes definitions) are added once under their id; a CRD's own document is
-  // compiled as the root, a built-in kind as a reference into its version's definitions.
-  const referenced = entry.ref === '#' ? entry.uses.slice(1) : entry.uses;
-  for (const id of referenced) {
-    if (added.has(id)) continue;
-    ajv.addSchema(document(id), id);
-    added.add(id);
+/** A copy of `node` with `visit` applied to each subschema that may be taken out (none inside a union). */
+function eachSubschema(node: Record<string, unknown>, visit: (child: Record<string, unknown>) => Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const isSchema = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  for (const [k, v] of Object.entries(node)) {
+    if (KEPT_TOGETHER.has(k) || !isSchema(v)) out[k] = v;
+    else if (k === 'properties' || k === 'patternProperties') out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, isSchema(sub) ? visit(sub) : sub]));
+    else out[k] = visit(v);
   }
-  const fn = ajv.compile(entry.ref === '#' ? document(entry.schema) : { $ref: `${entry.schema}${entry.ref}` });
+  return out;
+}
+
+/**
+ * CRDs embed the same large structures again and again (a pod template, affinity terms, container ports:
+ * Prometheus, Alertmanager, Grafana, ECK, the OpenTelemetry collector each carry their own copy), and Ajv
+ * writes code for every copy. Each subtree that occurs twice or more across `docs` becomes one schema of its
+ * own, named by the digest of its canonical text, and every copy a `$ref` to it, so its code exists once.
+ * Returns the rewritten documents and the shared schemas. Validation is unchanged: a subtree is replaced only
+ * by a reference to an identical one.
+ */
+function shareRepeatedSubtrees(docs: ReadonlyMap<string, object>): { docs: Map<string, object>; shared: Map<string, object> } {
+  const counts = new Map<string, number>();
+  const count = (node: Record<string, unknown>): Record<string, unknown> => {
+    const text = canonical(node);
+    if (text.length >= SHARED_MIN_LENGTH) counts.set(text, (counts.get(text) ?? 0) + 1);
+    return eachSubschema(node, count);
+  };
+  for (const doc of docs.values()) eachSubschema(doc as Record<string, unknown>, count);
+  const shared = new Map<string, object>();
+  const rewrite = (node: Record<string, unknown>): Record<string, unknown> => {
+    const text = canonical(node);
+    if (text.length < SHARED_MIN_LENGTH || (counts.get(text) ?? 0) < 2) return eachSubschema(node, rewrite);
+    const id = `shared-${createHash('sha256').update(text).digest('hex').slice(0, 20)}`;
+    if (!shared.has(id)) {
+      shared.set(id, {});
+      shared.set(id, eachSubschema(node, rewrite));
+    }
+    return { $ref: id };
+  };
+  return { docs: new Map([...docs].map(([id, doc]) => [id, eachSubschema(doc as Record<string, unknown>, rewrite)])), shared };
+}
+
+/** The id a CRD's document is compiled under: no `/` (relative `$ref`s such as `shared-…` resolve to themselves). */
+const rootId = (schema: string) => `crd.${schema.replace(/\//g, '.')}`;
+/** What an entry is exported as from the module. */
+const exportName = (entry: IndexEntry) => `${entry.schema}${entry.ref}`;
+
+let ajvVersion: string | undefined;
+/** The module's file name: the digest of the index (which names every schema file by its sha256), Ajv's version and options, and the format. */
+function moduleKey(): string {
+  ajvVersion ??= (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'ajv', 'package.json'), 'utf8')) as { version: string }).version;
+  schemaIndex();
+  return createHash('sha256').update(JSON.stringify({ ajvVersion, AJV_OPTIONS, MODULE_FORMAT, index: index!.text })).digest('hex').slice(0, 24);
+}
+
+/**
+ * Compiles every entry of the index with one Ajv into one standalone module and writes it to `file`: one Ajv,
+ * so every Kubernetes definition (PodSpec, ObjectMeta, …) is one function for all kinds of its version, and
+ * with the CRDs' repeated subtrees shared ({@link shareRepeatedSubtrees}), each structure's code exists once.
+ */
+async function compileModule(file: string): Promise<void> {
+  const { default: Ajv } = await import('ajv');
+  const { default: standalone } = (await import('ajv/dist/standalone/index.js')) as unknown as { default: (ajv: unknown, refs: Record<string, string>) => string };
+  // inlineRefs false: a referenced schema is one function, called from every place that refers to it.
+  const ajv = new Ajv({ ...AJV_OPTIONS, inlineRefs: false });
+  const entries = Object.values(schemaIndex().kinds).flat();
+  const crds = new Map<string, object>();
+  for (const e of entries) if (e.ref === '#') crds.set(e.schema, document(e.schema));
+  const { docs, shared } = shareRepeatedSubtrees(crds);
+  for (const id of Object.keys(schemaIndex().files)) if (!crds.has(id)) ajv.addSchema(document(id), id);
+  for (const [id, schema] of shared) ajv.addSchema(schema, id);
+  for (const [id, doc] of docs) ajv.addSchema(doc, rootId(id));
+  const exports: Record<string, string> = {};
+  for (const e of entries) exports[exportName(e)] = e.ref === '#' ? rootId(e.schema) : `${e.schema}${e.ref}`;
   mkdirSync(CACHE_DIR, { recursive: true });
-  // Parallel test workers may compile the same schema: write a private file, then rename it into place.
+  // Parallel processes may compile it at once: write a private file, then rename it into place.
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, standalone(ajv as never, fn));
+  writeFileSync(tmp, standalone(ajv, exports));
   renameSync(tmp, file);
-  return fn;
 }
 
-const validators = new Map<string, Promise<Validate>>();
-/** The compiled validator of one index entry: from memory, the cache, or compiled now. */
-function validatorOf(entry: IndexEntry): Promise<Validate> {
-  const key = cacheKey(entry);
-  let v = validators.get(key);
-  if (!v) {
-    const file = join(CACHE_DIR, `${key}.cjs`);
-    v = existsSync(file) ? Promise.resolve(loadStandalone(file)) : compile(entry, file);
-    validators.set(key, v);
-  }
+let validators: Promise<Readonly<Record<string, Validate>>> | undefined;
+/** Every validator of the index: from memory, the cache, or compiled now (once per index, Ajv and options). */
+function compiledModule(): Promise<Readonly<Record<string, Validate>>> {
+  validators ??= (async () => {
+    const file = join(CACHE_DIR, `${moduleKey()}.cjs`);
+    if (!existsSync(file)) await compileModule(file);
+    return loadStandalone(file) as unknown as Record<string, Validate>;
+  })();
+  return validators;
+}
+
+/** The compiled validator of one index entry. */
+async function validatorOf(entry: IndexEntry): Promise<Validate> {
+  const v = (await compiledModule())[exportName(entry)];
+  if (!v) throw new Error(`no compiled validator for ${exportName(entry)}; delete .build/schema-validators to recompile`);
   return v;
 }
 
@@ -180,19 +240,14 @@ export function schemasOf(apiVersion: string, kind: string): readonly IndexEntry
 }
 
 /**
- * Compiles the validators of the given `apiVersion/kind` keys that are not in the cache yet (without loading
- * the cached ones): for a global test setup. Returns how many it compiled.
+ * Compiles the schema validators when they are not in the cache yet, without loading them: for a global test
+ * setup. Returns whether it compiled.
  */
-export async function prepareValidators(keys: Iterable<string>): Promise<number> {
-  let compiled = 0;
-  for (const key of keys) {
-    for (const entry of schemaIndex().kinds[key] ?? []) {
-      if (existsSync(join(CACHE_DIR, `${cacheKey(entry)}.cjs`))) continue;
-      await validatorOf(entry);
-      compiled++;
-    }
-  }
-  return compiled;
+export async function prepareValidators(): Promise<boolean> {
+  const file = join(CACHE_DIR, `${moduleKey()}.cjs`);
+  if (existsSync(file)) return false;
+  await compileModule(file);
+  return true;
 }
 
 /** Converts a JSON pointer (`/a/0/b`) into a path (`a[0].b`). */

@@ -62,10 +62,25 @@ function replicationSources(objects: readonly SourcedObject[]): Set<SourcedObjec
   return out;
 }
 
-function strings(value: unknown, path: string, out: Array<[string, string]>): void {
-  if (typeof value === 'string') out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, path ? `${path}.${k}` : k, out);
+/**
+ * Calls `visit` with every string in `value` and a function giving its path (`spec.env[0].value`), which is
+ * built only when asked for: most strings are looked at and dropped.
+ */
+function eachString(value: unknown, visit: (text: string, path: () => string) => void, at: Array<string | number> = []): void {
+  if (typeof value === 'string') visit(value, () => at.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join(''));
+  else if (Array.isArray(value)) value.forEach((v, i) => eachString(v, visit, [...at, i]));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) eachString(v, visit, [...at, k]);
+}
+
+/** The value of each environment variable `name` set in `value`'s containers (`env: [{ name, value }]`). */
+function envValues(value: unknown, name: string, out: Set<string>): void {
+  if (Array.isArray(value)) for (const v of value) envValues(v, name, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'env' && Array.isArray(v)) for (const e of v) if (e?.name === name && typeof e.value === 'string') out.add(e.value);
+      envValues(v, name, out);
+    }
+  }
 }
 
 /**
@@ -91,22 +106,20 @@ export function ownedIdentifiers(objects: readonly SourcedObject[]): { hosts: Se
       const b = bucketOf(spec.configuration?.destinationPath);
       if (b) buckets.add(b);
     }
-    const all: Array<[string, string]> = [];
-    strings(o, '', all);
-    for (const [path, v] of all) {
-      const env = /env\[\d+\]\.value$/.test(path) ? all.find(([p]) => p === path.replace(/\.value$/, '.name'))?.[1] : undefined;
-      if (env === 'BUCKET') buckets.add(v);
-      if (env === 'KMS_KEY_ID') kmsKeys.add(v);
-      for (const m of v.matchAll(/kms_key_id\s*=\s*"([^"]+)"/g)) kmsKeys.add(m[1]);
-    }
+    envValues(o, 'BUCKET', buckets);
+    envValues(o, 'KMS_KEY_ID', kmsKeys);
+    eachString(o, (v) => {
+      if (v.includes('kms_key_id')) for (const m of v.matchAll(/kms_key_id\s*=\s*"([^"]+)"/g)) kmsKeys.add(m[1]);
+    });
   }
   return { hosts, buckets, kmsKeys };
 }
 
-/** `id` occurs in `text` as a whole name (not as part of a longer host, bucket or key name). */
-function mentions(text: string, id: string): boolean {
+/** A test whether a text mentions `id` as a whole name (not as part of a longer host, bucket or key name). */
+function mentionOf(id: string): (text: string) => boolean {
   const escaped = id.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`(^|[^A-Za-z0-9.-])${escaped}($|[^A-Za-z0-9.-])`).test(text);
+  const whole = new RegExp(`(^|[^A-Za-z0-9.-])${escaped}($|[^A-Za-z0-9.-])`);
+  return (text) => text.includes(id) && whole.test(text);
 }
 
 /** Rules across the environments of a disaster-recovery pair (ids `dr/*`). */
@@ -153,17 +166,15 @@ export const disasterRecoveryRules: readonly Rule[] = [
         ...[...owned.hosts].map((id) => ['host', id] as const),
         ...[...owned.buckets].map((id) => ['bucket', id] as const),
         ...[...owned.kmsKeys].map((id) => ['KMS key', id] as const),
-      ];
+      ].map(([what, id]) => [what, id, mentionOf(id)] as const);
       const allowed = replicationSources(ctx.objects);
       const out: Finding[] = [];
       for (const s of ctx.objects) {
         if (allowed.has(s)) continue;
-        const all: Array<[string, string]> = [];
-        strings(s.object, '', all);
-        for (const [path, v] of all) {
-          const hit = ids.find(([, id]) => mentions(v, id));
-          if (hit) out.push(finding(s, path, `references ${hit[0]} ${hit[1]} of ${peer.environment} ("${v.length > 80 ? `${v.slice(0, 77)}...` : v}")`));
-        }
+        eachString(s.object, (v, path) => {
+          const hit = ids.find(([, , mentioned]) => mentioned(v));
+          if (hit) out.push(finding(s, path(), `references ${hit[0]} ${hit[1]} of ${peer.environment} ("${v.length > 80 ? `${v.slice(0, 77)}...` : v}")`));
+        });
       }
       return out;
     },
