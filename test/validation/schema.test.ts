@@ -94,6 +94,22 @@ describe('custom resources (their CRD schema from the pinned release)', () => {
     expect(await paths(amc)).toEqual(['spec.inhibitRulez']);
   });
 
+  it('a structure several CRDs repeat (compiled once, shared) is checked in each copy with its own path', async () => {
+    // The affinity and container schemas of Prometheus and Alertmanager are the same subtrees (shared code).
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressionz: [] }] } } };
+    const container = { name: 'c', resources: { limits: { memory: '1 GB' } }, imagePullPolicyy: 'Always' };
+    const of = (kind: string) => ({ apiVersion: 'monitoring.coreos.com/v1', kind, metadata: { name: 'x', namespace: 'n' }, spec: { affinity, containers: [container] } });
+    // A bad quantity is one problem (a union's branches stay in its function), not one per branch.
+    for (const kind of ['Prometheus', 'Alertmanager']) {
+      const problems = await schemaCheck(of(kind) as never);
+      expect(problems.map((p) => `${p.path}: ${p.kind}`).sort(), kind).toEqual([
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressionz: unknown-field',
+        'spec.containers[0].imagePullPolicyy: unknown-field',
+        'spec.containers[0].resources.limits.memory: invalid',
+      ]);
+    }
+  });
+
   it('an enum of a CRD is caught', async () => {
     expect((await schemaProblems(collector({ mode: 'sidecarr', config: CONFIG }))).join('\n')).toContain('spec.mode: must be equal to one of the allowed values');
   });
