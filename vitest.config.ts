@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -28,6 +29,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // In CI also write a machine-readable result, from which .ci/run prints a plain summary line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
+    // vitest's default is one worker per core but one; on 2 cores that is one worker, and the suite runs in
+    // series while a process test's worker only waits for its child. Two workers keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     coverage: { exclude: ['imports/**', 'dist/**'] },
     projects: [
       // Pure tests share one module graph per worker (isolate: false): loading cdk8s, the charts and the
