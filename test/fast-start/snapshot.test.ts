@@ -90,7 +90,7 @@ function fromBlob(root: string, blob: string, args: string[]) {
 let seed: string | undefined;
 
 /** A fresh copy of the repository with its cache warm (snapshot built). */
-function warmCopy(name: string, nodeModules: (repo: string) => void = (repo) => symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'))): string {
+function freshCopy(name: string, nodeModules: (repo: string) => void): string {
   const repo = join(work, name);
   for (const e of COPIED) cpSync(join(REPO_ROOT, e), join(repo, e), { recursive: true });
   nodeModules(repo);
@@ -101,7 +101,36 @@ function warmCopy(name: string, nodeModules: (repo: string) => void = (repo) => 
   const first = synth(repo);
   expect(first.status, first.stderr).toBe(0);
   expect(existsSync(join(repo, '.build', 'synth.blob'))).toBe(true);
-  seed ??= join(repo, '.build');
+  return repo;
+}
+
+/**
+ * The copy most cases share, and its warm `.build/` as it was right after the first synth (snapshot included).
+ * Before each case its tree is copied again from the repository and that `.build/` put back: the cache is
+ * content-addressed, so a tree that is again the one it was built from makes it fresh again, and each case
+ * starts warm without building a snapshot of its own.
+ */
+let shared: { repo: string; cache: string } | undefined;
+const linkNodeModules = (repo: string) => symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'));
+
+/**
+ * A copy of the repository with its cache warm (snapshot built) for the unchanged tree: the shared copy, put
+ * back as it was; with `nodeModules`, a copy of its own whose node_modules that function makes.
+ */
+function warmCopy(nodeModules?: (repo: string) => void): string {
+  if (nodeModules) return freshCopy(`own-${++runs}`, nodeModules);
+  if (!shared) {
+    const repo = freshCopy('shared', linkNodeModules);
+    const cache = join(work, 'shared-cache');
+    cpSync(join(repo, '.build'), cache, { recursive: true });
+    seed = cache;
+    shared = { repo, cache };
+    return repo;
+  }
+  const { repo, cache } = shared;
+  for (const e of [...COPIED, '.build']) rmSync(join(repo, e), { recursive: true, force: true });
+  for (const e of COPIED) cpSync(join(REPO_ROOT, e), join(repo, e), { recursive: true });
+  cpSync(cache, join(repo, '.build'), { recursive: true });
   return repo;
 }
 
@@ -128,7 +157,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('from the snapshot: the committed dist/, errors included, and no stale run', () => {
-    const repo = warmCopy('plain');
+    const repo = warmCopy();
     const blob = join(repo, '.build', 'synth.blob');
     const all = fromBlob(repo, blob, ['synth']);
     expect(all.status, all.stderr).toBe(0);
@@ -148,7 +177,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('an edit whose file keeps an old modification time (touch -d)', () => {
-    const repo = warmCopy('touch');
+    const repo = warmCopy();
     editKeepingTime(join(repo, ...LABELS), PART_OF, "'app.kubernetes.io/part-of': 'finbot-touched'");
     // The snapshot refuses to run: its inputs changed.
     expect(fromBlob(repo, join(repo, '.build', 'synth.blob'), ['synth', 'staging']).status).toBe(STALE);
@@ -160,7 +189,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('a file copied over with its old time (cp -p)', () => {
-    const repo = warmCopy('cp-p');
+    const repo = warmCopy();
     const edited = join(work, 'labels-edited.ts');
     writeFileSync(edited, readFileSync(join(repo, ...LABELS), 'utf8').replace(PART_OF, "'app.kubernetes.io/part-of': 'finbot-copied'"));
     utimesSync(edited, OLD, OLD);
@@ -171,7 +200,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('a future-dated file, then any edit', () => {
-    const repo = warmCopy('future');
+    const repo = warmCopy();
     const future = new Date('2099-01-01T00:00:00Z');
     const render = join(repo, 'synth', 'render.ts');
     utimesSync(render, future, future);
@@ -184,7 +213,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('an edit made while the cache is being rebuilt', () => {
-    const repo = warmCopy('racing');
+    const repo = warmCopy();
     const labels = join(repo, ...LABELS);
     editKeepingTime(labels, PART_OF, "'app.kubernetes.io/part-of': 'finbot-first'");
     // The second edit lands after esbuild has read the sources, before the bundle would be published.
@@ -201,7 +230,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
     // node_modules: links to the real packages, except a private copy of cdk8s-plus-27 to edit. The cache it
     // starts from (the seed) was built where node_modules/cdk8s-plus-27 led elsewhere (a link): the bundle's
     // key must notice that the name now leads to other files, before and after the edit.
-    const repo = warmCopy('node-modules', (root) => {
+    const repo = warmCopy((root) => {
       mkdirSync(join(root, 'node_modules'));
       for (const e of readdirSync(join(REPO_ROOT, 'node_modules'))) {
         if (e === 'cdk8s-plus-27') cpSync(join(REPO_ROOT, 'node_modules', e), join(root, 'node_modules', e), { recursive: true });
@@ -219,7 +248,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('a snapshot with bytes flipped in the middle', () => {
-    const repo = warmCopy('flipped');
+    const repo = warmCopy();
     const blob = join(repo, '.build', 'synth.blob');
     const bytes = readFileSync(blob);
     for (let i = 0; i < 64; i++) bytes[(bytes.length >> 1) + i] ^= 0xff;
@@ -237,7 +266,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('validate.blob copied over synth.blob', () => {
-    const repo = warmCopy('swapped');
+    const repo = warmCopy();
     const validate = spawnSync('sh', [join(repo, 'fast-start', 'run.sh'), 'validate', 'staging'], { cwd: repo, env: cleanEnv(), encoding: 'utf8' });
     expect(validate.status, validate.stderr).toBe(0);
     cpSync(join(repo, '.build', 'validate.blob'), join(repo, '.build', 'synth.blob'));
@@ -249,7 +278,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('a validation rule edited with an old time is run as edited', () => {
-    const repo = warmCopy('validate-edit');
+    const repo = warmCopy();
     const validate = () => spawnSync('sh', [join(repo, 'fast-start', 'run.sh'), 'validate', 'staging'], { cwd: repo, env: cleanEnv(), encoding: 'utf8' });
     expect(validate().stdout).toContain('validation passed');
     editKeepingTime(join(repo, 'validation', 'report.ts'), "'validation passed'", "'validation passed (edited)'");
@@ -259,7 +288,7 @@ describe('fast-start gives the bytes of a cold run', { timeout: 600_000 }, () =>
   });
 
   it('a moved checkout reads that checkout; NODE_OPTIONS takes the bundle', () => {
-    const repo = warmCopy('origin');
+    const repo = warmCopy();
     const moved = join(work, 'moved');
     cpSync(repo, moved, { recursive: true, verbatimSymlinks: true });
     editKeepingTime(join(moved, ...LABELS), PART_OF, "'app.kubernetes.io/part-of': 'finbot-moved'");
