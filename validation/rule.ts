@@ -31,3 +31,29 @@ export interface Rule {
 export function finding(source: SourcedObject, path: string, message: string, fix?: string): Finding {
   return fix === undefined ? { source, path, message } : { source, path, message, fix };
 }
+
+/**
+ * Calls `visit` with every string in `value`, and a function giving that string's path (`spec.env[0].value`).
+ * The path is built only when asked for (most strings are looked at and dropped), and only during `visit`.
+ */
+export function eachString(value: unknown, visit: (text: string, path: () => string) => void): void {
+  const at: Array<string | number> = [];
+  const path = () => at.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') visit(v, path);
+    else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(v[i]);
+        at.pop();
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        at.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        at.pop();
+      }
+    }
+  };
+  walk(value);
+}

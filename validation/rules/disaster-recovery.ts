@@ -6,7 +6,7 @@
  * is read from model/operators/cloudnative-pg.ts (`cnpgIsReplica`, `CNPG_FENCING`).
  */
 import { CNPG_FENCING, cnpgIsReplica } from '../../model/operators/cloudnative-pg';
-import { finding, type Rule } from '../rule';
+import { eachString, finding, type Rule } from '../rule';
 import type { Finding, KubeObject, SourcedObject } from '../types';
 
 interface CnpgCluster {
@@ -62,23 +62,13 @@ function replicationSources(objects: readonly SourcedObject[]): Set<SourcedObjec
   return out;
 }
 
-/**
- * Calls `visit` with every string in `value` and a function giving its path (`spec.env[0].value`), which is
- * built only when asked for: most strings are looked at and dropped.
- */
-function eachString(value: unknown, visit: (text: string, path: () => string) => void, at: Array<string | number> = []): void {
-  if (typeof value === 'string') visit(value, () => at.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join(''));
-  else if (Array.isArray(value)) value.forEach((v, i) => eachString(v, visit, [...at, i]));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) eachString(v, visit, [...at, k]);
-}
-
-/** The value of each environment variable `name` set in `value`'s containers (`env: [{ name, value }]`). */
-function envValues(value: unknown, name: string, out: Set<string>): void {
-  if (Array.isArray(value)) for (const v of value) envValues(v, name, out);
-  else if (value && typeof value === 'object') {
+/** Adds the value of each environment variable named in `into` (`env: [{ name, value }]`, at any depth) to its set. */
+function envValues(value: unknown, into: Readonly<Record<string, Set<string>>>): void {
+  if (Array.isArray(value)) for (const v of value) envValues(v, into);
+  else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'env' && Array.isArray(v)) for (const e of v) if (e?.name === name && typeof e.value === 'string') out.add(e.value);
-      envValues(v, name, out);
+      if (k === 'env' && Array.isArray(v)) for (const e of v) if (typeof e?.value === 'string' && Object.hasOwn(into, e.name)) into[e.name].add(e.value);
+      envValues(v, into);
     }
   }
 }
@@ -106,8 +96,7 @@ export function ownedIdentifiers(objects: readonly SourcedObject[]): { hosts: Se
       const b = bucketOf(spec.configuration?.destinationPath);
       if (b) buckets.add(b);
     }
-    envValues(o, 'BUCKET', buckets);
-    envValues(o, 'KMS_KEY_ID', kmsKeys);
+    envValues(o, { BUCKET: buckets, KMS_KEY_ID: kmsKeys });
     eachString(o, (v) => {
       if (v.includes('kms_key_id')) for (const m of v.matchAll(/kms_key_id\s*=\s*"([^"]+)"/g)) kmsKeys.add(m[1]);
     });

@@ -12,7 +12,7 @@ import { matchesSelector } from '../../model/selectors';
 import { operatorRunOf } from '../../model/operators/operator-run';
 import { REDIS_CONFIG_GENERATION, REDIS_PODS_CALL_KUBE_API, redisOperatorPdbs } from '../../model/operators/redis-operator';
 import { isVaultHelmSource, VAULT_HELM_RENDERED_CONFIG } from '../../model/operators/vault';
-import { finding, type Rule } from '../rule';
+import { eachString, finding, type Rule } from '../rule';
 import type { Finding, KubeObject, SourcedObject } from '../types';
 
 type Spec = Record<string, any>;
@@ -28,12 +28,6 @@ export const PLACEHOLDER_PATTERNS: ReadonlyArray<{ readonly pattern: RegExp; rea
   { pattern: /\b(CHANGE[-_ ]?ME|REPLACE[-_ ]?ME|YOUR[-_ ]ACCOUNT[-_ ]ID)\b/i, what: 'a fill-in marker' },
   { pattern: /<(your|account|account-id|region|cluster)[^>]*>/i, what: 'an angle-bracket fill-in' },
 ];
-
-function* strings(value: unknown, path: string): Generator<{ path: string; value: string }> {
-  if (typeof value === 'string') yield { path, value };
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], `${path}[${i}]`);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, path ? `${path}.${k}` : k);
-}
 
 /** The Vault server configurations of the output: vault-helm Application values, or a ConfigMap's .hcl. */
 function vaultConfigs(objects: readonly SourcedObject[]): Array<{ source: SourcedObject; path: string; hcl: string; values?: Spec }> {
@@ -178,10 +172,10 @@ export const operatorBehaviourRules: readonly Rule[] = [
     check: (ctx) => {
       const out: Finding[] = [];
       for (const s of ctx.objects) {
-        for (const { path, value } of strings(s.object, '')) {
+        eachString(s.object, (value, path) => {
           const hit = PLACEHOLDER_PATTERNS.find((p) => p.pattern.test(value));
-          if (hit) out.push(finding(s, path, `${hit.what} in "${value.length > 80 ? `${value.slice(0, 77)}...` : value}"`));
-        }
+          if (hit) out.push(finding(s, path(), `${hit.what} in "${value.length > 80 ? `${value.slice(0, 77)}...` : value}"`));
+        });
       }
       return out;
     },
