@@ -5,11 +5,11 @@
  * validated against every Kubernetes version in cdk8s.yaml `schemas.kubernetes` and a problem names the
  * versions it is one in; custom resources against their CRD's schema.
  *
- * Compiling a large schema with Ajv takes up to a second (PodSpec, CNPG Cluster, ECK), so each compiled
- * validator is kept as Ajv "standalone" code in .build/schema-validators/<hash>.cjs, keyed by the content of
- * the schema files it uses (their sha256 in imports/schemas/index.json), the pointer, Ajv's version and options.
- * Tests build them once in a vitest global setup (test/global-setup.ts); `npm run validate` builds the missing
- * ones at its first run. Deleting the folder is always safe.
+ * Compiling every schema with Ajv takes a few seconds, so the compiled validators are kept as one Ajv
+ * "standalone" module in .build/schema-validators/<hash>.cjs, named by the digest of imports/schemas/index.json
+ * (which names every schema file by its sha256), Ajv's version and options. Tests build it once in a vitest
+ * global setup (test/global-setup.ts); `npm run validate` builds it at its first run. Deleting the folder is
+ * always safe.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -98,14 +98,15 @@ const RUNTIME: Readonly<Record<string, unknown>> = {
   'ajv/dist/runtime/equal': { default: equal },
 };
 
-function loadStandalone(file: string): Validate {
+/** Runs a standalone module of Ajv's and returns its exports. */
+function loadStandalone(file: string): unknown {
   const module = { exports: {} as unknown };
   const require = (id: string) => {
     if (id in RUNTIME) return RUNTIME[id];
     throw new Error(`${file}: unexpected require("${id}"); delete .build/schema-validators to recompile`);
   };
   new Function('module', 'exports', 'require', readFileSync(file, 'utf8'))(module, module.exports, require);
-  return module.exports as Validate;
+  return module.exports;
 }
 
 const documents = new Map<string, object>();
@@ -222,7 +223,7 @@ function compiledModule(): Promise<Readonly<Record<string, Validate>>> {
   validators ??= (async () => {
     const file = join(CACHE_DIR, `${moduleKey()}.cjs`);
     if (!existsSync(file)) await compileModule(file);
-    return loadStandalone(file) as unknown as Record<string, Validate>;
+    return loadStandalone(file) as Record<string, Validate>;
   })();
   return validators;
 }
