@@ -38,10 +38,13 @@ import { CERT_MANAGER_METRICS_SERVICE } from '../model/operators/cert-manager';
 import { ENVOY_PROMETHEUS_PORT } from '../model/operators/exporter-metrics';
 import { ALERTMANAGER_CONFIG_KEY, KUBELET_SERVICE, SERVICE_ACCOUNT_TOKEN_FILE } from '../model/operators/prometheus-operator';
 import type { AppsChart } from './apps-chart';
-import { finbotAlertGroups, WATCHDOG_ALERT } from './alerts/finbot-alerts';
+import { alertNamesIn, finbotAlertGroups, STANDBY_EXPECTED_GROUPS, WATCHDOG_ALERT } from './alerts/finbot-alerts';
 import { backupJobAlerts } from './alerts/backup-alerts';
 import { finbotOverviewDashboard, PROMETHEUS_INPUT } from './dashboards/finbot-overview';
 import type { EnvironmentNamespaces } from './platform-chart';
+
+/** The alert rule groups of an environment. */
+type AlertGroups = ReturnType<typeof finbotAlertGroups>;
 
 /** Metrics ports outside the app tier that Prometheus scrapes. */
 export const SCRAPE_PORTS = {
@@ -111,14 +114,15 @@ export class ObservabilityChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
     super(scope, id);
+    const alertGroups = this.alertGroups(props);
     // Alerting first: Prometheus needs the Alertmanager endpoint.
-    ({ alertmanager: this.alertmanager, config: this.alertmanagerConfig } = this.addAlertmanager(props));
+    ({ alertmanager: this.alertmanager, config: this.alertmanagerConfig } = this.addAlertmanager(props, alertGroups));
     this.prometheus = this.addPrometheus(props);
     ({
       serviceMonitors: this.serviceMonitors, kubeStateMetrics: this.kubeStateMetrics, certManagerMonitor: this.certManagerMonitor,
       cadvisorMonitor: this.cadvisorMonitor, envoyMonitor: this.envoyMonitor,
     } = this.addMonitors(props));
-    this.rules = this.addRules(props);
+    this.rules = this.addRules(props, alertGroups);
     const tracing = this.addTracing(props);
     this.elasticsearch = tracing.elasticsearch;
     this.traceCollector = tracing.collector;
@@ -146,9 +150,12 @@ export class ObservabilityChart extends Chart {
    * (its own Vault role) and an ExternalSecret whose template renders `alertmanager.yaml` next to the
    * receivers' credentials, which the configuration reads as mounted files.
    */
-  private addAlertmanager(props: ObservabilityChartProps): { alertmanager: FinbotAlertmanager; config: FinbotExternalSecret } {
+  private addAlertmanager(props: ObservabilityChartProps, alertGroups: AlertGroups): { alertmanager: FinbotAlertmanager; config: FinbotExternalSecret } {
     const { settings, namespaces } = props;
     const am = settings.observability.alertmanager;
+    // A standby disaster-recovery region: its application alerts go to dr.standby.alertReceivers only.
+    const dr = settings.platform.dr;
+    const reroute = dr?.role === 'standby' ? { alertnames: alertNamesIn(alertGroups, STANDBY_EXPECTED_GROUPS), receivers: dr.standby.alertReceivers } : undefined;
     const namespace = namespaces.monitoring.name;
     const environment = settings.name;
     const alertmanager = new FinbotAlertmanager(this, 'Alertmanager', {
@@ -169,6 +176,7 @@ export class ObservabilityChart extends Chart {
           severityRoutes: am.routes,
           defaultReceiver: am.defaultReceiver,
           heartbeat: { alertname: WATCHDOG_ALERT, receiver: am.heartbeat.receiver, interval: am.heartbeat.interval },
+          ...(reroute ? { reroute } : {}),
         }),
       },
     });
@@ -275,27 +283,33 @@ export class ObservabilityChart extends Chart {
   }
 
   /** The alerting rules (charts/alerts), thresholds from observability.yaml, RPO from data.yaml, probes from gitops.yaml. */
-  private addRules(props: ObservabilityChartProps): FinbotPrometheusRule {
-    const { settings, namespaces, apps } = props;
-    const o = settings.observability;
-    const backup = settings.data.postgres.backup;
+  private addRules(props: ObservabilityChartProps, groups: AlertGroups): FinbotPrometheusRule {
+    const { settings, namespaces } = props;
     return new FinbotPrometheusRule(this, 'Rules', {
       name: 'finbot-alerts',
       namespace: namespaces.monitoring.name,
       environment: settings.name,
-      runbookBaseUrl: o.alerts.runbookBaseUrl,
-      groups: finbotAlertGroups(o.alerts, {
-        appNamespace: namespaces.app.name,
-        databaseNamespace: namespaces.database.name,
-        cacheNamespace: namespaces.cache.name,
-        monitoringNamespace: namespaces.monitoring.name,
-        httpJobs: [apps.api.service.name, apps.web.service.name],
-        rpoMinutes: backup.rpoMinutes,
-        archiveTimeoutMinutes: backup.archiveTimeoutMinutes,
-        probeJob: PROBE_JOB_NAME,
-        probeEndpoints: settings.gitops.probes.targets.map((t) => t.name),
-        backups: backupJobAlerts(settings),
-      }),
+      runbookBaseUrl: settings.observability.alerts.runbookBaseUrl,
+      groups,
+    });
+  }
+
+  /** The alert rule groups of this environment (charts/alerts). */
+  private alertGroups(props: ObservabilityChartProps): AlertGroups {
+    const { settings, namespaces, apps } = props;
+    const o = settings.observability;
+    const backup = settings.data.postgres.backup;
+    return finbotAlertGroups(o.alerts, {
+      appNamespace: namespaces.app.name,
+      databaseNamespace: namespaces.database.name,
+      cacheNamespace: namespaces.cache.name,
+      monitoringNamespace: namespaces.monitoring.name,
+      httpJobs: [apps.api.service.name, apps.web.service.name],
+      rpoMinutes: backup.rpoMinutes,
+      archiveTimeoutMinutes: backup.archiveTimeoutMinutes,
+      probeJob: PROBE_JOB_NAME,
+      probeEndpoints: settings.gitops.probes.targets.map((t) => t.name),
+      backups: backupJobAlerts(settings),
     });
   }
 

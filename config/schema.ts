@@ -158,6 +158,7 @@ export const drRoleSchema = z.strictObject({
   standby: z.strictObject({
     hosts: z.strictObject({ api: hostname, web: hostname }).describe('Hosts the edge serves while standby (the region\'s own names, for drills and smoke tests)'),
     apps: z.record(dnsLabel, standbySizeSchema).describe('HPA bounds per app (api, web, worker or an extra worker) while standby'),
+    alertReceivers: z.array(dnsLabel).min(1).describe('Receivers (observability.yaml alertmanager.receivers) of the application and synthetic-probe alerts while standby, instead of their severity routes: they are expected there (no public traffic; the apps cannot log in to the replica until promotion), so they must not page'),
   }),
 });
 export type DrRoleSettings = z.infer<typeof drRoleSchema>;
@@ -342,6 +343,12 @@ export const settingsSchema = z
       if (apiStandby && s.release.api.idleReplicas > apiStandby.maxReplicas) {
         ctx.addIssue({ code: 'custom', path: ['platform', 'dr', 'standby', 'apps', 'api', 'maxReplicas'], message: `maxReplicas ${apiStandby.maxReplicas} is below release.yaml api.idleReplicas ${s.release.api.idleReplicas}` });
       }
+      const am = s.observability.alertmanager;
+      dr.standby.alertReceivers.forEach((r, i) => {
+        const at = ['platform', 'dr', 'standby', 'alertReceivers', i];
+        if (!am.receivers.some((x) => x.name === r)) ctx.addIssue({ code: 'custom', path: at, message: `unknown receiver "${r}"; observability.yaml alertmanager.receivers are: ${am.receivers.map((x) => x.name).join(', ')}` });
+        else if (r === am.heartbeat.receiver) ctx.addIssue({ code: 'custom', path: at, message: `"${r}" is the heartbeat receiver, which must get only the Watchdog; name a receiver people read (e.g. chat)` });
+      });
       for (const k of ['api', 'web'] as const) {
         if (dr.standby.hosts[k] === s.edge.hosts[k] || dr.standby.hosts[k] === s.edge.hosts[k === 'api' ? 'web' : 'api']) {
           ctx.addIssue({ code: 'custom', path: ['platform', 'dr', 'standby', 'hosts', k], message: `"${dr.standby.hosts[k]}" is also a public host in edge.yaml; the standby hosts are the region's own names` });

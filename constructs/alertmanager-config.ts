@@ -1,6 +1,6 @@
 /**
- * The Alertmanager configuration (`alertmanager.yaml`) of FinBot: receivers, a route per severity and the
- * Watchdog route to the heartbeat receiver. Credentials are never in it: each receiver reads its credential from
+ * The Alertmanager configuration (`alertmanager.yaml`) of FinBot: receivers, a route per severity, the
+ * Watchdog route to the heartbeat receiver, and optionally alerts rerouted away from their severity's receivers. Credentials are never in it: each receiver reads its credential from
  * a file of the mounted credentials Secret (`*_file` fields), which External Secrets fills from Vault.
  *
  * Only fields Alertmanager 0.25 already accepts are used, so the Debian `amtool` of CI checks the same file the
@@ -24,6 +24,12 @@ export interface AlertmanagerConfigurationProps {
   readonly defaultReceiver: string;
   /** The always-firing alert and the receiver it pings. */
   readonly heartbeat: { readonly alertname: string; readonly receiver: string; readonly interval: string };
+  /**
+   * Alerts sent only to `receivers`, instead of their severity's routes: e.g. the application alerts of a
+   * disaster-recovery region while it is standby, which are expected there and must not page.
+   * @default none
+   */
+  readonly reroute?: { readonly alertnames: readonly string[]; readonly receivers: readonly string[] };
   /** Labels alerts are grouped by. @default ['alertname', 'namespace'] */
   readonly groupBy?: readonly string[];
   /** How often a still-firing alert is re-sent. @default '4h' */
@@ -44,6 +50,12 @@ export function alertmanagerConfiguration(p: AlertmanagerConfigurationProps): Re
     if (list.length === 0) throw new Error(`Alertmanager configuration: severity "${sev}" has no receiver; alerts of it would go to the default receiver only`);
     list.forEach((n) => known(`severityRoutes.${sev}`, n));
   }
+  if (p.reroute) {
+    if (p.reroute.receivers.length === 0) throw new Error('Alertmanager configuration: reroute has no receiver; its alerts would go nowhere');
+    p.reroute.receivers.forEach((n) => known('reroute.receivers', n));
+    const bad = p.reroute.alertnames.find((n) => !/^[A-Za-z_:][A-Za-z0-9_:]*$/.test(n));
+    if (bad !== undefined) throw new Error(`Alertmanager configuration: reroute alert name "${bad}" is not a Prometheus alert name`);
+  }
   for (const r of p.receivers) {
     if (!r.credentialFile.startsWith('/')) throw new Error(`Alertmanager configuration: receiver ${r.name}: credentialFile "${r.credentialFile}" must be an absolute path`);
   }
@@ -56,9 +68,12 @@ export function alertmanagerConfiguration(p: AlertmanagerConfigurationProps): Re
     group_interval: p.heartbeat.interval,
     repeat_interval: p.heartbeat.interval,
   };
-  // One route per (severity, receiver); all but the last of a severity `continue`, so every listed receiver gets it.
-  const severityRoutes = Object.entries(p.severityRoutes).flatMap(([sev, list]) =>
-    list.map((receiver, i) => ({ receiver, matchers: [`severity="${sev}"`], ...(i < list.length - 1 ? { continue: true } : {}) })));
+  // One route per receiver of a list; all but the last `continue`, so every listed receiver gets the alert.
+  const fanOut = (list: readonly string[], matchers: string[]) =>
+    list.map((receiver, i) => ({ receiver, matchers, ...(i < list.length - 1 ? { continue: true } : {}) }));
+  // Before the severity routes: the first route without `continue` that matches ends the search.
+  const rerouted = p.reroute && p.reroute.alertnames.length > 0 ? fanOut(p.reroute.receivers, [`alertname=~"${p.reroute.alertnames.join('|')}"`]) : [];
+  const severityRoutes = Object.entries(p.severityRoutes).flatMap(([sev, list]) => fanOut(list, [`severity="${sev}"`]));
   return {
     route: {
       receiver: p.defaultReceiver,
@@ -66,7 +81,7 @@ export function alertmanagerConfiguration(p: AlertmanagerConfigurationProps): Re
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: p.repeatInterval ?? '4h',
-      routes: [heartbeatRoute, ...severityRoutes],
+      routes: [heartbeatRoute, ...rerouted, ...severityRoutes],
     },
     // A critical alert silences the warning of the same name and namespace (e.g. the same target).
     inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'namespace'] }],

@@ -75,6 +75,19 @@ export const ALERT_METRICS = {
   kube_job_status_completion_time: 'kube-state-metrics',
 } as const;
 
+/**
+ * The groups whose alerts are expected while a disaster-recovery region is standby: its apps serve no public
+ * traffic and cannot log in to the replica database until it is promoted (docs/disaster-recovery.md), so their
+ * error, latency, restart and probe alerts say nothing new. The data tier's alerts (replication, WAL archive,
+ * backups, Redis), the pipeline's and the certificates' keep their severity routes: they are what the standby is for.
+ */
+export const STANDBY_EXPECTED_GROUPS: readonly string[] = ['finbot.application', 'finbot.synthetic'];
+
+/** The alert names of the groups named `names`. */
+export function alertNamesIn(groups: ReadonlyArray<{ name: string; rules: readonly AlertRule[] }>, names: readonly string[]): string[] {
+  return groups.filter((g) => names.includes(g.name)).flatMap((g) => g.rules.map((r) => r.alert));
+}
+
 /** Rule groups for one environment. */
 export function finbotAlertGroups(a: ObservabilitySettings['alerts'], s: AlertScope): Array<{ name: string; rules: AlertRule[] }> {
   const q = alertSelectors(s);

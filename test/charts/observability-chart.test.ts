@@ -3,7 +3,7 @@ import { load } from 'js-yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../config/paths';
-import { ALERT_METRICS, walArchiveAlertSeconds } from '../../charts/alerts/finbot-alerts';
+import { ALERT_METRICS, STANDBY_EXPECTED_GROUPS, walArchiveAlertSeconds } from '../../charts/alerts/finbot-alerts';
 import { promqlProblems } from '../../constructs/prometheus-rule';
 import { ENVIRONMENTS, find, ofKind, settingsOf, synthObjects } from '../helpers';
 import { optionsFor } from '../../validation/run';
@@ -94,6 +94,15 @@ describe('ServiceMonitors', () => {
 describe('alerting rules', () => {
   const rule = () => find(prod(), 'PrometheusRule', 'finbot-alerts', 'monitoring');
   const alerts = () => rule().spec.groups.flatMap((g: any) => g.rules);
+
+  it('the groups a standby region reroutes (STANDBY_EXPECTED_GROUPS) exist and hold only application and probe alerts', () => {
+    const groups: Array<{ name: string; rules: Array<{ alert: string }> }> = rule().spec.groups;
+    for (const name of STANDBY_EXPECTED_GROUPS) expect(groups.map((g) => g.name), name).toContain(name);
+    const rerouted = groups.filter((g) => STANDBY_EXPECTED_GROUPS.includes(g.name)).flatMap((g) => g.rules.map((r) => r.alert));
+    // The data tier's, the pipeline's and the certificates' alerts must keep paging in a standby region.
+    expect(rerouted.filter((a) => /Postgres|Redis|Backup|Watchdog|ScrapeTarget|Certificate/.test(a))).toEqual([]);
+    expect(rerouted.length).toBeGreaterThan(0);
+  });
 
   it('labelled app: finbot so the Prometheus loads them', () => {
     expect(rule().metadata.labels.app).toBe('finbot');

@@ -25,6 +25,18 @@ describe('alertmanagerConfiguration', () => {
       { receiver: 'chat', matchers: ['severity="warning"'] },
     ]);
   });
+  it('reroute: the named alerts go only to its receivers, after the heartbeat and before the severity routes', () => {
+    const c = alertmanagerConfiguration({ ...props, reroute: { alertnames: ['AppDown', 'AppSlow'], receivers: ['chat', 'pager'] } }) as any;
+    expect(c.route.routes[0].receiver).toBe('hb');
+    expect(c.route.routes.slice(1, 3)).toEqual([
+      { receiver: 'chat', matchers: ['alertname=~"AppDown|AppSlow"'], continue: true },
+      { receiver: 'pager', matchers: ['alertname=~"AppDown|AppSlow"'] },
+    ]);
+    expect(c.route.routes[3]).toEqual({ receiver: 'pager', matchers: ['severity="critical"'], continue: true });
+    expect(() => alertmanagerConfiguration({ ...props, reroute: { alertnames: ['AppDown'], receivers: ['nobody'] } })).toThrow(/reroute.receivers names receiver "nobody"/);
+    expect(() => alertmanagerConfiguration({ ...props, reroute: { alertnames: ['AppDown'], receivers: [] } })).toThrow(/reroute has no receiver/);
+    expect(() => alertmanagerConfiguration({ ...props, reroute: { alertnames: ['App|Down'], receivers: ['chat'] } })).toThrow(/not a Prometheus alert name/);
+  });
   it('credentials only as file paths, never as values', () => {
     const c = alertmanagerConfiguration(props) as any;
     expect(c.receivers).toEqual([

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STANDBY_EXPECTED_GROUPS } from '../../charts/alerts/finbot-alerts';
 import { REPO_ROOT } from '../../config/paths';
 import { readDistDir } from '../../model/dist-files';
 import type { KubeObject } from '../../model/kube-object';
@@ -171,6 +172,21 @@ for (const env of ENVIRONMENTS) {
       expect(w.stdout, w.out).toBe(am.heartbeat.receiver);
       const unknown = route('alertname=Any', 'severity=unknown');
       expect(unknown.stdout, unknown.out).toBe(am.defaultReceiver);
+    });
+
+    toolTest('amtool config routes test: every alert reaches its severity\'s receivers, but a standby region\'s application alerts only dr.standby.alertReceivers', () => {
+      const path = write(env, 'alertmanager.yaml', alertmanagerYaml(env));
+      const am = settings.observability.alertmanager;
+      const dr = settings.platform.dr;
+      const alerts = ruleGroups(env).flatMap((g) => g.rules.map((r) => ({ group: g.name, ...r }))).filter((r): r is typeof r & { alert: string; labels: { severity: string } } => Boolean(r.alert) && r.alert !== 'Watchdog');
+      const quietGroups = dr?.role === 'standby' ? STANDBY_EXPECTED_GROUPS : [];
+      if (quietGroups.length > 0) expect(alerts.filter((a) => quietGroups.includes(a.group)).length, 'a standby region has application alerts to reroute').toBeGreaterThan(0);
+      for (const a of alerts) {
+        const r = run('amtool', ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${a.alert}`, `severity=${a.labels.severity}`, `namespace=${settings.platform.namespaces.app}`]);
+        expect(r.status, r.out).toBe(0);
+        const expected = quietGroups.includes(a.group) ? dr!.standby.alertReceivers : am.routes[a.labels.severity as keyof typeof am.routes];
+        expect(r.stdout.split(','), `${a.alert} (${a.group}, ${a.labels.severity}): ${r.out}`).toEqual([...expected]);
+      }
     });
   });
 }
