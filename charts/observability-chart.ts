@@ -25,12 +25,12 @@ import { ElasticsearchUser, type ElasticsearchRole } from '../constructs/elastic
 import { esDataClaimPattern } from '../model/operators/eck';
 import { jaegerIndexPattern } from '../model/operators/jaeger';
 import { tracingAlertGroups } from './alerts/tracing-alerts';
-import { APP_LABEL, APP_LABEL_VALUE, labels } from '../constructs/labels';
+import { APP_LABEL, APP_LABEL_VALUE } from '../constructs/labels';
 import { AllowPolicy, CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORTS, type PolicyRule } from '../constructs/network-policy';
 import { FinbotPrometheus } from '../constructs/prometheus';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics';
 import { ExternalServiceMonitor } from '../constructs/external-service-monitor';
-import { PodMonitorObject } from '../constructs/pod-monitor';
+import { FinbotPodMonitor } from '../constructs/pod-monitor';
 import { FinbotPrometheusRule } from '../constructs/prometheus-rule';
 import { FinbotServiceMonitor } from '../constructs/service-monitor';
 import { VaultSecretStore } from '../constructs/vault-secret-store';
@@ -103,7 +103,7 @@ export class ObservabilityChart extends Chart {
   /** cAdvisor through the kubelet Service prometheus-operator maintains. */
   readonly cadvisorMonitor: ExternalServiceMonitor;
   /** Envoy's own metrics of every sidecar in the app namespace (port `http-envoy-prom`). */
-  readonly envoyMonitor: PodMonitorObject;
+  readonly envoyMonitor: FinbotPodMonitor;
   readonly elasticsearch: FinbotElasticsearch;
   readonly traceCollector: JaegerV2;
   readonly traceQuery: JaegerV2;
@@ -272,12 +272,10 @@ export class ObservabilityChart extends Chart {
     });
     // Envoy's own metrics (istio_requests_total per destination Service) from every FinBot sidecar; the port
     // is outside traffic capture, so Prometheus (outside the mesh) scrapes it in plain HTTP.
-    const envoyMonitor = new PodMonitorObject(this, 'EnvoyMonitor', {
-      metadata: { name: 'istio-sidecars', namespace: namespaces.app.name, labels: labels({ name: 'istio-sidecars', component: 'monitoring', environment }) },
-      spec: {
-        selector: { matchLabels: { [APP_LABEL]: APP_LABEL_VALUE } },
-        podMetricsEndpoints: [{ port: ENVOY_PROMETHEUS_PORT.name, path: ENVOY_PROMETHEUS_PORT.path, interval: '30s', scheme: 'http' }],
-      },
+    const envoyMonitor = new FinbotPodMonitor(this, 'EnvoyMonitor', {
+      name: 'istio-sidecars', namespace: namespaces.app.name, component: 'monitoring', environment,
+      selector: { matchLabels: { [APP_LABEL]: APP_LABEL_VALUE } },
+      podMetricsEndpoints: [{ port: ENVOY_PROMETHEUS_PORT.name, path: ENVOY_PROMETHEUS_PORT.path, interval: '30s', scheme: 'http' }],
     });
     return { serviceMonitors, kubeStateMetrics, certManagerMonitor, cadvisorMonitor, envoyMonitor };
   }

@@ -18,7 +18,7 @@ import type { ServiceEndpoint } from './data-endpoints';
 import { compareText } from '../model/text-order';
 import { Cluster } from './kube-objects';
 import { labels } from './labels';
-import { PodMonitorObject } from './pod-monitor';
+import { FinbotPodMonitor } from './pod-monitor';
 
 export { POSTGRES_PORTS };
 
@@ -110,7 +110,7 @@ export class PostgresCluster extends Construct {
   /** The store WAL is archived to, if any. */
   readonly backupStore?: BarmanObjectStore;
   readonly resource: Cluster;
-  readonly podMonitor?: PodMonitorObject;
+  readonly podMonitor?: FinbotPodMonitor;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
@@ -143,20 +143,14 @@ export class PostgresCluster extends Construct {
   }
 
   /** The PodMonitor over the instances' `metrics` port. */
-  private addPodMonitor(props: PostgresClusterProps): PodMonitorObject {
-    return new PodMonitorObject(this, 'PodMonitor', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        // `app: finbot`: the design document's Prometheus selects monitors by it.
-        labels: labels({ name: props.name, component: 'database', environment: props.environment }),
-      },
-      spec: {
-        selector: { matchLabels: cnpgInstanceLabels(props.name) },
-        podMetricsEndpoints: [{ port: 'metrics' }],
-      },
+  private addPodMonitor(props: PostgresClusterProps): FinbotPodMonitor {
+    return new FinbotPodMonitor(this, 'PodMonitor', {
+      name: props.name, namespace: props.namespace, component: 'database', environment: props.environment,
+      selector: { matchLabels: cnpgInstanceLabels(props.name) },
+      podMetricsEndpoints: [{ port: 'metrics' }],
     });
   }
+
 }
 
 /** Refuses props CloudNativePG or the plugin would reject or misread, with the reason. */

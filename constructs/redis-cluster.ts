@@ -32,7 +32,7 @@ import {
 import type { ServiceEndpoint } from './data-endpoints';
 import { KubePodDisruptionBudget, KubeServiceAccount, RedisCluster as RedisClusterResource } from './kube-objects';
 import { labels } from './labels';
-import { PodMonitorObject } from './pod-monitor';
+import { FinbotPodMonitor } from './pod-monitor';
 import { REDIS_PASSWORD_KEY, REDIS_PASSWORD_SECRET } from './secret-names';
 import { restrictedPodSecurityContext } from './security-context';
 
@@ -111,7 +111,7 @@ export class RedisCluster extends Construct {
   readonly resource: RedisClusterResource;
   /** One budget per slot range (leader i + follower i). */
   readonly shardBudgets: readonly k8s.KubePodDisruptionBudget[];
-  readonly podMonitor?: PodMonitorObject;
+  readonly podMonitor?: FinbotPodMonitor;
 
   constructor(scope: Construct, id: string, props: RedisClusterProps) {
     super(scope, id);
@@ -225,23 +225,17 @@ export class RedisCluster extends Construct {
     }));
   }
 
-  private addPodMonitor(props: RedisClusterProps): PodMonitorObject {
-    return new PodMonitorObject(this, 'PodMonitor', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        // `app: finbot`: the design document's Prometheus selects monitors by it (the monitor, not the pods).
-        labels: labels({ name: props.name, component: 'cache', environment: props.environment }),
+  private addPodMonitor(props: RedisClusterProps): FinbotPodMonitor {
+    return new FinbotPodMonitor(this, 'PodMonitor', {
+      name: props.name, namespace: props.namespace, component: 'cache', environment: props.environment,
+      selector: {
+        matchLabels: { ...REDIS_CLUSTER_POD_SELECTOR },
+        matchExpressions: [{ key: 'app', operator: 'In', values: (['leader', 'follower'] as const).map((r) => redisPodLabels(props.name, r).app) }],
       },
-      spec: {
-        selector: {
-          matchLabels: { ...REDIS_CLUSTER_POD_SELECTOR },
-          matchExpressions: [{ key: 'app', operator: 'In', values: (['leader', 'follower'] as const).map((r) => redisPodLabels(props.name, r).app) }],
-        },
-        podMetricsEndpoints: [{ port: REDIS_EXPORTER_PORT_NAME }],
-      },
+      podMetricsEndpoints: [{ port: REDIS_EXPORTER_PORT_NAME }],
     });
   }
+
 }
 
 /** Checks the props; returns the cluster version to render. */

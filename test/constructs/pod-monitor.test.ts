@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PodMonitorObject } from '../../constructs/pod-monitor';
+import { APP_LABEL, APP_LABEL_VALUE, labels } from '../../constructs/labels';
+import { FinbotPodMonitor, PodMonitorObject } from '../../constructs/pod-monitor';
 import { chart, objectOf } from './data-fixtures';
 
 describe('PodMonitorObject', () => {
@@ -13,5 +14,17 @@ describe('PodMonitorObject', () => {
 
   it('rejects a PodMonitor without endpoints', () => {
     expect(() => new PodMonitorObject(chart(), 'pm', { metadata: { name: 'x' }, spec: { selector: {}, podMetricsEndpoints: [] } })).toThrow('PodMonitor x: podMetricsEndpoints is empty');
+  });
+});
+
+describe('FinbotPodMonitor', () => {
+  it('labels the monitor app: finbot with the standard labels (what the Prometheus selects), scraping its own namespace', () => {
+    const c = chart();
+    new FinbotPodMonitor(c, 'pm', { name: 'db', namespace: 'database', component: 'database', environment: 'staging', selector: { matchLabels: { a: 'b' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
+    const o = objectOf(c, 'PodMonitor');
+    expect(o.metadata).toEqual({ name: 'db', namespace: 'database', labels: labels({ name: 'db', component: 'database', environment: 'staging' }) });
+    expect(o.metadata.labels[APP_LABEL]).toBe(APP_LABEL_VALUE);
+    expect(o.spec).toEqual({ selector: { matchLabels: { a: 'b' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
+    expect(() => new FinbotPodMonitor(chart(), 'pm', { name: 'x', namespace: 'n', component: 'c', environment: 'e', selector: {}, podMetricsEndpoints: [] })).toThrow('podMetricsEndpoints is empty');
   });
 });
