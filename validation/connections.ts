@@ -14,6 +14,7 @@
  *  - settings `validation.connections`.
  */
 import { sidecarInjected } from '../model/operators/istio';
+import { monitorNamespaces } from '../model/operators/prometheus-operator';
 import { arr } from '../model/shape';
 import type { ModelPod, ModelService, ServicePortModel } from '../model/cluster-model';
 import type { RuleContext } from './rule';
@@ -164,8 +165,8 @@ export function deriveConnections(ctx: RuleContext): { connections: Connection[]
   for (const s of ctx.objects.filter((x) => x.object.kind === 'ServiceMonitor' || x.object.kind === 'PodMonitor')) {
     if (prometheus.length === 0) break;
     const spec = (s.object.spec ?? {}) as Record<string, any>;
-    const nsSel = spec.namespaceSelector ?? {};
-    const inNs = (n: string) => nsSel.any === true || (nsSel.matchNames ? (nsSel.matchNames as string[]).includes(n) : n === (s.object.metadata.namespace ?? 'default'));
+    const namespaces = monitorNamespaces(spec.namespaceSelector, s.object.metadata.namespace ?? 'default');
+    const inNs = (n: string) => namespaces === 'all' || namespaces.includes(n);
     if (s.object.kind === 'ServiceMonitor') {
       const svcs = selectMatching(ctx.cluster.services, spec.selector).filter((x) => inNs(x.namespace));
       arr(spec.endpoints).forEach((e: any, i: number) => {

@@ -189,3 +189,14 @@ export function alertmanagerDerived(name: string, spec: { replicas?: number } = 
     secrets: [],
   };
 }
+
+/**
+ * The namespaces a ServiceMonitor or PodMonitor discovers its targets in: every namespace with `any: true`,
+ * else `matchNames`, and the monitor's own namespace when `matchNames` is absent or empty
+ * (pkg/prometheus/promcfg.go `getNamespacesFromNamespaceSelector`, v0.93.0; a Prometheus with
+ * `ignoreNamespaceSelectors`, which this project never sets, always uses the monitor's own).
+ */
+export function monitorNamespaces(selector: { readonly any?: boolean; readonly matchNames?: readonly string[] } | undefined, monitorNamespace: string): 'all' | readonly string[] {
+  if (selector?.any === true) return 'all';
+  return selector?.matchNames?.length ? selector.matchNames : [monitorNamespace];
+}

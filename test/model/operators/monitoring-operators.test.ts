@@ -7,13 +7,20 @@ import { buildClusterModel } from '../../../model/cluster-model';
 import { CERT_MANAGER_METRICS_SERVICE } from '../../../model/operators/cert-manager';
 import { grafanaMountsToken, grafanaPodLabels } from '../../../model/operators/grafana-operator';
 import {
-  alertmanagerConfigSecretName, alertmanagerMountsToken, alertmanagerPodLabels, alertmanagerReadsSecretAsIs, prometheusPodLabels,
+  alertmanagerConfigSecretName, alertmanagerMountsToken, alertmanagerPodLabels, alertmanagerReadsSecretAsIs, monitorNamespaces, prometheusPodLabels,
 } from '../../../model/operators/prometheus-operator';
 import type { SourcedObject } from '../../../model/kube-object';
 
 const src = (object: object): SourcedObject => ({ object: object as SourcedObject['object'], file: 'x.yaml' });
 
 describe('prometheus-operator v0.93.0', () => {
+  it('getNamespacesFromNamespaceSelector (pkg/prometheus/promcfg.go): any → every namespace; matchNames; absent or empty → the monitor\'s own', () => {
+    expect(monitorNamespaces({ any: true, matchNames: ['a'] }, 'mon')).toBe('all');
+    expect(monitorNamespaces({ matchNames: ['a', 'b'] }, 'mon')).toEqual(['a', 'b']);
+    expect(monitorNamespaces({ matchNames: [] }, 'mon')).toEqual(['mon']);
+    expect(monitorNamespaces({}, 'mon')).toEqual(['mon']);
+    expect(monitorNamespaces(undefined, 'mon')).toEqual(['mon']);
+  });
   it('TestAutomountServiceAccountToken (pkg/alertmanager/statefulset_test.go): the spec value reaches the pod as is; unset means the ServiceAccount decides', () => {
     expect(alertmanagerMountsToken({ automountServiceAccountToken: false })).toBe(false);
     expect(alertmanagerMountsToken({ automountServiceAccountToken: true }, false)).toBe(true);
