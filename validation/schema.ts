@@ -127,7 +127,7 @@ const SHARED_MIN_LENGTH = 80;
 /** Keywords whose subschemas are never taken out: a union's branches stay in the function of the union (fromAjv). */
 const KEPT_TOGETHER = new Set(['anyOf', 'oneOf', 'allOf', 'not', 'enum', 'required', 'default', 'example', 'x-kubernetes-validations']);
 /** Part of the cache key: bumped whenever the way the schemas become one module changes. */
-const MODULE_FORMAT = 'one-module-shared-subtrees-1';
+const MODULE_FORMAT = 'one-module-shared-subtrees-ascii-2';
 
 /** JSON with sorted keys: equal text, equal schema. */
 function canonical(v: unknown): string {
@@ -213,8 +213,17 @@ async function compileModule(file: string): Promise<void> {
   mkdirSync(CACHE_DIR, { recursive: true });
   // Parallel processes may compile it at once: write a private file, then rename it into place.
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, standalone(ajv, exports));
+  writeFileSync(tmp, asciiOnly(standalone(ajv, exports)));
   renameSync(tmp, file);
+}
+
+/**
+ * The code with every non-ASCII character written as a `\uXXXX` escape (they occur only in string literals:
+ * patterns such as a duration's `µs`). One such character makes node read the whole module as a two-byte
+ * string, twice the memory of a one-byte string, in every process and every startup snapshot that holds it.
+ */
+export function asciiOnly(code: string): string {
+  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 let validators: Promise<Readonly<Record<string, Validate>>> | undefined;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DIST_DIR, REPO_ROOT } from '../../config/paths';
 import { readDistDir } from '../../model/dist-files';
 import { goPatternToJs, strictCrdSchema } from '../../tools/import/strict-schema';
-import { schemaCheck, schemaIndex, schemaProblems } from '../../validation/schema';
+import { asciiOnly, schemaCheck, schemaIndex, schemaProblems } from '../../validation/schema';
 
 const deployment = () => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n', labels: { any: 'label' }, annotations: { 'free/form': 'x' } },
@@ -112,6 +112,20 @@ describe('custom resources (their CRD schema from the pinned release)', () => {
 
   it('an enum of a CRD is caught', async () => {
     expect((await schemaProblems(collector({ mode: 'sidecarr', config: CONFIG }))).join('\n')).toContain('spec.mode: must be equal to one of the allowed values');
+  });
+
+  it('a pattern with a non-ASCII character (the compiled module holds it escaped) matches as written', async () => {
+    // GrafanaDashboard's resyncPeriod is a Go duration: `µs` is one of its units.
+    const dashboard = (resyncPeriod: string) => ({ apiVersion: 'grafana.integreatly.org/v1beta1', kind: 'GrafanaDashboard', metadata: { name: 'd' }, spec: { instanceSelector: {}, json: '{}', resyncPeriod } });
+    expect(await schemaCheck(dashboard('10µs'))).toEqual([]);
+    expect(await paths(dashboard('10xs'))).toEqual(['spec.resyncPeriod']);
+    const code = 'exports.a = "µs, ü, 🚀"; exports.b = new RegExp("^(µs|€)$", "u");';
+    const escaped = asciiOnly(code);
+    expect(escaped).toMatch(/^[\x00-\x7f]*$/);
+    const out: { a?: string; b?: RegExp } = {};
+    new Function('exports', escaped)(out);
+    expect(out.a).toBe('µs, ü, 🚀');
+    expect(out.b!.test('€')).toBe(true);
   });
 
   it('Go (RE2) patterns work: (?i) is case-insensitive to the end of its group', async () => {
