@@ -22,15 +22,16 @@ import { makeInputDigest } from './content.mjs';
 
 /**
  * The V8 flags of every snapshot, at build and at run (fast-start/run.sh passes the same; a test checks it).
- * `--no-opt` and `--no-maglev`: neither optimizing compiler (TurboFan; Maglev, on by default since Node 22):
- * these commands run for a fraction of a second, too short for optimized code to pay for its compilation
- * (on other threads, but on the same two cores) and deoptimizations. `--no-rehash-snapshot`: keep the string hash seed the
+ * `--no-opt`: no TurboFan. These commands run for about a second: too short for TurboFan's code to pay for its
+ * compilation (on another thread, but on the same cores) and deoptimizations, while Maglev, V8's quick
+ * optimizing compiler (on by default since Node 22), pays already in that time, more so the larger the
+ * output (rendering and the rules' walks run hot loops). `--no-rehash-snapshot`: keep the string hash seed the
  * snapshot was built with instead of rehashing every string and table at start (the seed is still random
  * per build; a per-process seed only defends against hash flooding by untrusted input, and these commands
  * read the repository's own files). `--verify-snapshot-checksum`: a damaged snapshot aborts at start
  * instead of running with a corrupted heap.
  */
-export const SNAPSHOT_NODE_FLAGS = ['--no-opt', '--no-maglev', '--no-rehash-snapshot', '--verify-snapshot-checksum'];
+export const SNAPSHOT_NODE_FLAGS = ['--no-opt', '--no-rehash-snapshot', '--verify-snapshot-checksum'];
 
 /** The exit code of a snapshot that is not for this command or tree (fast-start/run.sh then takes the slow path). */
 export const STALE = 75;
