@@ -20,7 +20,7 @@ node=$dir/../node_modules/.bin/node
 blob=$dir/../.build/$name.blob
 if [ -z "${NODE_OPTIONS:-}" ] && [ -z "${FINBOT_NO_SNAPSHOT:-}" ] && [ -f "$blob" ]; then
   # The V8 flags of every snapshot (SNAPSHOT_NODE_FLAGS in fast-start/snapshot.mjs).
-  "$node" --no-opt --no-rehash-snapshot --verify-snapshot-checksum --snapshot-blob "$blob" -- "$name" "$@"
+  "$node" --no-opt --max-semi-space-size=64 --min-semi-space-size=16 --no-rehash-snapshot --verify-snapshot-checksum --snapshot-blob "$blob" -- "$name" "$@"
   rc=$?
   case $rc in 0 | 1 | 2) exit $rc ;; 75) ;; *)
     echo "note: node could not start from the startup snapshot $name.blob (exit code $rc); rebuilding it" >&2
