@@ -16,6 +16,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { buildEnvironment } from './charts/environment';
 import { listEnvironments, loadAllSettings, loadSettings, SettingsError } from './config/load';
+import type { Settings } from './config/schema';
 import { DIST_DIR, ENVIRONMENTS_DIR, REPO_ROOT } from './config/paths';
 import { DistLockedError } from './model/dist-journal';
 import { sourceStream } from './model/source-stream';
@@ -70,17 +71,17 @@ function display(path: string): string {
 
 /**
  * Runs the command of `npm run validate` (validation/cli.ts) in this process on the staged output, exactly as
- * `npm run validate ENV...` with FINBOT_DIST_DIR set to the staging folder would; throws when it finds
- * violations. In process rather than as a child: the synth's startup snapshot holds the validation warm too
+ * `npm run validate ENV...` with FINBOT_DIST_DIR set to the staging folder would (given the settings this run
+ * loaded instead of reading them again); throws when it finds violations. In process rather than as a child: the synth's startup snapshot holds the validation warm too
  * (see {@link warmUp}), and a second node start would cost more than the whole validation.
  */
-async function validateStaged(stagingDir: string, envs: readonly string[], configDir: string, env: Env): Promise<number> {
+async function validateStaged(stagingDir: string, envs: readonly string[], configDir: string, env: Env, settings: ReadonlyMap<string, Settings>): Promise<number> {
   const started = performance.now();
   let report = '';
   const collect = (s: string) => {
     report += s;
   };
-  const code = await validateCommand(envs, { ...env, FINBOT_DIST_DIR: stagingDir, FINBOT_CONFIG_DIR: configDir }, collect, collect);
+  const code = await validateCommand(envs, { ...env, FINBOT_DIST_DIR: stagingDir, FINBOT_CONFIG_DIR: configDir }, collect, collect, settings);
   if (code === 0) return performance.now() - started;
   report = report.trimEnd();
   if (code === 1) {
@@ -125,7 +126,7 @@ async function main(argv: readonly string[], io: Io): Promise<number> {
   const changes = await writeDist(distDir, rendered, {
     prune: requested.length === 0,
     check: argv.includes('--no-validate') ? undefined : async (staging, staged) => {
-      validationMs = await validateStaged(staging, staged, configDir, env);
+      validationMs = await validateStaged(staging, staged, configDir, env, settings);
     },
     notify: (m) => io.err(`note: ${m}\n`),
     afterRename: crashHook(env),

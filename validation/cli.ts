@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { listEnvironments } from '../config/load';
+import type { Settings } from '../config/schema';
 import { DIST_DIR, ENVIRONMENTS_DIR } from '../config/paths';
 import { DistLockedError, lockDist, readJournal, recoverDist } from '../model/dist-journal';
 import { RULES } from './registry';
@@ -63,8 +64,11 @@ function checkDistState(distDir: string, configDir: string, envs: readonly strin
 /** First argument of the plugin's call: `--cdk8s-plugin MANIFEST...` prints the CLI report as JSON. */
 export const PLUGIN_OPTION = '--cdk8s-plugin';
 
-/** Runs the command; returns the exit code. */
-export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/**
+ * Runs the command; returns the exit code. `settings`: environments' settings the caller already loaded from
+ * the same config folder (the synth, validating what it staged), so they are not read twice.
+ */
+export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, out: (s: string) => void, err: (s: string) => void, settings?: ReadonlyMap<string, Settings>): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     out(`${HELP}\n`);
     return 0;
@@ -102,7 +106,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       err(`error: no manifests in ${distDir}: run npm run synth first\n`);
       return 2;
     }
-    const results = await validateManifests(files, configDir);
+    const results = await validateManifests(files, configDir, settings);
     out(argv.includes('--json') ? formatJson(results) : formatText(results));
     return results.some((r) => r.violations.length > 0) ? 1 : 0;
   } catch (e) {

@@ -59,13 +59,16 @@ function peerObjects(peer: string, loaded: ReadonlyMap<string, SourcedObject[]>,
   return undefined;
 }
 
-/** Validates manifest files, grouped by environment (the folder each file is in). */
-export async function validateManifests(files: readonly string[], configDir: string = ENVIRONMENTS_DIR): Promise<EnvironmentResult[]> {
+/**
+ * Validates manifest files, grouped by environment (the folder each file is in). `settings`: environments'
+ * settings already loaded from `configDir` in this process (the synth's), read instead of loading them again.
+ */
+export async function validateManifests(files: readonly string[], configDir: string = ENVIRONMENTS_DIR, settings: ReadonlyMap<string, Settings> = new Map()): Promise<EnvironmentResult[]> {
   const results: EnvironmentResult[] = [];
   const loaded = loadManifests(files);
-  const settings = new Map<string, Settings | undefined>(); // each environment's settings loaded once per run
+  const known = new Map<string, Settings | undefined>(settings); // each environment's settings loaded once per run
   for (const [environment, objects] of loaded) {
-    const { drPeer, ...options } = optionsFor(environment, configDir, settings);
+    const { drPeer, ...options } = optionsFor(environment, configDir, known);
     const peer = drPeer ? peerObjects(drPeer, loaded, files) : undefined;
     results.push({ environment, objects: objects.length, violations: await validateObjects(objects, peer ? { ...options, peer: { environment: drPeer!, objects: peer } } : options) });
   }
