@@ -116,8 +116,39 @@ function ruleAllows(rule: PolicyRule, policyNamespace: string, other: Endpoint, 
   return peersOk && portsOk;
 }
 
+/**
+ * Per list of policies (never changed once made: `readonly`): its policies by namespace, and per pod's labels
+ * the policies isolating it, by namespace and direction. A connection check asks this for every pair of pods
+ * it looks at; with hundreds of services, filtering every policy each time was most of the reachability rule.
+ */
+interface PolicyIndex {
+  readonly byNamespace: Map<string, Policy[]>;
+  readonly isolating: WeakMap<Labels, Map<string, Policy[]>>;
+}
+const indexes = new WeakMap<readonly Policy[], PolicyIndex>();
+
+/** The policies of `self`'s namespace that select it and have policy type `type`. */
+function isolatingPolicies(policies: readonly Policy[], type: 'Ingress' | 'Egress', self: Endpoint): Policy[] {
+  let index = indexes.get(policies);
+  if (!index) {
+    const byNamespace = new Map<string, Policy[]>();
+    for (const p of policies) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
+    index = { byNamespace, isolating: new WeakMap() };
+    indexes.set(policies, index);
+  }
+  let ofPod = index.isolating.get(self.podLabels);
+  if (!ofPod) index.isolating.set(self.podLabels, (ofPod = new Map()));
+  const key = `${type} ${self.namespace}`;
+  let found = ofPod.get(key);
+  if (!found) {
+    found = (index.byNamespace.get(self.namespace) ?? []).filter((p) => p.types.has(type) && matchesSelector(p.podSelector, self.podLabels));
+    ofPod.set(key, found);
+  }
+  return found;
+}
+
 function direction(policies: readonly Policy[], type: 'Ingress' | 'Egress', self: Endpoint, other: Endpoint, target: TargetPort, dst: Endpoint): DirectionVerdict {
-  const isolating = policies.filter((p) => p.namespace === self.namespace && p.types.has(type) && matchesSelector(p.podSelector, self.podLabels));
+  const isolating = isolatingPolicies(policies, type, self);
   if (isolating.length === 0) return { allowed: true, isolatedBy: [] };
   for (const p of isolating) {
     for (const r of type === 'Ingress' ? p.ingress : p.egress) {

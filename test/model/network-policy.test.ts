@@ -37,6 +37,21 @@ describe('network policy evaluator', () => {
     expect(both.ingress.allowedBy).toBe('api-in');
   });
 
+  it('asked again with the same policies, pods whose labels are one object are still judged by their own namespace and direction', () => {
+    // The evaluator remembers, per list of policies, which ones isolate a pod's labels: the namespace and the
+    // direction are part of what it remembers by.
+    const labels = { app: 'web' };
+    const inApp: Endpoint = { namespace: 'app', namespaceLabels: ns('app'), podLabels: labels };
+    const inOther: Endpoint = { namespace: 'other', namespaceLabels: ns('other'), podLabels: labels };
+    const ingressOnly = np('in', 'app', { podSelector: {}, policyTypes: ['Ingress'] });
+    const policies = policiesOf([ingressOnly]);
+    expect(evaluate(policies, inOther, inApp, tcp(80)).ingress.isolatedBy).toEqual(['in']);
+    expect(evaluate(policies, inApp, inOther, tcp(80)).ingress.isolatedBy).toEqual([]);
+    expect(evaluate(policies, inApp, inOther, tcp(80)).egress.isolatedBy).toEqual([]);
+    expect(evaluate(policies, inOther, inApp, tcp(80)).allowed).toBe(false);
+    expect(evaluate(policies, inApp, inOther, tcp(80)).allowed).toBe(true);
+  });
+
   it('a podSelector-only peer means the policy namespace only', () => {
     const p = np('api-in', 'app', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] });
     expect(evaluate(policiesOf([p]), web, api, tcp(3001)).allowed).toBe(true);
