@@ -57,8 +57,16 @@ export function readDistDir(distDir: string, options: { inClusterOnly?: boolean 
   return objectsFromFiles(files);
 }
 
-/** An Argo CD directory include/exclude glob (`*`, `?`, `{a,b}`) as a regular expression. */
+const globs = new Map<string, RegExp>();
+
+/** An Argo CD directory include/exclude glob (`*`, `?`, `{a,b}`) as a regular expression (made once per glob). */
 export function globRegExp(glob: string): RegExp {
+  let made = globs.get(glob);
+  if (!made) globs.set(glob, (made = globToRegExp(glob)));
+  return made;
+}
+
+function globToRegExp(glob: string): RegExp {
   let re = '';
   let depth = 0;
   for (const ch of glob) {

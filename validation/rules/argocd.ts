@@ -10,26 +10,38 @@ import { groupKind, STATEFUL_KINDS } from '../../model/sync-order';
 import { finding, type Rule, type RuleContext } from '../rule';
 import type { Finding, SourcedObject } from '../types';
 
-const base = (file: string): string => file.split('/').pop() ?? file;
-const dirOf = (file: string): string => file.split('/').slice(0, -1).join('/');
+/** The folder and the name of a manifest file (`a/b/c.yaml` → `a/b`, `c.yaml`). */
+function splitFile(file: string): { dir: string; name: string } {
+  const slash = file.lastIndexOf('/');
+  return { dir: slash < 0 ? '' : file.slice(0, slash), name: file.slice(slash + 1) };
+}
+
+/** Per validation run (its context; two rules ask for it): each Application and the objects it applies. */
+const applied = new WeakMap<RuleContext, Array<{ app: SourcedObject; objects: SourcedObject[] }>>();
 
 /** Each Application of the output and the objects it applies (by its directory include/exclude over the files). */
 export function applicationObjects(ctx: RuleContext): Array<{ app: SourcedObject; objects: SourcedObject[] }> {
+  const known = applied.get(ctx);
+  if (known) return known;
   const apps = ctx.objects.filter((s) => s.object.kind === 'Application' && s.object.apiVersion.startsWith('argoproj.io/'));
-  return apps.map((app) => {
+  const files = apps.length > 0 ? ctx.objects.map((s) => splitFile(s.file)) : [];
+  const result = apps.map((app) => {
     const source = (app.object.spec as any)?.source ?? {};
     // An Application of a Helm chart (vault-helm) applies the chart's objects, none of dist/.
     if (source.chart !== undefined || source.path === undefined) return { app, objects: [] };
-    const include = source.directory?.include;
-    const exclude = source.directory?.exclude;
+    const include = source.directory?.include ? globRegExp(source.directory.include) : undefined;
+    const exclude = source.directory?.exclude ? globRegExp(source.directory.exclude) : undefined;
     const path = String(source.path ?? '').replace(/\/$/, '');
-    const objects = ctx.objects.filter((s) => {
-      if (!dirOf(s.file).endsWith(path)) return false;
-      if (include && !globRegExp(include).test(base(s.file))) return false;
-      return !(exclude && globRegExp(exclude).test(base(s.file)));
+    const objects = ctx.objects.filter((_, i) => {
+      const { dir, name } = files[i];
+      if (!dir.endsWith(path)) return false;
+      if (include && !include.test(name)) return false;
+      return !(exclude && exclude.test(name));
     });
     return { app, objects };
   });
+  applied.set(ctx, result);
+  return result;
 }
 
 export const argocdRules: readonly Rule[] = [
