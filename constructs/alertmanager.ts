@@ -12,7 +12,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { Alertmanager } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager';
+import type { IAlertmanager } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager';
 import {
   ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_PORTS, alertmanagerPodLabels, alertmanagerSecretPath,
 } from '../model/operators/prometheus-operator';
@@ -82,7 +82,7 @@ export class FinbotAlertmanager extends Construct {
       metadata: { name: serviceName, namespace: props.namespace, labels: objectLabels },
       automountServiceAccountToken: false,
     });
-    new ModelObject(this, 'Resource', new Alertmanager({
+    new ModelObject<IAlertmanager>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager',
       metadata: { name: this.name, namespace: props.namespace, labels: objectLabels },
       spec: {
         version: props.version,
@@ -97,7 +97,7 @@ export class FinbotAlertmanager extends Construct {
           limits: { cpu: res.limits.cpu, memory: res.limits.memory },
         },
       },
-    }));
+    });
     this.service = new KubeService(this, 'Service', {
       metadata: { name: serviceName, namespace: props.namespace, labels: objectLabels },
       spec: {

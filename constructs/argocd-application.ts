@@ -6,7 +6,7 @@
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/
  */
 import { Construct } from 'constructs';
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { IN_CLUSTER_SERVER } from './argocd-project';
 import { ModelObject } from './model-object';
 
@@ -43,7 +43,7 @@ export class ArgoApplication extends Construct {
     super(scope, id);
     if (props.path.startsWith('/') || props.path.includes('..')) throw new Error(`ArgoApplication ${props.name}: path "${props.path}" must be relative to the repository root, without ".."`);
     this.name = props.name;
-    new ModelObject(this, 'Resource', new Application({
+    new ModelObject<IApplication>(this, 'Resource', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
       metadata: { name: props.name, namespace: props.argocdNamespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
         project: props.project,
@@ -65,6 +65,6 @@ export class ArgoApplication extends Construct {
           retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
         },
       },
-    }));
+    });
   }
 }

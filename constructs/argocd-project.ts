@@ -4,7 +4,7 @@
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
  */
 import { Construct } from 'constructs';
-import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { GroupKind } from '../model/project-scope';
 
 /** A cluster-scoped kind, optionally restricted to one object name (Argo CD ≥ 3.x `clusterResourceWhitelist[].name`). */
@@ -98,7 +98,7 @@ export class ArgoProject extends Construct {
       if (bad.length > 0) throw new Error(`ArgoProject ${props.name}: role ${r.name} has unknown actions ${bad.join(', ')}; use get, sync, override, update, delete, create or action/*`);
     }
     this.name = props.name;
-    new ModelObject(this, 'Resource', new AppProject({
+    new ModelObject<IAppProject>(this, 'Resource', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject',
       metadata: { name: props.name, namespace: props.argocdNamespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
         description: props.description,
@@ -121,7 +121,7 @@ export class ArgoProject extends Construct {
             }
           : {}),
       },
-    }));
+    });
   }
 }
 
@@ -134,7 +134,7 @@ export class ArgoProject extends Construct {
 export class LockedDefaultProject extends Construct {
   constructor(scope: Construct, id: string, props: { readonly argocdNamespace: string; readonly labels?: Record<string, string> }) {
     super(scope, id);
-    new ModelObject(this, 'Resource', new AppProject({
+    new ModelObject<IAppProject>(this, 'Resource', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject',
       metadata: { name: 'default', namespace: props.argocdNamespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
         description: 'Locked: Applications must use an admin-owned project',
@@ -143,6 +143,6 @@ export class LockedDefaultProject extends Construct {
         clusterResourceWhitelist: [],
         namespaceResourceWhitelist: [],
       },
-    }));
+    });
   }
 }

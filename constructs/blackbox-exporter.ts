@@ -8,7 +8,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { dump } from 'js-yaml';
-import { Probe } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Probe';
+import type { IProbe } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Probe';
 import { labels, selectorLabels } from './labels';
 import { ModelObject } from './model-object';
 import { AllowPolicy, CLUSTER_DNS_PEER, DNS_PORTS, type PolicyPeer, ScraperEgressPolicies } from './network-policy';
@@ -214,7 +214,7 @@ export class HttpsProbe extends Construct {
     }
     this.name = `finbot-synthetic-${target.name}`;
     this.url = `https://${target.host}${target.path}`;
-    new ModelObject(this, 'Resource', new Probe({
+    new ModelObject<IProbe>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Probe',
       metadata: {
         name: this.name,
         namespace: props.prober.namespace,
@@ -228,6 +228,6 @@ export class HttpsProbe extends Construct {
         prober: { url: props.prober.address, scheme: 'http', path: '/probe' },
         targets: { staticConfig: { static: [this.url], labels: { environment: props.environment, endpoint: target.name } } },
       },
-    }));
+    });
   }
 }

@@ -9,7 +9,7 @@
  */
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 import { FILE_REALM_BASIC_AUTH, ROLES_FILE_KEY } from '../model/operators/eck';
@@ -73,7 +73,7 @@ export class ElasticsearchUser extends Construct {
     this.secretName = props.name;
     this.username = props.username;
     const rolesYml = dump({ [props.role.name]: { cluster: [...props.role.cluster], indices: props.role.indices.map((i) => ({ names: [...i.names], privileges: [...i.privileges] })) } }, { lineWidth: -1 });
-    new ModelObject(this, 'Resource', new ExternalSecret({
+    new ModelObject<IExternalSecret>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret',
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
@@ -94,6 +94,6 @@ export class ElasticsearchUser extends Construct {
         },
         data: [{ secretKey: 'password', remoteRef: { key: props.password.remoteKey, property: props.password.property } }],
       },
-    }));
+    });
   }
 }

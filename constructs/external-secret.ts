@@ -4,7 +4,7 @@
  * @see https://external-secrets.io/latest/api/externalsecret/
  */
 import { Construct } from 'constructs';
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 
@@ -75,7 +75,7 @@ export class FinbotExternalSecret extends Construct {
     const clash = templated.find((k) => keys.includes(k));
     if (clash !== undefined) throw new Error(`ExternalSecret ${props.name}: key "${clash}" is both fetched (data) and templated (templateData); give it one source`);
     this.keys = [...keys, ...templated];
-    this.resource = new ModelObject(this, 'Resource', new ExternalSecret({
+    this.resource = new ModelObject<IExternalSecret>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret',
       metadata: { name: props.name, namespace: this.namespace, labels: labels({ name: props.name, component: 'secrets', environment: props.environment }) },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
@@ -91,6 +91,6 @@ export class FinbotExternalSecret extends Construct {
           ...(d.store && d.store.name !== props.store.name ? { sourceRef: { storeRef: { name: d.store.name, kind: 'SecretStore' } } } : {}),
         })),
       },
-    }));
+    });
   }
 }

@@ -6,7 +6,7 @@
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
  */
 import { Construct } from 'constructs';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { IEndpoint } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Endpoint';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
@@ -48,7 +48,7 @@ export class ExternalServiceMonitor extends Construct {
     }
     this.name = props.name;
     this.labels = labels({ name: props.name, component: 'monitoring', environment: props.environment });
-    new ModelObject(this, 'Resource', new ServiceMonitor({
+    new ModelObject<IServiceMonitor>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
       metadata: {
         name: props.name,
         namespace: props.namespace,
@@ -62,6 +62,6 @@ export class ExternalServiceMonitor extends Construct {
         namespaceSelector: { matchNames: [props.targetNamespace] },
         endpoints: props.endpoints.map((e) => ({ ...e })),
       },
-    }));
+    });
   }
 }

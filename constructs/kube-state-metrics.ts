@@ -8,7 +8,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { KSM_METRICS, KSM_PORTS, KSM_PROBE_PATHS, KSM_USER, KUBE_STATE_METRICS_IMAGE } from '../model/operators/kube-state-metrics';
 import type { ContainerResources } from './container-resources';
 import { labels, selectorLabels } from './labels';
@@ -215,7 +215,7 @@ export class KubeStateMetrics extends Construct {
   /** The ServiceMonitor (labelled `app: finbot`); returns its labels. */
   private addServiceMonitor({ props }: Step): Record<string, string> {
     const serviceMonitorLabels = labels({ name: this.name, component: 'monitoring', environment: props.environment });
-    new ModelObject(this, 'ServiceMonitor', new ServiceMonitor({
+    new ModelObject<IServiceMonitor>(this, 'ServiceMonitor', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
       metadata: { name: this.name, namespace: this.namespace, labels: serviceMonitorLabels },
       spec: {
         selector: { matchLabels: { ...this.selector } },
@@ -224,7 +224,7 @@ export class KubeStateMetrics extends Construct {
         // instead of letting Prometheus overwrite them with the kube-state-metrics pod's own.
         endpoints: [{ port: KSM_METRICS_PORT_NAME, path: '/metrics', interval: props.interval ?? '30s', scheme: 'http', honorLabels: true }],
       },
-    }));
+    });
     return serviceMonitorLabels;
   }
 

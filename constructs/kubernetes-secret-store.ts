@@ -9,7 +9,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
+import type { ISecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { KUBE_ROOT_CA, KUBERNETES_PROVIDER_API_URL } from '../model/operators/external-secrets';
 import { KubeRole, KubeRoleBinding, KubeServiceAccount } from './kube-objects';
 import { labels } from './labels';
@@ -64,7 +64,7 @@ export class KubernetesSecretStore extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: props.serviceAccountName, namespace: props.namespace }],
     });
-    this.store = new ModelObject(this, 'Resource', new SecretStore({
+    this.store = new ModelObject<ISecretStore>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore',
       metadata: { name: props.name, namespace: props.namespace, labels: objectLabels },
       spec: {
         provider: {
@@ -75,6 +75,6 @@ export class KubernetesSecretStore extends Construct {
           },
         },
       },
-    }));
+    });
   }
 }

@@ -4,7 +4,7 @@
  * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
  */
 import { Construct } from 'constructs';
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 
@@ -105,7 +105,7 @@ export class FinbotPrometheusRule extends Construct {
       }
     }
     this.alerts = all;
-    new ModelObject(this, 'Resource', new PrometheusRule({
+    new ModelObject<IPrometheusRule>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule',
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'monitoring', environment: props.environment }) },
       spec: {
         groups: props.groups.map((g) => ({
@@ -119,6 +119,6 @@ export class FinbotPrometheusRule extends Construct {
           })),
         })),
       },
-    }));
+    });
   }
 }

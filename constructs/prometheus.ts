@@ -10,7 +10,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
+import type { IPrometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
 import { PROMETHEUS_CLUSTER_RULES, PROMETHEUS_DISCOVERY_RULES, PROMETHEUS_OPERATED_SERVICE, PROMETHEUS_WEB_PORT, prometheusPodLabels } from '../model/operators/prometheus-operator';
 import type { ContainerResources } from './container-resources';
 import { labels } from './labels';
@@ -151,7 +151,7 @@ export class FinbotPrometheus extends Construct {
   /** Step: the Prometheus resource (the operator makes the StatefulSet) with its volume claim template. */
   private prometheus(props: FinbotPrometheusProps, metadata: { name: string; namespace: string; labels: Record<string, string> }, replicas: number): ModelObject {
     const res = props.resources;
-    const resource = new ModelObject(this, 'Resource', new Prometheus({
+    const resource = new ModelObject<IPrometheus>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus',
       metadata,
       spec: {
         version: props.version,
@@ -181,11 +181,12 @@ export class FinbotPrometheus extends Construct {
           labelSelector: { matchLabels: { ...this.podLabels } },
         }],
       },
-    }));
+    });
 
     // @kubernetes-models/prometheus-operator 6.0.0 types the embedded claim as kind
     // "EmbeddedPersistentVolumeClaim" of monitoring.coreos.com/v1, which no API server accepts; the CRD
-    // itself takes a bare claim spec. Add it after validation (the CRD schema test still checks it).
+    // itself takes a bare claim spec. So it is added as a patch, outside the typed object (the output's schema
+    // check still checks it against the pinned CRD).
     resource.addJsonPatch(JsonPatch.add('/spec/storage', {
       volumeClaimTemplate: {
         spec: {

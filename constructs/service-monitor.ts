@@ -6,7 +6,7 @@
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
  */
 import { Construct } from 'constructs';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { METRICS_PORT_NAME, type FinbotApp } from './finbot-app';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
@@ -40,13 +40,13 @@ export class FinbotServiceMonitor extends Construct {
     if (!path.startsWith('/')) throw new Error(`FinbotServiceMonitor ${app.name}: path "${path}" must start with "/"`);
     this.name = app.name;
     this.labels = labels({ name: app.name, component: 'monitoring', environment: props.environment });
-    new ModelObject(this, 'Resource', new ServiceMonitor({
+    new ModelObject<IServiceMonitor>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
       metadata: { name: app.name, namespace: props.namespace, labels: this.labels },
       spec: {
         selector: { matchLabels: { ...app.selector } },
         namespaceSelector: { matchNames: [app.namespace] },
         endpoints: [{ port: METRICS_PORT_NAME, path, interval: props.interval ?? '30s', scheme: 'http' }],
       },
-    }));
+    });
   }
 }

@@ -11,7 +11,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
+import type { ISecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { labels } from './labels';
 import { ModelObject } from './model-object';
 import { SECRET_STORE_NAME } from './secret-names';
@@ -69,7 +69,7 @@ export class VaultSecretStore extends Construct {
       // No pod mounts this account: the controller gets tokens through the TokenRequest API.
       automountServiceAccountToken: false,
     });
-    this.store = new ModelObject(this, 'Resource', new SecretStore({
+    this.store = new ModelObject<ISecretStore>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore',
       metadata: { name: this.name, namespace: props.namespace, labels: objectLabels },
       spec: {
         provider: {
@@ -88,6 +88,6 @@ export class VaultSecretStore extends Construct {
           },
         },
       },
-    }));
+    });
   }
 }

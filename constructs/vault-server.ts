@@ -12,9 +12,9 @@
  * @see https://cert-manager.io/docs/configuration/ca/
  */
 import { Construct } from 'constructs';
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
-import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import {
   VAULT_HELM_CHART,
   VAULT_HELM_REPO,
@@ -142,8 +142,8 @@ export class VaultServer extends Construct {
     const selfSigned = `${props.releaseName}-${props.environment}-selfsigned`;
     const caIssuer = `${props.releaseName}-${props.environment}-ca`;
     const caSecret = `${props.releaseName}-${props.environment}-ca`;
-    new ModelObject(this, 'SelfSignedIssuer', new ClusterIssuer({ metadata: { name: selfSigned, labels: objectLabels }, spec: { selfSigned: {} } }));
-    new ModelObject(this, 'CaCertificate', new Certificate({
+    new ModelObject<IClusterIssuer>(this, 'SelfSignedIssuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: selfSigned, labels: objectLabels }, spec: { selfSigned: {} } });
+    new ModelObject<ICertificate>(this, 'CaCertificate', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
       metadata: { name: caSecret, namespace: props.certManagerNamespace ?? 'cert-manager', labels: objectLabels },
       spec: {
         isCA: true,
@@ -153,11 +153,11 @@ export class VaultServer extends Construct {
         privateKey: { algorithm: 'ECDSA', size: 256 },
         issuerRef: { kind: 'ClusterIssuer', name: selfSigned, group: 'cert-manager.io' },
       },
-    }));
-    new ModelObject(this, 'CaIssuer', new ClusterIssuer({ metadata: { name: caIssuer, labels: objectLabels }, spec: { ca: { secretName: caSecret } } }));
+    });
+    new ModelObject<IClusterIssuer>(this, 'CaIssuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: caIssuer, labels: objectLabels }, spec: { ca: { secretName: caSecret } } });
     const apiHost = new URL(props.apiAddr).hostname;
     const ns = props.namespace;
-    new ModelObject(this, 'TlsCertificate', new Certificate({
+    new ModelObject<ICertificate>(this, 'TlsCertificate', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
       metadata: { name: this.tlsSecret, namespace: ns, labels: objectLabels },
       spec: {
         secretName: this.tlsSecret,
@@ -176,10 +176,10 @@ export class VaultServer extends Construct {
         usages: ['server auth', 'client auth'],
         issuerRef: { kind: 'ClusterIssuer', name: caIssuer, group: 'cert-manager.io' },
       },
-    }));
+    });
     for (const trustNs of props.trustNamespaces ?? []) {
       // Only its ca.crt is used (SecretStore caProvider); the leaf is a by-product of issuing it.
-      new ModelObject(this, `Trust-${trustNs}`, new Certificate({
+      new ModelObject<ICertificate>(this, `Trust-${trustNs}`, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
         metadata: { name: this.trustSecret, namespace: trustNs, labels: objectLabels },
         spec: {
           secretName: this.trustSecret,
@@ -189,7 +189,7 @@ export class VaultServer extends Construct {
           usages: ['client auth'],
           issuerRef: { kind: 'ClusterIssuer', name: caIssuer, group: 'cert-manager.io' },
         },
-      }));
+      });
     }
   }
 
@@ -219,7 +219,7 @@ export class VaultServer extends Construct {
       },
       ui: { enabled: props.ui ?? true },
     };
-    return new ModelObject(this, 'Application', new Application({
+    return new ModelObject<IApplication>(this, 'Application', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
       metadata: {
         name: `${props.releaseName}-${props.environment}`,
         namespace: props.argocdNamespace,
@@ -236,7 +236,7 @@ export class VaultServer extends Construct {
         destination: { server: 'https://kubernetes.default.svc', namespace: props.namespace },
         syncPolicy: { syncOptions: ['FailOnSharedResource=true'] },
       },
-    }));
+    });
   }
 }
 

@@ -18,9 +18,6 @@ function common(outfile) {
     // a property array each, all of it in the snapshot's heap.
     minifyWhitespace: true,
     minifySyntax: true,
-    // re2-wasm (used by some kubernetes-models validators) reads its .wasm next to its own file: it stays
-    // in node_modules and is required at run time.
-    external: ['re2-wasm'],
     // node's own `punycode` is deprecated (a warning at every start); the npm package of the same name is the replacement.
     alias: { punycode: 'punycode/' },
     // The bundle lives in .build/, one level below the repository root like every source folder.

@@ -105,21 +105,12 @@ fs.existsSync = function (target) {
   return there;
 };
 
-// re2-wasm (used by some kubernetes-models validators) is WebAssembly, which a snapshot cannot hold: a
-// stand-in loads it on first use.
-class LazyRE2 {
-  constructor(source, flags) { this.source = source; this.flags = flags; this.re = undefined; }
-  get real() { return (this.re ??= new (require('node:module').createRequire(path.join(STAMP.root, 'package.json'))('re2-wasm').RE2)(this.source, this.flags)); }
-  test(s) { return this.real.test(s); }
-  exec(s) { return this.real.exec(s); }
-  toString() { return this.real.toString(); }
-}
 const BUNDLE = ${JSON.stringify(bundleFile)};
 const app = { exports: {} };
 new vm.Script('(function (exports, require, module, __filename, __dirname) {' + original.readFileSync(BUNDLE, 'utf8') + '\\n})', {
   filename: BUNDLE,
   importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-}).runInThisContext()(app.exports, (id) => (id === 're2-wasm' ? { RE2: LazyRE2 } : require(id)), app, BUNDLE, path.dirname(BUNDLE));
+}).runInThisContext()(app.exports, require, app, BUNDLE, path.dirname(BUNDLE));
 
 /** Whether this snapshot may run \`command\` here and now. */
 function fresh(command) {

@@ -6,7 +6,7 @@
  * @see https://cert-manager.io/docs/configuration/acme/http01/
  */
 import { Construct } from 'constructs';
-import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
+import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { labels } from '../labels';
 import { ModelObject } from '../model-object';
 
@@ -56,7 +56,7 @@ export class AcmeClusterIssuer extends Construct {
     }
     this.name = props.name ?? `letsencrypt-${props.server}`;
     this.server = ACME_SERVERS[props.server];
-    this.resource = new ModelObject(this, 'Resource', new ClusterIssuer({
+    this.resource = new ModelObject<IClusterIssuer>(this, 'Resource', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer',
       metadata: { name: this.name, labels: labels({ name: this.name, component: 'edge', environment: props.environment, finbotApp: false }) },
       spec: {
         acme: {
@@ -73,6 +73,6 @@ export class AcmeClusterIssuer extends Construct {
           } }],
         },
       },
-    }));
+    });
   }
 }

@@ -14,7 +14,7 @@
  * @see https://gateway-api.sigs.k8s.io/reference/spec/
  */
 import { Construct } from 'constructs';
-import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import { labels as finbotLabels, APP_LABEL, APP_LABEL_VALUE } from '../labels';
 import { ModelObject } from '../model-object';
 import type { FinbotNamespace } from '../namespace';
@@ -141,7 +141,7 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
       const tlsSecretName = `${r.app.name}-tls`;
       return [r.host, {
         tlsSecretName,
-        certificate: new ModelObject(this, `Certificate-${r.app.name}`, new Certificate({
+        certificate: new ModelObject<ICertificate>(this, `Certificate-${r.app.name}`, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
           metadata: ctx.meta(tlsSecretName, ctx.ns),
           spec: {
             secretName: tlsSecretName,
@@ -149,7 +149,7 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
             issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.issuer.name },
             privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
           },
-        })),
+        }),
       }];
     }));
   }

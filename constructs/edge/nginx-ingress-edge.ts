@@ -11,8 +11,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { HTTP_PORT_NAME } from '../finbot-app';
 import { compareText } from '../../model/text-order';
 import { labels } from '../labels';
@@ -146,7 +146,7 @@ export class NginxIngressEdge extends Construct implements Edge {
     const t = props.timeouts;
     const app = r.app;
     const tlsSecretName = `${app.name}-tls`;
-    const certificate = new ModelObject(this, `Certificate-${app.name}`, new Certificate({
+    const certificate = new ModelObject<ICertificate>(this, `Certificate-${app.name}`, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
       metadata: meta(tlsSecretName, app.namespace),
       spec: {
         secretName: tlsSecretName,
@@ -154,7 +154,7 @@ export class NginxIngressEdge extends Construct implements Edge {
         issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.issuer.name },
         privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
       },
-    }));
+    });
     const annotations: Record<string, string> = {
       // Send to the Service's virtual IP, not to pod IPs, keeping the public Host header (the app builds
       // absolute URLs, CORS and cookies from it): the controller's Istio sidecar routes the public host through
@@ -168,7 +168,7 @@ export class NginxIngressEdge extends Construct implements Edge {
       [`${NGINX}/proxy-next-upstream-tries`]: String(props.nextUpstream.tries),
       ...(r.rateLimited ? this.rateLimit.annotations : {}),
     };
-    const ingress = new ModelObject(this, `Ingress-${app.name}`, new Ingress({
+    const ingress = new ModelObject<IIngress>(this, `Ingress-${app.name}`, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
       metadata: { ...meta(app.name, app.namespace), annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => compareText(a, b))) },
       spec: {
         ingressClassName: props.ingressClassName ?? 'nginx',
@@ -178,7 +178,7 @@ export class NginxIngressEdge extends Construct implements Edge {
           http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.service.name, port: { name: HTTP_PORT_NAME } } } }] },
         }],
       },
-    }));
+    });
     return { host: r.host, app, route: ingress, certificate, tlsSecretName };
   }
 

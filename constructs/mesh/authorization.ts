@@ -4,7 +4,7 @@
  * @see https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns
  */
 import { Construct } from 'constructs';
-import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
+import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { ModelObject } from '../model-object';
 
 /** Props of {@link AllowNothingPolicy}. */
@@ -19,10 +19,10 @@ export class AllowNothingPolicy extends Construct {
   readonly resource: ModelObject;
   constructor(scope: Construct, id: string, props: AllowNothingPolicyProps) {
     super(scope, id);
-    this.resource = new ModelObject(this, 'Resource', new AuthorizationPolicy({
+    this.resource = new ModelObject<IAuthorizationPolicy>(this, 'Resource', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy',
       metadata: { name: props.name ?? 'allow-nothing', namespace: props.namespace },
       spec: {},
-    }));
+    });
   }
 }
 
@@ -54,13 +54,13 @@ export class AllowPortsPolicy extends Construct {
       throw new Error(`AuthorizationPolicy ${props.name}: podLabels is empty; select the pods to protect`);
     }
     const to = [{ operation: { ports: [...new Set(props.ports)].sort((a, b) => a - b).map(String) } }];
-    this.resource = new ModelObject(this, 'Resource', new AuthorizationPolicy({
+    this.resource = new ModelObject<IAuthorizationPolicy>(this, 'Resource', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy',
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         selector: { matchLabels: { ...props.podLabels } },
         action: 'ALLOW',
         rules: [{ ...(props.principals ? { from: [{ source: { principals: [...props.principals].sort() } }] } : {}), to }],
       },
-    }));
+    });
   }
 }

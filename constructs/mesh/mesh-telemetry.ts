@@ -3,7 +3,7 @@
  * @see https://istio.io/latest/docs/reference/config/telemetry/
  */
 import { Construct } from 'constructs';
-import { Telemetry } from '@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry';
+import type { ITelemetry } from '@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry';
 import { ModelObject } from '../model-object';
 
 /** Props of {@link MeshTelemetry}. */
@@ -27,12 +27,12 @@ export class MeshTelemetry extends Construct {
     if (!(props.samplingPercent >= 0 && props.samplingPercent <= 100)) {
       throw new Error(`MeshTelemetry: samplingPercent must be between 0 and 100, got ${props.samplingPercent}`);
     }
-    this.resource = new ModelObject(this, 'Resource', new Telemetry({
+    this.resource = new ModelObject<ITelemetry>(this, 'Resource', { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry',
       metadata: { name: props.name ?? 'mesh-default', namespace: props.namespace },
       spec: {
         accessLogging: [{ providers: [{ name: props.accessLogProvider }] }],
         tracing: [{ providers: [{ name: props.tracingProvider }], randomSamplingPercentage: props.samplingPercent }],
       },
-    }));
+    });
   }
 }

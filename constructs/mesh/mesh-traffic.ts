@@ -13,8 +13,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
+import type { IDestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
+import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import type { FinbotApp } from '../finbot-app';
 import { HTTP_PORT_NAME } from '../finbot-app';
 import { ModelObject } from '../model-object';
@@ -116,14 +116,14 @@ export class MeshTraffic extends Construct {
     const { app } = props;
     const meta = metaOf(props);
     const destinations: MeshDestination[] = [{ host: this.host, weight: 100 }];
-    const destinationRule = new ModelObject(this, 'DestinationRule', new DestinationRule({
+    const destinationRule = new ModelObject<IDestinationRule>(this, 'DestinationRule', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
       metadata: meta(app.service.name),
       spec: { host: this.host, trafficPolicy: trafficPolicy(props.policy) },
-    }));
-    const virtualServices = [new ModelObject(this, 'VirtualService', new VirtualService({
+    });
+    const virtualServices = [new ModelObject<IVirtualService>(this, 'VirtualService', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
       metadata: meta(app.service.name),
       spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: httpRoutes(props, 'default', destinations) },
-    }))];
+    })];
     return { destinations, destinationRule, virtualServices };
   }
 
@@ -147,28 +147,28 @@ export class MeshTraffic extends Construct {
       },
     });
     const coloursHost = serviceHost(coloursName, ns);
-    const destinationRule = new ModelObject(this, 'DestinationRule', new DestinationRule({
+    const destinationRule = new ModelObject<IDestinationRule>(this, 'DestinationRule', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
       metadata: meta(coloursName),
       spec: {
         host: coloursHost,
         trafficPolicy: trafficPolicy(props.policy),
         subsets: app.workloads.map((w) => ({ name: w.colour!, labels: { ...w.selector } })),
       },
-    }));
+    });
     const destinations: MeshDestination[] = [
       { host: coloursHost, subset: active, weight: 100 - canary },
       ...(canary > 0 ? [{ host: coloursHost, subset: idle, weight: canary }] : []),
     ];
     const previewHost = serviceHost(preview.name, ns);
     const virtualServices = [
-      new ModelObject(this, 'VirtualService', new VirtualService({
+      new ModelObject<IVirtualService>(this, 'VirtualService', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
         metadata: meta(app.service.name),
         spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: httpRoutes(props, canary > 0 ? 'canary' : 'live', destinations) },
-      })),
-      new ModelObject(this, 'PreviewVirtualService', new VirtualService({
+      }),
+      new ModelObject<IVirtualService>(this, 'PreviewVirtualService', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
         metadata: meta(preview.name),
         spec: { hosts: [previewHost], http: httpRoutes(props, 'preview', [{ host: coloursHost, subset: idle, weight: 100 }]) },
-      })),
+      }),
     ];
     return { destinations, destinationRule, virtualServices, coloursService };
   }

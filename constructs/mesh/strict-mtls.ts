@@ -4,7 +4,7 @@
  * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
 import { Construct } from 'constructs';
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
+import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
 import { ModelObject } from '../model-object';
 
 /** Props of {@link StrictMtls}. */
@@ -33,19 +33,19 @@ export class StrictMtls extends Construct {
     for (const p of ports) {
       if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`StrictMtls: permissivePorts: ${p} is not a port (1-65535)`);
     }
-    this.namespaceWide = new ModelObject(this, 'Default', new PeerAuthentication({
+    this.namespaceWide = new ModelObject<IPeerAuthentication>(this, 'Default', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication',
       metadata: { name: 'default', namespace: props.namespace },
       spec: { mtls: { mode: 'STRICT' } },
-    }));
+    });
     if (ports.length > 0) {
-      this.portExceptions = new ModelObject(this, 'PortExceptions', new PeerAuthentication({
+      this.portExceptions = new ModelObject<IPeerAuthentication>(this, 'PortExceptions', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication',
         metadata: { name: 'permissive-metrics-ports', namespace: props.namespace },
         spec: {
           selector: { matchLabels: { ...props.permissivePodLabels } },
           mtls: { mode: 'STRICT' },
           portLevelMtls: Object.fromEntries([...ports].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' as const }])),
         },
-      }));
+      });
     }
   }
 }
