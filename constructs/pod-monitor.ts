@@ -1,8 +1,7 @@
 /**
- * A prometheus-operator PodMonitor (monitoring.coreos.com/v1), typed with the kubernetes-models interface.
- * Emitted as a plain ApiObject: importing the model class would pull its ajv validators into the esbuild
- * bundle of `npm run synth`, which cannot load them as ESM; schema validity is checked by the environment
- * invariants test (validation/schema.ts) instead.
+ * A prometheus-operator PodMonitor (monitoring.coreos.com/v1), typed with the kubernetes-models interface and
+ * emitted as a plain ApiObject, like every kubernetes-models type (constructs/model-object.ts); the output's
+ * schema check (validation/schema.ts) checks it against the pinned CRD.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor
  */
 import type { Construct } from 'constructs';
