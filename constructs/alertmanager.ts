@@ -82,7 +82,9 @@ export class FinbotAlertmanager extends Construct {
       metadata: { name: serviceName, namespace: props.namespace, labels: objectLabels },
       automountServiceAccountToken: false,
     });
-    new ModelObject<IAlertmanager>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager',
+    new ModelObject<IAlertmanager>(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'Alertmanager',
       metadata: { name: this.name, namespace: props.namespace, labels: objectLabels },
       spec: {
         version: props.version,

@@ -43,7 +43,9 @@ export class ArgoApplication extends Construct {
     super(scope, id);
     if (props.path.startsWith('/') || props.path.includes('..')) throw new Error(`ArgoApplication ${props.name}: path "${props.path}" must be relative to the repository root, without ".."`);
     this.name = props.name;
-    new ModelObject<IApplication>(this, 'Resource', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+    new ModelObject<IApplication>(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
       metadata: { name: props.name, namespace: props.argocdNamespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
         project: props.project,

@@ -98,7 +98,9 @@ export class ArgoProject extends Construct {
       if (bad.length > 0) throw new Error(`ArgoProject ${props.name}: role ${r.name} has unknown actions ${bad.join(', ')}; use get, sync, override, update, delete, create or action/*`);
     }
     this.name = props.name;
-    new ModelObject<IAppProject>(this, 'Resource', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject',
+    new ModelObject<IAppProject>(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
       metadata: { name: props.name, namespace: props.argocdNamespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
         description: props.description,
@@ -134,7 +136,9 @@ export class ArgoProject extends Construct {
 export class LockedDefaultProject extends Construct {
   constructor(scope: Construct, id: string, props: { readonly argocdNamespace: string; readonly labels?: Record<string, string> }) {
     super(scope, id);
-    new ModelObject<IAppProject>(this, 'Resource', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject',
+    new ModelObject<IAppProject>(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
       metadata: { name: 'default', namespace: props.argocdNamespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
         description: 'Locked: Applications must use an admin-owned project',

@@ -214,7 +214,9 @@ export class HttpsProbe extends Construct {
     }
     this.name = `finbot-synthetic-${target.name}`;
     this.url = `https://${target.host}${target.path}`;
-    new ModelObject<IProbe>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Probe',
+    new ModelObject<IProbe>(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'Probe',
       metadata: {
         name: this.name,
         namespace: props.prober.namespace,

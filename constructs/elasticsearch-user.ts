@@ -73,7 +73,9 @@ export class ElasticsearchUser extends Construct {
     this.secretName = props.name;
     this.username = props.username;
     const rolesYml = dump({ [props.role.name]: { cluster: [...props.role.cluster], indices: props.role.indices.map((i) => ({ names: [...i.names], privileges: [...i.privileges] })) } }, { lineWidth: -1 });
-    new ModelObject<IExternalSecret>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret',
+    new ModelObject<IExternalSecret>(this, 'Resource', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'tracing', environment: props.environment, finbotApp: false }) },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',

@@ -75,7 +75,9 @@ export class FinbotExternalSecret extends Construct {
     const clash = templated.find((k) => keys.includes(k));
     if (clash !== undefined) throw new Error(`ExternalSecret ${props.name}: key "${clash}" is both fetched (data) and templated (templateData); give it one source`);
     this.keys = [...keys, ...templated];
-    this.resource = new ModelObject<IExternalSecret>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret',
+    this.resource = new ModelObject<IExternalSecret>(this, 'Resource', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
       metadata: { name: props.name, namespace: this.namespace, labels: labels({ name: props.name, component: 'secrets', environment: props.environment }) },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',

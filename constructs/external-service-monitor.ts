@@ -48,7 +48,9 @@ export class ExternalServiceMonitor extends Construct {
     }
     this.name = props.name;
     this.labels = labels({ name: props.name, component: 'monitoring', environment: props.environment });
-    new ModelObject<IServiceMonitor>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
+    new ModelObject<IServiceMonitor>(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
       metadata: {
         name: props.name,
         namespace: props.namespace,

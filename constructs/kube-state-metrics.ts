@@ -215,7 +215,9 @@ export class KubeStateMetrics extends Construct {
   /** The ServiceMonitor (labelled `app: finbot`); returns its labels. */
   private addServiceMonitor({ props }: Step): Record<string, string> {
     const serviceMonitorLabels = labels({ name: this.name, component: 'monitoring', environment: props.environment });
-    new ModelObject<IServiceMonitor>(this, 'ServiceMonitor', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
+    new ModelObject<IServiceMonitor>(this, 'ServiceMonitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
       metadata: { name: this.name, namespace: this.namespace, labels: serviceMonitorLabels },
       spec: {
         selector: { matchLabels: { ...this.selector } },

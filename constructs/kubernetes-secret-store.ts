@@ -64,7 +64,9 @@ export class KubernetesSecretStore extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: props.serviceAccountName, namespace: props.namespace }],
     });
-    this.store = new ModelObject<ISecretStore>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore',
+    this.store = new ModelObject<ISecretStore>(this, 'Resource', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
       metadata: { name: props.name, namespace: props.namespace, labels: objectLabels },
       spec: {
         provider: {

@@ -105,7 +105,9 @@ export class FinbotPrometheusRule extends Construct {
       }
     }
     this.alerts = all;
-    new ModelObject<IPrometheusRule>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule',
+    new ModelObject<IPrometheusRule>(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
       metadata: { name: props.name, namespace: props.namespace, labels: labels({ name: props.name, component: 'monitoring', environment: props.environment }) },
       spec: {
         groups: props.groups.map((g) => ({

@@ -151,7 +151,9 @@ export class FinbotPrometheus extends Construct {
   /** Step: the Prometheus resource (the operator makes the StatefulSet) with its volume claim template. */
   private prometheus(props: FinbotPrometheusProps, metadata: { name: string; namespace: string; labels: Record<string, string> }, replicas: number): ModelObject {
     const res = props.resources;
-    const resource = new ModelObject<IPrometheus>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus',
+    const resource = new ModelObject<IPrometheus>(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'Prometheus',
       metadata,
       spec: {
         version: props.version,

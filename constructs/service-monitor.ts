@@ -40,7 +40,9 @@ export class FinbotServiceMonitor extends Construct {
     if (!path.startsWith('/')) throw new Error(`FinbotServiceMonitor ${app.name}: path "${path}" must start with "/"`);
     this.name = app.name;
     this.labels = labels({ name: app.name, component: 'monitoring', environment: props.environment });
-    new ModelObject<IServiceMonitor>(this, 'Resource', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
+    new ModelObject<IServiceMonitor>(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
       metadata: { name: app.name, namespace: props.namespace, labels: this.labels },
       spec: {
         selector: { matchLabels: { ...app.selector } },

@@ -69,7 +69,9 @@ export class VaultSecretStore extends Construct {
       // No pod mounts this account: the controller gets tokens through the TokenRequest API.
       automountServiceAccountToken: false,
     });
-    this.store = new ModelObject<ISecretStore>(this, 'Resource', { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore',
+    this.store = new ModelObject<ISecretStore>(this, 'Resource', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
       metadata: { name: this.name, namespace: props.namespace, labels: objectLabels },
       spec: {
         provider: {

@@ -143,7 +143,9 @@ export class VaultServer extends Construct {
     const caIssuer = `${props.releaseName}-${props.environment}-ca`;
     const caSecret = `${props.releaseName}-${props.environment}-ca`;
     new ModelObject<IClusterIssuer>(this, 'SelfSignedIssuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: selfSigned, labels: objectLabels }, spec: { selfSigned: {} } });
-    new ModelObject<ICertificate>(this, 'CaCertificate', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+    new ModelObject<ICertificate>(this, 'CaCertificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
       metadata: { name: caSecret, namespace: props.certManagerNamespace ?? 'cert-manager', labels: objectLabels },
       spec: {
         isCA: true,
@@ -157,7 +159,9 @@ export class VaultServer extends Construct {
     new ModelObject<IClusterIssuer>(this, 'CaIssuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: caIssuer, labels: objectLabels }, spec: { ca: { secretName: caSecret } } });
     const apiHost = new URL(props.apiAddr).hostname;
     const ns = props.namespace;
-    new ModelObject<ICertificate>(this, 'TlsCertificate', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+    new ModelObject<ICertificate>(this, 'TlsCertificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
       metadata: { name: this.tlsSecret, namespace: ns, labels: objectLabels },
       spec: {
         secretName: this.tlsSecret,
@@ -179,7 +183,9 @@ export class VaultServer extends Construct {
     });
     for (const trustNs of props.trustNamespaces ?? []) {
       // Only its ca.crt is used (SecretStore caProvider); the leaf is a by-product of issuing it.
-      new ModelObject<ICertificate>(this, `Trust-${trustNs}`, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+      new ModelObject<ICertificate>(this, `Trust-${trustNs}`, {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
         metadata: { name: this.trustSecret, namespace: trustNs, labels: objectLabels },
         spec: {
           secretName: this.trustSecret,
@@ -219,7 +225,9 @@ export class VaultServer extends Construct {
       },
       ui: { enabled: props.ui ?? true },
     };
-    return new ModelObject<IApplication>(this, 'Application', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+    return new ModelObject<IApplication>(this, 'Application', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
       metadata: {
         name: `${props.releaseName}-${props.environment}`,
         namespace: props.argocdNamespace,

@@ -56,7 +56,9 @@ export class AcmeClusterIssuer extends Construct {
     }
     this.name = props.name ?? `letsencrypt-${props.server}`;
     this.server = ACME_SERVERS[props.server];
-    this.resource = new ModelObject<IClusterIssuer>(this, 'Resource', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer',
+    this.resource = new ModelObject<IClusterIssuer>(this, 'Resource', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
       metadata: { name: this.name, labels: labels({ name: this.name, component: 'edge', environment: props.environment, finbotApp: false }) },
       spec: {
         acme: {

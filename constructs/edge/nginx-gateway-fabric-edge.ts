@@ -141,7 +141,9 @@ export class NginxGatewayFabricEdge extends Construct implements Edge {
       const tlsSecretName = `${r.app.name}-tls`;
       return [r.host, {
         tlsSecretName,
-        certificate: new ModelObject<ICertificate>(this, `Certificate-${r.app.name}`, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+        certificate: new ModelObject<ICertificate>(this, `Certificate-${r.app.name}`, {
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
           metadata: ctx.meta(tlsSecretName, ctx.ns),
           spec: {
             secretName: tlsSecretName,

@@ -146,7 +146,9 @@ export class NginxIngressEdge extends Construct implements Edge {
     const t = props.timeouts;
     const app = r.app;
     const tlsSecretName = `${app.name}-tls`;
-    const certificate = new ModelObject<ICertificate>(this, `Certificate-${app.name}`, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+    const certificate = new ModelObject<ICertificate>(this, `Certificate-${app.name}`, {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
       metadata: meta(tlsSecretName, app.namespace),
       spec: {
         secretName: tlsSecretName,
@@ -168,7 +170,9 @@ export class NginxIngressEdge extends Construct implements Edge {
       [`${NGINX}/proxy-next-upstream-tries`]: String(props.nextUpstream.tries),
       ...(r.rateLimited ? this.rateLimit.annotations : {}),
     };
-    const ingress = new ModelObject<IIngress>(this, `Ingress-${app.name}`, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+    const ingress = new ModelObject<IIngress>(this, `Ingress-${app.name}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
       metadata: { ...meta(app.name, app.namespace), annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => compareText(a, b))) },
       spec: {
         ingressClassName: props.ingressClassName ?? 'nginx',

@@ -19,7 +19,9 @@ export class AllowNothingPolicy extends Construct {
   readonly resource: ModelObject;
   constructor(scope: Construct, id: string, props: AllowNothingPolicyProps) {
     super(scope, id);
-    this.resource = new ModelObject<IAuthorizationPolicy>(this, 'Resource', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy',
+    this.resource = new ModelObject<IAuthorizationPolicy>(this, 'Resource', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
       metadata: { name: props.name ?? 'allow-nothing', namespace: props.namespace },
       spec: {},
     });
@@ -54,7 +56,9 @@ export class AllowPortsPolicy extends Construct {
       throw new Error(`AuthorizationPolicy ${props.name}: podLabels is empty; select the pods to protect`);
     }
     const to = [{ operation: { ports: [...new Set(props.ports)].sort((a, b) => a - b).map(String) } }];
-    this.resource = new ModelObject<IAuthorizationPolicy>(this, 'Resource', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy',
+    this.resource = new ModelObject<IAuthorizationPolicy>(this, 'Resource', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         selector: { matchLabels: { ...props.podLabels } },

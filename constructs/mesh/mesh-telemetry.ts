@@ -27,7 +27,9 @@ export class MeshTelemetry extends Construct {
     if (!(props.samplingPercent >= 0 && props.samplingPercent <= 100)) {
       throw new Error(`MeshTelemetry: samplingPercent must be between 0 and 100, got ${props.samplingPercent}`);
     }
-    this.resource = new ModelObject<ITelemetry>(this, 'Resource', { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry',
+    this.resource = new ModelObject<ITelemetry>(this, 'Resource', {
+      apiVersion: 'telemetry.istio.io/v1',
+      kind: 'Telemetry',
       metadata: { name: props.name ?? 'mesh-default', namespace: props.namespace },
       spec: {
         accessLogging: [{ providers: [{ name: props.accessLogProvider }] }],

@@ -116,11 +116,15 @@ export class MeshTraffic extends Construct {
     const { app } = props;
     const meta = metaOf(props);
     const destinations: MeshDestination[] = [{ host: this.host, weight: 100 }];
-    const destinationRule = new ModelObject<IDestinationRule>(this, 'DestinationRule', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
+    const destinationRule = new ModelObject<IDestinationRule>(this, 'DestinationRule', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
       metadata: meta(app.service.name),
       spec: { host: this.host, trafficPolicy: trafficPolicy(props.policy) },
     });
-    const virtualServices = [new ModelObject<IVirtualService>(this, 'VirtualService', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
+    const virtualServices = [new ModelObject<IVirtualService>(this, 'VirtualService', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
       metadata: meta(app.service.name),
       spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: httpRoutes(props, 'default', destinations) },
     })];
@@ -147,7 +151,9 @@ export class MeshTraffic extends Construct {
       },
     });
     const coloursHost = serviceHost(coloursName, ns);
-    const destinationRule = new ModelObject<IDestinationRule>(this, 'DestinationRule', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
+    const destinationRule = new ModelObject<IDestinationRule>(this, 'DestinationRule', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
       metadata: meta(coloursName),
       spec: {
         host: coloursHost,
@@ -161,11 +167,15 @@ export class MeshTraffic extends Construct {
     ];
     const previewHost = serviceHost(preview.name, ns);
     const virtualServices = [
-      new ModelObject<IVirtualService>(this, 'VirtualService', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
+      new ModelObject<IVirtualService>(this, 'VirtualService', {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
         metadata: meta(app.service.name),
         spec: { hosts: [this.host, ...(props.publicHosts ?? [])], http: httpRoutes(props, canary > 0 ? 'canary' : 'live', destinations) },
       }),
-      new ModelObject<IVirtualService>(this, 'PreviewVirtualService', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
+      new ModelObject<IVirtualService>(this, 'PreviewVirtualService', {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
         metadata: meta(preview.name),
         spec: { hosts: [previewHost], http: httpRoutes(props, 'preview', [{ host: coloursHost, subset: idle, weight: 100 }]) },
       }),

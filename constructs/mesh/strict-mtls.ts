@@ -33,12 +33,16 @@ export class StrictMtls extends Construct {
     for (const p of ports) {
       if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`StrictMtls: permissivePorts: ${p} is not a port (1-65535)`);
     }
-    this.namespaceWide = new ModelObject<IPeerAuthentication>(this, 'Default', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication',
+    this.namespaceWide = new ModelObject<IPeerAuthentication>(this, 'Default', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
       metadata: { name: 'default', namespace: props.namespace },
       spec: { mtls: { mode: 'STRICT' } },
     });
     if (ports.length > 0) {
-      this.portExceptions = new ModelObject<IPeerAuthentication>(this, 'PortExceptions', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication',
+      this.portExceptions = new ModelObject<IPeerAuthentication>(this, 'PortExceptions', {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'PeerAuthentication',
         metadata: { name: 'permissive-metrics-ports', namespace: props.namespace },
         spec: {
           selector: { matchLabels: { ...props.permissivePodLabels } },
