@@ -18,6 +18,11 @@ function common(outfile) {
     // a property array each, all of it in the snapshot's heap.
     minifyWhitespace: true,
     minifySyntax: true,
+    // Ajv is imported only to compile the schema validators when their module is missing
+    // (validation/schema.ts), once per schema change: it is loaded from node_modules then, and stays out of
+    // the bundles, their startup snapshots and the snapshots' start-up check. (The module's file name is the
+    // digest of Ajv's version, read from node_modules/ajv/package.json, among others.)
+    external: ['ajv', 'ajv/*'],
     // node's own `punycode` is deprecated (a warning at every start); the npm package of the same name is the replacement.
     alias: { punycode: 'punycode/' },
     // The bundle lives in .build/, one level below the repository root like every source folder.
