@@ -72,8 +72,9 @@ function display(path: string): string {
 /**
  * Runs the command of `npm run validate` (validation/cli.ts) in this process on the staged output, exactly as
  * `npm run validate ENV...` with FINBOT_DIST_DIR set to the staging folder would (given the settings this run
- * loaded instead of reading them again); throws when it finds violations. In process rather than as a child: the synth's startup snapshot holds the validation warm too
- * (see {@link warmUp}), and a second node start would cost more than the whole validation.
+ * loaded instead of reading them again); throws when it finds violations. In process rather than as a child:
+ * the synth's startup snapshot holds the validation warm too (see {@link warmUp}), and a second node start
+ * would cost more than the whole validation.
  */
 async function validateStaged(stagingDir: string, envs: readonly string[], configDir: string, env: Env, settings: ReadonlyMap<string, Settings>): Promise<number> {
   const started = performance.now();

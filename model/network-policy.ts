@@ -132,7 +132,11 @@ function isolatingPolicies(policies: readonly Policy[], type: 'Ingress' | 'Egres
   let index = indexes.get(policies);
   if (!index) {
     const byNamespace = new Map<string, Policy[]>();
-    for (const p of policies) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
+    for (const p of policies) {
+      const inNamespace = byNamespace.get(p.namespace);
+      if (inNamespace) inNamespace.push(p);
+      else byNamespace.set(p.namespace, [p]);
+    }
     index = { byNamespace, isolating: new WeakMap() };
     indexes.set(policies, index);
   }
