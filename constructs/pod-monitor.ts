@@ -6,19 +6,19 @@
  */
 import type { Construct } from 'constructs';
 import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
-import { PlainApiObject } from './kube-objects';
 import { labels } from './labels';
+import { ModelObject } from './model-object';
 
 /** Props of {@link PodMonitorObject}: the PodMonitor without apiVersion/kind. */
 export type PodMonitorProps = Omit<IPodMonitor, 'apiVersion' | 'kind'>;
 
 /** A PodMonitor. */
-export class PodMonitorObject extends PlainApiObject {
+export class PodMonitorObject extends ModelObject<IPodMonitor> {
   constructor(scope: Construct, id: string, props: PodMonitorProps) {
     if (!props.spec.podMetricsEndpoints?.length) {
       throw new Error(`PodMonitor ${props.metadata?.name ?? id}: podMetricsEndpoints is empty; name at least one port to scrape`);
     }
-    super(scope, id, { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', ...props } as never);
+    super(scope, id, { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', ...props });
   }
 }
 
